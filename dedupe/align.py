@@ -1,0 +1,170 @@
+"""Alignment: verify a candidate pair of documents and find the exact passages they share.
+
+Seeds are word n-grams found in both documents. Seeds on one diagonal (the same offset
+between the two texts) that follow each other form exact runs; runs are then chained into
+passages across small gaps in both texts, so a changed, inserted or dropped word does not break
+a reused passage into fragments. Runs are split where quotation marks begin or end, so shared
+quotations come out as passages of their own. A passage is kept only with enough matched
+words and density: this is the exact check that keeps LSH false positives out of the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe.text import Tokens
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """How alignment seeds, chains and filters passages (all counts in words)."""
+
+    seed_words: int = 5
+    max_gap: int = 8
+    min_words: int = 8
+    min_density: float = 0.5
+    max_seed_repeats: int = 16
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage shared by documents a and b, as word index spans [start, end) on each side.
+
+    `matched` counts the words of the a-side covered by exact runs; `quote` is True when the
+    passage lies inside quotation marks (in either document).
+    """
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    matched: int
+    quote: bool
+
+
+@dataclass(frozen=True)
+class _Run:
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    quote: bool
+
+
+def seed_matches(a_grams: np.ndarray, b_grams: np.ndarray, max_repeats: int) -> np.ndarray:
+    """Return an (n, 2) array of (i, j) with a_grams[i] == b_grams[j].
+
+    An n-gram that occurs more than `max_repeats` times in b is ignored (boilerplate repeats
+    would otherwise multiply seeds).
+    """
+    if len(a_grams) == 0 or len(b_grams) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.argsort(b_grams, kind="stable")
+    sorted_b = b_grams[order]
+    lo = np.searchsorted(sorted_b, a_grams, side="left")
+    hi = np.searchsorted(sorted_b, a_grams, side="right")
+    counts = hi - lo
+    counts[counts > max_repeats] = 0
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    i = np.repeat(np.arange(len(a_grams), dtype=np.int64), counts)
+    first = np.repeat(lo, counts)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[first + within].astype(np.int64)
+    return np.stack((i, j), axis=1)
+
+
+def exact_runs(seeds: np.ndarray, seed_words: int) -> list[tuple[int, int, int, int]]:
+    """Return maximal exact runs (a_start, a_end, b_start, b_end) formed by consecutive seeds."""
+    if len(seeds) == 0:
+        return []
+    i, j = seeds[:, 0], seeds[:, 1]
+    diagonal = i - j
+    order = np.lexsort((i, diagonal))
+    i, diagonal = i[order], diagonal[order]
+    breaks = np.flatnonzero((np.diff(diagonal) != 0) | (np.diff(i) != 1)) + 1
+    starts = np.concatenate(([0], breaks))
+    ends = np.concatenate((breaks, [len(i)])) - 1
+    runs = [
+        (int(i[s]), int(i[e]) + seed_words, int(i[s] - diagonal[s]), int(i[e] - diagonal[e]) + seed_words)
+        for s, e in zip(starts, ends, strict=True)
+    ]
+    runs.sort()
+    return runs
+
+
+def _split_by_quotes(
+    run: tuple[int, int, int, int], a_quoted: np.ndarray, b_quoted: np.ndarray
+) -> list[_Run]:
+    a0, a1, b0, b1 = run
+    flags = a_quoted[a0:a1] | b_quoted[b0:b1]
+    changes = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
+    bounds = [0, *changes.tolist(), a1 - a0]
+    return [
+        _Run(a0 + lo, a0 + hi, b0 + lo, b0 + hi, bool(flags[lo]))
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+def _chain(runs: list[_Run], max_gap: int, seed_words: int) -> list[list[_Run]]:
+    """Group runs (sorted by a_start) into chains whose gaps are small on both sides."""
+    chains: list[list[_Run]] = []
+    for run in runs:
+        best: list[_Run] | None = None
+        best_gap = max_gap + 1
+        for chain in reversed(chains[-8:]):
+            last = chain[-1]
+            if last.quote != run.quote:
+                continue
+            a_end = max(r.a_end for r in chain[-4:])
+            b_end = max(r.b_end for r in chain[-4:])
+            a_gap, b_gap = run.a_start - a_end, run.b_start - b_end
+            if -seed_words <= a_gap <= max_gap and -seed_words <= b_gap <= max_gap:
+                gap = max(a_gap, b_gap, 0)
+                if gap < best_gap:
+                    best, best_gap = chain, gap
+        if best is None:
+            chains.append([run])
+        else:
+            best.append(run)
+    return chains
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    total, reach = 0, -1
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def align(
+    a: Tokens, b: Tokens, a_grams: np.ndarray, b_grams: np.ndarray, params: AlignParams
+) -> list[Passage]:
+    """Return the passages documents a and b share, sorted by position in a.
+
+    `a_grams`/`b_grams` are the `params.seed_words`-gram hashes of each document's words
+    (see `dedupe.text.ngram_hashes`).
+    """
+    seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
+    runs = [
+        piece
+        for run in exact_runs(seeds, params.seed_words)
+        for piece in _split_by_quotes(run, a.quoted, b.quoted)
+    ]
+    passages = []
+    for chain in _chain(runs, params.max_gap, params.seed_words):
+        a_start = min(r.a_start for r in chain)
+        a_end = max(r.a_end for r in chain)
+        b_start = min(r.b_start for r in chain)
+        b_end = max(r.b_end for r in chain)
+        matched = _covered([(r.a_start, r.a_end) for r in chain])
+        if matched < params.min_words or matched < params.min_density * (a_end - a_start):
+            continue
+        passages.append(Passage(a_start, a_end, b_start, b_end, matched, chain[0].quote))
+    passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
+    return passages

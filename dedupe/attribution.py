@@ -1,0 +1,301 @@
+"""Attribution: which original source a reused passage came from, and by which rule.
+
+Documents that carry the same passage are linked into one group (a passage aligned between a
+and b links a's span to b's span; overlapping spans of one document are the same text), so
+attribution is transitive. In each group the first rule that decides wins:
+
+1. ``wire-outlet``: a document of the group is published by a wire service;
+2. ``wire-credit``: a document of the group credits a wire for the copy around the passage
+   (a wire dateline, "(Reuters)", "Reuters has the story", "By Reuters", "... contributed to
+   this report"); photo credits ("AFP via Getty Images") are not copy credits;
+3. ``earliest-publication``: every document of the group has a date, and one outlet published
+   first.
+
+Rules decided by a document outside the pair itself get a ``transitive-`` prefix. When no rule
+decides, or two wires tie, the answer is None: dedupe does not guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import resources
+
+from dedupe.text import paragraph_spans
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A wire service: its canonical name, outlet names, and how texts credit it."""
+
+    name: str
+    outlets: tuple[str, ...]
+    credits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A copy credit to `wire` covering the characters [start, end) of a document."""
+
+    wire: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What attribution needs to know about one document."""
+
+    id: str
+    source: str | None
+    published: datetime | None
+    wire: str | None
+    credits: tuple[Credit, ...]
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """One document's copy of a passage: characters [start, end) of document `doc`."""
+
+    doc: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The original source decided for a passage, the rule that decided it, and by whom."""
+
+    source: str | None
+    rule: str | None
+    decided_by: tuple[int, ...] = ()
+
+
+UNDECIDED = Attribution(None, None)
+
+
+@lru_cache(maxsize=1)
+def load_wires() -> tuple[Wire, ...]:
+    """Return the wire services of the data table shipped with dedupe."""
+    raw = json.loads(resources.files("dedupe").joinpath("data/wires.json").read_text("utf-8"))
+    return tuple(
+        Wire(w["name"], tuple(w["outlets"]), tuple(w["credits"])) for w in raw["wires"]
+    )
+
+
+@lru_cache(maxsize=1)
+def _outlet_index() -> dict[str, str]:
+    return {outlet.casefold(): wire.name for wire in load_wires() for outlet in wire.outlets}
+
+
+@lru_cache(maxsize=1)
+def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    tokens = {token: wire.name for wire in load_wires() for token in wire.credits}
+    alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+
+    def name(group: str) -> str:
+        return rf"(?:The\s+)?(?P<{group}>{alternatives})"
+
+    # A paragraph that opens a new story: a dateline ("BAGHDAD, Jan 5 (Reuters) -",
+    # "PARIS (AFP) -", "BAGHDAD -") or a "Reuters has the story" line.
+    section = re.compile(
+        r"\s*(?:[A-Z][A-Z.'’ -]{1,40}[A-Z.](?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*"
+        rf"(?:\((?P<dateline>{alternatives})\))?\s*[-–—](?:\s|\Z)"
+        rf"|{name('story')}\s+has\s+the\s+story)"
+    )
+    inline = re.compile(rf"\((?P<inline>{alternatives})\)")
+    whole = re.compile(
+        rf"(?m:^\s*By\s+{name('byline')}\b)"
+        rf"|\b{name('contributed')}\s+contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)"
+        rf"|\b(?:[Aa]dditional\s+)?[Rr]eporting\s+by\s+{name('reporting')}\b"
+        rf"|\b(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('original')}\b"
+        rf"|(?m:^\s*Source:\s*{name('source')}\s*$)"
+    )
+    return section, inline, whole, tokens
+
+
+def _wire_token(match: re.Match[str]) -> str | None:
+    return next((value for value in match.groupdict().values() if value), None)
+
+
+def wire_of_outlet(source: str | None) -> str | None:
+    """Return the canonical wire name when `source` is a wire service's outlet name, else None."""
+    if not source:
+        return None
+    return _outlet_index().get(source.strip().casefold())
+
+
+def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
+    """Return the copy credits in `text`, each with the span of text it covers.
+
+    A dateline or "has the story" credit covers its story: up to the next dateline; story
+    parts before the first credit take the first credit. Bylines and "contributed to this
+    report" lines cover the whole text.
+    """
+    section_re, inline_re, whole_re, tokens = _credit_patterns()
+    whole = [Credit(tokens[_wire_token(m) or ""], 0, len(text)) for m in whole_re.finditer(text)]
+    sections: list[tuple[int, list[str]]] = []
+    for start, end in _line_spans(text, separator):
+        opening = section_re.match(text, start, end)
+        wires = [tokens[m["inline"]] for m in inline_re.finditer(text, start, end)]
+        if opening and opening["story"]:
+            wires.append(tokens[opening["story"]])
+        if opening or wires:
+            sections.append((start, wires))
+    scoped: list[Credit] = []
+    bounds = [s for s, _ in sections] + [len(text)]
+    for index, (start, wires) in enumerate(sections):
+        begin = 0 if not any(w for _, w in sections[:index]) else start
+        scoped.extend(Credit(w, begin, bounds[index + 1]) for w in dict.fromkeys(wires))
+    return tuple(dict.fromkeys(whole + scoped))
+
+
+def _line_spans(text: str, separator: str | None) -> list[tuple[int, int]]:
+    """Return the spans of the lines of each paragraph (credits and datelines stand on lines)."""
+    spans = []
+    for start, end in paragraph_spans(text, separator):
+        position = start
+        for line in text[start:end].split("\n"):
+            spans.append((position, position + len(line)))
+            position += len(line) + 1
+    return spans
+
+
+def names_source(text: str, name: str) -> bool:
+    """Return True when `text` mentions `name` (a wire by any of its names, or an outlet)."""
+    wire = next((w for w in load_wires() if w.name == name), None)
+    if wire is None:
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+    for token in (*wire.credits, *wire.outlets):
+        flags = 0 if token.isupper() and len(token) <= 5 else re.IGNORECASE
+        if re.search(rf"(?<!\w){re.escape(token)}(?!\w)", text, flags):
+            return True
+    return False
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """Return a published date as an aware datetime (naive ones taken as UTC), or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def document_facts(
+    id: str, text: str, source: str | None, published: str | None, separator: str | None = None
+) -> DocumentFacts:
+    """Return the attribution facts of one document."""
+    return DocumentFacts(
+        id=id,
+        source=source,
+        published=parse_published(published),
+        wire=wire_of_outlet(source),
+        credits=find_credits(text, separator),
+    )
+
+
+def group_carriers(links: Sequence[tuple[Carrier, Carrier]]) -> list[int]:
+    """Return, for each link, the index of its group: links that share text share a group."""
+    parent = list(range(2 * len(links)))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(x: int, y: int) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    spans: list[tuple[int, int, int, int]] = []
+    for index, (left, right) in enumerate(links):
+        union(2 * index, 2 * index + 1)
+        spans.append((left.doc, left.start, left.end, 2 * index))
+        spans.append((right.doc, right.start, right.end, 2 * index + 1))
+    spans.sort()
+    reach_doc, reach_end, reach_node = -1, -1, -1
+    for doc, start, end, node in spans:
+        if doc == reach_doc and start < reach_end:
+            union(node, reach_node)
+            if end > reach_end:
+                reach_end, reach_node = end, node
+        else:
+            reach_doc, reach_end, reach_node = doc, end, node
+    return [find(2 * index) for index in range(len(links))]
+
+
+def attribute_links(
+    links: Sequence[tuple[Carrier, Carrier]], facts: Sequence[DocumentFacts]
+) -> list[Attribution]:
+    """Return the attribution of each link (a passage shared by two documents)."""
+    groups = group_carriers(links)
+    members: dict[int, list[Carrier]] = {}
+    for group, (left, right) in zip(groups, links, strict=True):
+        members.setdefault(group, []).extend((left, right))
+    decided = {group: decide(carriers, facts) for group, carriers in members.items()}
+    results = []
+    for group, (left, right) in zip(groups, links, strict=True):
+        attribution = decided[group]
+        direct = {left.doc, right.doc} & set(attribution.decided_by)
+        if attribution.rule and not direct:
+            attribution = Attribution(
+                attribution.source, "transitive-" + attribution.rule, attribution.decided_by
+            )
+        results.append(attribution)
+    return results
+
+
+def decide(carriers: Sequence[Carrier], facts: Sequence[DocumentFacts]) -> Attribution:
+    """Return the original source of the text carried by `carriers`, by the first rule that decides."""
+    docs = sorted({c.doc for c in carriers})
+    by_wire_outlet = {d: [facts[d].wire] for d in docs if facts[d].wire}
+    if by_wire_outlet:
+        return _one_wire(by_wire_outlet, facts, "wire-outlet")
+    by_credit: dict[int, list[str]] = {}
+    for carrier in carriers:
+        for credit in facts[carrier.doc].credits:
+            middle = (carrier.start + carrier.end) // 2
+            if credit.start <= middle < credit.end:
+                by_credit.setdefault(carrier.doc, []).append(credit.wire)
+    if by_credit:
+        return _one_wire(by_credit, facts, "wire-credit")
+    return _earliest(docs, facts)
+
+
+def _one_wire(
+    wires_by_doc: dict[int, list[str]], facts: Sequence[DocumentFacts], rule: str
+) -> Attribution:
+    names = sorted({w for wires in wires_by_doc.values() for w in wires})
+    if len(names) == 1:
+        return Attribution(names[0], rule, tuple(sorted(wires_by_doc)))
+    # Several wires carry the text: the one that published it first, when that is known.
+    dated = [(facts[d].published, d) for d in wires_by_doc]
+    if any(moment is None for moment, _ in dated):
+        return UNDECIDED
+    first = min(moment for moment, _ in dated if moment is not None)
+    firsts = {w for moment, d in dated if moment == first for w in wires_by_doc[d]}
+    if len(firsts) != 1:
+        return UNDECIDED
+    deciders = tuple(sorted(d for moment, d in dated if moment == first))
+    return Attribution(firsts.pop(), rule, deciders)
+
+
+def _earliest(docs: Sequence[int], facts: Sequence[DocumentFacts]) -> Attribution:
+    moments = [facts[d].published for d in docs]
+    if not docs or any(moment is None for moment in moments):
+        return UNDECIDED
+    first = min(m for m in moments if m is not None)
+    firsts = [d for d in docs if facts[d].published == first]
+    names = {facts[d].source or facts[d].id for d in firsts}
+    if len(names) != 1:
+        return UNDECIDED
+    return Attribution(names.pop(), "earliest-publication", tuple(firsts))

@@ -1,0 +1,107 @@
+"""The LSH index: MinHash signatures cut into bands, band keys kept in sorted arrays.
+
+Two paragraphs are candidates when all `rows` values of at least one band agree, the same
+rule as datasketch's `MinHashLSH` (whose band/row choice for a threshold we reuse). Keys are
+64-bit hashes of each band, held in numpy arrays and grouped by sorting: far smaller than
+datasketch's dict of bytes per band, and exactly the same candidates (barring a 64-bit
+collision). `reference_candidate_pairs` runs datasketch itself, for tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from dedupe.errors import ParameterError
+from dedupe.signatures import to_lean_minhash
+
+_U64 = np.uint64
+_BAND_MULT = _U64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class LSHParams:
+    """Banding of a signature: `bands` bands of `rows` values each."""
+
+    threshold: float
+    num_perm: int
+    bands: int
+    rows: int
+
+
+@lru_cache(maxsize=32)
+def lsh_params(threshold: float, num_perm: int) -> LSHParams:
+    """Return the bands and rows datasketch's MinHashLSH picks for this threshold and num_perm."""
+    if not 0.0 < threshold < 1.0:
+        raise ParameterError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
+    if num_perm < 2:
+        raise ParameterError(f"num_perm must be at least 2, got {num_perm}")
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return LSHParams(threshold=threshold, num_perm=num_perm, bands=lsh.b, rows=lsh.r)
+
+
+def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
+    """Return a (paragraphs, bands) uint64 array: one hash of each band of each signature."""
+    used = params.bands * params.rows
+    banded = signatures[:, :used].reshape(len(signatures), params.bands, params.rows)
+    keys = np.zeros((len(signatures), params.bands), dtype=np.uint64)
+    for row in range(params.rows):
+        keys *= _BAND_MULT
+        keys ^= banded[:, :, row].astype(np.uint64) + _U64(row + 1)
+    # Make keys of different bands distinct so all bands can share one sorted array.
+    keys ^= (np.arange(params.bands, dtype=np.uint64) + _U64(1)) * _U64(0xD6E8FEB86659FD93)
+    return keys
+
+
+def candidate_pairs(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Return the sorted unique (i, j), i < j, owner pairs that share a band key.
+
+    `keys` is (paragraphs, bands) from `band_keys`; `owners[p]` is the document index of
+    paragraph p. Paragraphs of the same document are never paired.
+    """
+    flat = keys.ravel()
+    owner = np.repeat(np.asarray(owners, dtype=np.int64), keys.shape[1])
+    order = np.lexsort((owner, flat))
+    flat, owner = flat[order], owner[order]
+    # Drop repeats of the same (key, owner): a document pairs once per key.
+    keep = np.ones(len(flat), dtype=bool)
+    keep[1:] = (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])
+    flat, owner = flat[keep], owner[keep]
+    boundary = np.flatnonzero(np.diff(flat) != 0) + 1
+    starts = np.concatenate(([0], boundary))
+    sizes = np.diff(np.concatenate((starts, [len(flat)])))
+    pairs = [
+        _all_pairs(owner[start : start + size])
+        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True)
+    ]
+    return _unique_pairs(pairs)
+
+
+def _all_pairs(members: np.ndarray) -> np.ndarray:
+    i, j = np.triu_indices(len(members), k=1)
+    return np.stack((members[i], members[j]), axis=1)
+
+
+def _unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(chunks), axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def reference_candidate_pairs(
+    signatures: np.ndarray, owners: np.ndarray, params: LSHParams, seed: int
+) -> np.ndarray:
+    """Return the same pairs as `candidate_pairs`, found with datasketch's MinHashLSH (slow)."""
+    lsh = MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
+    for index, row in enumerate(signatures):
+        lsh.insert(index, to_lean_minhash(row, seed))
+    chunks = []
+    for index, row in enumerate(signatures):
+        for other in lsh.query(to_lean_minhash(row, seed)):
+            if owners[other] != owners[index]:
+                chunks.append(np.array([[owners[index], owners[other]]], dtype=np.int64))
+    return _unique_pairs(chunks)
