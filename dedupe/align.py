@@ -10,6 +10,7 @@ words and density: this is the exact check that keeps LSH false positives out of
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,7 +90,12 @@ def exact_runs(seeds: np.ndarray, seed_words: int) -> list[tuple[int, int, int, 
     starts = np.concatenate(([0], breaks))
     ends = np.concatenate((breaks, [len(i)])) - 1
     runs = [
-        (int(i[s]), int(i[e]) + seed_words, int(i[s] - diagonal[s]), int(i[e] - diagonal[e]) + seed_words)
+        (
+            int(i[s]),
+            int(i[e]) + seed_words,
+            int(i[s] - diagonal[s]),
+            int(i[e] - diagonal[e]) + seed_words,
+        )
         for s, e in zip(starts, ends, strict=True)
     ]
     runs.sort()
@@ -105,7 +111,7 @@ def _split_by_quotes(
     bounds = [0, *changes.tolist(), a1 - a0]
     return [
         _Run(a0 + lo, a0 + hi, b0 + lo, b0 + hi, bool(flags[lo]))
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+        for lo, hi in itertools.pairwise(bounds)
     ]
 
 

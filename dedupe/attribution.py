@@ -82,9 +82,7 @@ UNDECIDED = Attribution(None, None)
 def load_wires() -> tuple[Wire, ...]:
     """Return the wire services of the data table shipped with dedupe."""
     raw = json.loads(resources.files("dedupe").joinpath("data/wires.json").read_text("utf-8"))
-    return tuple(
-        Wire(w["name"], tuple(w["outlets"]), tuple(w["credits"])) for w in raw["wires"]
-    )
+    return tuple(Wire(w["name"], tuple(w["outlets"]), tuple(w["credits"])) for w in raw["wires"])
 
 
 @lru_cache(maxsize=1)
@@ -255,9 +253,9 @@ def attribute_links(
 
 
 def decide(carriers: Sequence[Carrier], facts: Sequence[DocumentFacts]) -> Attribution:
-    """Return the original source of the text carried by `carriers`, by the first rule that decides."""
+    """Return the original source of the text carried by `carriers` (first deciding rule)."""
     docs = sorted({c.doc for c in carriers})
-    by_wire_outlet = {d: [facts[d].wire] for d in docs if facts[d].wire}
+    by_wire_outlet = {d: [wire] for d in docs if (wire := facts[d].wire)}
     if by_wire_outlet:
         return _one_wire(by_wire_outlet, facts, "wire-outlet")
     by_credit: dict[int, list[str]] = {}

@@ -162,7 +162,9 @@ def build_report(
                     cover = coverage[doc] = _Coverage(word_counts[doc])
                 cover.add(partner, start, end, passage.quote, rank, label)
     reports = [
-        _document_report(doc, word_counts[index], coverage.get(index), labels, documents, min_percent)
+        _document_report(
+            doc, word_counts[index], coverage.get(index), labels, documents, min_percent
+        )
         for index, doc in enumerate(documents)
     ]
     pair_reports = [
@@ -235,7 +237,7 @@ def _majority(word_labels: np.ndarray, labels: Sequence[Attribution]) -> Attribu
         attribution = labels[label] if label >= 0 else UNDECIDED
         by_source[attribution.source] += int(count)
         by_rule.setdefault(attribution.source, Counter())[attribution.rule] += int(count)
-    (top, top_count), *rest = by_source.most_common() + [(None, -1)]
+    (top, top_count), *rest = [*by_source.most_common(), (None, -1)]
     if top is None or rest[0][1] == top_count:
         return UNDECIDED
     rules = by_rule[top].most_common()

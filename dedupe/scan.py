@@ -6,6 +6,7 @@ another engine without touching the others.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -24,7 +25,13 @@ from dedupe.attribution import (
 )
 from dedupe.documents import Document, FieldNames, ReadLog, read_documents
 from dedupe.errors import InputError, ParameterError
-from dedupe.index import LSHParams, band_keys, candidate_pairs, lsh_params, reference_candidate_pairs
+from dedupe.index import (
+    LSHParams,
+    band_keys,
+    candidate_pairs,
+    lsh_params,
+    reference_candidate_pairs,
+)
 from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
@@ -51,7 +58,8 @@ class Parameters:
             raise ParameterError(f"shingle size must be at least 1, got {self.shingle_size}")
         if self.min_words < self.shingle_size:
             raise ParameterError(
-                f"min words ({self.min_words}) must be at least the shingle size ({self.shingle_size})"
+                f"min words ({self.min_words}) must be at least"
+                f" the shingle size ({self.shingle_size})"
             )
         if self.max_gap < 0:
             raise ParameterError(f"max gap must be 0 or more, got {self.max_gap}")
@@ -104,7 +112,9 @@ def scan(
     with stats.stage("read", "documents") as timing:
         documents = load_documents(inputs, fields or FieldNames(), duplicate_ids, log)
         timing.items = len(documents)
-    return scan_documents(documents, params, stats=stats, reference=reference, min_percent=min_percent)
+    return scan_documents(
+        documents, params, stats=stats, reference=reference, min_percent=min_percent
+    )
 
 
 def load_documents(
@@ -116,7 +126,7 @@ def load_documents(
     """Return the documents of `inputs` sorted by id, so results never depend on input order."""
     documents = list(_documents(inputs, fields, duplicate_ids, log))
     documents.sort(key=lambda d: d.id)
-    for first, second in zip(documents, documents[1:], strict=False):
+    for first, second in itertools.pairwise(documents):
         if first.id == second.id:
             raise InputError(
                 f"duplicate id {first.id!r} (also in {first.origin or 'another document'})",
@@ -251,12 +261,19 @@ def attribute_pairs(
     for a, b, passages in aligned:
         for p in passages:
             if not p.quote:
-                links.append((_carrier(tokens, a, p.a_start, p.a_end), _carrier(tokens, b, p.b_start, p.b_end)))
+                links.append(
+                    (
+                        _carrier(tokens, a, p.a_start, p.a_end),
+                        _carrier(tokens, b, p.b_start, p.b_end),
+                    )
+                )
     fact_list = _FactsView(facts)
     decided = iter(attribute_links(links, fact_list))
     result = []
     for a, b, passages in aligned:
-        attributions: list[Attribution] = [UNDECIDED if p.quote else next(decided) for p in passages]
+        attributions: list[Attribution] = [
+            UNDECIDED if p.quote else next(decided) for p in passages
+        ]
         result.append(AlignedPair(a, b, tuple(passages), tuple(attributions)))
     return result
 

@@ -64,7 +64,9 @@ def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> 
     return out
 
 
-def sign_reference(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
+def sign_reference(
+    shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int
+) -> np.ndarray:
     """Return the same matrix as `sign`, computed by datasketch one shingle at a time (slow).
 
     Kept as the reference the fast path is tested against.

@@ -51,10 +51,7 @@ class Tokens:
 
 def normalize_word(word: str) -> str:
     """Return the matching form of one word: NFKC, case-folded, without apostrophes or dots."""
-    if word.isascii():
-        folded = word.lower()
-    else:
-        folded = unicodedata.normalize("NFKC", word).casefold()
+    folded = word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
     return _JOINERS_RE.sub("", folded) if not folded.isalnum() else folded
 
 
@@ -194,4 +191,5 @@ def _fmix64(values: np.ndarray) -> np.ndarray:
 
 def shingle_hash32(hashes64: np.ndarray) -> np.ndarray:
     """Return 32-bit shingle hashes (the form MinHash signs) from 64-bit n-gram hashes."""
-    return ((hashes64 >> _UINT64(32)) ^ hashes64).astype(np.uint32)
+    folded: np.ndarray = ((hashes64 >> _UINT64(32)) ^ hashes64).astype(np.uint32)
+    return folded

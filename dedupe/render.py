@@ -1,0 +1,173 @@
+"""Rendering a report as a terminal table, JSON, CSV or Markdown, and writing it atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from tabulate import tabulate
+
+from dedupe.errors import OutputError
+from dedupe.report import DocumentReport, Report
+
+DOCUMENT_COLUMNS = (
+    "id",
+    "source",
+    "words",
+    "reused %",
+    "quoted %",
+    "top match",
+    "top match %",
+    "original source",
+    "rule",
+    "credited",
+)
+PAIR_COLUMNS = ("a", "b", "% of a", "% of b", "passages", "quoted passages")
+
+
+def _document_row(doc: DocumentReport) -> list[Any]:
+    top = doc.matches[0] if doc.matches else None
+    return [
+        doc.id,
+        doc.source,
+        doc.words,
+        doc.reused_percent,
+        doc.quoted_percent,
+        top.id if top else None,
+        top.percent if top else None,
+        doc.original_source,
+        doc.attribution_rule,
+        doc.credited,
+    ]
+
+
+def _pair_rows(report: Report) -> list[list[Any]]:
+    return [
+        [
+            p.a,
+            p.b,
+            p.percent_a,
+            p.percent_b,
+            sum(not x.quote for x in p.passages),
+            sum(x.quote for x in p.passages),
+        ]
+        for p in report.pairs
+    ]
+
+
+def render_json(report: Report) -> str:
+    """Return the report as JSON (the documented contract), ending with a newline."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_table(report: Report) -> str:
+    """Return the report as plain-text tables: documents, then pairs."""
+    documents = tabulate(
+        [_document_row(d) for d in report.documents],
+        headers=DOCUMENT_COLUMNS,
+        tablefmt="simple",
+        floatfmt=".1f",
+        missingval="-",
+    )
+    pairs = (
+        tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt="simple", floatfmt=".1f")
+        if report.pairs
+        else "No shared passages."
+    )
+    return f"Documents\n\n{documents}\n\nPairs\n\n{pairs}\n"
+
+
+def render_markdown(report: Report) -> str:
+    """Return the report as Markdown: a documents table and a pairs table."""
+    documents = tabulate(
+        [_document_row(d) for d in report.documents],
+        headers=DOCUMENT_COLUMNS,
+        tablefmt="github",
+        floatfmt=".1f",
+        missingval="",
+    )
+    pairs = tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt="github", floatfmt=".1f")
+    return f"## Documents\n\n{documents}\n\n## Pairs\n\n{pairs}\n"
+
+
+def render_csv(report: Report) -> str:
+    """Return one CSV row per document (matches as `id:percent` joined by `;`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "id",
+            "source",
+            "published",
+            "words",
+            "reused_percent",
+            "quoted_percent",
+            "matches",
+            "original_source",
+            "attribution_rule",
+            "credited",
+        ]
+    )
+    for d in report.documents:
+        writer.writerow(
+            [
+                d.id,
+                d.source or "",
+                d.published or "",
+                d.words,
+                d.reused_percent,
+                d.quoted_percent,
+                ";".join(f"{m.id}:{m.percent}" for m in d.matches),
+                d.original_source or "",
+                d.attribution_rule or "",
+                "" if d.credited is None else str(d.credited).lower(),
+            ]
+        )
+    return out.getvalue()
+
+
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}
+
+
+def render(report: Report, format: str = "table") -> str:
+    """Return the report rendered in `format` (one of RENDERERS)."""
+    try:
+        renderer = RENDERERS[format]
+    except KeyError:
+        raise OutputError(
+            f"unknown format {format!r}; choose one of {', '.join(RENDERERS)}"
+        ) from None
+    return renderer(report)
+
+
+def write_atomic(path: str | os.PathLike[str], content: str) -> None:
+    """Write `content` to `path` so readers see the old file or the whole new one, never a part."""
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".dedupe-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here: {exc.strerror}") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
+        raise

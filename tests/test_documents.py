@@ -1,0 +1,669 @@
+"""Tests of the reading stage: formats, fields, skips, errors, encodings, order and scale."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedupe import documents
+from dedupe.documents import Document, FieldNames, ReadLog, Skip, read_documents
+from dedupe.errors import InputError, ParameterError
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write text (as UTF-8) or bytes to a path, creating parent folders; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_bytes(content.encode("utf-8"))
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def jsonl(*records: object) -> str:
+    """Return JSON lines holding the records, one a line."""
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def read(*inputs: str | Path, **options: object) -> tuple[list[Document], ReadLog]:
+    """Return the documents read from the inputs and the log of the read."""
+    log = ReadLog()
+    docs = list(read_documents(inputs, log=log, **options))  # type: ignore[arg-type]
+    assert log.read == len(docs)
+    return docs, log
+
+
+def only_skip(log: ReadLog) -> Skip:
+    """Return the single skip recorded in a log."""
+    assert len(log.skips) == 1, log.skips
+    return log.skips[0]
+
+
+# --- formats -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extension", [".txt", ".md", ".TXT"])
+def test_text_file_is_one_document_named_after_the_file(tmp_path: Path, extension: str) -> None:
+    path = write(tmp_path / f"story-1{extension}", "Line one.\r\nLine two.\n")
+    docs, log = read(path)
+    assert docs == [Document("story-1", "Line one.\r\nLine two.\n", origin=str(path))]
+    assert log.skips == []
+
+
+@pytest.mark.parametrize("extension", [".jsonl", ".ndjson"])
+def test_jsonl_one_object_per_line_blank_lines_ignored(tmp_path: Path, extension: str) -> None:
+    body = '{"id": "a", "text": "first"}\n\n   \n{"id": "b", "text": "second"}\r\n\n'
+    path = write(tmp_path / f"feed{extension}", body)
+    docs, log = read(path)
+    assert [(d.id, d.text, d.origin) for d in docs] == [
+        ("a", "first", f"{path}:1"),
+        ("b", "second", f"{path}:4"),
+    ]
+    assert log.skips == []
+
+
+@pytest.mark.parametrize(("extension", "sep"), [(".csv", ","), (".tsv", "\t")])
+def test_delimited_rows_report_the_line_where_the_record_starts(
+    tmp_path: Path, extension: str, sep: str
+) -> None:
+    rows = [
+        ["id", "text", "outlet"],
+        ["1", "plain", "Wire"],
+        ["2", '"spans\ntwo lines"', "Daily"],
+        ["3", "after", ""],
+    ]
+    path = write(tmp_path / f"table{extension}", "".join(sep.join(r) + "\n" for r in rows))
+    docs, log = read(path)
+    assert [(d.id, d.text, d.source, d.origin) for d in docs] == [
+        ("1", "plain", "Wire", f"{path}:2"),
+        ("2", "spans\ntwo lines", "Daily", f"{path}:3"),
+        ("3", "after", None, f"{path}:5"),
+    ]
+    assert log.skips == []
+
+
+def test_csv_field_larger_than_the_default_limit(tmp_path: Path) -> None:
+    text = "word " * 200_000  # 1 MB, well above csv's default 128 KiB field limit
+    path = write(tmp_path / "big.csv", f'id,text\nbig,"{text}"\n')
+    docs, _ = read(path)
+    assert [(d.id, len(d.text)) for d in docs] == [("big", len(text))]
+
+
+def test_csv_header_names_are_stripped_and_bom_dropped(tmp_path: Path) -> None:
+    path = write(tmp_path / "bom.csv", b"\xef\xbb\xbf id , text \n7,hello\n")
+    docs, _ = read(path)
+    assert [(d.id, d.text) for d in docs] == [("7", "hello")]
+
+
+def test_stdin_dash_reads_jsonl(tmp_path: Path) -> None:
+    stream = io.BytesIO(b'{"id": "x", "text": "one"}\n{"text": "two"}\n')
+    docs, _ = read("-", stdin=stream)
+    assert [(d.id, d.origin) for d in docs] == [("x", "<stdin>:1"), ("<stdin>:2", "<stdin>:2")]
+
+
+def test_stdin_skips_are_labelled_stdin() -> None:
+    docs, log = read("-", stdin=io.BytesIO(b'{"text": "ok"}\n{oops\n'))
+    assert len(docs) == 1
+    skip = only_skip(log)
+    assert (skip.path, skip.line, skip.reason) == ("<stdin>", 2, "malformed-json")
+
+
+def test_log_is_optional_and_reading_is_lazy(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.jsonl", jsonl({"text": "x"}, {"text": "y"}))
+    iterator = read_documents([path])
+    assert next(iterator).text == "x"
+    assert [d.text for d in iterator] == ["y"]
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("record", [{}, {"id": None}, {"id": ""}, {"id": "   "}])
+def test_missing_id_becomes_file_name_and_line(tmp_path: Path, record: dict[str, object]) -> None:
+    path = write(tmp_path / "sub" / "feed.jsonl", "\n" + jsonl({**record, "text": "t"}))
+    docs, _ = read(path)
+    assert [d.id for d in docs] == ["feed.jsonl:2"]
+
+
+def test_missing_id_in_csv_becomes_file_name_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", "id,text\n,hello\n")
+    assert [d.id for d in read(path)[0]] == ["t.csv:2"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [(42, "42"), (-3, "-3"), (" a b ", "a b")])
+def test_integer_and_string_ids(tmp_path: Path, value: object, expected: str) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({"id": value, "text": "t"}))
+    assert [d.id for d in read(path)[0]] == [expected]
+
+
+@pytest.mark.parametrize("value", [[1, 2], {"a": 1}, 1.5, 2.0, True, False])
+def test_non_string_non_integer_id_is_skipped(tmp_path: Path, value: object) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({"id": value, "text": "t"}, {"id": "ok", "text": "t"}))
+    docs, log = read(path)
+    assert [d.id for d in docs] == ["ok"]
+    skip = only_skip(log)
+    assert (skip.line, skip.reason, skip.kept) == (1, "bad-id", False)
+
+
+# --- fields --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"outlet": "A", "source": "B", "publisher": "C"}, "A"),
+        ({"outlet": "", "source": "B", "publisher": "C"}, "B"),
+        ({"outlet": None, "source": "  ", "publisher": " C "}, "C"),
+        ({"outlet": 5, "publisher": "C"}, "C"),
+        ({"unrelated": "X"}, None),
+    ],
+)
+def test_source_is_first_present_non_empty_string(
+    tmp_path: Path, record: dict[str, object], expected: str | None
+) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({**record, "text": "t"}))
+    assert [d.source for d in read(path)[0]] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"published": "2024-01-05"}, "2024-01-05"),
+        ({"published": " 2024-01-05T10:00:00Z "}, "2024-01-05T10:00:00Z"),
+        ({"published": "2024-01-05T10:00:00+01:00"}, "2024-01-05T10:00:00+01:00"),
+        ({"published": "2024-01-05 10:00"}, "2024-01-05 10:00"),
+        ({"date": "2023-12-31"}, "2023-12-31"),
+        ({"published": "", "date": "2023-12-31"}, "2023-12-31"),
+        ({"published": "2024-01-05", "date": "not a date"}, "2024-01-05"),
+        ({}, None),
+    ],
+)
+def test_valid_dates_are_kept_stripped(
+    tmp_path: Path, record: dict[str, object], expected: str | None
+) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({**record, "text": "t"}))
+    docs, log = read(path)
+    assert [d.published for d in docs] == [expected]
+    assert log.skips == []
+
+
+@pytest.mark.parametrize(
+    "value", ["05/01/2024", "yesterday", "2024-13-01", "2024-01-05T25:00", 20240105, ["2024"]]
+)
+def test_bad_date_keeps_the_document_without_a_date(tmp_path: Path, value: object) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({"id": "d", "text": "t", "published": value}))
+    docs, log = read(path)
+    assert [(d.id, d.published) for d in docs] == [("d", None)]
+    skip = only_skip(log)
+    assert (skip.line, skip.reason, skip.kept) == (1, "bad-date", True)
+    assert log.skipped == 0
+    assert log.counts() == {}
+
+
+def test_custom_field_names(tmp_path: Path) -> None:
+    fields = FieldNames(id="uid", text="body", source=("site",), published=("when",))
+    record = {"uid": "u1", "body": "hello", "site": "S", "when": "2024-02-02", "text": "no"}
+    path = write(tmp_path / "f.jsonl", jsonl(record))
+    docs, _ = read(path, fields=fields)
+    assert docs == [Document("u1", "hello", "S", "2024-02-02", f"{path}:1")]
+
+
+# --- skips ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": "x", "text": "unterminated', "malformed-json"),
+        ("{'single': 'quotes'}", "malformed-json"),
+        pytest.param("[" * 100_000, "malformed-json", id="deeply-nested"),
+        ('["an", "array"]', "not-an-object"),
+        ('"a string"', "not-an-object"),
+        ("17", "not-an-object"),
+        ("null", "not-an-object"),
+        ('{"id": "x"}', "missing-text"),
+        ('{"id": "x", "text": null}', "missing-text"),
+        ('{"id": "x", "text": 12}', "bad-text-type"),
+        ('{"id": "x", "text": ["a"]}', "bad-text-type"),
+        ('{"id": "x", "text": ""}', "empty-text"),
+        ('{"id": "x", "text": " \\n\\t "}', "empty-text"),
+        ('{"id": [1], "text": "t"}', "bad-id"),
+    ],
+)
+def test_unusable_json_lines_are_skipped_with_a_reason(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = write(tmp_path / "f.jsonl", f'{{"text": "before"}}\n{line}\n{{"text": "after"}}\n')
+    docs, log = read(path)
+    assert [d.text for d in docs] == ["before", "after"]
+    skip = only_skip(log)
+    assert (skip.path, skip.line, skip.reason, skip.kept) == (str(path), 2, reason, False)
+    assert "\n" not in skip.message
+    assert str(skip).startswith(f"{path}:2: ")
+    assert log.counts() == {reason: 1}
+
+
+def test_malformed_json_message_includes_the_json_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.jsonl", '{"text": "a",}\n')
+    skip = only_skip(read(path)[1])
+    assert skip.reason == "malformed-json"
+    assert "Expecting property name enclosed in double quotes" in skip.message
+
+
+def test_line_cut_in_half_reports_exact_lines_and_keeps_the_rest(tmp_path: Path) -> None:
+    whole = [json.dumps({"id": str(i), "text": f"article {i}"}) for i in range(1, 6)]
+    cut = whole[2]
+    lines = [*whole[:2], cut[: len(cut) // 2], cut[len(cut) // 2 :], *whole[3:]]
+    path = write(tmp_path / "cut.jsonl", "\n".join(lines) + "\n")
+    docs, log = read(path)
+    assert [d.id for d in docs] == ["1", "2", "4", "5"]
+    assert [(s.line, s.reason) for s in log.skips] == [(3, "malformed-json"), (4, "malformed-json")]
+
+
+def test_truncated_last_line_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.jsonl", '{"text": "one"}\n{"text": "tw')
+    docs, log = read(path)
+    assert [d.text for d in docs] == ["one"]
+    assert [(s.line, s.reason) for s in log.skips] == [(2, "malformed-json")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("a.txt", b"text\x00\x01\x02 more"),
+        ("a.md", b"%PDF-1.4\x00\x00"),
+        ("a.jsonl", b'{"text": "x"}\n\x00\x00\x00\n'),
+        ("a.csv", b"id,text\n1,\x00\n"),
+    ],
+)
+def test_binary_files_are_skipped(tmp_path: Path, name: str, content: bytes) -> None:
+    path = write(tmp_path / name, content)
+    docs, log = read(path)
+    assert docs == []
+    skip = only_skip(log)
+    assert (skip.path, skip.line, skip.reason) == (str(path), None, "binary-file")
+
+
+def test_folder_with_pdf_and_txt_yields_the_txt_and_counts_the_skip(tmp_path: Path) -> None:
+    write(tmp_path / "report.pdf", b"%PDF-1.7\n\x00\x00\xff\xfe binary \x00")
+    write(tmp_path / "story.txt", "The story.")
+    docs, log = read(tmp_path)
+    assert [d.id for d in docs] == ["story"]
+    assert log.counts() == {"unsupported-file": 1}
+    assert log.skips[0].path == str(tmp_path / "report.pdf")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("e.txt", b""),
+        ("e.md", b"\xef\xbb\xbf"),
+        ("e.jsonl", b""),
+        ("e.ndjson", b"\n  \n\n"),
+        ("e.csv", b""),
+        ("e.tsv", b"\n\n"),
+    ],
+)
+def test_empty_files_are_skipped(tmp_path: Path, name: str, content: bytes) -> None:
+    path = write(tmp_path / name, content)
+    docs, log = read(path)
+    assert docs == []
+    assert (only_skip(log).reason, only_skip(log).line) == ("empty-file", None)
+
+
+def test_whitespace_only_text_file_is_empty_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "blank.txt", " \n\t\n")
+    assert only_skip(read(path)[1]).reason == "empty-text"
+
+
+def test_csv_with_only_a_header_yields_nothing(tmp_path: Path) -> None:
+    docs, log = read(write(tmp_path / "h.csv", "id,text\n"))
+    assert (docs, log.skips) == ([], [])
+
+
+@pytest.mark.parametrize("row", ["1,two,three", "1", '"1"'])
+def test_csv_row_with_wrong_field_count_is_skipped(tmp_path: Path, row: str) -> None:
+    path = write(tmp_path / "r.csv", f"id,text\n{row}\n2,fine\n")
+    docs, log = read(path)
+    assert [d.id for d in docs] == ["2"]
+    skip = only_skip(log)
+    assert (skip.line, skip.reason) == (2, "malformed-row")
+
+
+def test_csv_empty_text_cell_is_empty_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "id,text,date\n1,,2024-01-01\n2,x,\n")
+    docs, log = read(path)
+    assert [(d.id, d.published) for d in docs] == [("2", None)]
+    assert (only_skip(log).line, only_skip(log).reason) == (2, "empty-text")
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+def test_missing_path_raises_at_once(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.jsonl"
+    with pytest.raises(InputError) as info:
+        read_documents([missing])
+    assert info.value.path == str(missing)
+    assert "no such file" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["paper.pdf", "data.json", "README"])
+def test_explicit_unsupported_file_raises_listing_supported_types(
+    tmp_path: Path, name: str
+) -> None:
+    path = write(tmp_path / name, b"whatever")
+    with pytest.raises(InputError) as info:
+        read_documents([path])
+    message = str(info.value)
+    assert message.startswith(f"{path}: unsupported file type")
+    assert all(ext in message for ext in (".csv", ".jsonl", ".md", ".ndjson", ".tsv", ".txt"))
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", ["locked.txt", "locked.jsonl", "locked.csv"])
+def test_unreadable_file_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    path = write(tmp_path / name, "id,text\n1,x\n")
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(documents, "open", refuse, raising=False)
+    with pytest.raises(InputError) as info:
+        read(path)
+    assert str(info.value) == f"{path}: cannot read: Permission denied"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file_by_permissions_raises(tmp_path: Path) -> None:
+    path = write(tmp_path / "locked.txt", "secret")
+    path.chmod(0)
+    with pytest.raises(InputError, match="cannot read"):
+        read(path)
+
+
+def test_read_error_while_streaming_raises(tmp_path: Path) -> None:
+    class Failing(io.BytesIO):
+        def __iter__(self) -> Failing:
+            return self
+
+        def __next__(self) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    with pytest.raises(InputError, match=r"^<stdin>: cannot read: Input/output error$"):
+        read("-", stdin=Failing(b"x"))
+
+
+@pytest.mark.parametrize(("extension", "sep"), [(".csv", ","), (".tsv", "\t")])
+def test_delimited_header_without_text_column_raises(
+    tmp_path: Path, extension: str, sep: str
+) -> None:
+    path = write(tmp_path / f"t{extension}", f"id{sep}body{sep}outlet\n1{sep}x{sep}y\n")
+    with pytest.raises(InputError) as info:
+        read(path)
+    message = str(info.value)
+    assert (info.value.path, info.value.line) == (str(path), 1)
+    assert "'id', 'body', 'outlet'" in message
+    assert "--text-field" in message
+    assert read(path, fields=FieldNames(text="body"))[0][0].text == "x"
+
+
+def test_duplicate_id_raises_naming_both_origins(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.jsonl", jsonl({"id": "same", "text": "one"}))
+    second = write(tmp_path / "b.jsonl", "\n" + jsonl({"id": "same", "text": "two"}))
+    with pytest.raises(InputError) as info:
+        read(first, second)
+    message = str(info.value)
+    assert (info.value.path, info.value.line) == (str(second), 2)
+    assert f"{first}:1" in message
+    assert f"{second}:2" in message
+    assert "--on-duplicate-id suffix" in message
+
+
+def test_duplicate_text_file_names_in_two_folders_clash(tmp_path: Path) -> None:
+    write(tmp_path / "x" / "story.txt", "one")
+    write(tmp_path / "y" / "story.txt", "two")
+    with pytest.raises(InputError, match="duplicate id 'story'"):
+        read(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["a", "a", "a"], ["a", "a~2", "a~3"]),
+        (["a", "a~2", "a"], ["a", "a~2", "a~3"]),
+        (["a", "a", "a~2"], ["a", "a~2", "a~2~2"]),
+        (["b", "a", "b", "a"], ["b", "a", "b~2", "a~2"]),
+    ],
+)
+def test_duplicate_ids_suffixed(tmp_path: Path, ids: list[str], expected: list[str]) -> None:
+    path = write(tmp_path / "d.jsonl", jsonl(*({"id": i, "text": "t"} for i in ids)))
+    docs, log = read(path, duplicate_ids="suffix")
+    assert [d.id for d in docs] == expected
+    renamed = sum(1 for got, given in zip(expected, ids, strict=True) if got != given)
+    assert [s.reason for s in log.skips] == ["duplicate-id"] * renamed
+    assert all(s.kept for s in log.skips)
+    assert log.skipped == 0
+
+
+def test_bad_duplicate_policy_is_a_parameter_error(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError):
+        read_documents([tmp_path], duplicate_ids="ignore")  # type: ignore[arg-type]
+
+
+# --- encodings -----------------------------------------------------------------------------
+
+CP1252_TEXT = (
+    "“Smart quotes” and café, naïve résumé — the Zürich office said on Tuesday. "
+    "The committee’s report, published in Genève, was “très intéressant”.\n"
+)
+
+
+def test_windows_1252_text_file_is_redecoded_and_listed(tmp_path: Path) -> None:
+    path = write(tmp_path / "legacy.txt", CP1252_TEXT.encode("cp1252"))
+    docs, log = read(path)
+    assert [d.text for d in docs] == [CP1252_TEXT]
+    assert log.redecoded == [(str(path), "cp1252")]
+    assert log.skips == []
+
+
+def test_utf16_text_file_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path / "wide.txt", CP1252_TEXT.encode("utf-16"))
+    docs, log = read(path)
+    assert [d.text for d in docs] == [CP1252_TEXT]
+    assert [p for p, _ in log.redecoded] == [str(path)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bom.txt", "\ufeffhello"),
+        ("bom.jsonl", '\ufeff{"id": "bom", "text": "hello"}\n'),
+        ("bom.csv", "\ufeffid,text\nbom,hello\n"),
+    ],
+)
+def test_utf8_bom_is_stripped(tmp_path: Path, name: str, content: str) -> None:
+    docs, log = read(write(tmp_path / name, content))
+    assert [(d.id, d.text) for d in docs] == [("bom", "hello")]
+    assert log.redecoded == []
+
+
+@pytest.mark.parametrize("extension", [".jsonl", ".csv"])
+def test_streamed_lines_not_in_utf8_are_redecoded_once_per_file(
+    tmp_path: Path, extension: str
+) -> None:
+    if extension == ".jsonl":
+        lines = [
+            json.dumps({"text": t}, ensure_ascii=False) for t in ("plain", "café “1”", "naïve")
+        ]
+    else:
+        lines = ["text", "plain", "café “1”", "naïve"]
+    good, *rest = lines
+    data = good.encode() + b"\n" + b"\n".join(line.encode("cp1252") for line in rest) + b"\n"
+    path = write(tmp_path / f"mixed{extension}", data)
+    docs, log = read(path)
+    assert [d.text for d in docs] == ["plain", "café “1”", "naïve"]
+    assert log.redecoded == [(str(path), "cp1252")]
+
+
+def test_undecodable_lines_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    bad = b'{"text": "\x81\x8d"}'  # bytes undefined in Windows-1252
+    path = write(tmp_path / "bad.jsonl", b'{"text": "ok"}\n' + bad + b'\n{"text": "\xe9t\xe9"}\n')
+    docs, log = read(path)
+    assert [d.text for d in docs] == ["ok", "été"]
+    assert [(s.line, s.reason) for s in log.skips] == [(2, "undecodable")]
+
+
+def test_undecodable_csv_line_inside_a_record_skips_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    data = b'id,text\n1,"starts\n\x81 here"\n2,\x8d\n3,fine\n'
+    docs, log = read(write(tmp_path / "bad.csv", data))
+    assert [d.id for d in docs] == ["3"]
+    assert [(s.line, s.reason) for s in log.skips] == [(2, "undecodable"), (4, "undecodable")]
+
+
+def test_undecodable_text_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    docs, log = read(write(tmp_path / "bad.txt", b"caf\xe9 \x81\x8d\x8f"))
+    assert docs == []
+    assert (only_skip(log).reason, only_skip(log).line) == ("undecodable", None)
+
+
+# --- folders and order ---------------------------------------------------------------------
+
+
+def test_folder_walk_is_sorted_recursive_and_ignores_hidden_entries(tmp_path: Path) -> None:
+    names = ["b/2.txt", "a.md", "b/1.txt", "c/d/e.txt", "b0.txt", "z.jsonl"]
+    random.Random(7).shuffle(names)
+    for name in names:
+        write(tmp_path / name, jsonl({"text": name}) if name.endswith(".jsonl") else name)
+    write(tmp_path / ".hidden.txt", "no")
+    write(tmp_path / ".git" / "x.txt", "no")
+    write(tmp_path / "b" / ".cache" / "y.txt", "no")
+    docs, log = read(tmp_path)
+    assert [d.origin for d in docs] == [
+        str(tmp_path / n) for n in ("a.md", "b/1.txt", "b/2.txt", "b0.txt", "c/d/e.txt")
+    ] + [f"{tmp_path / 'z.jsonl'}:1"]
+    assert log.skips == []
+    assert [d.origin for d in read(tmp_path)[0]] == [d.origin for d in docs]
+
+
+def test_inputs_are_read_in_the_order_given(tmp_path: Path) -> None:
+    second = write(tmp_path / "2.txt", "two")
+    first = write(tmp_path / "1.txt", "one")
+    assert [d.text for d in read(second, first)[0]] == ["two", "one"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_symbolic_link_loop_is_not_followed_forever(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "x.txt", "x")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
+    assert [d.id for d in read(tmp_path)[0]] == ["x"]
+
+
+# --- scale ---------------------------------------------------------------------------------
+
+
+def test_twenty_megabyte_text_document(tmp_path: Path) -> None:
+    text = ("All work and no play makes a dull story. " * 500_000)[: 20 * 1024 * 1024]
+    docs, _ = read(write(tmp_path / "huge.txt", text))
+    assert len(docs) == 1
+    assert docs[0].text == text
+
+
+def test_hundred_thousand_jsonl_documents(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(f'{{"id": "{i}", "text": "word"}}\n' for i in range(100_000)))
+    started = time.perf_counter()
+    docs, log = read(path)
+    elapsed = time.perf_counter() - started
+    assert log.read == 100_000
+    assert (docs[0].id, docs[-1].id, docs[-1].origin) == ("0", "99999", f"{path}:100000")
+    assert elapsed < 3.0
+
+
+# --- property: arbitrary bytes never crash and every line is accounted for -----------------
+
+JSON_LINES = st.sampled_from(
+    [
+        b'{"text": "a"}',
+        b'{"id": 1, "text": "b", "published": "2024-01-05"}',
+        b'{"id": "x", "text": "c", "date": "garbage"}',
+        b'{"text": ""}',
+        b"[1, 2]",
+        b'{"text": "caf\xe9"}',
+        b"\xef\xbb\xbf",
+        b"\r",
+        b"",
+    ]
+)
+LINES = st.one_of(JSON_LINES, st.binary(max_size=30), st.text(max_size=20).map(str.encode))
+CONTENT = st.one_of(st.binary(max_size=300), st.lists(LINES, max_size=8).map(b"\n".join))
+
+
+def accounting(raw: bytes, first: bool) -> tuple[bool, bool]:
+    """Return whether a JSONL line must, and whether it may, be yielded or recorded.
+
+    A UTF-8 line must be unless it is blank; a line that is not UTF-8 must be if it holds
+    printable ASCII, and may be in any case (its fallback decoding is not blank).
+    """
+    if first and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return any(33 <= byte < 127 for byte in raw), True
+    blank = not text or text.isspace()
+    return not blank, not blank
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=CONTENT,
+    extension=st.sampled_from([".jsonl", ".csv", ".txt"]),
+    header=st.sampled_from([b"", b"id,text,published\n"]),
+)
+def test_arbitrary_bytes_never_crash(
+    tmp_path: Path, data: bytes, extension: str, header: bytes
+) -> None:
+    if extension == ".csv":
+        data = header + data
+    path = write(tmp_path / f"fuzz{extension}", data)
+    log = ReadLog()
+    docs: list[Document] = []
+    try:
+        docs.extend(read_documents([path], log=log))
+    except InputError:
+        return
+    assert log.read == len(docs)
+    dropped = [s for s in log.skips if not s.kept]
+    if any(s.line is None for s in dropped):
+        assert docs == []
+        assert len(dropped) == 1
+        return
+    raw_lines = data.split(b"\n")
+    lines = {int(d.origin.rsplit(":", 1)[1]) for d in docs} if extension != ".txt" else set()
+    skipped = {s.line for s in dropped}
+    if extension == ".txt":
+        assert len(docs) == 1
+        return
+    assert all(1 <= n <= len(raw_lines) for n in lines | skipped if n is not None)
+    if extension == ".jsonl":
+        assert not lines & skipped
+        verdicts = [accounting(raw, i == 1) for i, raw in enumerate(raw_lines, 1)]
+        must = {i for i, (needed, _) in enumerate(verdicts, 1) if needed}
+        may = {i for i, (_, allowed) in enumerate(verdicts, 1) if allowed}
+        assert must <= lines | skipped <= may

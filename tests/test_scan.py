@@ -1,0 +1,170 @@
+"""End-to-end behaviour of `dedupe.scan` on real and example text."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+import dedupe
+from dedupe.documents import Document
+from dedupe.report import DocumentReport, Report
+from dedupe.text import tokenize
+
+
+def by_prefix(report: Report) -> dict[str, DocumentReport]:
+    return {doc.id[:3]: doc for doc in report.documents}
+
+
+@pytest.fixture(scope="module")
+def seeds_report(seeds_dir: Path) -> Report:
+    return dedupe.scan([seeds_dir])
+
+
+@pytest.fixture(scope="module")
+def example_report() -> Report:
+    return dedupe.scan([dedupe.example_path()])
+
+
+# --- the five real seed articles -------------------------------------------------------------
+
+
+def test_uncredited_copy_is_matched_to_the_republisher(seeds_report: Report) -> None:
+    docs = by_prefix(seeds_report)
+    top = docs["003"].matches[0]
+    assert top.id.startswith("001")
+    # A careful reader counts roughly 40-50% of 003's words as Reuters copy (quotes apart);
+    # the reordered and paraphrased sentences are not exact reuse.
+    assert 30.0 <= docs["003"].reused_percent <= 55.0
+    assert 30.0 <= top.percent <= 55.0
+
+
+def test_both_copies_are_attributed_to_reuters(seeds_report: Report) -> None:
+    docs = by_prefix(seeds_report)
+    assert docs["003"].original_source == "Reuters"
+    assert docs["001"].original_source == "Reuters"
+    assert docs["003"].credited is False
+    assert docs["001"].credited is True
+
+
+def test_shared_official_statement_counts_as_quote(seeds_report: Report) -> None:
+    docs = by_prefix(seeds_report)
+    for prefix in ("000", "001", "002", "003"):
+        assert docs[prefix].quoted_percent > 3.0, prefix
+    statement = "We stress our firm position in ending the existence of the international coalition"
+    carriers = [p for p in seeds_report.pairs for x in p.passages if statement in x.text]
+    assert len(carriers) >= 4
+    assert all(x.quote for p in carriers for x in p.passages if statement in x.text)
+
+
+def test_mostly_original_articles_stay_low(seeds_report: Report) -> None:
+    docs = by_prefix(seeds_report)
+    for prefix in ("000", "002", "004"):
+        assert docs[prefix].reused_percent < 5.0, prefix
+
+
+def test_passage_offsets_point_into_both_texts(seeds_dir: Path, seeds_report: Report) -> None:
+    texts = {p.stem: p.read_text("utf-8") for p in seeds_dir.glob("*.txt")}
+    for pair in seeds_report.pairs:
+        for passage in pair.passages:
+            a_text = texts[pair.a][passage.a_start : passage.a_end]
+            b_text = texts[pair.b][passage.b_start : passage.b_end]
+            assert a_text == passage.text
+            a_words, b_words = tokenize(a_text).words, tokenize(b_text).words
+            # Passages start and end on exactly matched words.
+            assert (a_words[0], a_words[-1]) == (b_words[0], b_words[-1])
+
+
+# --- the built-in example corpus ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "low", "high", "original", "credited"),
+    [
+        ("harbour-gazette", 80.0, 92.0, "Reuters", True),  # 87% incl. quotes
+        ("valley-post", 45.0, 66.0, "Reuters", False),  # 62% by paragraph, light edits
+        ("daily-ledger", 62.0, 76.0, "Reuters", False),  # copied from the gazette's copy
+        ("river-weekly", 24.0, 32.0, "Associated Press", False),
+    ],
+)
+def test_example_reuse_and_attribution(
+    example_report: Report, doc_id: str, low: float, high: float, original: str, credited: bool
+) -> None:
+    doc = {d.id: d for d in example_report.documents}[doc_id]
+    assert low <= doc.reused_percent + doc.quoted_percent <= high
+    assert doc.original_source == original
+    assert doc.credited is credited
+
+
+@pytest.mark.parametrize("doc_id", ["city-courier", "metro-herald"])
+def test_example_quote_only_articles(example_report: Report, doc_id: str) -> None:
+    doc = {d.id: d for d in example_report.documents}[doc_id]
+    assert doc.reused_percent == 0.0
+    assert doc.quoted_percent > 8.0
+    assert doc.original_source is None
+
+
+def test_example_unrelated_article_is_untouched(example_report: Report) -> None:
+    doc = {d.id: d for d in example_report.documents}["football-derby"]
+    assert (doc.reused_percent, doc.quoted_percent, doc.matches) == (0.0, 0.0, ())
+
+
+def test_overlap_is_directional(example_report: Report) -> None:
+    pair = next(p for p in example_report.pairs if (p.a, p.b) == ("ap-bridge", "river-weekly"))
+    docs = {d.id: d for d in example_report.documents}
+    assert pair.percent_a == docs["ap-bridge"].matches[0].percent
+    assert pair.percent_b == docs["river-weekly"].matches[0].percent
+
+
+# --- contract properties -----------------------------------------------------------------------
+
+
+def test_reference_path_gives_identical_report(seeds_dir: Path, seeds_report: Report) -> None:
+    assert dedupe.scan([seeds_dir], reference=True) == seeds_report
+
+
+def test_input_order_does_not_matter(example_report: Report) -> None:
+    documents = list(dedupe.read_documents([dedupe.example_path()]))
+    random.Random(7).shuffle(documents)
+    assert dedupe.scan(documents) == example_report
+
+
+def test_unrelated_document_changes_no_other_figure(example_report: Report) -> None:
+    extra = Document("zz-unrelated", "The orchestra rehearsed a new symphony. " * 30, "Arts Daily")
+    documents = [*dedupe.read_documents([dedupe.example_path()]), extra]
+    report = dedupe.scan(documents)
+    assert report.pairs == example_report.pairs
+    assert report.documents[:-1] == example_report.documents
+
+
+def test_document_compared_with_itself_is_fully_reused() -> None:
+    text = "\n\n".join(
+        f"Paragraph {i} tells how the river rose past the old harbour wall again this spring."
+        for i in range(6)
+    )
+    report = dedupe.scan([Document("a", text), Document("b", text)])
+    assert [d.reused_percent for d in report.documents] == [100.0, 100.0]
+
+
+def test_percentages_stay_in_range(example_report: Report) -> None:
+    for doc in example_report.documents:
+        assert 0.0 <= doc.reused_percent + doc.quoted_percent <= 100.0
+        assert all(0.0 < m.percent <= 100.0 for m in doc.matches)
+
+
+def test_empty_corpus_gives_empty_report() -> None:
+    report = dedupe.scan([])
+    assert report.documents == () and report.pairs == ()
+
+
+def test_bad_parameters_raise_parameter_error() -> None:
+    with pytest.raises(dedupe.ParameterError):
+        dedupe.scan([], threshold=1.5)
+    with pytest.raises(dedupe.ParameterError):
+        dedupe.scan([], shingle_size=6, min_words=4)
+
+
+def test_duplicate_document_ids_are_an_input_error() -> None:
+    with pytest.raises(dedupe.InputError, match="duplicate id"):
+        dedupe.scan([Document("x", "one text here"), Document("x", "another text")])
