@@ -168,9 +168,68 @@ def align(
         a_end = max(r.a_end for r in chain)
         b_start = min(r.b_start for r in chain)
         b_end = max(r.b_end for r in chain)
-        matched = _covered([(r.a_start, r.a_end) for r in chain])
+        quote = chain[0].quote
+        before = _extend(a, b, a_start - 1, b_start - 1, -1, quote)
+        after = _extend(a, b, a_end, b_end, 1, quote)
+        a_start, b_start, a_end, b_end = (
+            a_start - before,
+            b_start - before,
+            a_end + after,
+            b_end + after,
+        )
+        matched = _covered([(r.a_start, r.a_end) for r in chain]) + before + after
         if matched < params.min_words or matched < params.min_density * (a_end - a_start):
             continue
-        passages.append(Passage(a_start, a_end, b_start, b_end, matched, chain[0].quote))
+        passages.append(Passage(a_start, a_end, b_start, b_end, matched, quote))
+    passages = drop_covered(passages)
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
+
+
+def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int:
+    """Return how many words a passage edge can grow by from (i, j) in direction `step`.
+
+    A run of equal words shorter than a seed is only found here: the edge grows over equal
+    words, but never across the start or end of a quotation.
+    """
+
+    def same(x: int, y: int) -> bool:
+        return (
+            0 <= x < len(a)
+            and 0 <= y < len(b)
+            and a.words[x] == b.words[y]
+            and bool(a.quoted[x] or b.quoted[y]) == quote
+        )
+
+    grown = 0
+    while True:
+        if same(i, j):
+            i, j, grown = i + step, j + step, grown + 1
+        else:
+            return grown
+
+
+def drop_covered(passages: list[Passage]) -> list[Passage]:
+    """Return the passages minus those mostly covered, on either side, by a longer one.
+
+    When a text stands twice in one document, its copy in the other aligns with both; the
+    longest alignment speaks for it, so each stretch of text is reported once.
+    """
+    kept: list[Passage] = []
+    for passage in sorted(passages, key=lambda p: (-p.matched, p.a_start, p.b_start)):
+        a_overlap = _covered(
+            [_clip(k.a_start, k.a_end, passage.a_start, passage.a_end) for k in kept]
+        )
+        b_overlap = _covered(
+            [_clip(k.b_start, k.b_end, passage.b_start, passage.b_end) for k in kept]
+        )
+        if (
+            2 * a_overlap < passage.a_end - passage.a_start
+            and 2 * b_overlap < passage.b_end - passage.b_start
+        ):
+            kept.append(passage)
+    return kept
+
+
+def _clip(start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    return (max(start, lo), max(min(end, hi), max(start, lo)))

@@ -50,6 +50,7 @@ class Parameters:
     seed: int = 1
     min_words: int = 8
     max_gap: int = 8
+    window: int = 50
     paragraph_separator: str | None = None
 
     def validate(self) -> None:
@@ -59,6 +60,11 @@ class Parameters:
         if self.min_words < self.shingle_size:
             raise ParameterError(
                 f"min words ({self.min_words}) must be at least"
+                f" the shingle size ({self.shingle_size})"
+            )
+        if self.window < 2 * self.shingle_size:
+            raise ParameterError(
+                f"window ({self.window}) must be at least twice"
                 f" the shingle size ({self.shingle_size})"
             )
         if self.max_gap < 0:
@@ -201,8 +207,11 @@ def shingle_documents(
 ) -> Shingles:
     """Return the shingle hashes of every paragraph long enough to hold one shingle.
 
-    Paragraphs shorter than the shingle size are not indexed (they cannot hold a passage of
-    `min_words`), but their words are still aligned once their document is a candidate.
+    Paragraphs longer than `params.window` words are cut into windows of that many words,
+    overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
+    most of some window. Paragraphs shorter than the shingle size are not indexed (they cannot
+    hold a passage of `min_words`), but their words are still aligned once their document is a
+    candidate.
     """
     hashes: list[np.ndarray] = []
     counts: list[int] = []
@@ -215,15 +224,25 @@ def shingle_documents(
             if len(words) < n:
                 continue
             grams = shingle_hash32(ngram_hashes(hasher(words), n))
-            hashes.append(grams)
-            counts.append(len(grams))
-            owners.append(index)
+            for start, end in windows(len(grams), params.window - n + 1):
+                hashes.append(grams[start:end])
+                counts.append(end - start)
+                owners.append(index)
     return Shingles(
         hashes=np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint32),
         counts=np.array(counts, dtype=np.int64),
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
     )
+
+
+def windows(length: int, size: int) -> list[tuple[int, int]]:
+    """Return [start, end) windows of `size` over `length` items, overlapping by half."""
+    if length <= size:
+        return [(0, length)]
+    step = max(size // 2, 1)
+    starts = [*range(0, length - size, step), length - size]
+    return [(start, start + size) for start in starts]
 
 
 def align_pairs(
