@@ -11,7 +11,7 @@ words and density: this is the exact check that keeps LSH false positives out of
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,14 +27,17 @@ class AlignParams:
     min_words: int = 8
     min_density: float = 0.5
     max_seed_repeats: int = 16
+    # Unquoted words running straight into a shared quote, up to this many, introduce it.
+    quote_context: int = 16
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A passage shared by documents a and b, as word index spans [start, end) on each side.
+    """A passage shared by documents a and b: word index spans [start, end) on each side.
 
     `matched` counts the words of the a-side covered by exact runs; `quote` is True when the
-    passage lies inside quotation marks (in either document).
+    passage lies inside quotation marks (in either document). `a_chars` and `b_chars` are the
+    character spans (end exclusive) from the first word's start to the last word's end.
     """
 
     a_start: int
@@ -43,6 +46,9 @@ class Passage:
     b_end: int
     matched: int
     quote: bool
+    # Derived from the word spans and the texts, so they take no part in comparisons.
+    a_chars: tuple[int, int] = field(default=(0, 0), compare=False)
+    b_chars: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True)
@@ -103,10 +109,48 @@ def exact_runs(seeds: np.ndarray, seed_words: int) -> list[tuple[int, int, int, 
 
 
 def _split_by_quotes(
-    run: tuple[int, int, int, int], a_quoted: np.ndarray, b_quoted: np.ndarray
+    runs: list[tuple[int, int, int, int]], a: Tokens, b: Tokens, context: int
 ) -> list[_Run]:
-    a0, a1, b0, b1 = run
-    flags = a_quoted[a0:a1] | b_quoted[b0:b1]
+    """Return the runs cut where quotation marks begin or end (in either document).
+
+    A stretch of fewer than `context` unquoted words that runs straight into a shared quote
+    ("Maria Lopez, a spokesperson for the council, said:") introduces that quote: it goes with
+    the quote rather than counting as copied text.
+    """
+    a_prefix, b_prefix = a.quoted_prefix, b.quoted_prefix
+    pieces: list[_Run] = []
+    for a0, a1, b0, b1 in runs:
+        quoted = a_prefix[a1] - a_prefix[a0] + b_prefix[b1] - b_prefix[b0]
+        if quoted == 0:
+            pieces.append(_Run(a0, a1, b0, b1, False))
+        else:
+            pieces.extend(
+                _absorb_quote_context(_split_run(a0, a1, b0, a.quoted, b.quoted), context)
+            )
+    return pieces
+
+
+def _absorb_quote_context(pieces: list[_Run], context: int) -> list[_Run]:
+    flags = [
+        piece.quote
+        or (
+            piece.a_end - piece.a_start < context
+            and any(other.quote for other in pieces[max(i - 1, 0) : i + 2])
+        )
+        for i, piece in enumerate(pieces)
+    ]
+    merged: list[_Run] = []
+    for piece, quote in zip(pieces, flags, strict=True):
+        if merged and merged[-1].quote == quote:
+            last = merged[-1]
+            merged[-1] = _Run(last.a_start, piece.a_end, last.b_start, piece.b_end, quote)
+        else:
+            merged.append(_Run(piece.a_start, piece.a_end, piece.b_start, piece.b_end, quote))
+    return merged
+
+
+def _split_run(a0: int, a1: int, b0: int, a_quoted: np.ndarray, b_quoted: np.ndarray) -> list[_Run]:
+    flags = a_quoted[a0:a1] | b_quoted[b0 : b0 + a1 - a0]
     changes = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
     bounds = [0, *changes.tolist(), a1 - a0]
     return [
@@ -115,28 +159,40 @@ def _split_by_quotes(
     ]
 
 
+class _Chain:
+    """Runs chained into one passage, with how far it reaches on each side."""
+
+    __slots__ = ("a_end", "b_end", "quote", "runs")
+
+    def __init__(self, run: _Run) -> None:
+        self.runs = [run]
+        self.a_end, self.b_end, self.quote = run.a_end, run.b_end, run.quote
+
+    def add(self, run: _Run) -> None:
+        self.runs.append(run)
+        self.a_end = max(self.a_end, run.a_end)
+        self.b_end = max(self.b_end, run.b_end)
+
+
 def _chain(runs: list[_Run], max_gap: int, seed_words: int) -> list[list[_Run]]:
     """Group runs (sorted by a_start) into chains whose gaps are small on both sides."""
-    chains: list[list[_Run]] = []
+    chains: list[_Chain] = []
     for run in runs:
-        best: list[_Run] | None = None
+        best: _Chain | None = None
         best_gap = max_gap + 1
         for chain in reversed(chains[-8:]):
-            last = chain[-1]
-            if last.quote != run.quote:
+            if chain.quote != run.quote:
                 continue
-            a_end = max(r.a_end for r in chain[-4:])
-            b_end = max(r.b_end for r in chain[-4:])
-            a_gap, b_gap = run.a_start - a_end, run.b_start - b_end
+            a_gap, b_gap = run.a_start - chain.a_end, run.b_start - chain.b_end
             if -seed_words <= a_gap <= max_gap and -seed_words <= b_gap <= max_gap:
                 gap = max(a_gap, b_gap, 0)
                 if gap < best_gap:
                     best, best_gap = chain, gap
         if best is None:
-            chains.append([run])
+            chains.append(_Chain(run))
         else:
-            best.append(run)
-    return chains
+            best.add(run)
+    return [chain.runs for chain in chains]
 
 
 def _covered(spans: list[tuple[int, int]]) -> int:
@@ -157,11 +213,7 @@ def align(
     (see `dedupe.text.ngram_hashes`).
     """
     seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
-    runs = [
-        piece
-        for run in exact_runs(seeds, params.seed_words)
-        for piece in _split_by_quotes(run, a.quoted, b.quoted)
-    ]
+    runs = _split_by_quotes(exact_runs(seeds, params.seed_words), a, b, params.quote_context)
     passages = []
     for chain in _chain(runs, params.max_gap, params.seed_words):
         a_start = min(r.a_start for r in chain)
@@ -180,7 +232,18 @@ def align(
         matched = _covered([(r.a_start, r.a_end) for r in chain]) + before + after
         if matched < params.min_words or matched < params.min_density * (a_end - a_start):
             continue
-        passages.append(Passage(a_start, a_end, b_start, b_end, matched, quote))
+        passages.append(
+            Passage(
+                a_start,
+                a_end,
+                b_start,
+                b_end,
+                matched,
+                quote,
+                (int(a.starts[a_start]), int(a.ends[a_end - 1])),
+                (int(b.starts[b_start]), int(b.ends[b_end - 1])),
+            )
+        )
     passages = drop_covered(passages)
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
@@ -197,7 +260,7 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
         return (
             0 <= x < len(a)
             and 0 <= y < len(b)
-            and a.words[x] == b.words[y]
+            and a.hashes[x] == b.hashes[y]
             and bool(a.quoted[x] or b.quoted[y]) == quote
         )
 

@@ -91,7 +91,9 @@ def _outlet_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, str]]:
+def _credit_patterns() -> tuple[
+    re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...], re.Pattern[str], dict[str, str]
+]:
     tokens = {token: wire.name for wire in load_wires() for token in wire.credits}
     alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
 
@@ -100,24 +102,37 @@ def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
 
     # A paragraph that opens a new story: a dateline ("BAGHDAD, Jan 5 (Reuters) -",
     # "PARIS (AFP) -", "BAGHDAD -") or a "Reuters has the story" line.
+    date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
+    region = r"[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?"
     section = re.compile(
-        r"\s*(?:[A-Z][A-Z.'’ -]{1,40}[A-Z.](?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2})?\s*"
+        rf"\s*(?:[A-Z][A-Z.'’ -]{{1,40}}[A-Z.](?:,\s*(?:{date}|{region}(?:,\s*{date})?))?\s*"
         rf"(?:\((?P<dateline>{alternatives})\))?\s*[-–—](?:\s|\Z)"
         rf"|{name('story')}\s+has\s+the\s+story)"
     )
     inline = re.compile(rf"\((?P<inline>{alternatives})\)")
-    whole = re.compile(
-        rf"(?m:^\s*By\s+{name('byline')}\b)"
-        rf"|\b{name('contributed')}\s+contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)"
-        rf"|\b(?:[Aa]dditional\s+)?[Rr]eporting\s+by\s+{name('reporting')}\b"
-        rf"|\b(?:originally|first)\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('original')}\b"
-        rf"|(?m:^\s*Source:\s*{name('source')}\s*$)"
+    # Credits for the whole text. Each pattern starts with its keyword, not with the long
+    # alternation of wire names, so the regex engine can skip ahead to the keyword.
+    whole = (
+        re.compile(rf"(?m)^[ \t]*By[ \t]+{name('wire')}\b"),
+        re.compile(rf"[Rr]eporting\s+by\s+{name('wire')}\b"),
+        re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
+        re.compile(rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
+        re.compile(rf"(?m)^[ \t]*Source:[ \t]*{name('wire')}[ \t]*$"),
     )
-    return section, inline, whole, tokens
+    # "Reuters contributed to this report": the keyword is found first, the name before it.
+    contributed = re.compile(r"contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)")
+    return section, inline, whole, contributed, tokens
 
 
-def _wire_token(match: re.Match[str]) -> str | None:
-    return next((value for value in match.groupdict().values() if value), None)
+@lru_cache(maxsize=1)
+def _name_at_end() -> re.Pattern[str]:
+    tokens = sorted((t for w in load_wires() for t in w.credits), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?P<wire>{'|'.join(map(re.escape, tokens))})\s+\Z")
+
+
+def _name_before(text: str) -> str | None:
+    match = _name_at_end().search(text)
+    return match["wire"] if match else None
 
 
 def wire_of_outlet(source: str | None) -> str | None:
@@ -134,8 +149,16 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
     parts before the first credit take the first credit. Bylines and "contributed to this
     report" lines cover the whole text.
     """
-    section_re, inline_re, whole_re, tokens = _credit_patterns()
-    whole = [Credit(tokens[_wire_token(m) or ""], 0, len(text)) for m in whole_re.finditer(text)]
+    section_re, inline_re, whole_res, contributed_re, tokens = _credit_patterns()
+    whole = [
+        Credit(tokens[m["wire"]], 0, len(text))
+        for pattern in whole_res
+        for m in pattern.finditer(text)
+    ]
+    for m in contributed_re.finditer(text):
+        before = _name_before(text[max(0, m.start() - 60) : m.start()])
+        if before:
+            whole.append(Credit(tokens[before], 0, len(text)))
     sections: list[tuple[int, list[str]]] = []
     for start, end in _line_spans(text, separator):
         opening = section_re.match(text, start, end)

@@ -113,6 +113,16 @@ def main() -> None:
     help="Longest run of edited words bridged inside one passage.",
 )
 @click.option(
+    "--window",
+    type=click.IntRange(2),
+    default=_DEFAULTS.window,
+    show_default=True,
+    help="Longer paragraphs are indexed as overlapping windows of this many words.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1), default=None, help="Processes  [default: all cores]"
+)
+@click.option(
     "--on-duplicate-id",
     type=click.Choice(["error", "suffix"]),
     default="error",
@@ -150,6 +160,8 @@ def scan_command(
     seed: int,
     min_words: int,
     max_gap: int,
+    window: int,
+    jobs: int | None,
     on_duplicate_id: str,
     errors_path: str | None,
     strict: bool,
@@ -189,8 +201,12 @@ def scan_command(
                 seed=seed,
                 min_words=min_words,
                 max_gap=max_gap,
+                window=window,
                 paragraph_separator=paragraph_separator,
+                jobs=jobs,
+                progress=None if quiet or not sys.stderr.isatty() else _show_progress,
             )
+            _clear_progress(quiet)
             text = render(report, format_)
             if output and output != "-":
                 write_atomic(output, text)
@@ -207,6 +223,15 @@ def scan_command(
         click.echo(_summary(log, report.pairs), err=True)
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
+
+
+def _show_progress(stage: str, done: int, total: int) -> None:
+    click.echo(f"\rdedupe: {stage} {done:,}/{total:,}\033[K", err=True, nl=False)
+
+
+def _clear_progress(quiet: bool) -> None:
+    if not quiet and sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
 
 
 def _fail(message: str) -> None:

@@ -39,7 +39,13 @@ def lsh_params(threshold: float, num_perm: int) -> LSHParams:
         raise ParameterError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
     if num_perm < 2:
         raise ParameterError(f"num_perm must be at least 2, got {num_perm}")
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    try:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError as exc:
+        raise ParameterError(
+            f"threshold {threshold} with num_perm {num_perm} leaves too few LSH bands ({exc});"
+            " lower the threshold or raise num_perm"
+        ) from exc
     return LSHParams(threshold=threshold, num_perm=num_perm, bands=lsh.b, rows=lsh.r)
 
 
@@ -62,27 +68,42 @@ def candidate_pairs(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
     `keys` is (paragraphs, bands) from `band_keys`; `owners[p]` is the document index of
     paragraph p. Paragraphs of the same document are never paired.
     """
-    flat = keys.ravel()
-    owner = np.repeat(np.asarray(owners, dtype=np.int64), keys.shape[1])
-    order = np.lexsort((owner, flat))
-    flat, owner = flat[order], owner[order]
-    # Drop repeats of the same (key, owner): a document pairs once per key.
-    keep = np.ones(len(flat), dtype=bool)
-    keep[1:] = (flat[1:] != flat[:-1]) | (owner[1:] != owner[:-1])
-    flat, owner = flat[keep], owner[keep]
-    boundary = np.flatnonzero(np.diff(flat) != 0) + 1
+    owners = np.asarray(owners, dtype=np.int64)
+    span = int(owners.max()) + 1 if len(owners) else 1
+    codes = []
+    for band in range(keys.shape[1]):
+        # One band at a time: smaller sorts are faster and memory stays one band wide.
+        order = np.argsort(keys[:, band])
+        pairs = _pairs_within_groups(keys[order, band], owners[order])
+        pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
+        codes.append(np.unique(pairs[:, 0] * span + pairs[:, 1]))
+    unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    return np.stack((unique // span, unique % span), axis=1)
+
+
+def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Return every (member, member) pair within runs of equal keys (keys sorted)."""
+    boundary = np.flatnonzero(np.diff(keys) != 0) + 1
     starts = np.concatenate(([0], boundary))
-    sizes = np.diff(np.concatenate((starts, [len(flat)])))
-    pairs = [
-        _all_pairs(owner[start : start + size])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True)
-    ]
-    return _unique_pairs(pairs)
+    ends = np.concatenate((boundary, [len(keys)]))
+    sizes = ends - starts
+    shared = sizes > 1
+    if not shared.any():
+        return np.empty((0, 2), dtype=np.int64)
+    # Each element pairs with the elements after it in its group.
+    group_end = np.repeat(ends[shared], sizes[shared])
+    position = _positions(starts[shared], sizes[shared])
+    later = group_end - position - 1
+    first = np.repeat(position, later)
+    offset = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(later) - later, later)
+    second = first + 1 + offset
+    return np.stack((members[first], members[second]), axis=1)
 
 
-def _all_pairs(members: np.ndarray) -> np.ndarray:
-    i, j = np.triu_indices(len(members), k=1)
-    return np.stack((members[i], members[j]), axis=1)
+def _positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Return the concatenated ranges [start, start + size) for each group."""
+    total = int(sizes.sum())
+    return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
 
 
 def _unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:

@@ -16,7 +16,6 @@ import numpy as np
 from dedupe.align import Passage
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_of_outlet
 from dedupe.documents import Document
-from dedupe.text import Tokens
 
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
@@ -132,7 +131,6 @@ class _Coverage:
 
 def build_report(
     documents: Sequence[Document],
-    tokens: Mapping[int, Tokens],
     word_counts: Sequence[int],
     pairs: Sequence[AlignedPair],
     parameters: Mapping[str, Any],
@@ -140,8 +138,7 @@ def build_report(
 ) -> Report:
     """Return the report for `documents` given the aligned pairs.
 
-    `tokens` must hold the tokens of every document that appears in a pair; `word_counts`
-    gives every document's word count.
+    `word_counts` gives every document's word count.
     """
     labels: list[Attribution] = []
     label_of: dict[Attribution, int] = {}
@@ -168,9 +165,7 @@ def build_report(
         for index, doc in enumerate(documents)
     ]
     pair_reports = [
-        _pair_report(pair, documents, tokens, coverage, word_counts)
-        for pair in pairs
-        if pair.passages
+        _pair_report(pair, documents, coverage, word_counts) for pair in pairs if pair.passages
     ]
     shown = [
         p for p in pair_reports if not min_percent or max(p.percent_a, p.percent_b) >= min_percent
@@ -254,21 +249,19 @@ def _credited(doc: Document, original: str | None) -> bool | None:
 def _pair_report(
     pair: AlignedPair,
     documents: Sequence[Document],
-    tokens: Mapping[int, Tokens],
     coverage: Mapping[int, _Coverage],
     word_counts: Sequence[int],
 ) -> PairReport:
-    a_tokens, b_tokens = tokens[pair.a], tokens[pair.b]
     text = documents[pair.a].text
     passages = tuple(
         PassageReport(
-            a_start=int(a_tokens.starts[p.a_start]),
-            a_end=int(a_tokens.ends[p.a_end - 1]),
-            b_start=int(b_tokens.starts[p.b_start]),
-            b_end=int(b_tokens.ends[p.b_end - 1]),
+            a_start=p.a_chars[0],
+            a_end=p.a_chars[1],
+            b_start=p.b_chars[0],
+            b_end=p.b_chars[1],
             quote=p.quote,
             original_source=attribution.source,
-            text=text[int(a_tokens.starts[p.a_start]) : int(a_tokens.ends[p.a_end - 1])],
+            text=text[p.a_chars[0] : p.a_chars[1]],
         )
         for p, attribution in zip(pair.passages, pair.attributions, strict=True)
     )

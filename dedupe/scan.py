@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -17,7 +17,6 @@ import numpy as np
 from dedupe.align import AlignParams, Passage, align
 from dedupe.attribution import (
     UNDECIDED,
-    Attribution,
     Carrier,
     DocumentFacts,
     attribute_links,
@@ -32,10 +31,11 @@ from dedupe.index import (
     lsh_params,
     reference_candidate_pairs,
 )
+from dedupe.parallel import default_jobs, map_ordered
 from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
-from dedupe.text import Tokens, WordHasher, ngram_hashes, paragraph_words, shingle_hash32, tokenize
+from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize
 
 Input = str | os.PathLike[str] | Document
 
@@ -48,9 +48,9 @@ class Parameters:
     num_perm: int = 128
     threshold: float = 0.3
     seed: int = 1
-    min_words: int = 8
+    min_words: int = 10
     max_gap: int = 8
-    window: int = 50
+    window: int = 30
     paragraph_separator: str | None = None
 
     def validate(self) -> None:
@@ -103,14 +103,18 @@ def scan(
     log: ReadLog | None = None,
     stats: Stats | None = None,
     reference: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
     **parameters: Any,
 ) -> Report:
     """Return the overlap report of the documents in `inputs` (paths, folders, "-" or Documents).
 
     Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
     min_words, max_gap, paragraph_separator). Skipped input is recorded in `log`, stage times in
-    `stats`. `reference=True` runs the slow datasketch-based signing and LSH instead of the
-    vectorised ones (the report must be identical; kept for tests).
+    `stats`. `jobs` is the number of processes (default: all cores); the report does not depend
+    on it. `progress(stage, done, total)` is called as work completes. `reference=True` runs
+    the slow datasketch-based signing and LSH instead of the vectorised ones (the report must be
+    identical; kept for tests).
     """
     params = Parameters(**parameters)
     params.validate()
@@ -118,8 +122,16 @@ def scan(
     with stats.stage("read", "documents") as timing:
         documents = load_documents(inputs, fields or FieldNames(), duplicate_ids, log)
         timing.items = len(documents)
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"jobs must be at least 1, got {jobs}")
     return scan_documents(
-        documents, params, stats=stats, reference=reference, min_percent=min_percent
+        documents,
+        params,
+        stats=stats,
+        reference=reference,
+        min_percent=min_percent,
+        jobs=jobs or default_jobs(),
+        progress=progress,
     )
 
 
@@ -157,6 +169,12 @@ def _documents(
         yield from read_documents(paths, fields=fields, duplicate_ids=duplicate_ids, log=log)
 
 
+Progress = Callable[[str, int, int], None]
+
+_SIGN_CHUNK = 2000
+_ALIGN_CHUNK = 2000
+
+
 def scan_documents(
     documents: Sequence[Document],
     params: Parameters,
@@ -164,36 +182,36 @@ def scan_documents(
     stats: Stats | None = None,
     reference: bool = False,
     min_percent: float = 0.0,
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Report:
     """Return the overlap report of `documents` (already read, sorted by id, unique ids)."""
     stats = stats if stats is not None else Stats()
-    hasher = WordHasher()
-    with stats.stage("shingle", "paragraphs") as timing:
-        shingles = shingle_documents(documents, params, hasher)
-        timing.items = len(shingles.counts)
     with stats.stage("sign", "paragraphs") as timing:
-        signer = sign_reference if reference else sign
-        signatures = signer(shingles.hashes, shingles.counts, params.num_perm, params.seed)
-        timing.items = len(signatures)
+        signed = sign_documents(
+            documents, params, jobs=jobs, reference=reference, progress=progress
+        )
+        timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
         if reference:
-            pairs = reference_candidate_pairs(signatures, shingles.owners, params.lsh, params.seed)
+            pairs = reference_candidate_pairs(
+                signed.signatures, signed.owners, params.lsh, params.seed
+            )
         else:
-            pairs = candidate_pairs(band_keys(signatures, params.lsh), shingles.owners)
-        timing.items = len(signatures)
+            pairs = candidate_pairs(band_keys(signed.signatures, params.lsh), signed.owners)
+        timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     with stats.stage("align", "pairs") as timing:
-        tokens, aligned = align_pairs(documents, pairs, params, hasher)
+        aligned = align_pairs(documents, pairs, params, jobs=jobs, progress=progress)
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
     with stats.stage("attribute", "passages") as timing:
-        attributed = attribute_pairs(documents, tokens, aligned, params)
+        attributed = attribute_pairs(documents, aligned, params)
         timing.items = sum(len(p.passages) for p in attributed)
     with stats.stage("report", "documents") as timing:
         report = build_report(
             documents,
-            tokens,
-            shingles.word_counts.tolist(),
+            signed.word_counts.tolist(),
             attributed,
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
@@ -202,31 +220,88 @@ def scan_documents(
     return report
 
 
-def shingle_documents(
-    documents: Sequence[Document], params: Parameters, hasher: WordHasher
-) -> Shingles:
-    """Return the shingle hashes of every paragraph long enough to hold one shingle.
+@dataclass(frozen=True)
+class Signed:
+    """MinHash signatures of the indexed paragraphs, their documents, and every word count."""
+
+    signatures: np.ndarray
+    owners: np.ndarray
+    word_counts: np.ndarray
+
+
+def sign_documents(
+    documents: Sequence[Document],
+    params: Parameters,
+    *,
+    jobs: int = 1,
+    reference: bool = False,
+    progress: Progress | None = None,
+) -> Signed:
+    """Return the signatures of all indexed paragraphs of `documents` (see `shingle_documents`)."""
+    bounds = list(range(0, len(documents), _SIGN_CHUNK))
+    chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
+    parts: list[Signed] = []
+    for part in map_ordered(_sign_chunk, (documents, params, reference), chunks, jobs):
+        parts.append(part)
+        if progress:
+            progress("sign", sum(len(p.word_counts) for p in parts), len(documents))
+    if not parts:
+        return Signed(
+            np.empty((0, params.num_perm), dtype=np.uint32),
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+        )
+    return Signed(
+        np.concatenate([p.signatures for p in parts]),
+        np.concatenate([p.owners for p in parts]),
+        np.concatenate([p.word_counts for p in parts]),
+    )
+
+
+def _sign_chunk(
+    state: tuple[Sequence[Document], Parameters, bool], chunk: tuple[int, int]
+) -> Signed:
+    documents, params, reference = state
+    lo, hi = chunk
+    shingles = shingle_documents(documents[lo:hi], params)
+    signer = sign_reference if reference else sign
+    return Signed(
+        signer(shingles.hashes, shingles.counts, params.num_perm, params.seed),
+        shingles.owners + lo,
+        shingles.word_counts,
+    )
+
+
+def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shingles:
+    """Return the shingle hashes of every indexed paragraph of `documents`.
 
     Paragraphs longer than `params.window` words are cut into windows of that many words,
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
-    most of some window. Paragraphs shorter than the shingle size are not indexed (they cannot
-    hold a passage of `min_words`), but their words are still aligned once their document is a
-    candidate.
+    most of some window. Paragraphs shorter than `min_words` are not indexed: they cannot hold
+    a reportable passage by themselves, and short boilerplate lines ("Reuters contributed to
+    this report.") shared by thousands of articles would pair them all. Their words are still
+    aligned once their document is a candidate through a longer paragraph.
     """
+    n = params.shingle_size
+    size = params.window - n + 1
     hashes: list[np.ndarray] = []
     counts: list[int] = []
     owners: list[int] = []
     word_counts = np.zeros(len(documents), dtype=np.int64)
-    n = params.shingle_size
     for index, doc in enumerate(documents):
-        for words in paragraph_words(doc.text, params.paragraph_separator):
-            word_counts[index] += len(words)
-            if len(words) < n:
+        tokens = tokenize(doc.text, params.paragraph_separator)
+        word_counts[index] = len(tokens)
+        if len(tokens) < params.min_words:
+            continue
+        # n-grams that straddle two paragraphs are computed but never used.
+        grams = shingle_hash32(ngram_hashes(tokens.hashes, n))
+        bounds = np.flatnonzero(np.diff(tokens.paragraph)) + 1
+        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(tokens)], strict=True):
+            if end - start < params.min_words:
                 continue
-            grams = shingle_hash32(ngram_hashes(hasher(words), n))
-            for start, end in windows(len(grams), params.window - n + 1):
-                hashes.append(grams[start:end])
-                counts.append(end - start)
+            for lo, hi in windows(end - start - n + 1, size):
+                hashes.append(grams[start + lo : start + hi])
+                counts.append(hi - lo)
                 owners.append(index)
     return Shingles(
         hashes=np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint32),
@@ -246,26 +321,51 @@ def windows(length: int, size: int) -> list[tuple[int, int]]:
 
 
 def align_pairs(
-    documents: Sequence[Document], pairs: np.ndarray, params: Parameters, hasher: WordHasher
-) -> tuple[dict[int, Tokens], list[tuple[int, int, list[Passage]]]]:
-    """Return the tokens of the documents in `pairs` and the verified pairs with passages."""
-    tokens: dict[int, Tokens] = {}
-    grams: dict[int, np.ndarray] = {}
-    for doc in np.unique(pairs):
-        index = int(doc)
-        tokens[index] = tokenize(documents[index].text, params.paragraph_separator)
-        grams[index] = ngram_hashes(hasher(tokens[index].words), params.shingle_size)
+    documents: Sequence[Document],
+    pairs: np.ndarray,
+    params: Parameters,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[tuple[int, int, list[Passage]]]:
+    """Return the candidate pairs that share text, each with its passages."""
+    chunks = [pairs[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(pairs), _ALIGN_CHUNK)]
+    aligned: list[tuple[int, int, list[Passage]]] = []
+    done = 0
+    for part in map_ordered(_align_chunk, (documents, params), chunks, jobs):
+        aligned.extend(part)
+        done += _ALIGN_CHUNK
+        if progress:
+            progress("align", min(done, len(pairs)), len(pairs))
+    return aligned
+
+
+def _align_chunk(
+    state: tuple[Sequence[Document], Parameters], pairs: np.ndarray
+) -> list[tuple[int, int, list[Passage]]]:
+    documents, params = state
+    prepared: dict[int, tuple[Tokens, np.ndarray]] = {}
+
+    def prepare(index: int) -> tuple[Tokens, np.ndarray]:
+        found = prepared.get(index)
+        if found is None:
+            if len(prepared) > 4096:
+                prepared.clear()
+            tokens = tokenize(documents[index].text, params.paragraph_separator)
+            found = prepared[index] = (tokens, ngram_hashes(tokens.hashes, params.shingle_size))
+        return found
+
     aligned = []
     for a, b in pairs.tolist():
-        passages = align(tokens[a], tokens[b], grams[a], grams[b], params.alignment)
+        (a_tokens, a_grams), (b_tokens, b_grams) = prepare(a), prepare(b)
+        passages = align(a_tokens, b_tokens, a_grams, b_grams, params.alignment)
         if passages:
             aligned.append((a, b, passages))
-    return tokens, aligned
+    return aligned
 
 
 def attribute_pairs(
     documents: Sequence[Document],
-    tokens: Mapping[int, Tokens],
     aligned: Sequence[tuple[int, int, list[Passage]]],
     params: Parameters,
 ) -> list[AlignedPair]:
@@ -276,25 +376,22 @@ def attribute_pairs(
         facts[index] = document_facts(
             doc.id, doc.text, doc.source, doc.published, params.paragraph_separator
         )
-    links: list[tuple[Carrier, Carrier]] = []
-    for a, b, passages in aligned:
-        for p in passages:
-            if not p.quote:
-                links.append(
-                    (
-                        _carrier(tokens, a, p.a_start, p.a_end),
-                        _carrier(tokens, b, p.b_start, p.b_end),
-                    )
-                )
-    fact_list = _FactsView(facts)
-    decided = iter(attribute_links(links, fact_list))
-    result = []
-    for a, b, passages in aligned:
-        attributions: list[Attribution] = [
-            UNDECIDED if p.quote else next(decided) for p in passages
-        ]
-        result.append(AlignedPair(a, b, tuple(passages), tuple(attributions)))
-    return result
+    links = [
+        (Carrier(a, *p.a_chars), Carrier(b, *p.b_chars))
+        for a, b, passages in aligned
+        for p in passages
+        if not p.quote
+    ]
+    decided = iter(attribute_links(links, _FactsView(facts)))
+    return [
+        AlignedPair(
+            a,
+            b,
+            tuple(passages),
+            tuple(UNDECIDED if p.quote else next(decided) for p in passages),
+        )
+        for a, b, passages in aligned
+    ]
 
 
 class _FactsView(Sequence[DocumentFacts]):
@@ -308,11 +405,6 @@ class _FactsView(Sequence[DocumentFacts]):
 
     def __len__(self) -> int:
         return len(self._facts)
-
-
-def _carrier(tokens: Mapping[int, Tokens], doc: int, start: int, end: int) -> Carrier:
-    words = tokens[doc]
-    return Carrier(doc, int(words.starts[start]), int(words.ends[end - 1]))
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:

@@ -15,7 +15,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 _U32 = np.uint32
-_BLOCK_SHINGLES = 8192
+# Shingles per block: the (num_perm, block) work array stays within the CPU caches.
+_BLOCK_SHINGLES = 16384
 
 
 @lru_cache(maxsize=8)
@@ -44,24 +45,33 @@ def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> 
     """
     a, b = permutations(num_perm, seed)
     counts = np.asarray(counts, dtype=np.int64)
-    out = np.empty((len(counts), num_perm), dtype=np.uint32)
     if len(counts) == 0:
-        return out
+        return np.empty((0, num_perm), dtype=np.uint32)
     if np.any(counts <= 0):
         raise ValueError("every group needs at least one shingle")
+    if int(counts.sum()) != len(shingles):
+        raise ValueError(f"counts add up to {int(counts.sum())}, not {len(shingles)} shingles")
     mixed = fmix32(shingles)
     ends = np.cumsum(counts)
     starts = ends - counts
+    # Permutations along rows, shingles along columns: every numpy call below streams over
+    # contiguous memory, and the minimum per group is a reduceat along the last axis.
+    out = np.empty((num_perm, len(counts)), dtype=np.uint32)
+    work = np.empty((num_perm, _BLOCK_SHINGLES), dtype=np.uint32)
+    a_col, b_col = a[:, None], b[:, None]
     group = 0
     while group < len(counts):
         last = int(np.searchsorted(ends, starts[group] + _BLOCK_SHINGLES, side="right"))
         last = max(last, group + 1)
         lo, hi = int(starts[group]), int(ends[last - 1])
-        block = mixed[lo:hi, None] * a[None, :]
-        block += b[None, :]
-        out[group:last] = np.minimum.reduceat(block, starts[group:last] - lo, axis=0)
+        if hi - lo > work.shape[1]:
+            work = np.empty((num_perm, hi - lo), dtype=np.uint32)
+        block = work[:, : hi - lo]
+        np.multiply(a_col, mixed[None, lo:hi], out=block)
+        np.add(block, b_col, out=block)
+        out[:, group:last] = np.minimum.reduceat(block, starts[group:last] - lo, axis=1)
         group = last
-    return out
+    return np.ascontiguousarray(out.T)
 
 
 def sign_reference(

@@ -8,14 +8,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
-import xxhash
+import regex
 
-# A word: letters/digits, joined across apostrophes and abbreviation dots ("U.S.", "Iraq's").
-WORD_RE = re.compile(r"\w+(?:['’.]\w+)*")
+# A word: letters, digits and combining marks, joined across apostrophes, abbreviation dots
+# and underscores ("U.S.", "Iraq's", "café" written with a combining accent).
+WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’._][\p{L}\p{N}\p{M}]+)*")
 _JOINERS_RE = re.compile(r"['’._]")
+# The signing fast path: typographic punctuation mapped to ASCII separators of the same
+# role (the apostrophe stays a joiner, other quotes and dashes stay separators), so that most
+# news text becomes ASCII and can be split with plain, fast regular expressions.
+_TYPOGRAPHY = {
+    "’": "'", "‘": '"', "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‹": '"', "›": '"',
+    "—": "-", "–": "-", "‐": "-", "‑": "-", "…": " ", "\u00a0": " ", "\u2009": " ",
+    "\u200b": " ", "•": " ", "·": " ",
+}  # fmt: skip
+_TYPOGRAPHY_RE = re.compile("|".join(_TYPOGRAPHY))
+_ASCII_LETTER = np.zeros(256, dtype=bool)
+_ASCII_LETTER[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789", dtype=np.uint8)] = True
+_ASCII_JOINER = np.zeros(256, dtype=bool)
+_ASCII_JOINER[np.frombuffer(b"'._", dtype=np.uint8)] = True
+_POLY = np.uint64(0x100000001B3)
+_POLY_INVERSE = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_LENGTH_MIX = np.uint64(0x9E3779B97F4A7C15)
 _BLANK_LINE_RE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NEWLINE_RE = re.compile(r"\n\s*")
 
@@ -33,20 +52,36 @@ _GRAM_MULT = _UINT64(0x9E3779B97F4A7C15)
 
 @dataclass(frozen=True)
 class Tokens:
-    """The words of one document: normalised forms and where each stands in the original text.
+    """The words of one document: hashes of their normalised forms and where each stands.
 
-    `starts`/`ends` are character offsets (end exclusive); `paragraph` is each word's paragraph
-    index; `quoted` is True for words inside quotation marks.
+    `hashes` are stable 64-bit hashes of the normalised words (see `word_hashes`);
+    `starts`/`ends` are character offsets into `text` (end exclusive); `paragraph` is each
+    word's paragraph index; `quoted` is True for words inside quotation marks.
     """
 
-    words: tuple[str, ...]
+    text: str
+    hashes: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
     paragraph: np.ndarray
     quoted: np.ndarray
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.starts)
+
+    @cached_property
+    def quoted_prefix(self) -> list[int]:
+        """Return how many quoted words precede each position (len(self) + 1 entries)."""
+        return [0, *np.cumsum(self.quoted, dtype=np.int64).tolist()]
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Return the normalised words (computed on first use)."""
+        text = self.text
+        return tuple(
+            normalize_word(text[s:e])
+            for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)
+        )
 
 
 def normalize_word(word: str) -> str:
@@ -103,69 +138,100 @@ def quoted_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tuple[int
 
 
 def tokenize(text: str, separator: str | None = None) -> Tokens:
-    """Return the words of `text` with offsets, paragraph indices and quote flags."""
+    """Return the words of `text`: hashes, offsets, paragraph indices and quote flags.
+
+    Text that is ASCII but for typographic punctuation (most news) is split with numpy over
+    its bytes; other text word by word. Both give the same hashes for the same words.
+    """
     paragraphs = paragraph_spans(text, separator)
-    words: list[str] = []
+    plain = text if text.isascii() else _TYPOGRAPHY_RE.sub(_typography, text)
+    if plain.isascii():
+        hashes, starts, ends = _ascii_words(plain.lower(), paragraphs)
+    else:
+        hashes, starts, ends = _unicode_words(text, paragraphs)
+    para_starts = np.array([s for s, _ in paragraphs], dtype=np.int64)
+    paragraph = (np.searchsorted(para_starts, starts, side="right") - 1).astype(np.int32)
+    quoted = np.zeros(len(starts), dtype=bool)
+    for q_start, q_end in quoted_spans(text, paragraphs):
+        lo, hi = np.searchsorted(starts, [q_start, q_end])
+        quoted[lo:hi] = True
+    return Tokens(text, hashes, starts, ends, paragraph, quoted)
+
+
+def _typography(match: re.Match[str]) -> str:
+    return _TYPOGRAPHY[match.group()]
+
+
+def _ascii_words(
+    lowered: str, paragraphs: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (hashes, starts, ends) of the words of lowered ASCII text, within `paragraphs`."""
+    data = np.frombuffer(lowered.encode("ascii"), dtype=np.uint8)
+    inside = np.zeros(len(data) + 2, dtype=bool)
+    for start, end in paragraphs:
+        inside[start + 1 : end + 1] = True
+    letter = np.zeros(len(data) + 2, dtype=bool)
+    letter[1:-1] = _ASCII_LETTER[data]
+    letter &= inside
+    # A joiner ("U.S", "it's") belongs to a word only between two letters or digits.
+    joiner = np.zeros(len(data) + 2, dtype=bool)
+    joiner[1:-1] = _ASCII_JOINER[data] & letter[:-2] & letter[2:]
+    in_word = letter | joiner
+    starts = np.flatnonzero(in_word[1:-1] & ~in_word[:-2])
+    ends = np.flatnonzero(in_word[1:-1] & ~in_word[2:]) + 1
+    return _hash_spans(data, letter[1:-1], starts, ends), starts, ends
+
+
+def _unicode_words(
+    text: str, paragraphs: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (hashes, starts, ends) of the words of any text, one regex match at a time."""
     starts: list[int] = []
     ends: list[int] = []
-    para_index: list[int] = []
-    for index, (start, end) in enumerate(paragraphs):
+    words: list[str] = []
+    for start, end in paragraphs:
         for match in WORD_RE.finditer(text, start, end):
-            words.append(match.group())
             starts.append(match.start())
             ends.append(match.end())
-            para_index.append(index)
-    start_arr = np.array(starts, dtype=np.int64)
-    quoted = np.zeros(len(words), dtype=bool)
-    for q_start, q_end in quoted_spans(text, paragraphs):
-        lo, hi = np.searchsorted(start_arr, [q_start, q_end])
-        quoted[lo:hi] = True
-    return Tokens(
-        words=tuple(_normalize_words(words, text.isascii())),
-        starts=start_arr,
-        ends=np.array(ends, dtype=np.int64),
-        paragraph=np.array(para_index, dtype=np.int32),
-        quoted=quoted,
+            words.append(normalize_word(match.group()))
+    return (
+        word_hashes(words),
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
     )
 
 
-def paragraph_words(text: str, separator: str | None = None) -> list[list[str]]:
-    """Return the normalised words of each paragraph (the fast path used for signing)."""
-    ascii_text = text.isascii()
-    return [
-        _normalize_words(WORD_RE.findall(text, start, end), ascii_text)
-        for start, end in paragraph_spans(text, separator)
-    ]
+def word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Return a stable 64-bit hash of each normalised word (of its UTF-8 bytes)."""
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    encoded = [w.encode("utf-8", "surrogatepass") for w in words]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    ends = np.cumsum(lengths)
+    return _hash_spans(data, np.ones(len(data), dtype=bool), ends - lengths, ends)
 
 
-def _normalize_words(words: list[str], ascii_text: bool) -> list[str]:
-    if ascii_text:
-        return [w.lower() if w.isalnum() else _JOINERS_RE.sub("", w.lower()) for w in words]
-    return [normalize_word(w) for w in words]
+def _hash_spans(
+    data: np.ndarray, counted: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """Return a polynomial hash (mod 2**64, then mixed) of the counted bytes of each span.
 
-
-class WordHasher:
-    """Maps words to stable 64-bit hashes (xxh3), caching the words it has seen."""
-
-    def __init__(self, max_cache: int = 2_000_000) -> None:
-        self._cache: dict[str, int] = {}
-        self._max_cache = max_cache
-
-    def __call__(self, words: list[str] | tuple[str, ...]) -> np.ndarray:
-        """Return the uint64 hashes of `words`, in order."""
-        cache = self._cache
-        get = cache.get
-        values = [get(w) for w in words]
-        if None in values:
-            if len(cache) > self._max_cache:
-                cache.clear()
-            digest = xxhash.xxh3_64_intdigest
-            for i, value in enumerate(values):
-                if value is None:
-                    word = words[i]
-                    value = cache[word] = digest(word.encode("utf-8", "surrogatepass"))
-                    values[i] = value
-        return np.array(values, dtype=np.uint64)
+    Every span must hold at least one counted byte. Bytes not counted (joiners) are skipped,
+    so "U.S" and "us" hash alike.
+    """
+    if len(starts) == 0:
+        return np.empty(0, dtype=np.uint64)
+    kept = np.flatnonzero(counted)
+    values = data[kept].astype(np.uint64)
+    powers = np.cumprod(np.full(len(values), _POLY, dtype=np.uint64))
+    inverse = np.cumprod(np.full(len(values), _POLY_INVERSE, dtype=np.uint64))
+    first = np.searchsorted(kept, starts)
+    last = np.searchsorted(kept, ends)
+    sums = np.add.reduceat(values * powers, first)
+    # Dividing by the first byte's power makes the hash independent of the word's position.
+    hashes = sums * inverse[first] + (last - first).astype(np.uint64) * _LENGTH_MIX
+    return _fmix64(hashes)
 
 
 def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:

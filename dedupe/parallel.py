@@ -1,0 +1,52 @@
+"""Running a stage's chunks on several cores, results in input order.
+
+Workers are forked, so they inherit the stage's inputs (the documents, the parameters)
+instead of receiving them pickled; only chunk descriptions go out and results come back.
+With one job, or one chunk, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Chunk = TypeVar("Chunk")
+Result = TypeVar("Result")
+
+_STATE: Any = None
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def map_ordered(
+    function: Callable[[Any, Chunk], Result],
+    state: Any,
+    chunks: Sequence[Chunk],
+    jobs: int,
+) -> Iterator[Result]:
+    """Yield `function(state, chunk)` for each chunk, in order, on up to `jobs` processes."""
+    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            yield function(state, chunk)
+        return
+    global _STATE
+    _STATE = state
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, len(chunks))) as pool:
+            yield from pool.imap(_call, [(function, chunk) for chunk in chunks])
+    finally:
+        _STATE = None
+
+
+def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
+    function, chunk = task
+    return function(_STATE, chunk)

@@ -1,0 +1,493 @@
+"""Tests of attribution: wire credits, outlet names, the deciding rules and transitive links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from dedupe.attribution import (
+    UNDECIDED,
+    Attribution,
+    Carrier,
+    Credit,
+    DocumentFacts,
+    attribute_links,
+    decide,
+    document_facts,
+    find_credits,
+    group_carriers,
+    load_wires,
+    names_source,
+    parse_published,
+    wire_of_outlet,
+)
+
+OIL_TALKS = (
+    "Iraqi officials said on Sunday that negotiations with the Kurdish regional government over "
+    "oil exports through the northern pipeline would resume next week."
+)
+LOCAL_STORY = (
+    "A separate story by our own correspondent about the city's new bus lanes begins here."
+)
+
+
+def credits_of(text: str, separator: str | None = None) -> list[tuple[str, int, int]]:
+    return [(c.wire, c.start, c.end) for c in find_credits(text, separator)]
+
+
+def facts(
+    id: str,
+    *,
+    source: str | None = None,
+    published: str | None = None,
+    credits: tuple[Credit, ...] = (),
+) -> DocumentFacts:
+    return DocumentFacts(
+        id=id,
+        source=source,
+        published=parse_published(published),
+        wire=wire_of_outlet(source),
+        credits=credits,
+    )
+
+
+# --- find_credits: credits found ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wire"),
+    [
+        (f"BAGHDAD, Jan 5 (Reuters) – {OIL_TALKS}\n\nTalks stalled in October.", "Reuters"),
+        (f"BAGHDAD, Jan. 5 (Reuters) - {OIL_TALKS}", "Reuters"),
+        (f"NEW YORK, March 3 (Reuters) - {OIL_TALKS}", "Reuters"),
+        ("PARIS (AFP) - French farmers blocked roads around the capital on Monday.", "AFP"),
+        ("WASHINGTON (AP) — Lawmakers returned to Congress on Monday.", "Associated Press"),
+        (f"Reuters has the story:\n\n{OIL_TALKS}", "Reuters"),
+        (f"By The Associated Press\n\n{OIL_TALKS}", "Associated Press"),
+        (f"By Reuters\n\n{OIL_TALKS}", "Reuters"),
+        (f"{OIL_TALKS}\n\nReuters contributed to this report.", "Reuters"),
+        (f"{OIL_TALKS}\n\nThe Associated Press contributed to this story.", "Associated Press"),
+        (f"{OIL_TALKS}\n\nAdditional reporting by Reuters", "Reuters"),
+        (f"{OIL_TALKS}\n\nThis article was originally published by AFP.", "AFP"),
+        (f"{OIL_TALKS}\n\nSource: Agence France-Presse", "AFP"),
+    ],
+)
+def test_credit_covers_the_whole_single_story(text: str, wire: str) -> None:
+    assert credits_of(text) == [(wire, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Photo: AFP / Getty",
+        "(Ahmad Al-Rubaye/ AFP via Getty Images)",
+        "Protesters gather in Tahrir Square. (Ahmad Al-Rubaye/AFP via Getty Images)",
+        "(AP Photo/John Doe)",
+        "A man walks past a damaged building. (AP Photo/John Doe, File)",
+        "Photograph: Reuters/Thaier al-Sudani",
+        "AFP via Getty Images",
+    ],
+)
+def test_photo_credits_are_not_copy_credits(caption: str) -> None:
+    text = f"{caption}\n\n{OIL_TALKS}\n\n{LOCAL_STORY}"
+    assert find_credits(text) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials at the map office said the app would be updated.",  # "AP" inside words
+        "Reuters reported earlier that talks had stalled.",  # a mention, not a credit
+        "The dpa-style report was reused.",
+        "",
+    ],
+)
+def test_mentions_are_not_credits(text: str) -> None:
+    assert find_credits(text) == ()
+
+
+def test_second_story_after_a_non_wire_dateline_is_outside_the_credit() -> None:
+    first = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}\n\nTalks stalled in October.\n\n"
+    text = first + f"BAGHDAD — {LOCAL_STORY}\n\nIt continues here."
+    assert credits_of(text) == [("Reuters", 0, len(first))]
+
+
+def test_each_dateline_credits_its_own_story() -> None:
+    first = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}\n\n"
+    second = "PARIS (AFP) - French farmers blocked roads around the capital on Monday."
+    text = first + second
+    assert credits_of(text) == [("Reuters", 0, len(first)), ("AFP", len(first), len(text))]
+
+
+def test_text_before_the_first_dateline_takes_its_credit() -> None:
+    intro = "Here is the latest on the oil talks.\n\n"
+    text = intro + f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}"
+    assert credits_of(text) == [("Reuters", 0, len(text))]
+
+
+def test_credit_at_the_end_of_a_story_covers_the_story() -> None:
+    text = f"WASHINGTON — {OIL_TALKS}\n\nMore details followed. (Reuters)"
+    assert credits_of(text) == [("Reuters", 0, len(text))]
+
+
+def test_whole_text_and_dateline_credits_are_both_listed_once() -> None:
+    text = f"BAGHDAD (Reuters) - {OIL_TALKS}\n\nReuters contributed to this report."
+    assert credits_of(text) == [("Reuters", 0, len(text))]
+
+
+def test_inline_credit_opens_a_section_of_its_own() -> None:
+    first = f"BAGHDAD (Reuters) - {OIL_TALKS}\n\n"
+    text = first + "Earlier on Sunday (AFP) officials met in Erbil."
+    assert credits_of(text) == [("Reuters", 0, len(first)), ("AFP", len(first), len(text))]
+
+
+def test_credits_with_a_custom_paragraph_separator() -> None:
+    first = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}###"
+    text = first + f"BAGHDAD — {LOCAL_STORY}"
+    assert credits_of(text, "###") == [("Reuters", 0, len(first))]
+
+
+@pytest.mark.parametrize("dateline", ["BAGHDAD, Iraq —", "SPRINGFIELD, Ill. —"])
+def test_second_story_after_a_dateline_with_a_region_is_outside_the_credit(dateline: str) -> None:
+    first = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}\n\n"
+    text = first + f"{dateline} {LOCAL_STORY}"
+    assert credits_of(text) == [("Reuters", 0, len(first))]
+
+
+# --- wire_of_outlet and names_source -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "wire"),
+    [
+        ("AP", "Associated Press"),
+        ("ap", "Associated Press"),
+        ("The Associated Press", "Associated Press"),
+        ("  associated press ", "Associated Press"),
+        ("Agence France-Presse", "AFP"),
+        ("Agence France Presse", "AFP"),
+        ("AFP", "AFP"),
+        ("Thomson Reuters", "Reuters"),
+        ("reuters", "Reuters"),
+        ("Bloomberg News", "Bloomberg"),
+        ("The Guardian", None),
+        ("Reuters Daily Digest", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_wire_of_outlet(source: str | None, wire: str | None) -> None:
+    assert wire_of_outlet(source) == wire
+
+
+def test_every_wire_is_its_own_outlet_alias_target() -> None:
+    for wire in load_wires():
+        for outlet in wire.outlets:
+            assert wire_of_outlet(outlet) == wire.name
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Officials told AP on Monday.", "Associated Press", True),
+        ("The map shows the ap route.", "Associated Press", False),
+        ("The map shows the route.", "MAP", False),
+        ("According to MAP, the king arrived.", "MAP", True),
+        ("the associated press said", "Associated Press", True),
+        ("Figures from Agence France-Presse.", "AFP", True),
+        ("PARIS (afp) -", "AFP", False),
+        ("a Reuters report", "Reuters", True),
+        ("a reuters report", "Reuters", True),
+        ("Reutersville", "Reuters", False),
+        ("The Daily Planet said", "daily planet", True),  # not a wire: case-insensitive
+        ("The Daily Planetarium said", "Daily Planet", False),
+    ],
+)
+def test_names_source(text: str, name: str, expected: bool) -> None:
+    assert names_source(text, name) is expected
+
+
+# --- parse_published ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-05T09:00:00Z", datetime(2024, 1, 5, 9, tzinfo=UTC)),
+        ("2024-01-05T10:00:00+02:00", datetime(2024, 1, 5, 8, tzinfo=UTC)),
+        ("2024-01-05T09:00:00", datetime(2024, 1, 5, 9, tzinfo=UTC)),  # naive = UTC
+        ("2024-01-05", datetime(2024, 1, 5, tzinfo=UTC)),
+        ("  2024-01-05T09:00:00Z ", datetime(2024, 1, 5, 9, tzinfo=UTC)),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_published(value: str | None, expected: datetime | None) -> None:
+    parsed = parse_published(value)
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.tzinfo is not None
+
+
+def test_parse_published_keeps_the_offset() -> None:
+    parsed = parse_published("2024-01-05T10:00:00+02:00")
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(hours=2)
+    assert parsed.tzinfo == timezone(timedelta(hours=2))
+
+
+# --- decide ------------------------------------------------------------------------------------
+
+
+def carriers(*docs: int, start: int = 100, end: int = 300) -> list[Carrier]:
+    return [Carrier(d, start, end) for d in docs]
+
+
+REUTERS_CREDIT = (Credit("Reuters", 0, 1000),)
+AFP_CREDIT = (Credit("AFP", 0, 1000),)
+
+
+def test_wire_outlet_beats_wire_credit() -> None:
+    all_facts = [
+        facts("a", source="The Daily Planet", published="2024-01-01T00:00:00Z", credits=AFP_CREDIT),
+        facts("b", source="Reuters", published="2024-01-09T00:00:00Z"),
+    ]
+    assert decide(carriers(0, 1), all_facts) == Attribution("Reuters", "wire-outlet", (1,))
+
+
+def test_wire_credit_beats_earliest_publication() -> None:
+    all_facts = [
+        facts("a", source="The Daily Planet", published="2024-01-01T00:00:00Z"),
+        facts("b", source="The Bugle", published="2024-01-09T00:00:00Z", credits=REUTERS_CREDIT),
+    ]
+    assert decide(carriers(0, 1), all_facts) == Attribution("Reuters", "wire-credit", (1,))
+
+
+def test_several_documents_crediting_the_same_wire_all_decide() -> None:
+    all_facts = [
+        facts("a", source="Planet", credits=REUTERS_CREDIT),
+        facts("b", source="Bugle"),
+        facts("c", source="Herald", credits=REUTERS_CREDIT),
+    ]
+    assert decide(carriers(0, 1, 2), all_facts) == Attribution("Reuters", "wire-credit", (0, 2))
+
+
+def test_credit_must_cover_the_middle_of_the_carried_text() -> None:
+    scoped = (Credit("Reuters", 0, 150),)
+    all_facts = [
+        facts("a", source="Planet", published="2024-01-01T00:00:00Z", credits=scoped),
+        facts("b", source="Bugle", published="2024-01-02T00:00:00Z"),
+    ]
+    # The middle of [100, 300) is 200: outside the credit, so the earliest outlet decides.
+    assert decide(carriers(0, 1), all_facts) == Attribution("Planet", "earliest-publication", (0,))
+    # The middle of [100, 180) is 140: inside.
+    assert decide(carriers(0, 1, end=180), all_facts) == Attribution("Reuters", "wire-credit", (0,))
+
+
+def test_earliest_publication_picks_the_unique_earliest_outlet() -> None:
+    all_facts = [
+        facts("a", source="Bugle", published="2024-01-05T12:00:00Z"),
+        facts("b", source="Planet", published="2024-01-05T11:59:00Z"),
+        facts("c", source="Herald", published="2024-01-06T00:00:00Z"),
+    ]
+    assert decide(carriers(0, 1, 2), all_facts) == Attribution(
+        "Planet", "earliest-publication", (1,)
+    )
+
+
+def test_earliest_publication_honours_time_zones() -> None:
+    all_facts = [
+        facts("a", source="Bugle", published="2024-01-05T09:00:00Z"),
+        facts("b", source="Planet", published="2024-01-05T10:00:00+02:00"),  # 08:00 UTC
+    ]
+    assert decide(carriers(0, 1), all_facts) == Attribution("Planet", "earliest-publication", (1,))
+
+
+def test_earliest_publication_uses_the_id_without_a_source() -> None:
+    all_facts = [
+        facts("story-1", published="2024-01-05T08:00:00Z"),
+        facts("story-2", source="Bugle", published="2024-01-05T09:00:00Z"),
+    ]
+    decided = decide(carriers(0, 1), all_facts)
+    assert decided == Attribution("story-1", "earliest-publication", (0,))
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["2024-01-05T08:00:00Z", None],  # a date is missing
+        ["2024-01-05T08:00:00Z", "not a date"],
+        ["2024-01-05T08:00:00Z", "2024-01-05T10:00:00+02:00"],  # a tie between two outlets
+    ],
+)
+def test_earliest_publication_undecided(dates: list[str | None]) -> None:
+    all_facts = [
+        facts("a", source="Bugle", published=dates[0]),
+        facts("b", source="Planet", published=dates[1]),
+    ]
+    assert decide(carriers(0, 1), all_facts) == UNDECIDED
+
+
+def test_same_outlet_publishing_first_twice_decides() -> None:
+    all_facts = [
+        facts("a", source="Bugle", published="2024-01-05T08:00:00Z"),
+        facts("b", source="Bugle", published="2024-01-05T08:00:00Z"),
+        facts("c", source="Planet", published="2024-01-05T09:00:00Z"),
+    ]
+    assert decide(carriers(0, 1, 2), all_facts) == Attribution(
+        "Bugle", "earliest-publication", (0, 1)
+    )
+
+
+def test_two_wire_outlets_without_dates_are_undecided() -> None:
+    all_facts = [facts("a", source="Reuters"), facts("b", source="AP")]
+    assert decide(carriers(0, 1), all_facts) == UNDECIDED
+
+
+def test_two_wire_outlets_with_dates_go_to_the_first() -> None:
+    all_facts = [
+        facts("a", source="Reuters", published="2024-01-05T09:00:00Z"),
+        facts("b", source="AP", published="2024-01-05T10:00:00+02:00"),
+    ]
+    assert decide(carriers(0, 1), all_facts) == Attribution("Associated Press", "wire-outlet", (1,))
+
+
+def test_two_wire_credits_without_dates_are_undecided() -> None:
+    all_facts = [facts("a", credits=REUTERS_CREDIT), facts("b", credits=AFP_CREDIT)]
+    assert decide(carriers(0, 1), all_facts) == UNDECIDED
+
+
+def test_two_outlets_of_the_same_wire_agree() -> None:
+    all_facts = [facts("a", source="AP"), facts("b", source="The Associated Press")]
+    assert decide(carriers(0, 1), all_facts) == Attribution(
+        "Associated Press", "wire-outlet", (0, 1)
+    )
+
+
+# --- group_carriers ----------------------------------------------------------------------------
+
+
+def test_links_sharing_overlapping_text_share_a_group() -> None:
+    links = [
+        (Carrier(2, 0, 100), Carrier(1, 50, 150)),  # C-B
+        (Carrier(1, 120, 200), Carrier(0, 10, 90)),  # B-A, overlapping B's span above
+        (Carrier(1, 200, 300), Carrier(3, 0, 100)),  # B-D: touches but does not overlap
+        (Carrier(4, 0, 10), Carrier(5, 0, 10)),  # unrelated
+        (Carrier(3, 90, 95), Carrier(6, 0, 5)),  # D-G: inside D's span above
+    ]
+    groups = group_carriers(links)
+    assert groups[0] == groups[1]
+    assert groups[2] == groups[4]
+    assert len({groups[0], groups[2], groups[3]}) == 3
+
+
+def test_group_carriers_of_no_links() -> None:
+    assert group_carriers([]) == []
+
+
+def test_same_span_in_different_documents_does_not_link() -> None:
+    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(2, 0, 100), Carrier(3, 0, 100))]
+    groups = group_carriers(links)
+    assert groups[0] != groups[1]
+
+
+# --- attribute_links ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def transitive_corpus() -> tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]]:
+    """A credits Reuters; B reuses A's passage without credit; C reuses the same text from B."""
+    a_text = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}"
+    b_text = f"{LOCAL_STORY}\n\n{OIL_TALKS}"
+    c_text = f"{OIL_TALKS}\n\nOur readers will remember the last round of talks."
+    texts = [a_text, b_text, c_text]
+    all_facts = [
+        document_facts("a", a_text, "The Bugle", "2024-01-05T12:00:00Z"),
+        document_facts("b", b_text, "The Planet", "2024-01-05T09:00:00Z"),
+        document_facts("c", c_text, "The Herald", None),
+    ]
+
+    def carrier(doc: int, start_word: str, end_word: str) -> Carrier:
+        text = texts[doc]
+        start = text.index(start_word)
+        return Carrier(doc, start, text.index(end_word, start) + len(end_word))
+
+    links = [
+        (carrier(2, "Iraqi", "week"), carrier(1, "Iraqi", "week")),  # C-B
+        (carrier(1, "negotiations", "pipeline"), carrier(0, "negotiations", "pipeline")),  # B-A
+    ]
+    return links, all_facts
+
+
+def test_transitive_wire_credit(
+    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
+) -> None:
+    links, all_facts = transitive_corpus
+    assert all_facts[0].credits == (
+        Credit("Reuters", 0, len(f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}")),
+    )
+    assert all_facts[1].credits == () and all_facts[2].credits == ()
+    c_b, b_a = attribute_links(links, all_facts)
+    assert c_b == Attribution("Reuters", "transitive-wire-credit", (0,))
+    assert b_a == Attribution("Reuters", "wire-credit", (0,))
+
+
+def test_unlinked_passage_of_the_same_document_is_not_transitive(
+    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
+) -> None:
+    links, all_facts = transitive_corpus
+    # C-B now carries B's first paragraph, which does not overlap what B shares with A.
+    b_local = Carrier(1, 0, len(LOCAL_STORY))
+    links = [(Carrier(2, 0, 50), b_local), links[1]]
+    c_b, b_a = attribute_links(links, all_facts)
+    assert c_b == UNDECIDED  # C has no date, so earliest publication cannot decide
+    assert b_a == Attribution("Reuters", "wire-credit", (0,))
+
+
+def test_transitive_prefix_for_wire_outlet_and_earliest_publication() -> None:
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),  # doc 0 - doc 1
+        (Carrier(1, 50, 150), Carrier(2, 0, 100)),  # doc 1 - doc 2 (overlaps on doc 1)
+    ]
+    by_outlet = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="AFP")]
+    assert attribute_links(links, by_outlet) == [
+        Attribution("AFP", "transitive-wire-outlet", (2,)),
+        Attribution("AFP", "wire-outlet", (2,)),
+    ]
+    by_date = [
+        facts("x", source="Planet", published="2024-01-05T08:00:00Z"),
+        facts("y", source="Bugle", published="2024-01-05T09:00:00Z"),
+        facts("z", source="Herald", published="2024-01-05T10:00:00Z"),
+    ]
+    assert attribute_links(links, by_date) == [
+        Attribution("Planet", "earliest-publication", (0,)),
+        Attribution("Planet", "transitive-earliest-publication", (0,)),
+    ]
+
+
+def test_direct_when_any_decider_is_in_the_pair() -> None:
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(1, 0, 100), Carrier(2, 0, 100)),
+    ]
+    both_credit = [
+        facts("x", credits=REUTERS_CREDIT),
+        facts("y"),
+        facts("z", credits=REUTERS_CREDIT),
+    ]
+    assert attribute_links(links, both_credit) == [
+        Attribution("Reuters", "wire-credit", (0, 2)),
+        Attribution("Reuters", "wire-credit", (0, 2)),
+    ]
+
+
+def test_undecided_links_get_no_prefix() -> None:
+    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(1, 0, 100), Carrier(2, 0, 100))]
+    undated = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="Herald")]
+    assert attribute_links(links, undated) == [UNDECIDED, UNDECIDED]
+
+
+def test_attribute_no_links() -> None:
+    assert attribute_links([], []) == []

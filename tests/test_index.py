@@ -1,0 +1,244 @@
+"""Tests of the LSH index: banding parameters, band keys, and candidate pairs against datasketch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.errors import ParameterError
+from dedupe.index import (
+    LSHParams,
+    band_keys,
+    candidate_pairs,
+    lsh_params,
+    reference_candidate_pairs,
+)
+from dedupe.signatures import sign
+from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
+
+SEED = 1
+NEWS_WORDS = (
+    "the minister said on monday that talks with officials over oil exports would resume "
+    "next week in the capital after a pause of three months while protesters gathered "
+    "outside parliament to demand water electricity jobs and an end to corruption police "
+    "fired tear gas crowd border army villages farmers drought prices rose fell market"
+)
+VOCABULARY = NEWS_WORDS.split()
+
+
+def paragraph_shingles(words: list[str], n: int = 3) -> np.ndarray:
+    """Return the 32-bit shingle hashes of one paragraph's words."""
+    return shingle_hash32(ngram_hashes(word_hashes(words), n))
+
+
+def signatures_of(documents: list[list[list[str]]], num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the signatures of every paragraph of every document, and each one's owner."""
+    hashes, counts, owners = [], [], []
+    for owner, paragraphs in enumerate(documents):
+        for words in paragraphs:
+            grams = paragraph_shingles(words)
+            hashes.append(grams)
+            counts.append(len(grams))
+            owners.append(owner)
+    signatures = sign(np.concatenate(hashes), np.array(counts), num_perm, SEED)
+    return signatures, np.array(owners, dtype=np.int64)
+
+
+def random_paragraph(rng: np.random.Generator, length: int) -> list[str]:
+    return [str(w) for w in rng.choice(VOCABULARY, length)]
+
+
+def edited(rng: np.random.Generator, words: list[str], edits: int) -> list[str]:
+    """Return a copy of a paragraph with some words replaced."""
+    copy = list(words)
+    for _ in range(edits):
+        copy[int(rng.integers(len(copy)))] = str(rng.choice(VOCABULARY))
+    return copy
+
+
+def corpus(seed: int, docs: int, shared: int, edits: int) -> list[list[list[str]]]:
+    """Return documents of random paragraphs, some of which reuse (edited) shared paragraphs."""
+    rng = np.random.default_rng(seed)
+    pool = [random_paragraph(rng, int(rng.integers(8, 40))) for _ in range(shared)]
+    documents = []
+    for _ in range(docs):
+        paragraphs = [
+            random_paragraph(rng, int(rng.integers(4, 30))) for _ in range(rng.integers(1, 4))
+        ]
+        for paragraph in pool:
+            if rng.random() < 0.4:
+                paragraphs.append(edited(rng, paragraph, int(rng.integers(0, edits + 1))))
+        rng.shuffle(paragraphs)  # type: ignore[arg-type]
+        documents.append(paragraphs)
+    return documents
+
+
+def assert_well_formed(pairs: np.ndarray) -> None:
+    assert pairs.ndim == 2 and pairs.shape[1] == 2
+    assert np.all(pairs[:, 0] < pairs[:, 1])
+    as_tuples = [tuple(p) for p in pairs.tolist()]
+    assert as_tuples == sorted(set(as_tuples))
+
+
+# --- lsh_params --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.1, 0.3, 0.5, 0.7, 0.8])
+@pytest.mark.parametrize("num_perm", [32, 64, 128, 256])
+def test_lsh_params_agree_with_datasketch(threshold: float, num_perm: int) -> None:
+    params = lsh_params(threshold, num_perm)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    assert (params.bands, params.rows) == (lsh.b, lsh.r)
+    assert params.bands * params.rows <= num_perm
+    assert (params.threshold, params.num_perm) == (threshold, num_perm)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0, -0.1, 1.5, math.nan])
+def test_lsh_params_reject_a_threshold_outside_0_1(threshold: float) -> None:
+    with pytest.raises(ParameterError, match="threshold"):
+        lsh_params(threshold, 128)
+
+
+@pytest.mark.parametrize("num_perm", [0, 1, -5])
+def test_lsh_params_reject_too_few_permutations(num_perm: int) -> None:
+    with pytest.raises(ParameterError, match="num_perm"):
+        lsh_params(0.5, num_perm)
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.99, 128), (0.9, 16)])
+def test_lsh_params_with_too_few_bands_raise_parameter_error(
+    threshold: float, num_perm: int
+) -> None:
+    with pytest.raises(ParameterError):
+        lsh_params(threshold, num_perm)
+
+
+# --- band_keys ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def params() -> LSHParams:
+    return lsh_params(0.5, 64)
+
+
+def test_band_keys_shape_and_equality(params: LSHParams) -> None:
+    rng = np.random.default_rng(3)
+    signatures = rng.integers(0, 2**32, (3, 64), dtype=np.uint64).astype(np.uint32)
+    signatures[1] = signatures[0]
+    keys = band_keys(signatures, params)
+    assert keys.shape == (3, params.bands)
+    assert keys.dtype == np.uint64
+    assert np.array_equal(keys[0], keys[1])
+    assert not np.any(keys[0] == keys[2])
+
+
+def test_band_keys_change_only_in_the_band_that_changed(params: LSHParams) -> None:
+    rng = np.random.default_rng(4)
+    signature = rng.integers(0, 2**32, (1, 64), dtype=np.uint64).astype(np.uint32)
+    changed = signature.copy()
+    band = 2
+    changed[0, band * params.rows] ^= np.uint32(1)
+    before, after = band_keys(signature, params)[0], band_keys(changed, params)[0]
+    assert [i for i in range(params.bands) if before[i] != after[i]] == [band]
+
+
+def test_band_keys_ignore_values_beyond_the_bands() -> None:
+    params = lsh_params(0.3, 100)
+    used = params.bands * params.rows
+    assert used < 100
+    rng = np.random.default_rng(5)
+    signature = rng.integers(0, 2**32, (1, 100), dtype=np.uint64).astype(np.uint32)
+    changed = signature.copy()
+    changed[0, used:] += np.uint32(1)
+    assert np.array_equal(band_keys(signature, params), band_keys(changed, params))
+
+
+def test_equal_values_in_different_bands_give_different_keys() -> None:
+    params = lsh_params(0.5, 64)
+    signature = np.full((1, 64), 7, dtype=np.uint32)  # every band holds the same values
+    keys = band_keys(signature, params)[0]
+    assert len(set(keys.tolist())) == params.bands
+
+
+# --- candidate pairs ---------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    docs=st.integers(2, 7),
+    shared=st.integers(0, 4),
+    edits=st.integers(0, 6),
+    threshold=st.sampled_from([0.2, 0.3, 0.5, 0.7]),
+    num_perm=st.sampled_from([32, 64, 128]),
+)
+def test_candidate_pairs_equal_datasketch_lsh(
+    seed: int, docs: int, shared: int, edits: int, threshold: float, num_perm: int
+) -> None:
+    signatures, owners = signatures_of(corpus(seed, docs, shared, edits), num_perm)
+    params = lsh_params(threshold, num_perm)
+    fast = candidate_pairs(band_keys(signatures, params), owners)
+    slow = reference_candidate_pairs(signatures, owners, params, SEED)
+    assert_well_formed(fast)
+    assert np.array_equal(fast, slow)
+
+
+def test_candidate_pairs_find_shared_paragraphs_and_nothing_else() -> None:
+    rng = np.random.default_rng(11)
+    wire = random_paragraph(rng, 40)
+    documents = [
+        [random_paragraph(rng, 25), wire],
+        [random_paragraph(rng, 30)],
+        [edited(rng, wire, 2), random_paragraph(rng, 20)],
+        [random_paragraph(rng, 25), random_paragraph(rng, 25)],
+        [wire],
+    ]
+    signatures, owners = signatures_of(documents, 128)
+    params = lsh_params(0.3, 128)
+    pairs = candidate_pairs(band_keys(signatures, params), owners)
+    assert pairs.tolist() == [[0, 2], [0, 4], [2, 4]]
+    assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+
+
+def test_paragraphs_of_the_same_document_are_never_paired() -> None:
+    rng = np.random.default_rng(12)
+    repeated = random_paragraph(rng, 30)
+    documents = [[repeated, repeated, repeated], [random_paragraph(rng, 30)]]
+    signatures, owners = signatures_of(documents, 64)
+    params = lsh_params(0.5, 64)
+    assert candidate_pairs(band_keys(signatures, params), owners).shape == (0, 2)
+
+
+def test_candidate_pairs_with_interleaved_owners() -> None:
+    # Owners need not be grouped: paragraph order is free.
+    rng = np.random.default_rng(13)
+    signatures = rng.integers(0, 2**32, (5, 64), dtype=np.uint64).astype(np.uint32)
+    signatures[3] = signatures[0]
+    signatures[4] = signatures[1]
+    owners = np.array([2, 0, 1, 1, 2])  # 0~3: docs 2 and 1; 1~4: docs 0 and 2
+    params = lsh_params(0.5, 64)
+    pairs = candidate_pairs(band_keys(signatures, params), owners)
+    assert pairs.tolist() == [[0, 2], [1, 2]]
+    assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+
+
+def test_a_pair_sharing_many_bands_is_listed_once() -> None:
+    rng = np.random.default_rng(14)
+    signatures = rng.integers(0, 2**32, (4, 64), dtype=np.uint64).astype(np.uint32)
+    signatures[1] = signatures[0]
+    signatures[3] = signatures[2]
+    owners = np.array([5, 9, 5, 9])
+    pairs = candidate_pairs(band_keys(signatures, lsh_params(0.5, 64)), owners)
+    assert pairs.tolist() == [[5, 9]]
+
+
+def test_candidate_pairs_of_nothing() -> None:
+    params = lsh_params(0.5, 64)
+    keys = band_keys(np.empty((0, 64), dtype=np.uint32), params)
+    pairs = candidate_pairs(keys, np.empty(0, dtype=np.int64))
+    assert pairs.shape == (0, 2)

@@ -1,0 +1,465 @@
+"""Tests of text normalisation: words and offsets, paragraphs, quotes, n-gram and word hashes."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.text import (
+    WORD_RE,
+    Tokens,
+    _unicode_words,
+    ngram_hashes,
+    normalize_word,
+    paragraph_spans,
+    paragraph_texts,
+    quoted_spans,
+    shingle_hash32,
+    tokenize,
+    word_hashes,
+)
+
+# Text strategies: arbitrary unicode, and "news-like" text built from words, punctuation,
+# apostrophes, abbreviation dots, quotation marks, newlines and blank lines.
+ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),
+    max_size=200,
+)
+PIECES = st.sampled_from(
+    [
+        "Iraq's",
+        "Iraq’s",
+        "U.S.",
+        "US",
+        "ﬁnance",
+        "ＡＢＣ",
+        "Straße",
+        "café",
+        "cafe\u0301",
+        "don't",
+        "3.5",
+        "1,000",
+        "foo_bar",
+        "said",
+        "the",
+        "minister",
+        "Reuters",
+        "“",
+        "”",
+        '"',
+        "«",
+        "»",
+        "„",
+        "‹",
+        "›",
+        "'",
+        "’",
+        ".",
+        ",",
+        " - ",
+        "—",
+        "###",
+        "#",
+        "\n",
+        "\n\n",
+        "\n \n",
+        "\r\n",
+        "\t",
+        " ",
+        " ",
+    ]
+)
+NEWSY_TEXT = st.lists(PIECES, max_size=60).map("".join)
+TEXTS = st.one_of(ANY_TEXT, NEWSY_TEXT)
+SEPARATORS = st.sampled_from([None, "###", "\n", "|"])
+
+
+def words_of(text: str, separator: str | None = None) -> list[str]:
+    """Return the normalised words of a text."""
+    return list(tokenize(text, separator).words)
+
+
+def quoted_words(text: str) -> list[tuple[str, bool]]:
+    """Return (word, quoted) for every word of a text."""
+    tokens = tokenize(text)
+    return [(w, bool(q)) for w, q in zip(tokens.words, tokens.quoted, strict=True)]
+
+
+# --- offsets and token order (property tests) --------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS, separator=SEPARATORS)
+def test_every_token_offset_maps_back_to_its_word(text: str, separator: str | None) -> None:
+    tokens = tokenize(text, separator)
+    assert len(tokens.starts) == len(tokens.ends) == len(tokens.paragraph) == len(tokens)
+    assert len(tokens.quoted) == len(tokens)
+    for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
+        assert 0 <= start < end <= len(text)
+        original = text[start:end]
+        assert WORD_RE.fullmatch(original), original
+        assert normalize_word(original) == word
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS, separator=SEPARATORS)
+def test_tokens_are_increasing_and_non_overlapping(text: str, separator: str | None) -> None:
+    tokens = tokenize(text, separator)
+    assert np.all(tokens.starts[1:] >= tokens.ends[:-1])
+    assert np.all(np.diff(tokens.paragraph) >= 0)
+    spans = paragraph_spans(text, separator)
+    for start, end, para in zip(tokens.starts, tokens.ends, tokens.paragraph, strict=True):
+        p_start, p_end = spans[para]
+        assert p_start <= start and end <= p_end
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS, separator=SEPARATORS)
+def test_numpy_fast_path_agrees_with_word_by_word_path(text: str, separator: str | None) -> None:
+    tokens = tokenize(text, separator)
+    hashes, starts, ends = _unicode_words(text, paragraph_spans(text, separator))
+    assert np.array_equal(tokens.starts, starts)
+    assert np.array_equal(tokens.ends, ends)
+    assert np.array_equal(tokens.hashes, hashes)
+    assert np.array_equal(tokens.hashes, word_hashes(list(tokens.words)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS, separator=SEPARATORS)
+def test_paragraph_spans_are_ordered_non_empty_and_disjoint(
+    text: str, separator: str | None
+) -> None:
+    spans = paragraph_spans(text, separator)
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+        assert text[start:end].strip()
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start
+    assert paragraph_texts(text, separator) == [text[s:e] for s, e in spans]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.text(alphabet="abc #\n", max_size=15), min_size=1, max_size=6),
+)
+def test_custom_separator_never_appears_in_a_paragraph_or_word(parts: list[str]) -> None:
+    text = "###".join(parts)
+    for start, end in paragraph_spans(text, "###"):
+        assert "###" not in text[start:end]
+    tokens = tokenize(text, "###")
+    for start, end in zip(tokens.starts, tokens.ends, strict=True):
+        assert "#" not in text[start:end]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXTS)
+def test_quoted_flags_match_quoted_spans(text: str) -> None:
+    paragraphs = paragraph_spans(text)
+    spans = quoted_spans(text, paragraphs)
+    tokens = tokenize(text)
+    for start, quoted in zip(tokens.starts, tokens.quoted, strict=True):
+        assert bool(quoted) == any(q0 <= start < q1 for q0, q1 in spans)
+    # A quote never runs out of its paragraph.
+    for q0, q1 in spans:
+        assert any(p0 <= q0 <= q1 <= p1 for p0, p1 in paragraphs)
+
+
+# --- normalisation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("U.S.", "US"),
+        ("U.S.", "u.s."),
+        ("Iraq’s", "Iraq's"),
+        ("IRAQ’S", "iraqs"),
+        ("ＡＢＣ", "abc"),  # full-width letters (NFKC)
+        ("ﬁnance", "finance"),  # ligature (NFKC)
+        ("Straße", "STRASSE"),  # case folding, not just lower()
+        ("Ǆemal", "džemal"),
+        ("ＵＳ", "US"),
+    ],
+)
+def test_spellings_normalise_alike(left: str, right: str) -> None:
+    assert normalize_word(left) == normalize_word(right)
+    assert words_of(f"The {left} said") == words_of(f"The {right} said")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Reuters", "reuters"),
+        ("U.S.", "us"),
+        ("Iraq’s", "iraqs"),
+        ("don't", "dont"),
+        ("e.g", "eg"),
+        ("ＡＢＣ", "abc"),
+        ("ﬁ", "fi"),
+        ("Straße", "strasse"),
+        ("café", "café"),
+        ("2024", "2024"),
+    ],
+)
+def test_normalize_word(word: str, expected: str) -> None:
+    assert normalize_word(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("US", "UK"), ("its", "it"), ("café", "cafe"), ("Iraq", "Iran")],
+)
+def test_different_words_stay_different(left: str, right: str) -> None:
+    assert normalize_word(left) != normalize_word(right)
+
+
+def test_word_keeps_original_offsets_after_normalisation() -> None:
+    text = "In the U.S., ＡＢＣ reported Iraq’s ﬁnal tally."
+    tokens = tokenize(text)
+    assert tokens.words == ("in", "the", "us", "abc", "reported", "iraqs", "final", "tally")
+    originals = [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)]
+    assert originals == ["In", "the", "U.S", "ＡＢＣ", "reported", "Iraq’s", "ﬁnal", "tally"]
+
+
+def test_sentence_final_dot_is_not_part_of_a_word() -> None:
+    tokens = tokenize("He left. She stayed.")
+    assert tokens.words == ("he", "left", "she", "stayed")
+    assert tokens.ends.tolist() == [2, 7, 12, 19]
+
+
+def test_ascii_and_non_ascii_texts_normalise_ascii_words_alike() -> None:
+    # A non-ASCII character elsewhere switches tokenize to the NFKC path.
+    assert words_of("U.S. officials said Iraq's oil") == words_of(
+        "U.S. officials said Iraq's oil —"
+    )
+
+
+def test_decomposed_and_composed_text_normalise_alike() -> None:
+    composed = "The café reopened"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert words_of(decomposed) == words_of(composed)
+
+
+def test_word_with_combining_vowel_signs_is_one_word() -> None:
+    assert words_of("हिन्दी समाचार") == ["हिन्दी", "समाचार"]
+
+
+def test_no_token_has_an_empty_matching_form() -> None:
+    assert "" not in words_of("Name: ___ Date: _ Signed")
+
+
+# --- paragraphs --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "separator", "expected"),
+    [
+        # Blank lines separate; single newlines inside a paragraph stay in it.
+        ("First line\nstill first.\n\nSecond.", None, ["First line\nstill first.", "Second."]),
+        # A blank line holding spaces or tabs is still a blank line.
+        ("One.\n \t \nTwo.", None, ["One.", "Two."]),
+        # No blank line anywhere: single newlines separate.
+        ("One.\nTwo.\nThree.", None, ["One.", "Two.", "Three."]),
+        # Empty paragraphs are dropped.
+        ("\n\nOne.\n\n\n\n\nTwo.\n\n", None, ["One.", "Two."]),
+        ("", None, []),
+        ("   \n\n  ", None, []),
+        # A custom separator replaces newline splitting altogether.
+        ("One.\n\nstill one.###Two.", "###", ["One.\n\nstill one.", "Two."]),
+        ("###One.######Two.###", "###", ["One.", "Two."]),
+        ("No separator here.\n\nAt all.", "###", ["No separator here.\n\nAt all."]),
+    ],
+)
+def test_paragraph_texts(text: str, separator: str | None, expected: list[str]) -> None:
+    assert paragraph_texts(text, separator) == expected
+
+
+def test_paragraph_index_of_words() -> None:
+    tokens = tokenize("Alpha beta.\n\nGamma.\n\nDelta epsilon zeta.")
+    assert tokens.words == ("alpha", "beta", "gamma", "delta", "epsilon", "zeta")
+    assert tokens.paragraph.tolist() == [0, 0, 1, 2, 2, 2]
+
+
+def test_separator_characters_never_become_words() -> None:
+    text = "Officials met ### on Monday ###### and agreed###"
+    tokens = tokenize(text, "###")
+    assert tokens.words == ("officials", "met", "on", "monday", "and", "agreed")
+    assert tokens.paragraph.tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def test_word_characters_in_a_separator_do_not_become_words() -> None:
+    tokens = tokenize("alpha beta SPLIT gamma", "SPLIT")
+    assert tokens.words == ("alpha", "beta", "gamma")
+    assert tokens.paragraph.tolist() == [0, 0, 1]
+
+
+# --- quotes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("He said “we will win” today.", ["we", "will", "win"]),
+        ('He said "we will win" today.', ["we", "will", "win"]),
+        ("Il a dit « nous gagnerons » hier.", ["nous", "gagnerons"]),
+        ("Er sagte „wir gewinnen“ heute.", ["wir", "gewinnen"]),
+        ("He said ‹we win› today.", ["we", "win"]),
+        ("He said Iraq's talks won't fail.", []),  # apostrophes are not quotes
+        ("No quotes at all.", []),
+        ("“One” and “two” but not three.", ["one", "two"]),
+        ('"One" and "two" but not three.', ["one", "two"]),
+    ],
+)
+def test_quoted_words(text: str, quoted: list[str]) -> None:
+    assert [w for w, q in quoted_words(text) if q] == quoted
+
+
+def test_open_quote_runs_to_the_end_of_its_paragraph_only() -> None:
+    text = (
+        "The minister said: “We will rebuild every school in the province.\n\n"
+        "Officials later declined to give a timetable."
+    )
+    flags = quoted_words(text)
+    first = [q for w, q in flags[:3]]
+    assert first == [False, False, False]  # the, minister, said
+    rebuilt = [q for w, q in flags if w in {"we", "rebuild", "province"}]
+    assert rebuilt == [True, True, True]
+    assert [q for w, q in flags if w in {"officials", "later", "timetable"}] == [False] * 3
+
+
+def test_open_straight_quote_does_not_leak_into_next_paragraph() -> None:
+    text = 'He said "this runs on\n\nand this does not "start here'
+    flags = quoted_words(text)
+    assert flags == [
+        ("he", False),
+        ("said", False),
+        ("this", True),
+        ("runs", True),
+        ("on", True),
+        ("and", False),
+        ("this", False),
+        ("does", False),
+        ("not", False),
+        ("start", True),
+        ("here", True),
+    ]
+
+
+def test_quote_spans_point_inside_the_marks() -> None:
+    text = "He said “we win” and left."
+    spans = quoted_spans(text, paragraph_spans(text))
+    assert [text[s:e] for s, e in spans] == ["we win"]
+
+
+def test_stray_closing_quote_quotes_nothing() -> None:
+    assert not any(q for _, q in quoted_words("Nothing ” is quoted » here."))
+
+
+Hasher = Callable[[list[str]], np.ndarray]
+
+
+# --- hashes ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hasher() -> Hasher:
+    return word_hashes
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("length", [0, 1, 4, 5, 12])
+def test_ngram_hashes_length(hasher: Hasher, n: int, length: int) -> None:
+    words = [f"word{i}" for i in range(length)]
+    grams = ngram_hashes(hasher(words), n)
+    assert grams.dtype == np.uint64
+    assert len(grams) == max(0, length - n + 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    gram=st.lists(st.sampled_from(["the", "minister", "said", "oil", "us", "iraqs"]), min_size=3),
+    before=st.lists(st.sampled_from(["a", "b", "c"]), max_size=5),
+    after=st.lists(st.sampled_from(["x", "y"]), max_size=5),
+    n=st.integers(1, 3),
+)
+def test_equal_word_runs_hash_alike_at_any_position(
+    gram: list[str], before: list[str], after: list[str], n: int
+) -> None:
+    alone = ngram_hashes(word_hashes(gram), n)
+    embedded = ngram_hashes(word_hashes(before + gram + after), n)
+    assert np.array_equal(embedded[len(before) : len(before) + len(alone)], alone)
+
+
+def test_ngram_hashes_depend_on_order(hasher: Hasher) -> None:
+    forward = ngram_hashes(hasher(["oil", "exports", "resume"]), 3)
+    backward = ngram_hashes(hasher(["resume", "exports", "oil"]), 3)
+    swapped = ngram_hashes(hasher(["exports", "oil", "resume"]), 3)
+    assert len({int(forward[0]), int(backward[0]), int(swapped[0])}) == 3
+
+
+def test_ngram_hashes_of_a_text_are_distinct_for_distinct_grams(
+    hasher: Hasher,
+) -> None:
+    sentence = "iraqi officials said on sunday that talks with the kurdish region would resume"
+    words = sentence.split()
+    grams = ngram_hashes(hasher(words), 3)
+    assert len(set(grams.tolist())) == len(grams)
+
+
+def test_ngram_hashes_do_not_modify_their_input(hasher: Hasher) -> None:
+    hashes = hasher(["a", "b", "c", "d"])
+    copy = hashes.copy()
+    ngram_hashes(hashes, 2)
+    assert np.array_equal(hashes, copy)
+
+
+def test_word_hashes_are_equal_for_equal_words_and_differ_otherwise(
+    hasher: Hasher,
+) -> None:
+    words = ["reuters", "iraqs", "café", "us", "reuters", "sr", "rs"]
+    hashes = hasher(words).tolist()
+    assert hashes[0] == hashes[4]
+    assert len(set(hashes)) == 6
+    assert hasher(tuple(words)).dtype == np.uint64
+    assert len(hasher([])) == 0
+
+
+def test_word_hashes_are_stable_across_processes(hasher: Hasher) -> None:
+    words = ["reuters", "iraqs", "café", "us"]
+    code = (
+        "from dedupe.text import word_hashes; "
+        f"print(' '.join(str(v) for v in word_hashes({words!r}).tolist()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
+    assert [int(v) for v in result.stdout.split()] == hasher(words).tolist()
+
+
+def test_shingle_hash32_folds_the_two_halves() -> None:
+    values = np.array([0, 1, 0xFFFFFFFF00000000, 0x123456789ABCDEF0], dtype=np.uint64)
+    folded = shingle_hash32(values)
+    assert folded.dtype == np.uint32
+    expected = [((int(v) >> 32) ^ int(v)) & 0xFFFFFFFF for v in values]
+    assert folded.tolist() == expected
+
+
+def test_tokens_dataclass_len_and_empty_text() -> None:
+    tokens = tokenize("")
+    assert isinstance(tokens, Tokens)
+    assert len(tokens) == 0
+    assert tokens.starts.dtype == np.int64
+    assert tokens.quoted.dtype == bool
