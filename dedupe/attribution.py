@@ -188,14 +188,27 @@ def _line_spans(text: str, separator: str | None) -> list[tuple[int, int]]:
 
 def names_source(text: str, name: str) -> bool:
     """Return True when `text` mentions `name` (a wire by any of its names, or an outlet)."""
-    wire = next((w for w in load_wires() if w.name == name), None)
-    if wire is None:
-        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
-    for token in (*wire.credits, *wire.outlets):
-        flags = 0 if token.isupper() and len(token) <= 5 else re.IGNORECASE
-        if re.search(rf"(?<!\w){re.escape(token)}(?!\w)", text, flags):
+    folded = text.casefold()
+    for token, pattern in _name_patterns(name):
+        # A plain substring test first: the regex (word boundaries) runs only on a hit.
+        found = token in text if pattern.flags & re.IGNORECASE == 0 else token in folded
+        if found and pattern.search(text):
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _name_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Return (substring, pattern) tests for the names of a wire, or for an outlet name."""
+    wire = next((w for w in load_wires() if w.name == name), None)
+    tokens = dict.fromkeys((*wire.credits, *wire.outlets) if wire else (name,))
+    tests = []
+    for token in tokens:
+        # Short all-caps names ("AP", "PA") only count in capitals: "ap" is in "map".
+        exact = wire is not None and token.isupper() and len(token) <= 5
+        pattern = re.compile(rf"(?<!\w){re.escape(token)}(?!\w)", 0 if exact else re.IGNORECASE)
+        tests.append((token if exact else token.casefold(), pattern))
+    return tuple(tests)
 
 
 def parse_published(value: str | None) -> datetime | None:

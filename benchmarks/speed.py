@@ -1,0 +1,224 @@
+"""Speed benchmark: dedupe against a hand-written datasketch pipeline and a rensa signer.
+
+All on one seeded synthetic newsroom corpus (benchmarks/newsroom.py), in one run:
+
+- dedupe end to end (JSONL in, JSON report out, every stage), in a child process so its peak
+  memory is its own; per-stage times come from the same run;
+- signing alone (raw text to signatures): dedupe's vectorised path, the hand-written
+  datasketch loop (`MinHash()` and one `.update()` per shingle), and rensa's `RMinHash` fed
+  the same shingle strings;
+- the hand-written pipeline end to end (sign, then `MinHashLSH` insert and query).
+
+The slow baselines run on the first `--baseline-articles` articles of the same corpus; rates
+are per article or per paragraph, so ratios compare like with like.
+
+    python -m benchmarks.speed 100000 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tabulate import tabulate
+
+OUT = Path(__file__).resolve().parent / "out"
+SHINGLE = 5
+NUM_PERM = 128
+
+
+def corpus(articles: int, seed: int) -> Path:
+    """Return the path of the synthetic corpus of this size and seed, generating it once."""
+    from benchmarks.newsroom import write_corpus
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"newsroom-{articles}-{seed}.jsonl"
+    if not path.exists():
+        write_corpus(articles, path, OUT / f"newsroom-{articles}-{seed}.truth.jsonl", seed=seed)
+    return path
+
+
+_CHILD = """
+import json, resource, sys, time
+import dedupe
+from dedupe.stats import Stats
+stats = Stats()
+started = time.perf_counter()
+report = dedupe.scan([sys.argv[1]], stats=stats, jobs=int(sys.argv[3]))
+dedupe.write_atomic(sys.argv[2], dedupe.render(report, "json"))
+seconds = time.perf_counter() - started
+self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "stages": stats.rows(), "counts": stats.counts,
+                  "peak_rss_mb": self_rss / 1024, "worker_peak_rss_mb": children_rss / 1024,
+                  "pairs": len(report.pairs)}))
+"""
+
+
+def dedupe_end_to_end(path: Path, jobs: int) -> dict[str, Any]:
+    """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process)."""
+    out = OUT / f"{path.stem}.report.json"
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path), str(out), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def load_articles(path: Path, limit: int) -> list[str]:
+    """Return the texts of the first `limit` articles of a JSONL corpus."""
+    texts = []
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            texts.append(json.loads(line)["text"])
+            if len(texts) == limit:
+                break
+    return texts
+
+
+def handwritten_paragraph_shingles(text: str) -> list[list[str]]:
+    """Return each paragraph's 5-word shingles as strings, the way a hand-written script would."""
+    shingles = []
+    for paragraph in text.split("\n\n"):
+        words = paragraph.lower().split()
+        grams = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+        if grams:
+            shingles.append(sorted(grams))
+    return shingles
+
+
+def sign_handwritten(texts: Sequence[str]) -> tuple[int, float]:
+    """Return (paragraphs, seconds) for datasketch MinHash with one update per shingle."""
+    from datasketch import MinHash
+
+    started = time.perf_counter()
+    paragraphs = 0
+    for text in texts:
+        for grams in handwritten_paragraph_shingles(text):
+            minhash = MinHash(num_perm=NUM_PERM)
+            for gram in grams:
+                minhash.update(gram.encode("utf-8"))
+            paragraphs += 1
+    return paragraphs, time.perf_counter() - started
+
+
+def sign_rensa(texts: Sequence[str]) -> tuple[int, float]:
+    """Return (paragraphs, seconds) for rensa's RMinHash fed the same shingle strings."""
+    from rensa import RMinHash
+
+    started = time.perf_counter()
+    paragraphs = 0
+    for text in texts:
+        for grams in handwritten_paragraph_shingles(text):
+            minhash = RMinHash(num_perm=NUM_PERM, seed=1)
+            minhash.update(grams)
+            minhash.digest()
+            paragraphs += 1
+    return paragraphs, time.perf_counter() - started
+
+
+def sign_dedupe(texts: Sequence[str]) -> tuple[int, float]:
+    """Return (paragraphs, seconds) for dedupe's signing path (tokenize, shingle, sign)."""
+    from dedupe.documents import Document
+    from dedupe.scan import Parameters, sign_documents
+
+    documents = [Document(str(i), text) for i, text in enumerate(texts)]
+    started = time.perf_counter()
+    signed = sign_documents(documents, Parameters(), jobs=1)
+    return len(signed.owners), time.perf_counter() - started
+
+
+def handwritten_pipeline(texts: Sequence[str]) -> float:
+    """Return the seconds the hand-written pipeline takes: sign, LSH insert, LSH query."""
+    from datasketch import MinHash, MinHashLSH
+
+    started = time.perf_counter()
+    lsh = MinHashLSH(threshold=0.3, num_perm=NUM_PERM)
+    signed = []
+    for index, text in enumerate(texts):
+        for number, grams in enumerate(handwritten_paragraph_shingles(text)):
+            minhash = MinHash(num_perm=NUM_PERM)
+            for gram in grams:
+                minhash.update(gram.encode("utf-8"))
+            key = f"{index}:{number}"
+            lsh.insert(key, minhash)
+            signed.append(minhash)
+    for minhash in signed:
+        lsh.query(minhash)
+    return time.perf_counter() - started
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and print its figures (and write them as JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", type=int, nargs="?", default=20_000)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--baseline-articles", type=int, default=1_000)
+    parser.add_argument("--json", type=Path, default=OUT / "speed.json")
+    args = parser.parse_args(argv)
+
+    path = corpus(args.articles, args.seed)
+    megabytes = path.stat().st_size / 1e6
+    run = dedupe_end_to_end(path, args.jobs)
+    sample = load_articles(path, args.baseline_articles)
+    signing = {
+        "dedupe": sign_dedupe(sample),
+        "datasketch hand-written": sign_handwritten(sample),
+        "rensa": sign_rensa(sample),
+    }
+    pipeline_seconds = handwritten_pipeline(sample)
+
+    dedupe_rate = args.articles / run["seconds"]
+    pipeline_rate = len(sample) / pipeline_seconds
+    sign_rates = {name: n / s for name, (n, s) in signing.items()}
+    figures = {
+        "articles": args.articles,
+        "jobs": args.jobs,
+        "corpus_mb": round(megabytes, 1),
+        "end_to_end_seconds": round(run["seconds"], 2),
+        "end_to_end_articles_per_s": round(dedupe_rate),
+        "end_to_end_mb_per_s": round(megabytes / run["seconds"], 2),
+        "peak_rss_mb": round(run["peak_rss_mb"]),
+        "worker_peak_rss_mb": round(run["worker_peak_rss_mb"]),
+        "handwritten_pipeline_articles_per_s": round(pipeline_rate, 1),
+        "end_to_end_vs_handwritten": round(dedupe_rate / pipeline_rate, 1),
+        "signing_paragraphs_per_s": {k: round(v) for k, v in sign_rates.items()},
+        "signing_vs_handwritten": round(
+            sign_rates["dedupe"] / sign_rates["datasketch hand-written"], 1
+        ),
+        "signing_vs_rensa": round(sign_rates["dedupe"] / sign_rates["rensa"], 2),
+        "stages": run["stages"],
+        "counts": run["counts"],
+    }
+    print(
+        tabulate(
+            [
+                (name, f"{sec:.2f}", items, unit, f"{rate:,.0f}")
+                for name, sec, items, unit, rate in run["stages"]
+            ],
+            headers=("stage", "seconds", "items", "unit", "items/s"),
+        )
+    )
+    print()
+    for name, value in figures.items():
+        if name not in ("stages",):
+            print(f"{name}: {value}")
+    args.json.parent.mkdir(exist_ok=True)
+    args.json.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
