@@ -16,6 +16,7 @@ from dedupe.documents import FieldNames, ReadLog
 from dedupe.errors import DedupeError
 from dedupe.examples import example_path
 from dedupe.render import RENDERERS, render, write_atomic
+from dedupe.report import Report
 from dedupe.scan import Parameters, scan
 from dedupe.stats import Stats
 
@@ -220,7 +221,7 @@ def scan_command(
         _print_stats(stats)
     if not quiet:
         _print_warnings(log)
-        click.echo(_summary(log, report.pairs), err=True)
+        click.echo(_summary(log, report), err=True)
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
 
@@ -287,12 +288,16 @@ def _print_warnings(log: ReadLog) -> None:
         )
 
 
-def _summary(log: ReadLog, pairs: Sequence[Any]) -> str:
+def _summary(log: ReadLog, report: Report) -> str:
     counts = log.counts()
     skipped = f"skipped {log.skipped}"
     if counts:
         skipped += " (" + ", ".join(f"{reason}: {n}" for reason, n in counts.items()) + ")"
-    return f"dedupe: read {log.read} documents, {skipped}, {len(pairs)} pairs share text"
+    matched = sum(1 for doc in report.documents if doc.matches)
+    return (
+        f"dedupe: read {log.read} documents, {skipped}, matched {matched}"
+        f" (reuse text from another), {len(report.pairs)} pairs share text"
+    )
 
 
 def _print_stats(stats: Stats) -> None:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -151,6 +152,15 @@ def render(report: Report, format: str = "table") -> str:
     return renderer(report)
 
 
+def _file_mode(target: str) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | os.PathLike[str], content: str) -> None:
     """Write `content` to `path` so readers see the old file or the whole new one, never a part."""
     target = os.fspath(path)
@@ -160,6 +170,8 @@ def write_atomic(path: str | os.PathLike[str], content: str) -> None:
     except OSError as exc:
         raise OutputError(f"{target}: cannot write here: {exc.strerror}") from exc
     try:
+        # mkstemp creates the file private (0600); give it the mode a plain open() would.
+        os.chmod(temporary, _file_mode(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(content)
             stream.flush()

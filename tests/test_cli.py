@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import click
@@ -119,3 +121,11 @@ def test_stats_prints_every_stage(runner: CliRunner) -> None:
     result = runner.invoke(main, ["scan", "--example", "--stats", "-q"])
     for stage in ("read", "sign", "index", "align", "attribute", "report"):
         assert stage in result.stderr
+
+
+def test_output_file_gets_ordinary_permissions(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report.csv"
+    runner.invoke(main, ["scan", "--example", "--format", "csv", "-o", str(out), "-q"])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

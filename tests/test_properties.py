@@ -80,6 +80,7 @@ OTHER_POOL = (
     "Birdwatchers counted forty-two heron nests along marshland reeds near Ely.",
 )
 # fmt: on
+UNQUOTED_POOL = tuple(s for s in POOL if not set(s) & set('"“”'))
 REPLACEMENTS = ("council", "reportedly", "Monday", "nearly", "regional", "board", "again")
 SOURCES = (None, None, "Reuters", "Associated Press", "Valley Post", "City Herald", "Daily Star")
 DATES = (None, "2024-03-01", "2024-03-02T09:30:00Z", "2024-03-02T11:00:00+02:00", "2024-03-05")
@@ -227,19 +228,76 @@ def test_passage_offsets_point_back_into_both_texts(documents: list[Document]) -
 
 
 @PROPERTY
-@given(article_paragraphs())
+@given(article_paragraphs(UNQUOTED_POOL))
 def test_document_and_its_copy_are_fully_covered(paragraphs: list[list[str]]) -> None:
     text = _render(paragraphs)
-    words = len(tokenize(text))
     # Only paragraphs of at least min_words words are indexed (see shingle_documents); a
-    # document made of short paragraphs only is the known gap tested below.
+    # document made of short paragraphs only is a known gap (test_short_paragraphs_... below).
     assume(any(len(tokenize(" ".join(p))) >= MIN_WORDS for p in paragraphs))
     report = run([Document("copy", text), Document("original", text)])
     for doc in report.documents:
-        assert doc.words == words
-        assert doc.reused_percent + doc.quoted_percent == pytest.approx(100.0, abs=0.011), doc
+        assert doc.words == len(tokenize(text))
+        assert (doc.reused_percent, doc.quoted_percent) == (100.0, 0.0), doc
+        assert [(m.id, m.percent) for m in doc.matches] == [
+            ({"copy": "original", "original": "copy"}[doc.id], 100.0)
+        ]
     (pair,) = report.pairs
-    assert pair.percent_a == pair.percent_b
+    assert pair.percent_a == pair.percent_b == 100.0
+
+
+@PROPERTY
+@given(article_paragraphs())
+def test_document_and_its_copy_are_covered_up_to_short_quotes(
+    paragraphs: list[list[str]],
+) -> None:
+    """With quotations, every word is reused or quoted, except short quotes (see below)."""
+    text = _render(paragraphs)
+    assume(any(len(tokenize(" ".join(p))) >= MIN_WORDS for p in paragraphs))
+    tokens = tokenize(text)
+    report = run([Document("copy", text), Document("original", text)])
+    for doc in report.documents:
+        covered_percent = doc.reused_percent + doc.quoted_percent
+        assert covered_percent <= 100.0 + 0.011
+        # The words left out are at most the quoted ones.
+        assert covered_percent >= 100.0 * (1 - tokens.quoted.sum() / len(tokens)) - 0.011, doc
+
+
+QUOTE_THEN_PARAGRAPH = (
+    '"This is a historic day for our farmers," the agriculture minister said in a statement.'
+    "\n\nNegotiators from both sides met behind closed doors in Geneva for nearly nine hours."
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a quotation shorter than min_words inside an identical copy is cut out of the"
+    " exact run (_split_by_quotes), then dropped by the min_words filter, unless fewer than"
+    " quote_context unquoted words follow it; its words count neither as reused nor quoted",
+)
+def test_identical_copy_with_a_short_quote_is_fully_covered() -> None:
+    report = run(
+        [Document("copy", QUOTE_THEN_PARAGRAPH), Document("original", QUOTE_THEN_PARAGRAPH)]
+    )
+    # Actual: reused 72.41 (21 of 29 words), quoted 0.0 for both documents.
+    for doc in report.documents:
+        assert doc.reused_percent + doc.quoted_percent == 100.0, doc
+
+
+SHORT_PARAGRAPHS = (
+    "Officials declined to comment.\n\nThe vote is set for Friday.\n\nMarkets fell on the news."
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a document whose paragraphs are all shorter than min_words is never indexed"
+    " (shingle_documents skips such paragraphs), so even an identical copy of it is not found",
+)
+def test_short_paragraphs_only_copy_is_found() -> None:
+    assert len(tokenize(SHORT_PARAGRAPHS)) >= MIN_WORDS
+    report = run([Document("copy", SHORT_PARAGRAPHS), Document("original", SHORT_PARAGRAPHS)])
+    # Actual: no pairs, reused_percent 0.0 for both documents (15 words each).
+    assert [d.reused_percent for d in report.documents] == [100.0, 100.0]
 
 
 @PROPERTY
@@ -309,26 +367,56 @@ def test_each_passage_is_mostly_new_text(documents: list[Document]) -> None:
         while remaining:
             for k, (a, b) in enumerate(remaining):
                 others = remaining[:k] + remaining[k + 1 :]
-                if 2 * covered(a, [o[0] for o in others]) < a[1] - a[0] and 2 * covered(
-                    b, [o[1] for o in others]
-                ) < b[1] - b[0]:
+                if (
+                    2 * covered(a, [o[0] for o in others]) < a[1] - a[0]
+                    and 2 * covered(b, [o[1] for o in others]) < b[1] - b[0]
+                ):
                     del remaining[k]
                     break
             else:
                 pytest.fail(f"{pair.a}/{pair.b}: passages {remaining} cover each other")
 
 
-@pytest.mark.xfail(strict=True, reason="placeholder; replaced below once behaviour is known")
-@PROPERTY
-@given(corpora())
-def test_passages_of_a_pair_never_overlap(documents: list[Document]) -> None:
+SENTENCE = "The city council voted 7-2 on Tuesday to approve a $40 million budget for road repairs."
+OTHER = "The hospital said two of the injured remained in critical but stable condition."
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: _extend grows a passage's edge over equal words beyond its exact run, across"
+    " a paragraph break and into words another passage of the same pair already holds, so two"
+    " reported passages share a word on the a side",
+)
+def test_passages_of_a_pair_never_overlap() -> None:
+    # a: S ¶ S; b: S ¶ H S, where H starts with "The" like S. The first passage (a's first S
+    # with b's first S) is extended by one word, "The" of a's second S matched to "The" of H;
+    # the second passage (a's second S with b's second S) starts at that same "The".
+    documents = [
+        Document("a", f"{SENTENCE}\n\n{SENTENCE}"),
+        Document("b", f"{SENTENCE}\n\n{OTHER} {SENTENCE}"),
+    ]
     report = run(documents)
-    texts = texts_of(documents)
-    for pair in report.pairs:
-        spans = pair_word_spans(pair, texts)
-        for k, (_, a, b) in enumerate(spans):
-            for _, a2, b2 in spans[k + 1 :]:
-                assert overlap(a, a2) == 0 and overlap(b, b2) == 0, (pair, a, b, a2, b2)
+    (pair,) = report.pairs
+    # Actual: passages a[0:92] ("...road repairs.\n\nThe") and a[89:175] ("The city council ...").
+    spans = pair_word_spans(pair, texts_of(documents))
+    for k, (_, a, b) in enumerate(spans):
+        for _, a2, b2 in spans[k + 1 :]:
+            assert overlap(a, a2) == 0 and overlap(b, b2) == 0, pair
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a passage's edge is extended word by word past the end of the shared text,"
+    " across a paragraph break (same cause as test_passages_of_a_pair_never_overlap)",
+)
+def test_passage_does_not_end_on_a_stray_word_of_the_next_paragraph() -> None:
+    documents = [
+        Document("a", f"{SENTENCE}\n\n{SENTENCE}"),
+        Document("b", f"{SENTENCE}\n\n{OTHER} {SENTENCE}"),
+    ]
+    first = run(documents).pairs[0].passages[0]
+    # Actual: 'The city council ... road repairs.\n\nThe'
+    assert first.text == SENTENCE[:-1]
 
 
 @PROPERTY
