@@ -193,12 +193,12 @@ def scan_documents(
         )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
-        if reference:
+        if signed.signatures is not None:
             pairs = reference_candidate_pairs(
                 signed.signatures, signed.owners, params.lsh, params.seed
             )
         else:
-            pairs = candidate_pairs(band_keys(signed.signatures, params.lsh), signed.owners)
+            pairs = candidate_pairs(signed.keys, signed.owners)
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     with stats.stage("align", "pairs") as timing:
@@ -222,11 +222,16 @@ def scan_documents(
 
 @dataclass(frozen=True)
 class Signed:
-    """MinHash signatures of the indexed paragraphs, their documents, and every word count."""
+    """LSH band keys of the indexed paragraphs, their documents, and every word count.
 
-    signatures: np.ndarray
+    Only the band keys are kept (bands x 8 bytes a paragraph instead of num_perm x 4): they are
+    all candidate generation needs. The reference path keeps the full `signatures` as well.
+    """
+
+    keys: np.ndarray
     owners: np.ndarray
     word_counts: np.ndarray
+    signatures: np.ndarray | None = None
 
 
 def sign_documents(
@@ -237,7 +242,7 @@ def sign_documents(
     reference: bool = False,
     progress: Progress | None = None,
 ) -> Signed:
-    """Return the signatures of all indexed paragraphs of `documents` (see `shingle_documents`)."""
+    """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`)."""
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
     parts: list[Signed] = []
@@ -246,15 +251,20 @@ def sign_documents(
         if progress:
             progress("sign", sum(len(p.word_counts) for p in parts), len(documents))
     if not parts:
+        empty = np.empty((0, params.num_perm), dtype=np.uint32)
         return Signed(
-            np.empty((0, params.num_perm), dtype=np.uint32),
+            band_keys(empty, params.lsh),
             np.empty(0, dtype=np.int64),
             np.empty(0, dtype=np.int64),
+            empty if reference else None,
         )
     return Signed(
-        np.concatenate([p.signatures for p in parts]),
+        np.concatenate([p.keys for p in parts]),
         np.concatenate([p.owners for p in parts]),
         np.concatenate([p.word_counts for p in parts]),
+        np.concatenate([p.signatures for p in parts if p.signatures is not None])
+        if reference
+        else None,
     )
 
 
@@ -265,10 +275,12 @@ def _sign_chunk(
     lo, hi = chunk
     shingles = shingle_documents(documents[lo:hi], params)
     signer = sign_reference if reference else sign
+    signatures = signer(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return Signed(
-        signer(shingles.hashes, shingles.counts, params.num_perm, params.seed),
+        band_keys(signatures, params.lsh),
         shingles.owners + lo,
         shingles.word_counts,
+        signatures if reference else None,
     )
 
 
