@@ -1,0 +1,78 @@
+"""Report rendering and atomic writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import dedupe
+from dedupe.errors import OutputError
+from dedupe.render import RENDERERS, render, write_atomic
+
+
+@pytest.fixture(scope="module")
+def report() -> dedupe.Report:
+    return dedupe.scan([dedupe.example_path()], jobs=1)
+
+
+def test_json_round_trips_the_report_dict(report: dedupe.Report) -> None:
+    assert json.loads(render(report, "json")) == report.to_dict()
+
+
+def test_csv_has_one_row_per_document(report: dedupe.Report) -> None:
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
+    assert [r["id"] for r in rows] == [d.id for d in report.documents]
+    valley = next(r for r in rows if r["id"] == "valley-post")
+    assert valley["original_source"] == "Reuters" and valley["credited"] == "false"
+    assert valley["matches"].startswith("harbour-gazette:")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_tables_list_documents_then_pairs(report: dedupe.Report, fmt: str) -> None:
+    text = render(report, fmt)
+    assert text.index("valley-post") < text.index("Pairs")
+    assert "ap-bridge" in text.split("Pairs")[1]
+
+
+def test_every_format_is_deterministic(report: dedupe.Report) -> None:
+    for fmt in RENDERERS:
+        assert render(report, fmt) == render(dedupe.scan([dedupe.example_path()], jobs=1), fmt)
+
+
+def test_unknown_format_is_an_output_error(report: dedupe.Report) -> None:
+    with pytest.raises(OutputError, match="unknown format"):
+        render(report, "xml")
+
+
+def test_write_atomic_replaces_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", "utf-8")
+    write_atomic(target, "new content")
+    assert target.read_text("utf-8") == "new content"
+    assert sorted(os.listdir(tmp_path)) == ["out.txt"]
+
+
+def test_write_atomic_leaves_old_file_when_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", "utf-8")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "new")
+    assert target.read_text("utf-8") == "old"
+    assert sorted(os.listdir(tmp_path)) == ["out.txt"]
+
+
+def test_write_atomic_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(tmp_path / "missing" / "out.txt", "x")
