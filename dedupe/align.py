@@ -49,6 +49,10 @@ class Passage:
     # Derived from the word spans and the texts, so they take no part in comparisons.
     a_chars: tuple[int, int] = field(default=(0, 0), compare=False)
     b_chars: tuple[int, int] = field(default=(0, 0), compare=False)
+    # Word spans inside a copied (non-quote) passage that are quotations in either text: a
+    # short quote bridged over by the passage still counts as quoted, not reused.
+    a_quoted: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    b_quoted: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class _Run:
     b_start: int
     b_end: int
     quote: bool
+    # Words of the exact run this piece was cut from: a short quote inside a long exact run
+    # is verified by that run, not by its own length.
+    support: int = 0
 
 
 def seed_matches(a_grams: np.ndarray, b_grams: np.ndarray, max_repeats: int) -> np.ndarray:
@@ -108,6 +115,46 @@ def exact_runs(seeds: np.ndarray, seed_words: int) -> list[tuple[int, int, int, 
     return runs
 
 
+# A passage crosses a paragraph break only when at least this many words past it match: one
+# or two ("... repairs. ¶ The") are a common opening word, not a continuation.
+_MIN_CROSSING = 3
+
+
+def _trim_at_paragraphs(
+    runs: list[tuple[int, int, int, int]], a: Tokens, b: Tokens
+) -> list[tuple[int, int, int, int]]:
+    """Return the runs without ends that cross a paragraph break by fewer than 3 words.
+
+    A run that goes on past a paragraph break is a passage split differently into
+    paragraphs, and stays whole; so is one whose piece past the break is that whole short
+    paragraph in both texts. One that crosses by a word or two and stops mid-paragraph
+    ("... repairs. ¶ The") only met a common opening word, which is no part of the passage.
+    """
+    trimmed = []
+    for a0, a1, b0, b1 in runs:
+        if a.paragraph[a0] != a.paragraph[a1 - 1] or b.paragraph[b0] != b.paragraph[b1 - 1]:
+            breaks = np.flatnonzero(
+                (np.diff(a.paragraph[a0:a1]) != 0) | (np.diff(b.paragraph[b0:b1]) != 0)
+            )
+            first, last = int(breaks[0]) + 1, int(breaks[-1]) + 1
+            whole_head = _starts_paragraph(a, a0) and _starts_paragraph(b, b0)
+            whole_tail = _ends_paragraph(a, a1) and _ends_paragraph(b, b1)
+            head = first if first < _MIN_CROSSING and not whole_head else 0
+            tail = (a1 - a0) - last if (a1 - a0) - last < _MIN_CROSSING and not whole_tail else 0
+            a0, b0, a1, b1 = a0 + head, b0 + head, a1 - tail, b1 - tail
+        if a1 > a0:
+            trimmed.append((a0, a1, b0, b1))
+    return trimmed
+
+
+def _starts_paragraph(tokens: Tokens, start: int) -> bool:
+    return start == 0 or bool(tokens.paragraph[start - 1] != tokens.paragraph[start])
+
+
+def _ends_paragraph(tokens: Tokens, end: int) -> bool:
+    return end == len(tokens) or bool(tokens.paragraph[end] != tokens.paragraph[end - 1])
+
+
 def _split_by_quotes(
     runs: list[tuple[int, int, int, int]], a: Tokens, b: Tokens, context: int
 ) -> list[_Run]:
@@ -122,7 +169,7 @@ def _split_by_quotes(
     for a0, a1, b0, b1 in runs:
         quoted = a_prefix[a1] - a_prefix[a0] + b_prefix[b1] - b_prefix[b0]
         if quoted == 0:
-            pieces.append(_Run(a0, a1, b0, b1, False))
+            pieces.append(_Run(a0, a1, b0, b1, False, a1 - a0))
         else:
             pieces.extend(
                 _absorb_quote_context(_split_run(a0, a1, b0, a.quoted, b.quoted), context)
@@ -131,21 +178,24 @@ def _split_by_quotes(
 
 
 def _absorb_quote_context(pieces: list[_Run], context: int) -> list[_Run]:
+    # A lead-in ("X, a spokesperson for Y, said:") may be longer than a tail ("he said").
     flags = [
         piece.quote
-        or (
-            piece.a_end - piece.a_start < context
-            and any(other.quote for other in pieces[max(i - 1, 0) : i + 2])
-        )
+        or (i + 1 < len(pieces) and pieces[i + 1].quote and piece.a_end - piece.a_start < context)
+        or (i > 0 and pieces[i - 1].quote and piece.a_end - piece.a_start < context // 2)
         for i, piece in enumerate(pieces)
     ]
     merged: list[_Run] = []
     for piece, quote in zip(pieces, flags, strict=True):
         if merged and merged[-1].quote == quote:
             last = merged[-1]
-            merged[-1] = _Run(last.a_start, piece.a_end, last.b_start, piece.b_end, quote)
+            merged[-1] = _Run(
+                last.a_start, piece.a_end, last.b_start, piece.b_end, quote, piece.support
+            )
         else:
-            merged.append(_Run(piece.a_start, piece.a_end, piece.b_start, piece.b_end, quote))
+            merged.append(
+                _Run(piece.a_start, piece.a_end, piece.b_start, piece.b_end, quote, piece.support)
+            )
     return merged
 
 
@@ -154,7 +204,7 @@ def _split_run(a0: int, a1: int, b0: int, a_quoted: np.ndarray, b_quoted: np.nda
     changes = np.flatnonzero(np.diff(flags.astype(np.int8))) + 1
     bounds = [0, *changes.tolist(), a1 - a0]
     return [
-        _Run(a0 + lo, a0 + hi, b0 + lo, b0 + hi, bool(flags[lo]))
+        _Run(a0 + lo, a0 + hi, b0 + lo, b0 + hi, bool(flags[lo]), a1 - a0)
         for lo, hi in itertools.pairwise(bounds)
     ]
 
@@ -195,6 +245,15 @@ def _chain(runs: list[_Run], max_gap: int, seed_words: int) -> list[list[_Run]]:
     return [chain.runs for chain in chains]
 
 
+def _flagged_spans(flags: np.ndarray, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Return the [start, end) spans of True values of flags within [start, end)."""
+    window = flags[start:end]
+    if not window.any():
+        return ()
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], window.astype(np.int8), [0])))) + start
+    return tuple((int(lo), int(hi)) for lo, hi in zip(edges[::2], edges[1::2], strict=True))
+
+
 def _covered(spans: list[tuple[int, int]]) -> int:
     total, reach = 0, -1
     for start, end in sorted(spans):
@@ -213,9 +272,12 @@ def align(
     (see `dedupe.text.ngram_hashes`).
     """
     seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
-    runs = _split_by_quotes(exact_runs(seeds, params.seed_words), a, b, params.quote_context)
+    exact = _trim_at_paragraphs(exact_runs(seeds, params.seed_words), a, b)
+    runs = _split_by_quotes(exact, a, b, params.quote_context)
     passages = []
-    for chain in _chain(runs, params.max_gap, params.seed_words):
+    pending = _chain(runs, params.max_gap, params.seed_words)
+    while pending:
+        chain = pending.pop(0)
         a_start = min(r.a_start for r in chain)
         a_end = max(r.a_end for r in chain)
         b_start = min(r.b_start for r in chain)
@@ -230,7 +292,14 @@ def align(
             b_end + after,
         )
         matched = _covered([(r.a_start, r.a_end) for r in chain]) + before + after
-        if matched < params.min_words or matched < params.min_density * (a_end - a_start):
+        evidence = max(matched, max(r.support for r in chain))
+        if evidence < params.min_words:
+            continue
+        if matched < params.min_density * (a_end - a_start):
+            # Too sparse as a whole: its long runs still stand on their own.
+            long_runs = [[r] for r in chain if r.a_end - r.a_start >= params.min_words]
+            if len(chain) > 1 and long_runs:
+                pending.extend(long_runs)
             continue
         passages.append(
             Passage(
@@ -242,6 +311,8 @@ def align(
                 quote,
                 (int(a.starts[a_start]), int(a.ends[a_end - 1])),
                 (int(b.starts[b_start]), int(b.ends[b_end - 1])),
+                () if quote else _flagged_spans(a.quoted, a_start, a_end),
+                () if quote else _flagged_spans(b.quoted, b_start, b_end),
             )
         )
     passages = drop_covered(passages)
@@ -253,7 +324,9 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
     """Return how many words a passage edge can grow by from (i, j) in direction `step`.
 
     A run of equal words shorter than a seed is only found here: the edge grows over equal
-    words, but never across the start or end of a quotation.
+    words, but never across the start or end of a quotation, and across a paragraph break
+    (on either side) only when at least 3 words past it match or the words past it make up
+    the whole paragraph in both texts.
     """
 
     def same(x: int, y: int) -> bool:
@@ -265,11 +338,25 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
         )
 
     grown = 0
-    while True:
-        if same(i, j):
-            i, j, grown = i + step, j + step, grown + 1
-        else:
-            return grown
+    crossed_at: int | None = None
+    while same(i, j):
+        if _break_before(a, i, step) or _break_before(b, j, step):
+            crossed_at = grown
+        i, j, grown = i + step, j + step, grown + 1
+    if crossed_at is None or grown - crossed_at >= _MIN_CROSSING:
+        return grown
+    whole = _break_before(a, i, step) and _break_before(b, j, step)
+    return grown if whole else crossed_at
+
+
+def _break_before(tokens: Tokens, position: int, step: int) -> bool:
+    """Return True when a paragraph break (or the text edge) lies just before `position`."""
+    previous = position - step
+    if not (0 <= position < len(tokens)):
+        return True
+    if not (0 <= previous < len(tokens)):
+        return True
+    return bool(tokens.paragraph[position] != tokens.paragraph[previous])
 
 
 def drop_covered(passages: list[Passage]) -> list[Passage]:

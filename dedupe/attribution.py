@@ -92,7 +92,12 @@ def _outlet_index() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _credit_patterns() -> tuple[
-    re.Pattern[str], re.Pattern[str], tuple[re.Pattern[str], ...], re.Pattern[str], dict[str, str]
+    re.Pattern[str],
+    re.Pattern[str],
+    re.Pattern[str],
+    tuple[re.Pattern[str], ...],
+    re.Pattern[str],
+    dict[str, str],
 ]:
     tokens = {token: wire.name for wire in load_wires() for token in wire.credits}
     alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
@@ -109,7 +114,11 @@ def _credit_patterns() -> tuple[
         rf"(?:\((?P<dateline>{alternatives})\))?\s*[-–—](?:\s|\Z)"
         rf"|{name('story')}\s+has\s+the\s+story)"
     )
-    inline = re.compile(rf"\((?P<inline>{alternatives})\)")
+    # "(Reuters) - ..." opening a line; a bracket after a place name ("Harrisburg (PA)",
+    # "Andhra Pradesh (AP)") is an abbreviation, not a credit.
+    inline = re.compile(rf"\s*\((?P<inline>{alternatives})\)\s*(?:[-–—:]|\Z)")
+    # "... More details followed. (Reuters)": a credit closing its story.
+    closing = re.compile(rf"\((?P<closing>{alternatives})\)\s*\Z")
     # Credits for the whole text. Each pattern starts with its keyword, not with the long
     # alternation of wire names, so the regex engine can skip ahead to the keyword.
     whole = (
@@ -121,7 +130,7 @@ def _credit_patterns() -> tuple[
     )
     # "Reuters contributed to this report": the keyword is found first, the name before it.
     contributed = re.compile(r"contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)")
-    return section, inline, whole, contributed, tokens
+    return section, inline, closing, whole, contributed, tokens
 
 
 @lru_cache(maxsize=1)
@@ -145,11 +154,11 @@ def wire_of_outlet(source: str | None) -> str | None:
 def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
     """Return the copy credits in `text`, each with the span of text it covers.
 
-    A dateline or "has the story" credit covers its story: up to the next dateline; story
-    parts before the first credit take the first credit. Bylines and "contributed to this
+    A dateline or "has the story" credit covers its story: up to the next dateline; text
+    before the first dateline takes the first story's credit. Bylines and "contributed to this
     report" lines cover the whole text.
     """
-    section_re, inline_re, whole_res, contributed_re, tokens = _credit_patterns()
+    section_re, inline_re, closing_re, whole_res, contributed_re, tokens = _credit_patterns()
     whole = [
         Credit(tokens[m["wire"]], 0, len(text))
         for pattern in whole_res
@@ -162,15 +171,25 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
     sections: list[tuple[int, list[str]]] = []
     for start, end in _line_spans(text, separator):
         opening = section_re.match(text, start, end)
-        wires = [tokens[m["inline"]] for m in inline_re.finditer(text, start, end)]
-        if opening and opening["story"]:
-            wires.append(tokens[opening["story"]])
+        inline = inline_re.match(text, start, end)
+        named = [
+            *(opening.group("dateline", "story") if opening else ()),
+            inline["inline"] if inline else None,
+        ]
+        wires = [tokens[name] for name in named if name]
         if opening or wires:
             sections.append((start, wires))
+        closing = closing_re.search(text, start, end)
+        if closing and not inline:
+            if not sections:
+                sections.append((0, []))
+            sections[-1][1].append(tokens[closing["closing"]])
     scoped: list[Credit] = []
     bounds = [s for s, _ in sections] + [len(text)]
     for index, (start, wires) in enumerate(sections):
-        begin = 0 if not any(w for _, w in sections[:index]) else start
+        # Text before the first story (a summary, a headline) belongs to the first credit;
+        # a story with a dateline of its own never does.
+        begin = 0 if index == 0 else start
         scoped.extend(Credit(w, begin, bounds[index + 1]) for w in dict.fromkeys(wires))
     return tuple(dict.fromkeys(whole + scoped))
 

@@ -98,7 +98,13 @@ def main() -> None:
     show_default=True,
     help="LSH Jaccard threshold for candidate paragraphs.",
 )
-@click.option("--seed", type=int, default=_DEFAULTS.seed, show_default=True, help="MinHash seed.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=_DEFAULTS.seed,
+    show_default=True,
+    help="MinHash seed.",
+)
 @click.option(
     "--min-words",
     type=click.IntRange(1),
@@ -212,7 +218,8 @@ def scan_command(
             if output and output != "-":
                 write_atomic(output, text)
             else:
-                click.echo(text, nl=False)
+                # Lone surrogates (possible in JSON input) cannot be printed: show them escaped.
+                click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
             if errors_path:
                 write_atomic(errors_path, _skips_jsonl(log))
         except DedupeError as exc:

@@ -73,8 +73,15 @@ def candidate_pairs(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
     codes = []
     for band in range(keys.shape[1]):
         # One band at a time: smaller sorts are faster and memory stays one band wide.
-        order = np.argsort(keys[:, band])
-        pairs = _pairs_within_groups(keys[order, band], owners[order])
+        # Sorted by key, then document: a document repeating one paragraph (or overlapping
+        # windows of it) joins each key group once, so groups never grow with repetition.
+        order = np.lexsort((owners, keys[:, band]))
+        sorted_keys, sorted_owners = keys[order, band], owners[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (
+            sorted_owners[1:] != sorted_owners[:-1]
+        )
+        pairs = _pairs_within_groups(sorted_keys[first], sorted_owners[first])
         pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
         codes.append(np.unique(pairs[:, 0] * span + pairs[:, 1]))
     unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)

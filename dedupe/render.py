@@ -163,7 +163,8 @@ def _file_mode(target: str) -> int:
 
 def write_atomic(path: str | os.PathLike[str], content: str) -> None:
     """Write `content` to `path` so readers see the old file or the whole new one, never a part."""
-    target = os.fspath(path)
+    # Through a symbolic link, replace the file it points to, not the link.
+    target = os.path.realpath(os.fspath(path))
     folder = os.path.dirname(os.path.abspath(target))
     try:
         handle, temporary = tempfile.mkstemp(prefix=".dedupe-", suffix=".tmp", dir=folder)
@@ -172,7 +173,10 @@ def write_atomic(path: str | os.PathLike[str], content: str) -> None:
     try:
         # mkstemp creates the file private (0600); give it the mode a plain open() would.
         os.chmod(temporary, _file_mode(target))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        # Lone surrogates (possible in JSON input) cannot be UTF-8: write them escaped.
+        with os.fdopen(
+            handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
+        ) as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from dedupe.align import Passage
-from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_of_outlet
+from dedupe.attribution import UNDECIDED, Attribution, load_wires, names_source, wire_of_outlet
 from dedupe.documents import Document
+from dedupe.store import DocumentStore
 
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
@@ -114,11 +115,35 @@ class _Coverage:
         self.rank = np.full(words, 99, dtype=np.int8)
         self.label = np.full(words, -1, dtype=np.int32)
         self.by_partner: dict[int, np.ndarray] = {}
+        # Quoted words inside copied passages: counted as quoted, never as reused.
+        self.inside_quotes = np.zeros(words, dtype=bool)
 
-    def add(self, partner: int, start: int, end: int, quote: bool, rank: int, label: int) -> None:
+    def reused_words(self) -> np.ndarray:
+        """Return the mask of reused words (quotations excluded)."""
+        return self.reused & ~self.inside_quotes
+
+    def partner_words(self, partner: int) -> np.ndarray | None:
+        """Return the mask of words found in `partner` (quotations excluded), if any."""
+        mask = self.by_partner.get(partner)
+        return None if mask is None else mask & ~self.inside_quotes
+
+    def add(
+        self,
+        partner: int,
+        span: tuple[int, int],
+        quote: bool,
+        quoted_inside: tuple[tuple[int, int], ...],
+        rank: int,
+        label: int,
+    ) -> None:
+        """Mark a passage's words: quoted, or reused from `partner` with an attribution label."""
+        start, end = span
         if quote:
             self.quoted[start:end] = True
             return
+        for lo, hi in quoted_inside:
+            self.quoted[lo:hi] = True
+            self.inside_quotes[lo:hi] = True
         self.reused[start:end] = True
         mask = self.by_partner.get(partner)
         if mask is None:
@@ -150,17 +175,22 @@ def build_report(
             if label == len(labels):
                 labels.append(plain)
             rank = _rank(plain)
-            for doc, partner, start, end in (
-                (pair.a, pair.b, passage.a_start, passage.a_end),
-                (pair.b, pair.a, passage.b_start, passage.b_end),
+            for doc, partner, span, inside in (
+                (pair.a, pair.b, (passage.a_start, passage.a_end), passage.a_quoted),
+                (pair.b, pair.a, (passage.b_start, passage.b_end), passage.b_quoted),
             ):
                 cover = coverage.get(doc)
                 if cover is None:
                     cover = coverage[doc] = _Coverage(word_counts[doc])
-                cover.add(partner, start, end, passage.quote, rank, label)
+                cover.add(partner, span, passage.quote, inside, rank, label)
+    outlets = (
+        documents.sources()
+        if isinstance(documents, DocumentStore)
+        else {d.source for d in documents if d.source}
+    )
     reports = [
         _document_report(
-            doc, word_counts[index], coverage.get(index), labels, documents, min_percent
+            doc, word_counts[index], coverage.get(index), labels, documents, min_percent, outlets
         )
         for index, doc in enumerate(documents)
     ]
@@ -192,22 +222,25 @@ def _document_report(
     labels: Sequence[Attribution],
     documents: Sequence[Document],
     min_percent: float,
+    outlets: set[str],
 ) -> DocumentReport:
     if cover is None:
         return DocumentReport(
             doc.id, doc.source, doc.published, words, 0.0, 0.0, (), None, None, None
         )
-    reused_words = int(cover.reused.sum())
-    quoted_only = int((cover.quoted & ~cover.reused).sum())
+    reused = cover.reused_words()
+    reused_words = int(reused.sum())
+    quoted_only = int((cover.quoted & ~reused).sum())
+    shared = {
+        partner: int((mask & ~cover.inside_quotes).sum())
+        for partner, mask in cover.by_partner.items()
+    }
     matches = sorted(
-        (
-            Match(documents[partner].id, percent(int(mask.sum()), words), int(mask.sum()))
-            for partner, mask in cover.by_partner.items()
-        ),
+        (Match(documents[p].id, percent(n, words), n) for p, n in shared.items()),
         key=lambda m: (-m.shared_words, m.id),
     )
     matches = [m for m in matches if m.shared_words and m.percent >= min_percent]
-    attribution = _majority(cover.label[cover.reused], labels)
+    attribution = _majority(cover.label[reused], labels)
     return DocumentReport(
         id=doc.id,
         source=doc.source,
@@ -218,7 +251,7 @@ def _document_report(
         matches=tuple(matches),
         original_source=attribution.source,
         attribution_rule=attribution.rule,
-        credited=_credited(doc, attribution.source),
+        credited=_credited(doc, attribution.source, outlets),
     )
 
 
@@ -240,8 +273,15 @@ def _majority(word_labels: np.ndarray, labels: Sequence[Attribution]) -> Attribu
     return Attribution(top, best)
 
 
-def _credited(doc: Document, original: str | None) -> bool | None:
+def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | None:
+    """Return whether `doc` names its original source; None when there is nothing to name.
+
+    Nothing to name: no original, the document is the original, or the original is a
+    document without an outlet (known only by its id, which no text would credit).
+    """
     if original is None or original in (doc.source, wire_of_outlet(doc.source), doc.id):
+        return None
+    if original not in outlets and not any(wire.name == original for wire in load_wires()):
         return None
     return names_source(doc.text, original)
 
@@ -277,7 +317,7 @@ def _pair_report(
 def _partner_percent(
     coverage: Mapping[int, _Coverage], doc: int, partner: int, word_counts: Sequence[int]
 ) -> float:
-    mask = coverage[doc].by_partner.get(partner)
+    mask = coverage[doc].partner_words(partner)
     return percent(int(mask.sum()), word_counts[doc]) if mask is not None else 0.0
 
 

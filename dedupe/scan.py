@@ -6,7 +6,6 @@ another engine without touching the others.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -35,6 +34,7 @@ from dedupe.parallel import default_jobs, map_ordered
 from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
+from dedupe.store import DocumentStore, as_sequence
 from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize
 
 Input = str | os.PathLike[str] | Document
@@ -67,6 +67,8 @@ class Parameters:
                 f"window ({self.window}) must be at least twice"
                 f" the shingle size ({self.shingle_size})"
             )
+        if not 0 <= self.seed < 2**32:
+            raise ParameterError(f"seed must be between 0 and 2**32 - 1, got {self.seed}")
         if self.max_gap < 0:
             raise ParameterError(f"max gap must be 0 or more, got {self.max_gap}")
         lsh_params(self.threshold, self.num_perm)
@@ -140,12 +142,20 @@ def load_documents(
     fields: FieldNames,
     duplicate_ids: Literal["error", "suffix"],
     log: ReadLog | None,
-) -> list[Document]:
-    """Return the documents of `inputs` sorted by id, so results never depend on input order."""
-    documents = list(_documents(inputs, fields, duplicate_ids, log))
-    documents.sort(key=lambda d: d.id)
-    for first, second in itertools.pairwise(documents):
-        if first.id == second.id:
+) -> Sequence[Document]:
+    """Return the documents of `inputs` sorted by id, so results never depend on input order.
+
+    Documents read from files are spooled to disk (`DocumentStore`): memory then follows the
+    number of documents, not the size of their texts. Document objects given directly stay in
+    memory as given.
+    """
+    items = list(inputs)
+    spool = not all(isinstance(item, Document) for item in items)
+    documents = as_sequence(_documents(items, fields, duplicate_ids, log), spool)
+    ids = documents.ids() if isinstance(documents, DocumentStore) else [d.id for d in documents]
+    for position in range(1, len(ids)):
+        if ids[position] == ids[position - 1]:
+            first, second = documents[position - 1], documents[position]
             raise InputError(
                 f"duplicate id {first.id!r} (also in {first.origin or 'another document'})",
                 path=second.origin or None,
@@ -285,14 +295,16 @@ def _sign_chunk(
 
 
 def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shingles:
-    """Return the shingle hashes of every indexed paragraph of `documents`.
+    """Return the shingle hashes of every indexed block of `documents`.
 
-    Paragraphs longer than `params.window` words are cut into windows of that many words,
+    A block is a paragraph of at least `min_words` words, or a run of consecutive shorter
+    paragraphs that together reach `min_words` (one-line paragraphs, lists). A short paragraph
+    standing alone between long ones is not indexed: it cannot hold a reportable passage, and
+    short boilerplate lines ("Reuters contributed to this report.") shared by thousands of
+    articles would pair them all; its words are still aligned once the document is a candidate.
+    Blocks longer than `params.window` words are cut into windows of that many words,
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
-    most of some window. Paragraphs shorter than `min_words` are not indexed: they cannot hold
-    a reportable passage by themselves, and short boilerplate lines ("Reuters contributed to
-    this report.") shared by thousands of articles would pair them all. Their words are still
-    aligned once their document is a candidate through a longer paragraph.
+    most of some window.
     """
     n = params.shingle_size
     size = params.window - n + 1
@@ -305,12 +317,9 @@ def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shin
         word_counts[index] = len(tokens)
         if len(tokens) < params.min_words:
             continue
-        # n-grams that straddle two paragraphs are computed but never used.
+        # n-grams that straddle two blocks are computed but never used.
         grams = shingle_hash32(ngram_hashes(tokens.hashes, n))
-        bounds = np.flatnonzero(np.diff(tokens.paragraph)) + 1
-        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(tokens)], strict=True):
-            if end - start < params.min_words:
-                continue
+        for start, end in blocks(tokens.paragraph, params.min_words):
             for lo, hi in windows(end - start - n + 1, size):
                 hashes.append(grams[start + lo : start + hi])
                 counts.append(hi - lo)
@@ -321,6 +330,28 @@ def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shin
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
     )
+
+
+def blocks(paragraph: np.ndarray, min_words: int) -> list[tuple[int, int]]:
+    """Return the [start, end) word spans to index: long paragraphs, and runs of short ones.
+
+    `paragraph` holds each word's paragraph index. Spans shorter than `min_words` are left out.
+    """
+    cuts = (np.flatnonzero(np.diff(paragraph)) + 1).tolist()
+    spans = list(zip([0, *cuts], [*cuts, len(paragraph)], strict=True))
+    found: list[tuple[int, int]] = []
+    run_start: int | None = None
+    for start, end in spans:
+        if end - start >= min_words:
+            if run_start is not None and start - run_start >= min_words:
+                found.append((run_start, start))
+            run_start = None
+            found.append((start, end))
+        elif run_start is None:
+            run_start = start
+    if run_start is not None and len(paragraph) - run_start >= min_words:
+        found.append((run_start, len(paragraph)))
+    return found
 
 
 def windows(length: int, size: int) -> list[tuple[int, int]]:

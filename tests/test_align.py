@@ -272,11 +272,16 @@ def test_min_words_filters_short_passages(run_align: Aligner, min_words: int, ke
     assert [p.matched for p in passages] == ([12] if kept else [])
 
 
-def test_min_density_drops_passages_with_too_many_unmatched_words(run_align: Aligner) -> None:
+def test_too_sparse_a_chain_falls_back_to_its_exact_runs(run_align: Aligner) -> None:
     a, _ = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER)
     b, _ = embed(FLOODS, OIL_TALKS.replace("northern pipeline", "southern pipeline"), ELECTION)
-    assert len(run_align(a, b, min_density=0.9)[2]) == 1
-    assert run_align(a, b, min_density=0.99)[2] == []
+    (whole,) = run_align(a, b, min_density=0.9)[2]
+    pieces = run_align(a, b, min_density=0.99)[2]
+    # The edited word is no longer bridged: only its exactly matching sides remain.
+    assert len(pieces) == 2
+    assert all(p.matched == p.a_end - p.a_start for p in pieces)
+    assert pieces[0].a_start == whole.a_start and pieces[-1].a_end == whole.a_end
+    assert pieces[0].a_end < pieces[1].a_start
 
 
 def test_gap_larger_than_max_gap_splits_the_passage(run_align: Aligner) -> None:

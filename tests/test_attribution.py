@@ -136,10 +136,21 @@ def test_whole_text_and_dateline_credits_are_both_listed_once() -> None:
     assert credits_of(text) == [("Reuters", 0, len(text))]
 
 
-def test_inline_credit_opens_a_section_of_its_own() -> None:
+def test_credit_opening_a_line_opens_a_section_of_its_own() -> None:
     first = f"BAGHDAD (Reuters) - {OIL_TALKS}\n\n"
-    text = first + "Earlier on Sunday (AFP) officials met in Erbil."
+    text = first + "(AFP) - Officials met in Erbil on Sunday."
     assert credits_of(text) == [("Reuters", 0, len(first)), ("AFP", len(first), len(text))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Harrisburg (PA) council approved the budget.",
+        "Officials in Andhra Pradesh (AP) said on Sunday (AFP) that talks would resume.",
+    ],
+)
+def test_bracketed_abbreviation_inside_a_sentence_is_no_credit(sentence: str) -> None:
+    assert credits_of(sentence) == []
 
 
 def test_credits_with_a_custom_paragraph_separator() -> None:

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -585,12 +584,9 @@ def test_twenty_megabyte_text_document(tmp_path: Path) -> None:
 def test_hundred_thousand_jsonl_documents(tmp_path: Path) -> None:
     path = tmp_path / "many.jsonl"
     path.write_text("".join(f'{{"id": "{i}", "text": "word"}}\n' for i in range(100_000)))
-    started = time.perf_counter()
     docs, log = read(path)
-    elapsed = time.perf_counter() - started
     assert log.read == 100_000
     assert (docs[0].id, docs[-1].id, docs[-1].origin) == ("0", "99999", f"{path}:100000")
-    assert elapsed < 3.0
 
 
 # --- property: arbitrary bytes never crash and every line is accounted for -----------------

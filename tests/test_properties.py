@@ -9,8 +9,13 @@ passages. Every property is checked on the report `dedupe.scan` returns.
 from __future__ import annotations
 
 import bisect
+import importlib
+import os
 import random
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -154,8 +159,8 @@ def corpora(draw: st.DrawFn, min_docs: int = 2, max_docs: int = 5) -> list[Docum
     ]
 
 
-def run(documents: Sequence[Document], **options: object) -> Report:
-    return dedupe.scan(list(documents), jobs=1, **options)  # type: ignore[arg-type]
+def run(documents: Sequence[Document], **options: Any) -> Report:
+    return dedupe.scan(list(documents), jobs=1, **options)
 
 
 PROPERTY = settings(
@@ -199,7 +204,7 @@ def overlap(x: tuple[int, int], y: tuple[int, int]) -> int:
 
 def covered(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> int:
     """Return how many words of `span` lie in the union of `others`."""
-    words = set()
+    words: set[int] = set()
     for lo, hi in others:
         words.update(range(max(lo, span[0]), min(hi, span[1])))
     return len(words)
@@ -268,12 +273,6 @@ QUOTE_THEN_PARAGRAPH = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a quotation shorter than min_words inside an identical copy is cut out of the"
-    " exact run (_split_by_quotes), then dropped by the min_words filter, unless fewer than"
-    " quote_context unquoted words follow it; its words count neither as reused nor quoted",
-)
 def test_identical_copy_with_a_short_quote_is_fully_covered() -> None:
     report = run(
         [Document("copy", QUOTE_THEN_PARAGRAPH), Document("original", QUOTE_THEN_PARAGRAPH)]
@@ -288,11 +287,6 @@ SHORT_PARAGRAPHS = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a document whose paragraphs are all shorter than min_words is never indexed"
-    " (shingle_documents skips such paragraphs), so even an identical copy of it is not found",
-)
 def test_short_paragraphs_only_copy_is_found() -> None:
     assert len(tokenize(SHORT_PARAGRAPHS)) >= MIN_WORDS
     report = run([Document("copy", SHORT_PARAGRAPHS), Document("original", SHORT_PARAGRAPHS)])
@@ -381,12 +375,6 @@ SENTENCE = "The city council voted 7-2 on Tuesday to approve a $40 million budge
 OTHER = "The hospital said two of the injured remained in critical but stable condition."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _extend grows a passage's edge over equal words beyond its exact run, across"
-    " a paragraph break and into words another passage of the same pair already holds, so two"
-    " reported passages share a word on the a side",
-)
 def test_passages_of_a_pair_never_overlap() -> None:
     # a: S ¶ S; b: S ¶ H S, where H starts with "The" like S. The first passage (a's first S
     # with b's first S) is extended by one word, "The" of a's second S matched to "The" of H;
@@ -404,11 +392,6 @@ def test_passages_of_a_pair_never_overlap() -> None:
             assert overlap(a, a2) == 0 and overlap(b, b2) == 0, pair
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a passage's edge is extended word by word past the end of the shared text,"
-    " across a paragraph break (same cause as test_passages_of_a_pair_never_overlap)",
-)
 def test_passage_does_not_end_on_a_stray_word_of_the_next_paragraph() -> None:
     documents = [
         Document("a", f"{SENTENCE}\n\n{SENTENCE}"),
@@ -423,3 +406,66 @@ def test_passage_does_not_end_on_a_stray_word_of_the_next_paragraph() -> None:
 @given(corpora(max_docs=4))
 def test_reference_signing_and_lsh_give_the_same_report(documents: list[Document]) -> None:
     assert run(documents, reference=True) == run(documents)
+
+
+# --- parallel and reference paths --------------------------------------------------------------
+
+SCAN_MODULE = importlib.import_module("dedupe.scan")
+_WORKER_LOG: list[Path] = []
+_CHUNK_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {}
+
+
+def _note_process() -> None:
+    with _WORKER_LOG[0].open("a") as stream:
+        stream.write(f"{os.getpid()}\n")
+
+
+def _sign_chunk_spy(state: Any, chunk: Any) -> Any:
+    _note_process()
+    return _CHUNK_FUNCTIONS["sign"](state, chunk)
+
+
+def _align_chunk_spy(state: Any, chunk: Any) -> Any:
+    _note_process()
+    return _CHUNK_FUNCTIONS["align"](state, chunk)
+
+
+def newsroom(seed: int, count: int) -> list[Document]:
+    """A deterministic corpus like `corpora()`: articles from POOL, many copying each other."""
+    rng = random.Random(seed)
+    articles: list[list[str]] = []
+    for k in range(count):
+        sentences = rng.choices(POOL, k=rng.randint(2, 8))
+        if k and rng.random() < 0.7:
+            source = rng.choice(articles)
+            start = rng.randrange(len(source))
+            sentences[rng.randint(0, len(sentences)) : 0] = source[start : start + 4]
+        articles.append(sentences)
+    return [
+        Document(
+            f"story-{rng.randrange(10**6):06d}-{k}",
+            "\n\n".join(" ".join(s[i : i + 2]) for i in range(0, len(s), 2)),
+            rng.choice(SOURCES),
+            rng.choice(DATES),
+        )
+        for k, s in enumerate(articles)
+    ]
+
+
+def test_jobs_do_not_change_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """One and two processes give the same report; small chunks make two processes really fork."""
+    documents = newsroom(5, 40)
+    expected = run(documents)
+    assert len(expected.pairs) > 20
+    monkeypatch.setattr(SCAN_MODULE, "_SIGN_CHUNK", 7)
+    monkeypatch.setattr(SCAN_MODULE, "_ALIGN_CHUNK", 25)
+    _CHUNK_FUNCTIONS.update(sign=SCAN_MODULE._sign_chunk, align=SCAN_MODULE._align_chunk)
+    monkeypatch.setattr(SCAN_MODULE, "_sign_chunk", _sign_chunk_spy)
+    monkeypatch.setattr(SCAN_MODULE, "_align_chunk", _align_chunk_spy)
+    monkeypatch.setattr(sys.modules[__name__], "_WORKER_LOG", [tmp_path / "pids.txt"])
+    for jobs in (1, 2):
+        report = dedupe.scan(documents, jobs=jobs)
+        assert report == expected, f"jobs={jobs}"
+        assert dedupe.render(report, "json") == dedupe.render(expected, "json")
+    pids = set((tmp_path / "pids.txt").read_text().split())
+    assert str(os.getpid()) in pids and len(pids) >= 2  # jobs=2 ran chunks in other processes

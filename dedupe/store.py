@@ -1,0 +1,99 @@
+"""A document store that keeps texts on disk, so memory follows the corpus size in documents.
+
+Reading a corpus spools every text to an unlinked temporary file and keeps only metadata and
+offsets in memory; a document's text is read back (one `pread`) when a stage asks for it. The
+store is a `Sequence[Document]` ordered by id, so every stage works on it as on a list, and
+forked workers share the file instead of copies of the texts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from dedupe.documents import Document
+
+
+class DocumentStore(Sequence[Document]):
+    """Documents sorted by id, texts on disk, metadata in memory."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        # Lives as long as the store; unlinked already, so nothing is left behind on a crash.
+        self._file = tempfile.TemporaryFile(prefix="dedupe-texts-")  # noqa: SIM115
+        self._offsets = array("q")
+        self._lengths = array("q")
+        self._ids: list[str] = []
+        self._sources: list[str | None] = []
+        self._published: list[str | None] = []
+        self._origins: list[str] = []
+        shared: dict[str, str] = {}
+        size = 0
+        with open(self._file.fileno(), "wb", closefd=False, buffering=1 << 20) as spool:
+            for doc in documents:
+                data = doc.text.encode("utf-8", "surrogatepass")
+                spool.write(data)
+                self._offsets.append(size)
+                self._lengths.append(len(data))
+                size += len(data)
+                self._ids.append(doc.id)
+                # Outlet names and dates repeat across millions of documents: keep one copy.
+                self._sources.append(
+                    shared.setdefault(doc.source, doc.source) if doc.source else None
+                )
+                self._published.append(doc.published)
+                self._origins.append(doc.origin)
+        self._order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | Sequence[Document]:
+        if isinstance(index, slice):
+            return [self._document(i) for i in self._order[index]]
+        return self._document(self._order[index])
+
+    def __iter__(self) -> Iterator[Document]:
+        for i in self._order:
+            yield self._document(i)
+
+    def ids(self) -> list[str]:
+        """Return the ids in store order (without reading any text)."""
+        return [self._ids[i] for i in self._order]
+
+    def sources(self) -> set[str]:
+        """Return the distinct outlet names (without reading any text)."""
+        return {s for s in self._sources if s}
+
+    def text_bytes(self) -> int:
+        """Return the size of all texts on disk, in bytes (UTF-8)."""
+        return sum(self._lengths)
+
+    def close(self) -> None:
+        """Release the spool file (also done when the store is garbage-collected)."""
+        self._file.close()
+
+    def _document(self, i: int) -> Document:
+        data = os.pread(self._file.fileno(), self._lengths[i], self._offsets[i])
+        return Document(
+            id=self._ids[i],
+            text=data.decode("utf-8", "surrogatepass"),
+            source=self._sources[i],
+            published=self._published[i],
+            origin=self._origins[i],
+        )
+
+
+def as_sequence(documents: Iterable[Document], spool: bool) -> Sequence[Document]:
+    """Return the documents sorted by id: spooled to disk when `spool`, else in a list."""
+    if spool:
+        return DocumentStore(documents)
+    return sorted(documents, key=lambda d: d.id)

@@ -1,0 +1,46 @@
+"""The disk-spooled document store behaves like a sorted list of documents."""
+
+from __future__ import annotations
+
+import pytest
+
+import dedupe
+from dedupe.documents import Document
+from dedupe.store import DocumentStore, as_sequence
+
+DOCS = [
+    Document("b", "Second text with “quotes” and café.", "Metro Herald", "2024-01-05", "f:2"),
+    Document("a", "First text.", None, None, "f:1"),
+    Document("c", "Lone surrogate \ud800 survives.", "Metro Herald", None, "f:3"),
+]
+
+
+@pytest.fixture
+def store() -> DocumentStore:
+    return DocumentStore(DOCS)
+
+
+def test_store_is_sorted_by_id_and_round_trips_every_field(store: DocumentStore) -> None:
+    assert list(store) == sorted(DOCS, key=lambda d: d.id)
+    assert store[0] == DOCS[1] and store[-1] == DOCS[2]
+    assert store[1:] == [DOCS[0], DOCS[2]]
+    assert len(store) == 3 and store.ids() == ["a", "b", "c"]
+
+
+def test_store_keeps_texts_on_disk(store: DocumentStore) -> None:
+    assert store.text_bytes() == sum(len(d.text.encode("utf-8", "surrogatepass")) for d in DOCS)
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_as_sequence_sorts_either_way(spool: bool) -> None:
+    assert list(as_sequence(DOCS, spool)) == sorted(DOCS, key=lambda d: d.id)
+
+
+def test_scanning_files_and_documents_gives_the_same_report() -> None:
+    documents = list(dedupe.read_documents([dedupe.example_path()]))
+    assert dedupe.scan([dedupe.example_path()], jobs=1) == dedupe.scan(documents, jobs=1)
+
+
+def test_store_is_readable_from_forked_workers() -> None:
+    report_two_jobs = dedupe.scan([dedupe.example_path()], jobs=2)
+    assert report_two_jobs == dedupe.scan([dedupe.example_path()], jobs=1)
