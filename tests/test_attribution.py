@@ -457,10 +457,30 @@ def test_unlinked_passage_of_the_same_document_is_not_transitive(
     assert b_a == Attribution("Reuters", "wire-credit", (0,))
 
 
+def test_a_passage_spanning_two_stories_does_not_join_them() -> None:
+    # Doc 2 (AP) shares its story with doc 1; docs 0 (Reuters) and 1 share the Reuters story;
+    # doc 3 copies all of doc 1 (both stories) from it.
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(2, 0, 100), Carrier(1, 100, 200)),
+        (Carrier(1, 0, 200), Carrier(3, 0, 200)),
+    ]
+    by_outlet = [
+        facts("w", source="Reuters"),
+        facts("m", source="Metro"),
+        facts("ap", source="Associated Press"),
+        facts("n", source="Nightly"),
+    ]
+    reuters, ap, both = attribute_links(links, by_outlet)
+    assert (reuters.source, ap.source) == ("Reuters", "Associated Press")
+    assert ap.rule == "wire-outlet"
+    assert both.source in ("Reuters", "Associated Press")
+
+
 def test_transitive_prefix_for_wire_outlet_and_earliest_publication() -> None:
     links = [
         (Carrier(0, 0, 100), Carrier(1, 0, 100)),  # doc 0 - doc 1
-        (Carrier(1, 50, 150), Carrier(2, 0, 100)),  # doc 1 - doc 2 (overlaps on doc 1)
+        (Carrier(1, 20, 120), Carrier(2, 0, 100)),  # doc 1 - doc 2 (mostly overlaps on doc 1)
     ]
     by_outlet = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="AFP")]
     assert attribute_links(links, by_outlet) == [
