@@ -23,10 +23,11 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 
+from dedupe.documents import parse_date
 from dedupe.text import paragraph_spans
 
 
@@ -232,17 +233,6 @@ def _name_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(tests)
 
 
-def parse_published(value: str | None) -> datetime | None:
-    """Return a published date as an aware datetime (naive ones taken as UTC), or None."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def document_facts(
     id: str, text: str, source: str | None, published: str | None, separator: str | None = None
 ) -> DocumentFacts:
@@ -250,7 +240,7 @@ def document_facts(
     return DocumentFacts(
         id=id,
         source=source,
-        published=parse_published(published),
+        published=parse_date(published),
         wire=wire_of_outlet(source),
         credits=find_credits(text, separator),
     )

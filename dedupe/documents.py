@@ -18,7 +18,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Literal
 
 from charset_normalizer import from_bytes
@@ -628,7 +628,7 @@ class _Context:
             value = record.get(key)
             if value is None or (isinstance(value, str) and (not value or value.isspace())):
                 continue
-            if isinstance(value, str) and _is_iso_date(value.strip()):
+            if isinstance(value, str) and parse_date(value) is not None:
                 return value.strip()
             self.skip(
                 path,
@@ -672,13 +672,18 @@ class _Context:
         return renamed
 
 
-def _is_iso_date(value: str) -> bool:
-    """Return whether a string is an ISO 8601 date or date-time (with or without a zone)."""
+def parse_date(value: str | None) -> datetime | None:
+    """Return an ISO 8601 date or date-time as an aware datetime, or None if it is not one.
+
+    A date alone is midnight; a time without a zone is taken as UTC.
+    """
+    if not value:
+        return None
     try:
-        datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        return False
-    return True
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _kind(value: object) -> str:

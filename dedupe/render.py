@@ -67,33 +67,30 @@ def render_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_table(report: Report) -> str:
-    """Return the report as plain-text tables: documents, then pairs."""
+def _tables(report: Report, tablefmt: str, missing: str) -> tuple[str, str]:
+    """Return the documents table and the pairs table in a tabulate format."""
     documents = tabulate(
         [_document_row(d) for d in report.documents],
         headers=DOCUMENT_COLUMNS,
-        tablefmt="simple",
+        tablefmt=tablefmt,
         floatfmt=".1f",
-        missingval="-",
+        missingval=missing,
     )
-    pairs = (
-        tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt="simple", floatfmt=".1f")
-        if report.pairs
-        else "No shared passages."
-    )
+    pairs = tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt=tablefmt, floatfmt=".1f")
+    return documents, pairs
+
+
+def render_table(report: Report) -> str:
+    """Return the report as plain-text tables: documents, then pairs."""
+    documents, pairs = _tables(report, "simple", "-")
+    if not report.pairs:
+        pairs = "No shared passages."
     return f"Documents\n\n{documents}\n\nPairs\n\n{pairs}\n"
 
 
 def render_markdown(report: Report) -> str:
     """Return the report as Markdown: a documents table and a pairs table."""
-    documents = tabulate(
-        [_document_row(d) for d in report.documents],
-        headers=DOCUMENT_COLUMNS,
-        tablefmt="github",
-        floatfmt=".1f",
-        missingval="",
-    )
-    pairs = tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt="github", floatfmt=".1f")
+    documents, pairs = _tables(report, "github", "")
     return f"## Documents\n\n{documents}\n\n## Pairs\n\n{pairs}\n"
 
 

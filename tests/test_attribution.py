@@ -19,9 +19,9 @@ from dedupe.attribution import (
     group_carriers,
     load_wires,
     names_source,
-    parse_published,
     wire_of_outlet,
 )
+from dedupe.documents import parse_date
 
 OIL_TALKS = (
     "Iraqi officials said on Sunday that negotiations with the Kurdish regional government over "
@@ -46,7 +46,7 @@ def facts(
     return DocumentFacts(
         id=id,
         source=source,
-        published=parse_published(published),
+        published=parse_date(published),
         wire=wire_of_outlet(source),
         credits=credits,
     )
@@ -219,7 +219,7 @@ def test_names_source(text: str, name: str, expected: bool) -> None:
     assert names_source(text, name) is expected
 
 
-# --- parse_published ---------------------------------------------------------------------------
+# --- parse_date ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -235,15 +235,15 @@ def test_names_source(text: str, name: str, expected: bool) -> None:
         (None, None),
     ],
 )
-def test_parse_published(value: str | None, expected: datetime | None) -> None:
-    parsed = parse_published(value)
+def test_parse_date(value: str | None, expected: datetime | None) -> None:
+    parsed = parse_date(value)
     assert parsed == expected
     if parsed is not None:
         assert parsed.tzinfo is not None
 
 
-def test_parse_published_keeps_the_offset() -> None:
-    parsed = parse_published("2024-01-05T10:00:00+02:00")
+def test_parse_date_keeps_the_offset() -> None:
+    parsed = parse_date("2024-01-05T10:00:00+02:00")
     assert parsed is not None
     assert parsed.utcoffset() == timedelta(hours=2)
     assert parsed.tzinfo == timezone(timedelta(hours=2))
