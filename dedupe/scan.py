@@ -371,8 +371,13 @@ def align_pairs(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> list[tuple[int, int, list[Passage]]]:
-    """Return the candidate pairs that share text, each with its passages."""
-    chunks = [pairs[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(pairs), _ALIGN_CHUNK)]
+    """Return the candidate pairs that share text, each with its passages, sorted by (a, b)."""
+    # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
+    # worker tokenises each document once instead of once per chunk it appears in.
+    ordered = (
+        pairs[np.lexsort((pairs[:, 1], pairs[:, 0], clusters(pairs)))] if len(pairs) else pairs
+    )
+    chunks = [ordered[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(ordered), _ALIGN_CHUNK)]
     aligned: list[tuple[int, int, list[Passage]]] = []
     done = 0
     for part in map_ordered(_align_chunk, (documents, params), chunks, jobs):
@@ -380,7 +385,26 @@ def align_pairs(
         done += _ALIGN_CHUNK
         if progress:
             progress("align", min(done, len(pairs)), len(pairs))
+    aligned.sort(key=lambda item: (item[0], item[1]))
     return aligned
+
+
+def clusters(pairs: np.ndarray) -> np.ndarray:
+    """Return, for each pair, a label shared by all pairs of its connected group of documents."""
+    parent: dict[int, int] = {}
+
+    def find(node: int) -> int:
+        root = parent.setdefault(node, node)
+        while root != parent[root]:
+            parent[root] = parent[parent[root]]
+            root = parent[root]
+        return root
+
+    for a, b in pairs.tolist():
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([find(a) for a in pairs[:, 0].tolist()], dtype=np.int64)
 
 
 def _align_chunk(
