@@ -337,7 +337,7 @@ def split_links(
             round((c - right.start) * scale)
             for c in _inside(edges[right.doc], right.start, right.end)
         }
-        bounds = [0, *sorted(c for c in cuts if 0 < c < a_len), a_len]
+        bounds = _spread([0, *sorted(c for c in cuts if 0 < c < a_len), a_len])
         for lo, hi in itertools.pairwise(bounds):
             pieces.append(
                 (
@@ -349,6 +349,20 @@ def split_links(
             )
             owners.append(owner)
     return pieces, owners
+
+
+# Cuts closer than this (characters) to another cut are dropped: copies of one story end
+# their passages a few characters apart, and slivers between such edges decide nothing.
+_MIN_PIECE = 40
+
+
+def _spread(bounds: list[int]) -> list[int]:
+    """Return sorted bounds without those closer than _MIN_PIECE to the previous or the end."""
+    kept = [bounds[0]]
+    for cut in bounds[1:-1]:
+        if cut - kept[-1] >= _MIN_PIECE and bounds[-1] - cut >= _MIN_PIECE:
+            kept.append(cut)
+    return [*kept, bounds[-1]]
 
 
 def _inside(edges: list[int], start: int, end: int) -> list[int]:
