@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -183,19 +184,22 @@ def build_report(
                 if cover is None:
                     cover = coverage[doc] = _Coverage(word_counts[doc])
                 cover.add(partner, span, passage.quote, inside, rank, label)
-    outlets = (
-        documents.sources()
-        if isinstance(documents, DocumentStore)
-        else {d.source for d in documents if d.source}
-    )
+    # From a DocumentStore, ids and outlets come without reading any text back from disk.
+    if isinstance(documents, DocumentStore):
+        ids, outlets = documents.ids(), documents.sources()
+    else:
+        ids, outlets = [d.id for d in documents], {d.source for d in documents if d.source}
     reports = [
         _document_report(
-            doc, word_counts[index], coverage.get(index), labels, documents, min_percent, outlets
+            doc, word_counts[index], coverage.get(index), labels, ids, min_percent, outlets
         )
         for index, doc in enumerate(documents)
     ]
+    text_of = lru_cache(maxsize=256)(lambda index: documents[index].text)
     pair_reports = [
-        _pair_report(pair, documents, coverage, word_counts) for pair in pairs if pair.passages
+        _pair_report(pair, text_of(pair.a), ids, coverage, word_counts)
+        for pair in pairs
+        if pair.passages
     ]
     shown = [
         p for p in pair_reports if not min_percent or max(p.percent_a, p.percent_b) >= min_percent
@@ -220,7 +224,7 @@ def _document_report(
     words: int,
     cover: _Coverage | None,
     labels: Sequence[Attribution],
-    documents: Sequence[Document],
+    ids: Sequence[str],
     min_percent: float,
     outlets: set[str],
 ) -> DocumentReport:
@@ -236,7 +240,7 @@ def _document_report(
         for partner, mask in cover.by_partner.items()
     }
     matches = sorted(
-        (Match(documents[p].id, percent(n, words), n) for p, n in shared.items()),
+        (Match(ids[p], percent(n, words), n) for p, n in shared.items()),
         key=lambda m: (-m.shared_words, m.id),
     )
     matches = [m for m in matches if m.shared_words and m.percent >= min_percent]
@@ -288,11 +292,11 @@ def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | 
 
 def _pair_report(
     pair: AlignedPair,
-    documents: Sequence[Document],
+    text: str,
+    ids: Sequence[str],
     coverage: Mapping[int, _Coverage],
     word_counts: Sequence[int],
 ) -> PairReport:
-    text = documents[pair.a].text
     passages = tuple(
         PassageReport(
             a_start=p.a_chars[0],
@@ -306,8 +310,8 @@ def _pair_report(
         for p, attribution in zip(pair.passages, pair.attributions, strict=True)
     )
     return PairReport(
-        a=documents[pair.a].id,
-        b=documents[pair.b].id,
+        a=ids[pair.a],
+        b=ids[pair.b],
         percent_a=_partner_percent(coverage, pair.a, pair.b, word_counts),
         percent_b=_partner_percent(coverage, pair.b, pair.a, word_counts),
         passages=passages,
