@@ -21,7 +21,7 @@ import bisect
 import itertools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -79,6 +79,9 @@ class Attribution:
 
 
 UNDECIDED = Attribution(None, None)
+
+# Facts by document index: a list for every document, or a mapping for those that have any.
+Facts = Sequence[DocumentFacts] | Mapping[int, DocumentFacts]
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +148,11 @@ def _name_at_end() -> re.Pattern[str]:
 def _name_before(text: str) -> str | None:
     match = _name_at_end().search(text)
     return match["wire"] if match else None
+
+
+def wire_named(name: str) -> Wire | None:
+    """Return the wire service whose canonical name is `name`, or None."""
+    return next((wire for wire in load_wires() if wire.name == name), None)
 
 
 def wire_of_outlet(source: str | None) -> str | None:
@@ -222,7 +230,7 @@ def names_source(text: str, name: str) -> bool:
 @lru_cache(maxsize=256)
 def _name_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Return (substring, pattern) tests for the names of a wire, or for an outlet name."""
-    wire = next((w for w in load_wires() if w.name == name), None)
+    wire = wire_named(name)
     tokens = dict.fromkeys((*wire.credits, *wire.outlets) if wire else (name,))
     tests = []
     for token in tokens:
@@ -278,9 +286,7 @@ def group_carriers(links: Sequence[tuple[Carrier, Carrier]]) -> list[int]:
     return [find(2 * index) for index in range(len(links))]
 
 
-def attribute_links(
-    links: Sequence[tuple[Carrier, Carrier]], facts: Sequence[DocumentFacts]
-) -> list[Attribution]:
+def attribute_links(links: Sequence[tuple[Carrier, Carrier]], facts: Facts) -> list[Attribution]:
     """Return the attribution of each link (a passage shared by two documents).
 
     Links are first cut where another link of the same document begins or ends, so that a long
@@ -369,7 +375,7 @@ def _inside(edges: list[int], start: int, end: int) -> list[int]:
     return edges[bisect.bisect_right(edges, start) : bisect.bisect_left(edges, end)]
 
 
-def decide(carriers: Sequence[Carrier], facts: Sequence[DocumentFacts]) -> Attribution:
+def decide(carriers: Sequence[Carrier], facts: Facts) -> Attribution:
     """Return the original source of the text carried by `carriers` (first deciding rule)."""
     docs = sorted({c.doc for c in carriers})
     by_wire_outlet = {d: [wire] for d in docs if (wire := facts[d].wire)}
@@ -386,9 +392,7 @@ def decide(carriers: Sequence[Carrier], facts: Sequence[DocumentFacts]) -> Attri
     return _earliest(docs, facts)
 
 
-def _one_wire(
-    wires_by_doc: dict[int, list[str]], facts: Sequence[DocumentFacts], rule: str
-) -> Attribution:
+def _one_wire(wires_by_doc: dict[int, list[str]], facts: Facts, rule: str) -> Attribution:
     names = sorted({w for wires in wires_by_doc.values() for w in wires})
     if len(names) == 1:
         return Attribution(names[0], rule, tuple(sorted(wires_by_doc)))
@@ -404,7 +408,7 @@ def _one_wire(
     return Attribution(firsts.pop(), rule, deciders)
 
 
-def _earliest(docs: Sequence[int], facts: Sequence[DocumentFacts]) -> Attribution:
+def _earliest(docs: Sequence[int], facts: Facts) -> Attribution:
     moments = [facts[d].published for d in docs]
     if not docs or any(moment is None for moment in moments):
         return UNDECIDED

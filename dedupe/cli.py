@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Sequence
@@ -221,7 +220,7 @@ def scan_command(
                 # Lone surrogates (possible in JSON input) cannot be printed: show them escaped.
                 click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
             if errors_path:
-                write_atomic(errors_path, _skips_jsonl(log))
+                write_atomic(errors_path, log.to_jsonl())
         except DedupeError as exc:
             _fail(str(exc))
     if show_stats:
@@ -262,23 +261,6 @@ class _interruptible:
         if kind is KeyboardInterrupt:
             click.echo("dedupe: interrupted; no output file was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
-
-
-def _skips_jsonl(log: ReadLog) -> str:
-    return "".join(
-        json.dumps(
-            {
-                "path": s.path,
-                "line": s.line,
-                "reason": s.reason,
-                "message": s.message,
-                "kept": s.kept,
-            },
-            ensure_ascii=False,
-        )
-        + "\n"
-        for s in log.skips
-    )
 
 
 def _print_warnings(log: ReadLog) -> None:

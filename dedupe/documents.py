@@ -75,6 +75,23 @@ class ReadLog:
         """Return the number of skipped items by reason (warnings on kept items excluded)."""
         return dict(sorted(Counter(s.reason for s in self.skips if not s.kept).items()))
 
+    def to_jsonl(self) -> str:
+        """Return every skip and warning as one JSON object a line (what `--errors` writes)."""
+        return "".join(
+            json.dumps(
+                {
+                    "path": s.path,
+                    "line": s.line,
+                    "reason": s.reason,
+                    "message": s.message,
+                    "kept": s.kept,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for s in self.skips
+        )
+
     @property
     def skipped(self) -> int:
         """Return how many items were skipped (not counting warnings on kept items)."""

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from dedupe.align import Passage
-from dedupe.attribution import UNDECIDED, Attribution, load_wires, names_source, wire_of_outlet
+from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.documents import Document
-from dedupe.store import DocumentStore
+from dedupe.store import document_ids, document_outlets
 
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
@@ -184,11 +184,7 @@ def build_report(
                 if cover is None:
                     cover = coverage[doc] = _Coverage(word_counts[doc])
                 cover.add(partner, span, passage.quote, inside, rank, label)
-    # From a DocumentStore, ids and outlets come without reading any text back from disk.
-    if isinstance(documents, DocumentStore):
-        ids, outlets = documents.ids(), documents.sources()
-    else:
-        ids, outlets = [d.id for d in documents], {d.source for d in documents if d.source}
+    ids, outlets = document_ids(documents), document_outlets(documents)
     reports = [
         _document_report(
             doc, word_counts[index], coverage.get(index), labels, ids, min_percent, outlets
@@ -285,7 +281,7 @@ def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | 
     """
     if original is None or original in (doc.source, wire_of_outlet(doc.source), doc.id):
         return None
-    if original not in outlets and not any(wire.name == original for wire in load_wires()):
+    if original not in outlets and wire_named(original) is None:
         return None
     return names_source(doc.text, original)
 

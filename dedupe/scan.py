@@ -7,7 +7,7 @@ another engine without touching the others.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -34,7 +34,7 @@ from dedupe.parallel import default_jobs, map_ordered
 from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
-from dedupe.store import DocumentStore, as_sequence
+from dedupe.store import as_sequence, document_ids
 from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize
 
 Input = str | os.PathLike[str] | Document
@@ -152,7 +152,7 @@ def load_documents(
     items = list(inputs)
     spool = not all(isinstance(item, Document) for item in items)
     documents = as_sequence(_documents(items, fields, duplicate_ids, log), spool)
-    ids = documents.ids() if isinstance(documents, DocumentStore) else [d.id for d in documents]
+    ids = document_ids(documents)
     for position in range(1, len(ids)):
         if ids[position] == ids[position - 1]:
             first, second = documents[position - 1], documents[position]
@@ -449,7 +449,7 @@ def attribute_pairs(
         for p in passages
         if not p.quote
     ]
-    decided = iter(attribute_links(links, _FactsView(facts)))
+    decided = iter(attribute_links(links, facts))
     return [
         AlignedPair(
             a,
@@ -459,19 +459,6 @@ def attribute_pairs(
         )
         for a, b, passages in aligned
     ]
-
-
-class _FactsView(Sequence[DocumentFacts]):
-    """Facts indexed by document index, for the documents that have any."""
-
-    def __init__(self, facts: Mapping[int, DocumentFacts]) -> None:
-        self._facts = facts
-
-    def __getitem__(self, index: int) -> DocumentFacts:  # type: ignore[override]
-        return self._facts[index]
-
-    def __len__(self) -> int:
-        return len(self._facts)
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:

@@ -92,6 +92,20 @@ class DocumentStore(Sequence[Document]):
         )
 
 
+def document_ids(documents: Sequence[Document]) -> list[str]:
+    """Return the ids of `documents` in order, without reading texts back from a store."""
+    if isinstance(documents, DocumentStore):
+        return documents.ids()
+    return [d.id for d in documents]
+
+
+def document_outlets(documents: Sequence[Document]) -> set[str]:
+    """Return the distinct outlet names of `documents`, without reading texts from a store."""
+    if isinstance(documents, DocumentStore):
+        return documents.sources()
+    return {d.source for d in documents if d.source}
+
+
 def as_sequence(documents: Iterable[Document], spool: bool) -> Sequence[Document]:
     """Return the documents sorted by id: spooled to disk when `spool`, else in a list."""
     if spool:
