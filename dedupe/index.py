@@ -2,13 +2,16 @@
 
 Two paragraphs are candidates when all `rows` values of at least one band agree, the same
 rule as datasketch's `MinHashLSH` (whose band/row choice for a threshold we reuse). Keys are
-64-bit hashes of each band, held in numpy arrays and grouped by sorting: far smaller than
-datasketch's dict of bytes per band, and exactly the same candidates (barring a 64-bit
-collision). `reference_candidate_pairs` runs datasketch itself, for tests.
+64-bit hashes of each band, spilled to disk band by band and grouped by sorting one band at a
+time: far smaller than datasketch's dict of bytes per band, and the same candidates (barring
+a hash collision, which can only add a candidate for alignment to reject).
+`reference_candidate_pairs` runs datasketch itself, for tests.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +19,7 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from dedupe.errors import ParameterError
+from dedupe.parallel import map_ordered
 from dedupe.signatures import to_lean_minhash
 
 _U64 = np.uint64
@@ -62,30 +66,82 @@ def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
     return keys
 
 
-def candidate_pairs(keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+class SpilledBandKeys:
+    """Band keys kept on disk, one unlinked temporary file per band, appended chunk by chunk.
+
+    Candidate generation reads one band at a time, so memory holds one band of keys (8 bytes
+    a paragraph) instead of all of them (bands x 8 bytes): the difference between fitting a
+    million articles in memory or not.
+    """
+
+    def __init__(self, bands: int) -> None:
+        self.bands = bands
+        self.count = 0
+        # Files live as long as this object (closed by `close`), not one block.
+        self._files = [
+            tempfile.TemporaryFile(prefix="dedupe-band-")  # noqa: SIM115
+            for _ in range(bands)
+        ]
+
+    def append(self, keys: np.ndarray) -> None:
+        """Add the (paragraphs, bands) keys of more paragraphs."""
+        for band, file in enumerate(self._files):
+            file.write(np.ascontiguousarray(keys[:, band], dtype=np.uint64).tobytes())
+        self.count += len(keys)
+
+    def band(self, band: int) -> np.ndarray:
+        """Return the keys of one band, for every paragraph appended so far."""
+        file = self._files[band]
+        file.flush()
+        # pread leaves the file position alone, so forked workers may read bands concurrently.
+        data = os.pread(file.fileno(), self.count * 8, 0)
+        return np.frombuffer(data, dtype=np.uint64)
+
+    def close(self) -> None:
+        """Delete the files."""
+        for file in self._files:
+            file.close()
+
+    def __len__(self) -> int:
+        return self.count
+
+
+BandKeys = np.ndarray | SpilledBandKeys
+
+
+def candidate_pairs(keys: BandKeys, owners: np.ndarray, jobs: int = 1) -> np.ndarray:
     """Return the sorted unique (i, j), i < j, owner pairs that share a band key.
 
-    `keys` is (paragraphs, bands) from `band_keys`; `owners[p]` is the document index of
-    paragraph p. Paragraphs of the same document are never paired.
+    `keys` is (paragraphs, bands) from `band_keys`, or the same spilled to disk;
+    `owners[p]` is the document index of paragraph p. Paragraphs of the same document are
+    never paired. Bands are processed one at a time, on up to `jobs` processes.
     """
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
-    codes = []
-    for band in range(keys.shape[1]):
-        # One band at a time: smaller sorts are faster and memory stays one band wide.
-        # Sorted by key, then document: a document repeating one paragraph (or overlapping
-        # windows of it) joins each key group once, so groups never grow with repetition.
-        order = np.lexsort((owners, keys[:, band]))
-        sorted_keys, sorted_owners = keys[order, band], owners[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (sorted_keys[1:] != sorted_keys[:-1]) | (
-            sorted_owners[1:] != sorted_owners[:-1]
-        )
-        pairs = _pairs_within_groups(sorted_keys[first], sorted_owners[first])
-        pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
-        codes.append(np.unique(pairs[:, 0] * span + pairs[:, 1]))
+    bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
+    codes = list(map_ordered(_band_pair_codes, (keys, owners, span), range(bands), jobs))
     unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
+
+
+def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.ndarray:
+    """Return the unique codes i * span + j of the owner pairs sharing a key in one band."""
+    keys, owners, span = state
+    column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
+    # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
+    # one plain sort groups by key, then owner: several times faster than a lexsort. Two
+    # keys that differ only in those low bits make a spurious candidate, which alignment
+    # then rejects; with 2**43 or more key values that is rare.
+    owner_bits = max((span - 1).bit_length(), 1)
+    packed = np.sort((column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64))
+    # A document repeating one paragraph (or overlapping windows of it) joins each key
+    # group once, so groups never grow with repetition.
+    first = np.ones(len(packed), dtype=bool)
+    first[1:] = packed[1:] != packed[:-1]
+    packed = packed[first]
+    members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
+    pairs = _pairs_within_groups(packed >> _U64(owner_bits), members)
+    return np.unique(pairs[:, 0] * span + pairs[:, 1])
 
 
 def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:

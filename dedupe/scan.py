@@ -24,7 +24,9 @@ from dedupe.attribution import (
 from dedupe.documents import Document, FieldNames, ReadLog, read_documents
 from dedupe.errors import InputError, ParameterError
 from dedupe.index import (
+    BandKeys,
     LSHParams,
+    SpilledBandKeys,
     band_keys,
     candidate_pairs,
     lsh_params,
@@ -208,7 +210,9 @@ def scan_documents(
                 signed.signatures, signed.owners, params.lsh, params.seed
             )
         else:
-            pairs = candidate_pairs(signed.keys, signed.owners)
+            pairs = candidate_pairs(signed.keys, signed.owners, jobs)
+        if isinstance(signed.keys, SpilledBandKeys):
+            signed.keys.close()
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     with stats.stage("align", "pairs") as timing:
@@ -234,11 +238,12 @@ def scan_documents(
 class Signed:
     """LSH band keys of the indexed paragraphs, their documents, and every word count.
 
-    Only the band keys are kept (bands x 8 bytes a paragraph instead of num_perm x 4): they are
-    all candidate generation needs. The reference path keeps the full `signatures` as well.
+    Only the band keys are kept (bands x 8 bytes a paragraph instead of num_perm x 4, spilled
+    to disk): they are all candidate generation needs. The reference path keeps the full
+    `signatures` as well.
     """
 
-    keys: np.ndarray
+    keys: BandKeys
     owners: np.ndarray
     word_counts: np.ndarray
     signatures: np.ndarray | None = None
@@ -255,26 +260,23 @@ def sign_documents(
     """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`)."""
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
-    parts: list[Signed] = []
+    keys = SpilledBandKeys(params.lsh.bands)
+    owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
     for part in map_ordered(_sign_chunk, (documents, params, reference), chunks, jobs):
-        parts.append(part)
+        keys.append(part.keys)
+        owners.append(part.owners)
+        word_counts.append(part.word_counts)
+        if part.signatures is not None:
+            signatures.append(part.signatures)
         if progress:
-            progress("sign", sum(len(p.word_counts) for p in parts), len(documents))
-    if not parts:
-        empty = np.empty((0, params.num_perm), dtype=np.uint32)
-        return Signed(
-            band_keys(empty, params.lsh),
-            np.empty(0, dtype=np.int64),
-            np.empty(0, dtype=np.int64),
-            empty if reference else None,
-        )
+            progress("sign", sum(map(len, word_counts)), len(documents))
     return Signed(
-        np.concatenate([p.keys for p in parts]),
-        np.concatenate([p.owners for p in parts]),
-        np.concatenate([p.word_counts for p in parts]),
-        np.concatenate([p.signatures for p in parts if p.signatures is not None])
-        if reference
-        else None,
+        keys,
+        np.concatenate(owners),
+        np.concatenate(word_counts),
+        np.concatenate(signatures) if reference else None,
     )
 
 

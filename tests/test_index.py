@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dedupe.errors import ParameterError
 from dedupe.index import (
     LSHParams,
+    SpilledBandKeys,
     band_keys,
     candidate_pairs,
     lsh_params,
@@ -242,3 +243,33 @@ def test_candidate_pairs_of_nothing() -> None:
     keys = band_keys(np.empty((0, 64), dtype=np.uint32), params)
     pairs = candidate_pairs(keys, np.empty(0, dtype=np.int64))
     assert pairs.shape == (0, 2)
+
+
+# --- spilled band keys ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_spilled_keys_read_back_band_by_band(chunk: int) -> None:
+    rng = np.random.default_rng(15)
+    keys = rng.integers(0, 2**63, (50, 9), dtype=np.uint64)
+    spilled = SpilledBandKeys(9)
+    for lo in range(0, len(keys), chunk):
+        spilled.append(keys[lo : lo + chunk])
+    assert len(spilled) == 50
+    for band in range(9):
+        assert np.array_equal(spilled.band(band), keys[:, band])
+    spilled.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_candidate_pairs_from_spilled_keys_and_on_several_processes(jobs: int) -> None:
+    signatures, owners = signatures_of(corpus(16, 12, 3, 2), 128)
+    params = lsh_params(0.3, 128)
+    keys = band_keys(signatures, params)
+    spilled = SpilledBandKeys(params.bands)
+    spilled.append(keys[:10])
+    spilled.append(keys[10:])
+    pairs = candidate_pairs(spilled, owners, jobs)
+    assert len(pairs) > 0
+    assert np.array_equal(pairs, candidate_pairs(keys, owners))
+    assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
