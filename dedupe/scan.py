@@ -265,11 +265,11 @@ def sign_documents(
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
     for part in map_ordered(_sign_chunk, (documents, params, reference), chunks, jobs):
-        keys.append(part.keys)
-        owners.append(part.owners)
-        word_counts.append(part.word_counts)
-        if part.signatures is not None:
-            signatures.append(part.signatures)
+        keys.append(part[0])
+        owners.append(part[1])
+        word_counts.append(part[2])
+        if part[3] is not None:
+            signatures.append(part[3])
         if progress:
             progress("sign", sum(map(len, word_counts)), len(documents))
     return Signed(
@@ -282,13 +282,14 @@ def sign_documents(
 
 def _sign_chunk(
     state: tuple[Sequence[Document], Parameters, bool], chunk: tuple[int, int]
-) -> Signed:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return band keys, owners, word counts and (reference only) signatures of a chunk."""
     documents, params, reference = state
     lo, hi = chunk
     shingles = shingle_documents(documents[lo:hi], params)
     signer = sign_reference if reference else sign
     signatures = signer(shingles.hashes, shingles.counts, params.num_perm, params.seed)
-    return Signed(
+    return (
         band_keys(signatures, params.lsh),
         shingles.owners + lo,
         shingles.word_counts,
