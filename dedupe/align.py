@@ -18,7 +18,7 @@ import numpy as np
 from dedupe.text import Tokens
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlignParams:
     """How alignment seeds, chains and filters passages (all counts in words)."""
 
@@ -31,7 +31,7 @@ class AlignParams:
     quote_context: int = 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A passage shared by documents a and b: word index spans [start, end) on each side.
 
@@ -55,7 +55,7 @@ class Passage:
     b_quoted: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Run:
     a_start: int
     a_end: int

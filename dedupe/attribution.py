@@ -31,7 +31,7 @@ from dedupe.documents import parse_date
 from dedupe.text import paragraph_spans
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wire:
     """A wire service: its canonical name, outlet names, and how texts credit it."""
 
@@ -40,7 +40,7 @@ class Wire:
     credits: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credit:
     """A copy credit to `wire` covering the characters [start, end) of a document."""
 
@@ -49,7 +49,7 @@ class Credit:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentFacts:
     """What attribution needs to know about one document."""
 
@@ -60,7 +60,7 @@ class DocumentFacts:
     credits: tuple[Credit, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Carrier:
     """One document's copy of a passage: characters [start, end) of document `doc`."""
 
@@ -69,7 +69,7 @@ class Carrier:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """The original source decided for a passage, the rule that decided it, and by whom."""
 

@@ -14,7 +14,7 @@ from dedupe import __version__
 from dedupe.documents import FieldNames, ReadLog
 from dedupe.errors import DedupeError
 from dedupe.examples import example_path
-from dedupe.render import RENDERERS, render, write_atomic
+from dedupe.render import RENDERERS, render_chunks, write_atomic
 from dedupe.report import Report
 from dedupe.scan import Parameters, scan
 from dedupe.stats import Stats
@@ -213,12 +213,14 @@ def scan_command(
                 progress=None if quiet or not sys.stderr.isatty() else _show_progress,
             )
             _clear_progress(quiet)
-            text = render(report, format_)
+            chunks = render_chunks(report, format_)
             if output and output != "-":
-                write_atomic(output, text)
+                write_atomic(output, chunks)
             else:
-                # Lone surrogates (possible in JSON input) cannot be printed: show them escaped.
-                click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+                for text in chunks:
+                    # Lone surrogates (possible in JSON input) cannot be printed: show them
+                    # escaped.
+                    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
             if errors_path:
                 write_atomic(errors_path, log.to_jsonl())
         except DedupeError as exc:

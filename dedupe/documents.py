@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One article as read: its id, its text exactly as read, and optional metadata.
 
@@ -44,7 +44,7 @@ class Document:
     origin: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skip:
     """An input item that was skipped (or kept with a warning), with where and why."""
 
@@ -98,7 +98,7 @@ class ReadLog:
         return sum(1 for s in self.skips if not s.kept)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldNames:
     """Which record fields hold the id, the text, the source and the publication date.
 

@@ -21,12 +21,13 @@ from datasketch import MinHashLSH
 from dedupe.errors import ParameterError
 from dedupe.parallel import map_ordered
 from dedupe.signatures import to_lean_minhash
+from dedupe.text import fmix64
 
 _U64 = np.uint64
 _BAND_MULT = _U64(0x9E3779B97F4A7C15)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LSHParams:
     """Banding of a signature: `bands` bands of `rows` values each."""
 
@@ -63,7 +64,9 @@ def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
         keys ^= banded[:, :, row].astype(np.uint64) + _U64(row + 1)
     # Make keys of different bands distinct so all bands can share one sorted array.
     keys ^= (np.arange(params.bands, dtype=np.uint64) + _U64(1)) * _U64(0xD6E8FEB86659FD93)
-    return keys
+    # Mixed so that every bit depends on every row: candidate generation gives the low bits
+    # over to the owner, and without mixing those would hold most of the last row.
+    return fmix64(keys)
 
 
 class SpilledBandKeys:

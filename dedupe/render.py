@@ -9,13 +9,13 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tabulate import tabulate
 
 from dedupe.errors import OutputError
-from dedupe.report import DocumentReport, Report
+from dedupe.report import DocumentReport, Report, document_dict, pair_dict
 
 DOCUMENT_COLUMNS = (
     "id",
@@ -64,7 +64,34 @@ def _pair_rows(report: Report) -> list[list[Any]]:
 
 def render_json(report: Report) -> str:
     """Return the report as JSON (the documented contract), ending with a newline."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(report))
+
+
+def json_chunks(report: Report) -> Iterator[str]:
+    """Yield the JSON of `render_json` piece by piece, one document or pair at a time.
+
+    The same bytes as `json.dumps(report.to_dict(), indent=2)`, without ever holding the
+    whole text (or the whole dict) of a report on a million documents in memory.
+    """
+    yield "{"
+    for position, (key, items) in enumerate(
+        (
+            ("documents", map(document_dict, report.documents)),
+            ("pairs", map(pair_dict, report.pairs)),
+        )
+    ):
+        yield f'{"," if position else ""}\n  "{key}": '
+        empty = True
+        for item in items:
+            yield ("[\n    " if empty else ",\n    ") + _nested_json(item, 4)
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield ',\n  "parameters": ' + _nested_json(dict(report.parameters), 2) + "\n}\n"
+
+
+def _nested_json(value: Any, depth: int) -> str:
+    # JSON strings hold no raw newline, so re-indenting line starts is exact.
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 def _tables(report: Report, tablefmt: str, missing: str) -> tuple[str, str]:
@@ -140,13 +167,16 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
 
 def render(report: Report, format: str = "table") -> str:
     """Return the report rendered in `format` (one of RENDERERS)."""
-    try:
-        renderer = RENDERERS[format]
-    except KeyError:
-        raise OutputError(
-            f"unknown format {format!r}; choose one of {', '.join(RENDERERS)}"
-        ) from None
-    return renderer(report)
+    return "".join(render_chunks(report, format))
+
+
+def render_chunks(report: Report, format: str = "table") -> Iterator[str]:
+    """Yield the text of `render(report, format)` in pieces (JSON streams, piece by piece)."""
+    if format not in RENDERERS:
+        raise OutputError(f"unknown format {format!r}; choose one of {', '.join(RENDERERS)}")
+    if format == "json":
+        return json_chunks(report)
+    return iter((RENDERERS[format](report),))
 
 
 def _file_mode(target: str) -> int:
@@ -158,8 +188,9 @@ def _file_mode(target: str) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike[str], content: str) -> None:
-    """Write `content` to `path` so readers see the old file or the whole new one, never a part."""
+def write_atomic(path: str | os.PathLike[str], content: str | Iterable[str]) -> None:
+    """Write `content` (a text, or its pieces) to `path`: readers see the old file or the
+    whole new one, never a part."""
     # Through a symbolic link, replace the file it points to, not the link.
     target = os.path.realpath(os.fspath(path))
     folder = os.path.dirname(os.path.abspath(target))
@@ -174,7 +205,8 @@ def write_atomic(path: str | os.PathLike[str], content: str) -> None:
         with os.fdopen(
             handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
         ) as stream:
-            stream.write(content)
+            for piece in (content,) if isinstance(content, str) else content:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)

@@ -23,7 +23,7 @@ from dedupe.store import document_ids, document_outlets
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PassageReport:
     """A shared passage: character spans in a and b (end exclusive) and a's text of it."""
 
@@ -36,7 +36,7 @@ class PassageReport:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairReport:
     """Two documents that share text: each one's share of words found in the other."""
 
@@ -47,7 +47,7 @@ class PairReport:
     passages: tuple[PassageReport, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """Another document and the share of this document's words found in it."""
 
@@ -56,7 +56,7 @@ class Match:
     shared_words: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentReport:
     """One document's overlap with the rest of the corpus and where its reused text came from."""
 
@@ -72,7 +72,7 @@ class DocumentReport:
     credited: bool | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: documents (sorted by id), pairs (sorted by a, b) and parameters."""
 
@@ -83,13 +83,13 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data (the documented contract)."""
         return {
-            "documents": [_document_dict(d) for d in self.documents],
-            "pairs": [_pair_dict(p) for p in self.pairs],
+            "documents": [document_dict(d) for d in self.documents],
+            "pairs": [pair_dict(p) for p in self.pairs],
             "parameters": dict(self.parameters),
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlignedPair:
     """The passages found between documents `a` and `b` (indices), with their attributions.
 
@@ -321,7 +321,8 @@ def _partner_percent(
     return percent(int(mask.sum()), word_counts[doc]) if mask is not None else 0.0
 
 
-def _document_dict(doc: DocumentReport) -> dict[str, Any]:
+def document_dict(doc: DocumentReport) -> dict[str, Any]:
+    """Return one document's entry of the JSON report."""
     return {
         "id": doc.id,
         "source": doc.source,
@@ -338,7 +339,8 @@ def _document_dict(doc: DocumentReport) -> dict[str, Any]:
     }
 
 
-def _pair_dict(pair: PairReport) -> dict[str, Any]:
+def pair_dict(pair: PairReport) -> dict[str, Any]:
+    """Return one pair's entry of the JSON report."""
     return {
         "a": pair.a,
         "b": pair.b,

@@ -42,7 +42,7 @@ from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize
 Input = str | os.PathLike[str] | Document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parameters:
     """The detection parameters of a scan (see the README for how the defaults were chosen)."""
 
@@ -88,7 +88,7 @@ class Parameters:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Shingles:
     """Paragraph shingles of a corpus: hashes back to back, per-paragraph counts and owners."""
 
@@ -234,7 +234,7 @@ def scan_documents(
     return report
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signed:
     """LSH band keys of the indexed paragraphs, their documents, and every word count.
 

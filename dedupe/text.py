@@ -231,7 +231,7 @@ def _hash_spans(
     sums = np.add.reduceat(values * powers, first)
     # Dividing by the first byte's power makes the hash independent of the word's position.
     hashes = sums * inverse[first] + (last - first).astype(np.uint64) * _LENGTH_MIX
-    return _fmix64(hashes)
+    return fmix64(hashes)
 
 
 def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
@@ -243,10 +243,12 @@ def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
     for offset in range(1, n):
         acc *= _GRAM_MULT
         acc ^= word_hashes[offset : offset + count]
-    return _fmix64(acc)
+    return fmix64(acc)
 
 
-def _fmix64(values: np.ndarray) -> np.ndarray:
+def fmix64(values: np.ndarray) -> np.ndarray:
+    """Return the MurmurHash3 64-bit finaliser of each value: every output bit depends on all
+    input bits."""
     values = values ^ (values >> _UINT64(33))
     values *= _MIX1
     values ^= values >> _UINT64(33)

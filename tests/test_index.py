@@ -273,3 +273,18 @@ def test_candidate_pairs_from_spilled_keys_and_on_several_processes(jobs: int) -
     assert len(pairs) > 0
     assert np.array_equal(pairs, candidate_pairs(keys, owners))
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+
+
+def test_signatures_differing_only_in_low_bits_of_each_bands_last_row_are_not_paired() -> None:
+    # Candidate generation gives the low bits of each key over to the document number: keys
+    # must mix every row into every bit, or these would pair.
+    rng = np.random.default_rng(17)
+    params = lsh_params(0.3, 128)
+    first = rng.integers(0, 2**32, (1, 128), dtype=np.uint64).astype(np.uint32)
+    second = first.copy()
+    last_rows = np.arange(params.bands) * params.rows + params.rows - 1
+    second[0, last_rows] ^= np.uint32(1)
+    signatures = np.concatenate([first, second])
+    owners = np.array([0, 1_000_000])  # 20 bits of each key give way to the owner
+    assert candidate_pairs(band_keys(signatures, params), owners).shape == (0, 2)
+    assert reference_candidate_pairs(signatures, owners, params, SEED).shape == (0, 2)

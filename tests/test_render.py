@@ -12,7 +12,7 @@ import pytest
 
 import dedupe
 from dedupe.errors import OutputError
-from dedupe.render import RENDERERS, render, write_atomic
+from dedupe.render import RENDERERS, render, render_chunks, write_atomic
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,29 @@ def report() -> dedupe.Report:
 
 def test_json_round_trips_the_report_dict(report: dedupe.Report) -> None:
     assert json.loads(render(report, "json")) == report.to_dict()
+
+
+@pytest.mark.parametrize("min_percent", [0.0, 99.0])
+def test_streamed_json_is_exactly_json_dumps_of_the_report(min_percent: float) -> None:
+    # 99% leaves no pairs: the empty list must come out as json.dumps writes it.
+    report = dedupe.scan([dedupe.example_path()], jobs=1, min_percent=min_percent)
+    pieces = list(render_chunks(report, "json"))
+    expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    assert "".join(pieces) == expected
+    assert len(pieces) > len(report.documents)
+
+
+def test_streamed_json_of_an_empty_report() -> None:
+    report = dedupe.scan([], jobs=1)
+    expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    assert render(report, "json") == expected
+    assert '"documents": []' in expected
+
+
+def test_write_atomic_takes_pieces(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_atomic(target, iter(["one ", "two"]))
+    assert target.read_text("utf-8") == "one two"
 
 
 def test_csv_has_one_row_per_document(report: dedupe.Report) -> None:

@@ -7,6 +7,7 @@ the API through `dedupe.scan`.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -295,14 +296,16 @@ def _interrupt(*args: object, **kwargs: object) -> None:
 def test_interrupted_output_leaves_the_old_file_and_no_temporary(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
-    """Interrupted while rendering, or while writing the temporary file: exit 130, old file kept."""
+    """Interrupted while rendering (JSON streams into the temporary file, so this is mid-write
+    too), or while syncing the temporary file: exit 130, old file kept, no temporary left."""
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "report.json"
     out.write_text("previous report\n", "utf-8")
     before = out.stat()
     if where == "render":
-        monkeypatch.setattr("dedupe.cli.render", _interrupt)
+        # The module, not the function `dedupe.render` that shadows its name in the package.
+        monkeypatch.setattr(importlib.import_module("dedupe.render"), "document_dict", _interrupt)
     else:  # interrupted inside write_atomic, after the temporary file was created
         monkeypatch.setattr(os, "fsync", _interrupt)
     result = scan_cli(runner, "--example", "--format", "json", "-o", out)
