@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from dedupe.align import Passage
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.documents import Document
+from dedupe.parallel import map_ordered
 from dedupe.store import document_ids, document_outlets
 
 # Lower rank wins when several attributions cover the same word.
@@ -161,40 +161,47 @@ def build_report(
     pairs: Sequence[AlignedPair],
     parameters: Mapping[str, Any],
     min_percent: float = 0.0,
+    *,
+    jobs: int = 1,
 ) -> Report:
     """Return the report for `documents` given the aligned pairs.
 
-    `word_counts` gives every document's word count.
+    `word_counts` gives every document's word count. Documents are reported in chunks, on up
+    to `jobs` processes; each chunk builds the word coverage of its own documents only.
     """
     labels: list[Attribution] = []
     label_of: dict[Attribution, int] = {}
-    coverage: dict[int, _Coverage] = {}
     for pair in pairs:
-        for passage, attribution in zip(pair.passages, pair.attributions, strict=True):
+        for attribution in pair.attributions:
             plain = Attribution(attribution.source, attribution.rule)
-            label = label_of.setdefault(plain, len(labels))
-            if label == len(labels):
+            if plain not in label_of:
+                label_of[plain] = len(labels)
                 labels.append(plain)
-            rank = _rank(plain)
-            for doc, partner, span, inside in (
-                (pair.a, pair.b, (passage.a_start, passage.a_end), passage.a_quoted),
-                (pair.b, pair.a, (passage.b_start, passage.b_end), passage.b_quoted),
-            ):
-                cover = coverage.get(doc)
-                if cover is None:
-                    cover = coverage[doc] = _Coverage(word_counts[doc])
-                cover.add(partner, span, passage.quote, inside, rank, label)
     ids, outlets = document_ids(documents), document_outlets(documents)
-    reports = [
-        _document_report(
-            doc, word_counts[index], coverage.get(index), labels, ids, min_percent, outlets
-        )
-        for index, doc in enumerate(documents)
+    sides = np.array([(pair.a, pair.b) for pair in pairs], dtype=np.int64).reshape(-1, 2)
+    context = _Context(
+        documents, word_counts, pairs, sides, labels, label_of, ids, outlets, min_percent
+    )
+    chunks = [
+        (lo, min(lo + _REPORT_CHUNK, len(documents)))
+        for lo in range(0, len(documents), _REPORT_CHUNK)
     ]
-    text_of = lru_cache(maxsize=256)(lambda index: documents[index].text)
+    reports: list[DocumentReport] = []
+    percents: dict[tuple[int, int], float] = {}
+    passages: dict[int, tuple[PassageReport, ...]] = {}
+    for part in map_ordered(_report_chunk, context, chunks, jobs):
+        reports.extend(part.documents)
+        percents.update(part.percents)
+        passages.update(part.passages)
     pair_reports = [
-        _pair_report(pair, text_of(pair.a), ids, coverage, word_counts)
-        for pair in pairs
+        PairReport(
+            a=ids[pair.a],
+            b=ids[pair.b],
+            percent_a=percents.get((pair.a, pair.b), 0.0),
+            percent_b=percents.get((pair.b, pair.a), 0.0),
+            passages=passages[position],
+        )
+        for position, pair in enumerate(pairs)
         if pair.passages
     ]
     shown = [
@@ -205,6 +212,88 @@ def build_report(
         pairs=tuple(sorted(shown, key=lambda p: (p.a, p.b))),
         parameters=dict(parameters),
     )
+
+
+_REPORT_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every chunk of the report needs (inherited by forked workers, not pickled)."""
+
+    documents: Sequence[Document]
+    word_counts: Sequence[int]
+    pairs: Sequence[AlignedPair]
+    sides: np.ndarray
+    labels: Sequence[Attribution]
+    label_of: Mapping[Attribution, int]
+    ids: Sequence[str]
+    outlets: set[str]
+    min_percent: float
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportPart:
+    """One chunk's document reports, the percentages of its documents shared with each
+    partner, and the passage reports of its share of the pairs."""
+
+    documents: list[DocumentReport]
+    percents: dict[tuple[int, int], float]
+    passages: dict[int, tuple[PassageReport, ...]]
+
+
+def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
+    """Return the report part of documents [lo, hi)."""
+    lo, hi = chunk
+    coverage: dict[int, _Coverage] = {}
+    passages: dict[int, tuple[PassageReport, ...]] = {}
+    # Passages are added in pair order, a side and b side as they come, as the coverage of
+    # each document would see them were the whole corpus built at once.
+    mine = (context.sides >= lo) & (context.sides < hi)
+    for position in np.flatnonzero(mine.any(axis=1)).tolist():
+        pair = context.pairs[position]
+        mine_a, mine_b = lo <= pair.a < hi, lo <= pair.b < hi
+        for passage, attribution in zip(pair.passages, pair.attributions, strict=True):
+            plain = Attribution(attribution.source, attribution.rule)
+            label, rank = context.label_of[plain], _rank(plain)
+            for ours, doc, partner, span, inside in (
+                (mine_a, pair.a, pair.b, (passage.a_start, passage.a_end), passage.a_quoted),
+                (mine_b, pair.b, pair.a, (passage.b_start, passage.b_end), passage.b_quoted),
+            ):
+                if ours:
+                    cover = coverage.get(doc)
+                    if cover is None:
+                        cover = coverage[doc] = _Coverage(context.word_counts[doc])
+                    cover.add(partner, span, passage.quote, inside, rank, label)
+    # Passage texts for an even share of the pairs (by position, not by side: a < b would
+    # leave them all to the first chunks).
+    share = (
+        len(context.pairs) * lo // len(context.documents),
+        len(context.pairs) * hi // len(context.documents),
+    )
+    for position in range(*share):
+        pair = context.pairs[position]
+        if pair.passages:
+            passages[position] = _passage_reports(pair, context.documents[pair.a].text)
+    documents = [
+        _document_report(
+            context.documents[index],
+            context.word_counts[index],
+            coverage.get(index),
+            context.labels,
+            context.ids,
+            context.min_percent,
+            context.outlets,
+        )
+        for index in range(lo, hi)
+    ]
+    percents = {
+        (doc, partner): percent(int(mask.sum()), context.word_counts[doc])
+        for doc, cover in coverage.items()
+        for partner in cover.by_partner
+        if (mask := cover.partner_words(partner)) is not None
+    }
+    return _ReportPart(documents, percents, passages)
 
 
 def _rank(attribution: Attribution) -> int:
@@ -286,14 +375,9 @@ def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | 
     return names_source(doc.text, original)
 
 
-def _pair_report(
-    pair: AlignedPair,
-    text: str,
-    ids: Sequence[str],
-    coverage: Mapping[int, _Coverage],
-    word_counts: Sequence[int],
-) -> PairReport:
-    passages = tuple(
+def _passage_reports(pair: AlignedPair, text: str) -> tuple[PassageReport, ...]:
+    """Return the reports of a pair's passages (`text` is document a's)."""
+    return tuple(
         PassageReport(
             a_start=p.a_chars[0],
             a_end=p.a_chars[1],
@@ -305,20 +389,6 @@ def _pair_report(
         )
         for p, attribution in zip(pair.passages, pair.attributions, strict=True)
     )
-    return PairReport(
-        a=ids[pair.a],
-        b=ids[pair.b],
-        percent_a=_partner_percent(coverage, pair.a, pair.b, word_counts),
-        percent_b=_partner_percent(coverage, pair.b, pair.a, word_counts),
-        passages=passages,
-    )
-
-
-def _partner_percent(
-    coverage: Mapping[int, _Coverage], doc: int, partner: int, word_counts: Sequence[int]
-) -> float:
-    mask = coverage[doc].partner_words(partner)
-    return percent(int(mask.sum()), word_counts[doc]) if mask is not None else 0.0
 
 
 def document_dict(doc: DocumentReport) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import numpy as np
 from dedupe.align import AlignParams, Passage, align
 from dedupe.attribution import (
     UNDECIDED,
+    Attribution,
     Carrier,
     DocumentFacts,
     attribute_links,
@@ -220,7 +221,7 @@ def scan_documents(
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
     with stats.stage("attribute", "passages") as timing:
-        attributed = attribute_pairs(documents, aligned, params)
+        attributed = attribute_pairs(documents, aligned, params, jobs=jobs)
         timing.items = sum(len(p.passages) for p in attributed)
     with stats.stage("report", "documents") as timing:
         report = build_report(
@@ -229,6 +230,7 @@ def scan_documents(
             attributed,
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
+            jobs=jobs,
         )
         timing.items = len(documents)
     return report
@@ -438,29 +440,71 @@ def attribute_pairs(
     documents: Sequence[Document],
     aligned: Sequence[tuple[int, int, list[Passage]]],
     params: Parameters,
+    *,
+    jobs: int = 1,
 ) -> list[AlignedPair]:
-    """Return the aligned pairs with the original source of each reused (non-quote) passage."""
+    """Return the aligned pairs with the original source of each reused (non-quote) passage.
+
+    Text is only ever shared within a connected group of documents, so each group is
+    attributed on its own: groups are batched into chunks, run on up to `jobs` processes,
+    and memory holds one chunk's working data at a time.
+    """
+    chunks = _whole_cluster_chunks(aligned, _ATTRIBUTE_CHUNK)
+    results: list[AlignedPair | None] = [None] * len(aligned)
+    work = map_ordered(_attribute_chunk, (documents, aligned, params), chunks, jobs)
+    for positions, attributions in zip(chunks, work, strict=True):
+        for position, decided in zip(positions, attributions, strict=True):
+            a, b, passages = aligned[position]
+            results[position] = AlignedPair(a, b, tuple(passages), decided)
+    return [pair for pair in results if pair is not None]
+
+
+_ATTRIBUTE_CHUNK = 4000
+
+
+def _whole_cluster_chunks(
+    aligned: Sequence[tuple[int, int, list[Passage]]], size: int
+) -> list[list[int]]:
+    """Return positions of `aligned`, cut into chunks of about `size` that never split a
+    connected group of documents."""
+    if not aligned:
+        return []
+    labels = clusters(np.array([(a, b) for a, b, _ in aligned], dtype=np.int64))
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    chunks: list[list[int]] = []
+    start = 0
+    while start < len(order):
+        # Extend to the end of the cluster the chunk's last pair belongs to.
+        end = min(start + size, len(order))
+        end = int(np.searchsorted(sorted_labels, sorted_labels[end - 1], side="right"))
+        chunks.append(order[start:end].tolist())
+        start = end
+    return chunks
+
+
+def _attribute_chunk(
+    state: tuple[Sequence[Document], Sequence[tuple[int, int, list[Passage]]], Parameters],
+    positions: list[int],
+) -> list[tuple[Attribution, ...]]:
+    """Return the attributions of the passages of the aligned pairs at `positions`."""
+    documents, aligned, params = state
+    pairs = [aligned[position] for position in positions]
     facts: dict[int, DocumentFacts] = {}
-    for index in sorted({d for a, b, _ in aligned for d in (a, b)}):
+    for index in sorted({d for a, b, _ in pairs for d in (a, b)}):
         doc = documents[index]
         facts[index] = document_facts(
             doc.id, doc.text, doc.source, doc.published, params.paragraph_separator
         )
     links = [
         (Carrier(a, *p.a_chars), Carrier(b, *p.b_chars))
-        for a, b, passages in aligned
+        for a, b, passages in pairs
         for p in passages
         if not p.quote
     ]
     decided = iter(attribute_links(links, facts))
     return [
-        AlignedPair(
-            a,
-            b,
-            tuple(passages),
-            tuple(UNDECIDED if p.quote else next(decided) for p in passages),
-        )
-        for a, b, passages in aligned
+        tuple(UNDECIDED if p.quote else next(decided) for p in passages) for _, _, passages in pairs
     ]
 
 
