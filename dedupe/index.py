@@ -158,7 +158,7 @@ def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
         return np.empty((0, 2), dtype=np.int64)
     # Each element pairs with the elements after it in its group.
     group_end = np.repeat(ends[shared], sizes[shared])
-    position = _positions(starts[shared], sizes[shared])
+    position = concatenated_ranges(starts[shared], sizes[shared])
     later = group_end - position - 1
     first = np.repeat(position, later)
     offset = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(later) - later, later)
@@ -166,8 +166,8 @@ def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
     return np.stack((members[first], members[second]), axis=1)
 
 
-def _positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Return the concatenated ranges [start, start + size) for each group."""
+def concatenated_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Return the ranges [start, start + size) of each (start, size), back to back."""
     total = int(sizes.sum())
     return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
 

@@ -30,6 +30,7 @@ from dedupe.index import (
     SpilledBandKeys,
     band_keys,
     candidate_pairs,
+    concatenated_ranges,
     lsh_params,
     reference_candidate_pairs,
 )
@@ -38,7 +39,7 @@ from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_ids
-from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize
+from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize, word_table
 
 Input = str | os.PathLike[str] | Document
 
@@ -288,7 +289,8 @@ def _sign_chunk(
     """Return band keys, owners, word counts and (reference only) signatures of a chunk."""
     documents, params, reference = state
     lo, hi = chunk
-    shingles = shingle_documents(documents[lo:hi], params)
+    shingler = shingle_documents_reference if reference else shingle_documents
+    shingles = shingler(documents[lo:hi], params)
     signer = sign_reference if reference else sign
     signatures = signer(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -311,6 +313,65 @@ def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shin
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
     most of some window.
     """
+    n = params.shingle_size
+    words = word_table([doc.text for doc in documents], params.paragraph_separator)
+    # n-grams that straddle two blocks (or documents) are computed but never used.
+    grams = shingle_hash32(ngram_hashes(words.hashes, n))
+    starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
+    window_starts, window_counts, window_owners = window_spans(
+        starts, ends - starts - n + 1, params.window - n + 1, owners
+    )
+    return Shingles(
+        hashes=grams[concatenated_ranges(window_starts, window_counts)],
+        counts=window_counts,
+        owners=window_owners,
+        word_counts=np.bincount(words.document, minlength=len(documents)).astype(np.int64),
+    )
+
+
+def block_spans(
+    paragraph: np.ndarray, document: np.ndarray, min_words: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (starts, ends, documents) of the word spans to index, for many documents at once.
+
+    `paragraph` and `document` give each word's paragraph (numbered across documents) and
+    document. The same spans as `blocks`, document by document.
+    """
+    if len(paragraph) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    first = np.flatnonzero(np.diff(paragraph, prepend=paragraph[0] - 1) != 0)
+    ends = np.append(first[1:], len(paragraph))
+    long = ends - first >= min_words
+    owners = document[first]
+    # A long paragraph stands alone; consecutive short ones of one document go together.
+    new = np.ones(len(first), dtype=bool)
+    new[1:] = long[1:] | long[:-1] | (owners[1:] != owners[:-1])
+    heads = np.flatnonzero(new)
+    group_starts = first[heads]
+    group_ends = np.append(first[heads[1:]], len(paragraph))
+    keep = group_ends - group_starts >= min_words
+    return group_starts[keep], group_ends[keep], owners[heads][keep]
+
+
+def window_spans(
+    starts: np.ndarray, counts: np.ndarray, size: int, owners: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (starts, counts, owners) of the windows of many spans (the same as `windows`,
+    span by span, shifted by each span's start)."""
+    step = max(size // 2, 1)
+    over = np.maximum(counts - size, 0)
+    per_span = np.where(counts <= size, 1, -(-over // step) + 1)
+    within = np.arange(int(per_span.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(per_span) - per_span, per_span
+    )
+    offsets = np.minimum(within * step, np.repeat(over, per_span))
+    lengths = np.repeat(np.minimum(counts, size), per_span)
+    return np.repeat(starts, per_span) + offsets, lengths, np.repeat(owners, per_span)
+
+
+def shingle_documents_reference(documents: Sequence[Document], params: Parameters) -> Shingles:
+    """Return the same as `shingle_documents`, one document at a time (kept for tests)."""
     n = params.shingle_size
     size = params.window - n + 1
     hashes: list[np.ndarray] = []

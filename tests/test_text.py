@@ -26,6 +26,7 @@ from dedupe.text import (
     shingle_hash32,
     tokenize,
     word_hashes,
+    word_table,
 )
 
 # Text strategies: arbitrary unicode, and "news-like" text built from words, punctuation,
@@ -463,3 +464,24 @@ def test_tokens_dataclass_len_and_empty_text() -> None:
     assert len(tokens) == 0
     assert tokens.starts.dtype == np.int64
     assert tokens.quoted.dtype == bool
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(TEXTS, max_size=80), separator=SEPARATORS)
+def test_word_table_of_many_texts_equals_tokenize_text_by_text(
+    texts: list[str], separator: str | None
+) -> None:
+    # More texts than one batch, mixing ASCII with texts that take the word-by-word path.
+    table = word_table(texts, separator)
+    expected = [tokenize(text, separator) for text in texts]
+    assert np.array_equal(table.hashes, np.concatenate([t.hashes for t in expected] or [[]]))
+    assert table.document.tolist() == [i for i, t in enumerate(expected) for _ in range(len(t))]
+    for index, tokens in enumerate(expected):
+        numbers = table.paragraph[table.document == index]
+        # Numbered across texts, in text order; within a text, numbers change where
+        # tokenize's paragraph index changes.
+        assert np.array_equal(np.diff(numbers) != 0, np.diff(tokens.paragraph) != 0)
+    assert np.all(np.diff(table.paragraph) >= 0)
+    later = [table.paragraph[table.document == i] for i in range(len(texts))]
+    nonempty = [p for p in later if len(p)]
+    assert all(a[-1] < b[0] for a, b in itertools.pairwise(nonempty))
