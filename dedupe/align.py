@@ -67,19 +67,41 @@ class _Run:
     support: int = 0
 
 
-def seed_matches(a_grams: np.ndarray, b_grams: np.ndarray, max_repeats: int) -> np.ndarray:
-    """Return an (n, 2) array of (i, j) with a_grams[i] == b_grams[j].
+@dataclass(frozen=True, slots=True)
+class GramIndex:
+    """A document's n-gram hashes, sorted once for every pair the document is aligned in."""
+
+    order: np.ndarray
+    sorted: np.ndarray
+    # For each sorted position: how many n-grams share its value.
+    repeats: np.ndarray
+
+    @classmethod
+    def of(cls, grams: np.ndarray) -> GramIndex:
+        """Return the index of `grams`."""
+        order = np.argsort(grams, kind="stable")
+        ordered = grams[order]
+        boundary = np.ones(len(ordered), dtype=bool)
+        boundary[1:] = ordered[1:] != ordered[:-1]
+        starts = np.flatnonzero(boundary)
+        sizes = np.diff(np.append(starts, len(ordered)))
+        return cls(order, ordered, np.repeat(sizes, sizes))
+
+
+def seed_matches(
+    a_grams: np.ndarray, b_grams: np.ndarray | GramIndex, max_repeats: int
+) -> np.ndarray:
+    """Return an (n, 2) array of (i, j) with a_grams[i] == b_grams[j], by i, then j.
 
     An n-gram that occurs more than `max_repeats` times in b is ignored (boilerplate repeats
     would otherwise multiply seeds).
     """
-    if len(a_grams) == 0 or len(b_grams) == 0:
+    index = b_grams if isinstance(b_grams, GramIndex) else GramIndex.of(b_grams)
+    if len(a_grams) == 0 or len(index.sorted) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.argsort(b_grams, kind="stable")
-    sorted_b = b_grams[order]
-    lo = np.searchsorted(sorted_b, a_grams, side="left")
-    hi = np.searchsorted(sorted_b, a_grams, side="right")
-    counts = hi - lo
+    lo = np.searchsorted(index.sorted, a_grams, side="left")
+    at = np.minimum(lo, len(index.sorted) - 1)
+    counts = np.where(index.sorted[at] == a_grams, index.repeats[at], 0)
     counts[counts > max_repeats] = 0
     total = int(counts.sum())
     if total == 0:
@@ -87,7 +109,7 @@ def seed_matches(a_grams: np.ndarray, b_grams: np.ndarray, max_repeats: int) -> 
     i = np.repeat(np.arange(len(a_grams), dtype=np.int64), counts)
     first = np.repeat(lo, counts)
     within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    j = order[first + within].astype(np.int64)
+    j = index.order[first + within].astype(np.int64)
     return np.stack((i, j), axis=1)
 
 
@@ -264,12 +286,16 @@ def _covered(spans: list[tuple[int, int]]) -> int:
 
 
 def align(
-    a: Tokens, b: Tokens, a_grams: np.ndarray, b_grams: np.ndarray, params: AlignParams
+    a: Tokens,
+    b: Tokens,
+    a_grams: np.ndarray,
+    b_grams: np.ndarray | GramIndex,
+    params: AlignParams,
 ) -> list[Passage]:
     """Return the passages documents a and b share, sorted by position in a.
 
     `a_grams`/`b_grams` are the `params.seed_words`-gram hashes of each document's words
-    (see `dedupe.text.ngram_hashes`).
+    (see `dedupe.text.ngram_hashes`); b's may come indexed, when b is aligned many times.
     """
     seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
     exact = _trim_at_paragraphs(exact_runs(seeds, params.seed_words), a, b)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dedupe.align import AlignParams, Passage, align
+from dedupe.align import AlignParams, GramIndex, Passage, align
 from dedupe.attribution import (
     UNDECIDED,
     Attribution,
@@ -477,21 +477,22 @@ def _align_chunk(
     state: tuple[Sequence[Document], Parameters], pairs: np.ndarray
 ) -> list[tuple[int, int, list[Passage]]]:
     documents, params = state
-    prepared: dict[int, tuple[Tokens, np.ndarray]] = {}
+    prepared: dict[int, tuple[Tokens, np.ndarray, GramIndex]] = {}
 
-    def prepare(index: int) -> tuple[Tokens, np.ndarray]:
+    def prepare(index: int) -> tuple[Tokens, np.ndarray, GramIndex]:
         found = prepared.get(index)
         if found is None:
             if len(prepared) > 4096:
                 prepared.clear()
             tokens = tokenize(documents[index].text, params.paragraph_separator)
-            found = prepared[index] = (tokens, ngram_hashes(tokens.hashes, params.shingle_size))
+            grams = ngram_hashes(tokens.hashes, params.shingle_size)
+            found = prepared[index] = (tokens, grams, GramIndex.of(grams))
         return found
 
     aligned = []
     for a, b in pairs.tolist():
-        (a_tokens, a_grams), (b_tokens, b_grams) = prepare(a), prepare(b)
-        passages = align(a_tokens, b_tokens, a_grams, b_grams, params.alignment)
+        (a_tokens, a_grams, _), (b_tokens, _, b_index) = prepare(a), prepare(b)
+        passages = align(a_tokens, b_tokens, a_grams, b_index, params.alignment)
         if passages:
             aligned.append((a, b, passages))
     return aligned
