@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -41,10 +42,26 @@ def map_ordered(
     _STATE = state
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks))) as pool:
+        pool = context.Pool(min(jobs, len(chunks)), initializer=_reset_signals)
+        try:
             yield from pool.imap(_call, [(function, chunk) for chunk in chunks])
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
     finally:
         _STATE = None
+
+
+def _reset_signals() -> None:
+    # Workers must die on the pool's SIGTERM whatever handler the parent had installed (the
+    # CLI turns SIGTERM into KeyboardInterrupt), and leave Ctrl-C to the parent, which
+    # stops the pool; otherwise terminating a pool can hang on a worker that caught it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:

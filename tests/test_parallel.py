@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -31,3 +32,41 @@ def test_one_job_runs_here() -> None:
 
 def test_default_jobs_is_at_least_one() -> None:
     assert default_jobs() >= 1
+
+
+def _signal_handlers(state: None, chunk: int) -> tuple[bool, bool]:
+    return (
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+        signal.getsignal(signal.SIGINT) == signal.SIG_IGN,
+    )
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_workers_die_on_sigterm_whatever_the_parent_handles() -> None:
+    # The CLI turns SIGTERM into KeyboardInterrupt; a worker that inherited that handler could
+    # survive the pool's terminate() and hang it.
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        assert list(map_ordered(_signal_handlers, None, [1, 2, 3, 4], jobs=2)) == [(True, True)] * 4
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _fail_on_three(state: None, chunk: int) -> int:
+    if chunk == 3:
+        raise ValueError("chunk three")
+    return chunk
+
+
+def test_an_error_in_a_worker_stops_the_pool_and_reaches_the_caller() -> None:
+    with pytest.raises(ValueError, match="chunk three"):
+        list(map_ordered(_fail_on_three, None, [1, 2, 3, 4, 5, 6], jobs=2))
+
+
+def test_leaving_early_stops_the_pool() -> None:
+    results = map_ordered(_fail_on_three, None, [1, 2, 4, 5], jobs=2)
+    assert next(results) == 1
+    results.close()

@@ -1,0 +1,29 @@
+"""The speed benchmark still runs end to end (on a tiny corpus: its figures mean nothing here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import speed
+
+
+def test_speed_benchmark_runs_and_writes_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    speed.main(["120", "--jobs", "2", "--baseline-articles", "15", "--out", str(tmp_path)])
+    figures = json.loads((tmp_path / "speed.json").read_text("utf-8"))
+    assert [row[0] for row in figures["stages"]] == [
+        "read", "sign", "index", "align", "attribute", "report"
+    ]  # fmt: skip
+    assert figures["articles"] == 120
+    assert figures["end_to_end_articles_per_s"] > 0
+    assert figures["peak_rss_mb"] > 0
+    rates = figures["signing_articles_per_s"]
+    assert rates["dedupe"] > 0 and rates["datasketch hand-written"] > 0
+    assert figures["counts"]["verified document pairs"] > 0
+    report = json.loads((tmp_path / "newsroom-120-3.report.json").read_text("utf-8"))
+    assert len(report["documents"]) == 120
+    assert "end_to_end_vs_handwritten" in capsys.readouterr().out
