@@ -7,6 +7,7 @@ With one job, or one chunk, everything runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -42,6 +43,9 @@ def map_ordered(
     _STATE = state
     try:
         context = multiprocessing.get_context("fork")
+        # Objects the workers inherit are moved out of the collector's reach: a collection in
+        # a worker would otherwise write to every one of them and copy all their pages.
+        gc.freeze()
         pool = context.Pool(min(jobs, len(chunks)), initializer=_reset_signals)
         try:
             yield from pool.imap(_call, [(function, chunk) for chunk in chunks])
@@ -53,6 +57,7 @@ def map_ordered(
         finally:
             pool.join()
     finally:
+        gc.unfreeze()
         _STATE = None
 
 

@@ -512,13 +512,32 @@ def attribute_pairs(
     and memory holds one chunk's working data at a time.
     """
     chunks = _whole_cluster_chunks(aligned, _ATTRIBUTE_CHUNK)
-    results: list[AlignedPair | None] = [None] * len(aligned)
-    work = map_ordered(_attribute_chunk, (documents, aligned, params), chunks, jobs)
-    for positions, attributions in zip(chunks, work, strict=True):
-        for position, decided in zip(positions, attributions, strict=True):
+    # Workers read the links as arrays: walking the passage objects would touch (and copy,
+    # in every forked worker) the memory pages that hold them.
+    counts = np.array(
+        [sum(not p.quote for p in passages) for _, _, passages in aligned], dtype=np.int64
+    )
+    links = np.array(
+        [
+            (a, *p.a_chars, b, *p.b_chars)
+            for a, b, passages in aligned
+            for p in passages
+            if not p.quote
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 6)
+    ends = np.cumsum(counts, dtype=np.int64)
+    state = (documents, links, ends - counts, ends, params)
+    results: list[AlignedPair] = [None] * len(aligned)  # type: ignore[list-item]
+    for positions, decided in zip(
+        chunks, map_ordered(_attribute_chunk, state, chunks, jobs), strict=True
+    ):
+        found = iter(decided)
+        for position in positions:
             a, b, passages = aligned[position]
-            results[position] = AlignedPair(a, b, tuple(passages), decided)
-    return [pair for pair in results if pair is not None]
+            attributions = tuple(UNDECIDED if p.quote else next(found) for p in passages)
+            results[position] = AlignedPair(a, b, tuple(passages), attributions)
+    return results
 
 
 _ATTRIBUTE_CHUNK = 4000
@@ -546,28 +565,24 @@ def _whole_cluster_chunks(
 
 
 def _attribute_chunk(
-    state: tuple[Sequence[Document], Sequence[tuple[int, int, list[Passage]]], Parameters],
+    state: tuple[Sequence[Document], np.ndarray, np.ndarray, np.ndarray, Parameters],
     positions: list[int],
-) -> list[tuple[Attribution, ...]]:
-    """Return the attributions of the passages of the aligned pairs at `positions`."""
-    documents, aligned, params = state
-    pairs = [aligned[position] for position in positions]
+) -> list[Attribution]:
+    """Return the attributions of the links (non-quote passages) of the pairs at `positions`.
+
+    `links` rows are (a, a_start, a_end, b, b_start, b_end), pair by pair; the links of pair
+    p are rows starts[p] to ends[p].
+    """
+    documents, links, starts, ends, params = state
+    rows = links[concatenated_ranges(starts[positions], ends[positions] - starts[positions])]
     facts: dict[int, DocumentFacts] = {}
-    for index in sorted({d for a, b, _ in pairs for d in (a, b)}):
+    for index in np.unique(rows[:, [0, 3]]).tolist():
         doc = documents[index]
         facts[index] = document_facts(
             doc.id, doc.text, doc.source, doc.published, params.paragraph_separator
         )
-    links = [
-        (Carrier(a, *p.a_chars), Carrier(b, *p.b_chars))
-        for a, b, passages in pairs
-        for p in passages
-        if not p.quote
-    ]
-    decided = iter(attribute_links(links, facts))
-    return [
-        tuple(UNDECIDED if p.quote else next(decided) for p in passages) for _, _, passages in pairs
-    ]
+    carriers = [(Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()]
+    return attribute_links(carriers, facts)
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:
