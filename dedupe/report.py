@@ -178,9 +178,8 @@ def build_report(
                 label_of[plain] = len(labels)
                 labels.append(plain)
     ids, outlets = document_ids(documents), document_outlets(documents)
-    sides = np.array([(pair.a, pair.b) for pair in pairs], dtype=np.int64).reshape(-1, 2)
     context = _Context(
-        documents, word_counts, pairs, sides, labels, label_of, ids, outlets, min_percent
+        documents, word_counts, _passage_table(pairs, label_of), labels, ids, outlets, min_percent
     )
     chunks = [
         (lo, min(lo + _REPORT_CHUNK, len(documents)))
@@ -217,16 +216,59 @@ def build_report(
 _REPORT_CHUNK = 5000
 
 
+# Columns of the passage table.
+_PAIR, _A, _B, _A_START, _A_END, _B_START, _B_END, _QUOTE, _LABEL, _RANK = range(10)
+_A_CHARS, _B_CHARS = slice(10, 12), slice(12, 14)
+
+
+@dataclass(frozen=True, slots=True)
+class _PassageTable:
+    """Every passage of every pair as int64 columns, pair by pair (see the column names).
+
+    What report workers read: arrays, not passage objects, whose reference counts would copy
+    their memory pages into every worker. `quoted` rows are (passage row, side, start, end)
+    of the quotations inside copied passages, side 0 for a, 1 for b.
+    """
+
+    rows: np.ndarray
+    quoted: np.ndarray
+    pair_starts: np.ndarray
+
+
+def _passage_table(
+    pairs: Sequence[AlignedPair], label_of: Mapping[Attribution, int]
+) -> _PassageTable:
+    rows: list[tuple[int, ...]] = []
+    quoted: list[tuple[int, int, int, int]] = []
+    starts: list[int] = []
+    for position, pair in enumerate(pairs):
+        starts.append(len(rows))
+        for p, attribution in zip(pair.passages, pair.attributions, strict=True):
+            plain = Attribution(attribution.source, attribution.rule)
+            quoted.extend((len(rows), 0, lo, hi) for lo, hi in p.a_quoted)
+            quoted.extend((len(rows), 1, lo, hi) for lo, hi in p.b_quoted)
+            rows.append(
+                (
+                    position, pair.a, pair.b, p.a_start, p.a_end, p.b_start, p.b_end, p.quote,
+                    label_of[plain], _rank(plain), *p.a_chars, *p.b_chars,
+                )
+            )  # fmt: skip
+    starts.append(len(rows))
+    return _PassageTable(
+        np.array(rows, dtype=np.int64).reshape(-1, 14),
+        np.array(quoted, dtype=np.int64).reshape(-1, 4),
+        np.array(starts, dtype=np.int64),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What every chunk of the report needs (inherited by forked workers, not pickled)."""
 
     documents: Sequence[Document]
     word_counts: Sequence[int]
-    pairs: Sequence[AlignedPair]
-    sides: np.ndarray
+    table: _PassageTable
     labels: Sequence[Attribution]
-    label_of: Mapping[Attribution, int]
     ids: Sequence[str]
     outlets: set[str]
     min_percent: float
@@ -245,36 +287,31 @@ class _ReportPart:
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     """Return the report part of documents [lo, hi)."""
     lo, hi = chunk
+    table = context.table
     coverage: dict[int, _Coverage] = {}
-    passages: dict[int, tuple[PassageReport, ...]] = {}
+    sides = table.rows[:, [_A, _B]]
+    selected = np.flatnonzero(((sides >= lo) & (sides < hi)).any(axis=1))
+    inside: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for row, side, start, end in table.quoted[np.isin(table.quoted[:, 0], selected)].tolist():
+        inside.setdefault((row, side), []).append((start, end))
     # Passages are added in pair order, a side and b side as they come, as the coverage of
     # each document would see them were the whole corpus built at once.
-    mine = (context.sides >= lo) & (context.sides < hi)
-    for position in np.flatnonzero(mine.any(axis=1)).tolist():
-        pair = context.pairs[position]
-        mine_a, mine_b = lo <= pair.a < hi, lo <= pair.b < hi
-        for passage, attribution in zip(pair.passages, pair.attributions, strict=True):
-            plain = Attribution(attribution.source, attribution.rule)
-            label, rank = context.label_of[plain], _rank(plain)
-            for ours, doc, partner, span, inside in (
-                (mine_a, pair.a, pair.b, (passage.a_start, passage.a_end), passage.a_quoted),
-                (mine_b, pair.b, pair.a, (passage.b_start, passage.b_end), passage.b_quoted),
-            ):
-                if ours:
-                    cover = coverage.get(doc)
-                    if cover is None:
-                        cover = coverage[doc] = _Coverage(context.word_counts[doc])
-                    cover.add(partner, span, passage.quote, inside, rank, label)
+    for row, values in zip(selected.tolist(), table.rows[selected].tolist(), strict=True):
+        _, a, b, a_start, a_end, b_start, b_end, quote, label, rank = values[:10]
+        for side, doc, partner, span in ((0, a, b, (a_start, a_end)), (1, b, a, (b_start, b_end))):
+            if lo <= doc < hi:
+                cover = coverage.get(doc)
+                if cover is None:
+                    cover = coverage[doc] = _Coverage(context.word_counts[doc])
+                quoted = tuple(inside.get((row, side), ()))
+                cover.add(partner, span, bool(quote), quoted, rank, label)
     # Passage texts for an even share of the pairs (by position, not by side: a < b would
     # leave them all to the first chunks).
-    share = (
-        len(context.pairs) * lo // len(context.documents),
-        len(context.pairs) * hi // len(context.documents),
-    )
-    for position in range(*share):
-        pair = context.pairs[position]
-        if pair.passages:
-            passages[position] = _passage_reports(pair, context.documents[pair.a].text)
+    pairs, documents_count = len(table.pair_starts) - 1, len(context.documents)
+    passages = {
+        position: _passage_reports(table, position, context.labels, context.documents)
+        for position in range(pairs * lo // documents_count, pairs * hi // documents_count)
+    }
     documents = [
         _document_report(
             context.documents[index],
@@ -375,19 +412,26 @@ def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | 
     return names_source(doc.text, original)
 
 
-def _passage_reports(pair: AlignedPair, text: str) -> tuple[PassageReport, ...]:
-    """Return the reports of a pair's passages (`text` is document a's)."""
+def _passage_reports(
+    table: _PassageTable,
+    position: int,
+    labels: Sequence[Attribution],
+    documents: Sequence[Document],
+) -> tuple[PassageReport, ...]:
+    """Return the reports of the passages of the pair at `position` (text from its a side)."""
+    rows = table.rows[table.pair_starts[position] : table.pair_starts[position + 1]].tolist()
+    text = documents[rows[0][_A]].text if rows else ""
     return tuple(
         PassageReport(
-            a_start=p.a_chars[0],
-            a_end=p.a_chars[1],
-            b_start=p.b_chars[0],
-            b_end=p.b_chars[1],
-            quote=p.quote,
-            original_source=attribution.source,
-            text=text[p.a_chars[0] : p.a_chars[1]],
+            a_start=row[_A_CHARS][0],
+            a_end=row[_A_CHARS][1],
+            b_start=row[_B_CHARS][0],
+            b_end=row[_B_CHARS][1],
+            quote=bool(row[_QUOTE]),
+            original_source=labels[row[_LABEL]].source,
+            text=text[row[_A_CHARS][0] : row[_A_CHARS][1]],
         )
-        for p, attribution in zip(pair.passages, pair.attributions, strict=True)
+        for row in rows
     )
 
 
