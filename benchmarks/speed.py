@@ -51,11 +51,12 @@ def corpus(articles: int, seed: int, out: Path = OUT) -> Path:
 _CHILD = """
 import json, resource, sys, time
 import dedupe
+from dedupe.render import render_chunks
 from dedupe.stats import Stats
 stats = Stats()
 started = time.perf_counter()
 report = dedupe.scan([sys.argv[1]], stats=stats, jobs=int(sys.argv[3]))
-dedupe.write_atomic(sys.argv[2], dedupe.render(report, "json"))
+dedupe.write_atomic(sys.argv[2], render_chunks(report, "json"))
 seconds = time.perf_counter() - started
 self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -66,18 +67,48 @@ print(json.dumps({"seconds": seconds, "stages": stats.rows(), "counts": stats.co
 
 
 def dedupe_end_to_end(path: Path, jobs: int) -> dict[str, Any]:
-    """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process)."""
+    """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process).
+
+    Peak memory is sampled every half second as the proportional set size (PSS) of the child
+    and all its workers together: forked workers share pages with their parent, which PSS
+    counts once, where summing each process's RSS would count them again and again.
+    """
     out = path.parent / f"{path.stem}.report.json"
     started = time.perf_counter()
-    done = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(path), str(out), str(jobs)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    peak_pss = 0.0
+    while child.poll() is None:
+        peak_pss = max(peak_pss, tree_pss_mb(child.pid))
+        time.sleep(0.5)
+    stdout, stderr = child.communicate()
+    if child.returncode:
+        raise RuntimeError(f"dedupe run failed ({child.returncode}): {stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     result["wall_seconds"] = time.perf_counter() - started
+    result["peak_pss_mb"] = peak_pss
     return result
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Return the summed PSS, in MB, of process `pid` and its descendants (0 if unreadable)."""
+    total_kb = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as stream:
+                total_kb += sum(int(line.split()[1]) for line in stream if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    pending.extend(int(child) for child in stream.read().split())
+        except (OSError, ValueError):
+            continue
+    return total_kb / 1024
 
 
 def load_articles(path: Path, limit: int) -> list[str]:
@@ -201,6 +232,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "end_to_end_seconds": round(run["seconds"], 2),
         "end_to_end_articles_per_s": round(dedupe_rate),
         "end_to_end_mb_per_s": round(megabytes / run["seconds"], 2),
+        "peak_pss_mb_all_processes": round(run["peak_pss_mb"]),
         "peak_rss_mb": round(run["peak_rss_mb"]),
         "worker_peak_rss_mb": round(run["worker_peak_rss_mb"]),
         "handwritten_pipeline_articles_per_s": round(pipeline_rate, 1),

@@ -21,6 +21,7 @@ def test_speed_benchmark_runs_and_writes_its_figures(
     assert figures["articles"] == 120
     assert figures["end_to_end_articles_per_s"] > 0
     assert figures["peak_rss_mb"] > 0
+    assert figures["peak_pss_mb_all_processes"] > 0
     rates = figures["signing_articles_per_s"]
     assert rates["dedupe"] > 0 and rates["datasketch hand-written"] > 0
     assert figures["counts"]["verified document pairs"] > 0
