@@ -7,7 +7,7 @@ Built from what the stages found (documents, aligned pairs, attributions); rende
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +158,7 @@ class _Coverage:
 def build_report(
     documents: Sequence[Document],
     word_counts: Sequence[int],
-    pairs: Sequence[AlignedPair],
+    pairs: Iterable[AlignedPair],
     parameters: Mapping[str, Any],
     min_percent: float = 0.0,
     *,
@@ -166,21 +166,15 @@ def build_report(
 ) -> Report:
     """Return the report for `documents` given the aligned pairs.
 
-    `word_counts` gives every document's word count. Documents are reported in chunks, on up
-    to `jobs` processes; each chunk builds the word coverage of its own documents only.
+    `word_counts` gives every document's word count. `pairs` is read once, into a compact
+    table: a caller that hands over an iterator of pairs it holds nowhere else lets their
+    objects go as they are read. Documents are then reported in chunks, on up to `jobs`
+    processes; each chunk builds the word coverage of its own documents only.
     """
     labels: list[Attribution] = []
-    label_of: dict[Attribution, int] = {}
-    for pair in pairs:
-        for attribution in pair.attributions:
-            plain = Attribution(attribution.source, attribution.rule)
-            if plain not in label_of:
-                label_of[plain] = len(labels)
-                labels.append(plain)
+    table = _passage_table(pairs, labels)
     ids, outlets = document_ids(documents), document_outlets(documents)
-    context = _Context(
-        documents, word_counts, _passage_table(pairs, label_of), labels, ids, outlets, min_percent
-    )
+    context = _Context(documents, word_counts, table, labels, ids, outlets, min_percent)
     chunks = [
         (lo, min(lo + _REPORT_CHUNK, len(documents)))
         for lo in range(0, len(documents), _REPORT_CHUNK)
@@ -194,14 +188,14 @@ def build_report(
         passages.update(part.passages)
     pair_reports = [
         PairReport(
-            a=ids[pair.a],
-            b=ids[pair.b],
-            percent_a=percents.get((pair.a, pair.b), 0.0),
-            percent_b=percents.get((pair.b, pair.a), 0.0),
+            a=ids[a],
+            b=ids[b],
+            percent_a=percents.get((a, b), 0.0),
+            percent_b=percents.get((b, a), 0.0),
             passages=passages[position],
         )
-        for position, pair in enumerate(pairs)
-        if pair.passages
+        for position, (a, b) in enumerate(table.pair_sides.tolist())
+        if passages[position]
     ]
     shown = [
         p for p in pair_reports if not min_percent or max(p.percent_a, p.percent_b) >= min_percent
@@ -233,24 +227,31 @@ class _PassageTable:
     rows: np.ndarray
     quoted: np.ndarray
     pair_starts: np.ndarray
+    pair_sides: np.ndarray
 
 
-def _passage_table(
-    pairs: Sequence[AlignedPair], label_of: Mapping[Attribution, int]
-) -> _PassageTable:
+def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _PassageTable:
+    """Return the passage table of `pairs`, numbering attributions (source, rule) in `labels`
+    as they first appear."""
+    label_of: dict[Attribution, int] = {}
     rows: list[tuple[int, ...]] = []
     quoted: list[tuple[int, int, int, int]] = []
     starts: list[int] = []
+    sides: list[tuple[int, int]] = []
     for position, pair in enumerate(pairs):
         starts.append(len(rows))
+        sides.append((pair.a, pair.b))
         for p, attribution in zip(pair.passages, pair.attributions, strict=True):
             plain = Attribution(attribution.source, attribution.rule)
+            label = label_of.setdefault(plain, len(labels))
+            if label == len(labels):
+                labels.append(plain)
             quoted.extend((len(rows), 0, lo, hi) for lo, hi in p.a_quoted)
             quoted.extend((len(rows), 1, lo, hi) for lo, hi in p.b_quoted)
             rows.append(
                 (
                     position, pair.a, pair.b, p.a_start, p.a_end, p.b_start, p.b_end, p.quote,
-                    label_of[plain], _rank(plain), *p.a_chars, *p.b_chars,
+                    label, _rank(plain), *p.a_chars, *p.b_chars,
                 )
             )  # fmt: skip
     starts.append(len(rows))
@@ -258,6 +259,7 @@ def _passage_table(
         np.array(rows, dtype=np.int64).reshape(-1, 14),
         np.array(quoted, dtype=np.int64).reshape(-1, 4),
         np.array(starts, dtype=np.int64),
+        np.array(sides, dtype=np.int64).reshape(-1, 2),
     )
 
 

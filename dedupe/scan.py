@@ -224,11 +224,14 @@ def scan_documents(
     with stats.stage("attribute", "passages") as timing:
         attributed = attribute_pairs(documents, aligned, params, jobs=jobs)
         timing.items = sum(len(p.passages) for p in attributed)
+    # From here on the pairs live only in `attributed`, which the report drains as it reads
+    # them: their objects are freed before the report's own are made (gigabytes at 1M).
+    del aligned
     with stats.stage("report", "documents") as timing:
         report = build_report(
             documents,
             signed.word_counts.tolist(),
-            attributed,
+            _draining(attributed),
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
             jobs=jobs,
@@ -583,6 +586,13 @@ def _attribute_chunk(
         )
     carriers = [(Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()]
     return attribute_links(carriers, facts)
+
+
+def _draining(items: list[AlignedPair]) -> Iterator[AlignedPair]:
+    """Yield the items of `items` in order, removing each from the list as it is yielded."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:
