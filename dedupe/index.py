@@ -4,7 +4,7 @@ Two paragraphs are candidates when all `rows` values of at least one band agree,
 rule as datasketch's `MinHashLSH` (whose band/row choice for a threshold we reuse). Keys are
 64-bit hashes of each band, spilled to disk band by band and grouped by sorting one band at a
 time: far smaller than datasketch's dict of bytes per band, and the same candidates (barring
-a hash collision, which can only add a candidate for alignment to reject).
+a hash collision, which can only add a candidate pair, verified by alignment like any other).
 `reference_candidate_pairs` runs datasketch itself, for tests.
 """
 
@@ -133,8 +133,8 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.n
     column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
     # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
     # one plain sort groups by key, then owner: several times faster than a lexsort. Two
-    # keys that differ only in those low bits make a spurious candidate, which alignment
-    # then rejects; with 2**43 or more key values that is rare.
+    # keys equal but for those low bits make a chance candidate (about 30 a band among 30
+    # million windows of a million documents), which alignment verifies like any other.
     owner_bits = max((span - 1).bit_length(), 1)
     packed = np.sort((column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64))
     # A document repeating one paragraph (or overlapping windows of it) joins each key

@@ -293,8 +293,10 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     coverage: dict[int, _Coverage] = {}
     sides = table.rows[:, [_A, _B]]
     selected = np.flatnonzero(((sides >= lo) & (sides < hi)).any(axis=1))
+    chosen = np.zeros(len(table.rows), dtype=bool)
+    chosen[selected] = True
     inside: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for row, side, start, end in table.quoted[np.isin(table.quoted[:, 0], selected)].tolist():
+    for row, side, start, end in table.quoted[chosen[table.quoted[:, 0]]].tolist():
         inside.setdefault((row, side), []).append((start, end))
     # Passages are added in pair order, a side and b side as they come, as the coverage of
     # each document would see them were the whole corpus built at once.
@@ -389,10 +391,13 @@ def _majority(word_labels: np.ndarray, labels: Sequence[Attribution]) -> Attribu
         return UNDECIDED
     by_source: Counter[str | None] = Counter()
     by_rule: dict[str | None, Counter[str | None]] = {}
-    for label, count in zip(*np.unique(word_labels, return_counts=True), strict=True):
-        attribution = labels[label] if label >= 0 else UNDECIDED
-        by_source[attribution.source] += int(count)
-        by_rule.setdefault(attribution.source, Counter())[attribution.rule] += int(count)
+    # Counted per label, in label order from -1 (no attribution) up.
+    for shifted, count in enumerate(np.bincount(word_labels + 1).tolist()):
+        if not count:
+            continue
+        attribution = labels[shifted - 1] if shifted else UNDECIDED
+        by_source[attribution.source] += count
+        by_rule.setdefault(attribution.source, Counter())[attribution.rule] += count
     (top, top_count), *rest = [*by_source.most_common(), (None, -1)]
     if top is None or rest[0][1] == top_count:
         return UNDECIDED
