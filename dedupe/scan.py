@@ -39,7 +39,14 @@ from dedupe.report import AlignedPair, Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_ids
-from dedupe.text import Tokens, ngram_hashes, shingle_hash32, tokenize, word_table
+from dedupe.text import (
+    Tokens,
+    ngram_hashes,
+    shingle_hash32,
+    tokenize,
+    tokenize_many,
+    word_table,
+)
 
 Input = str | os.PathLike[str] | Document
 
@@ -480,21 +487,17 @@ def _align_chunk(
     state: tuple[Sequence[Document], Parameters], pairs: np.ndarray
 ) -> list[tuple[int, int, list[Passage]]]:
     documents, params = state
+    # Every document of the chunk is split into words in one go (a chunk holds at most
+    # 2 x _ALIGN_CHUNK documents), then each pair aligned.
+    needed = np.unique(pairs).tolist()
+    texts = [documents[index].text for index in needed]
     prepared: dict[int, tuple[Tokens, np.ndarray, GramIndex]] = {}
-
-    def prepare(index: int) -> tuple[Tokens, np.ndarray, GramIndex]:
-        found = prepared.get(index)
-        if found is None:
-            if len(prepared) > 4096:
-                prepared.clear()
-            tokens = tokenize(documents[index].text, params.paragraph_separator)
-            grams = ngram_hashes(tokens.hashes, params.shingle_size)
-            found = prepared[index] = (tokens, grams, GramIndex.of(grams))
-        return found
-
+    for index, tokens in zip(needed, tokenize_many(texts, params.paragraph_separator), strict=True):
+        grams = ngram_hashes(tokens.hashes, params.shingle_size)
+        prepared[index] = (tokens, grams, GramIndex.of(grams))
     aligned = []
     for a, b in pairs.tolist():
-        (a_tokens, a_grams, _), (b_tokens, _, b_index) = prepare(a), prepare(b)
+        (a_tokens, a_grams, _), (b_tokens, _, b_index) = prepared[a], prepared[b]
         passages = align(a_tokens, b_tokens, a_grams, b_index, params.alignment)
         if passages:
             aligned.append((a, b, passages))

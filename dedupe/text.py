@@ -84,6 +84,11 @@ class Tokens:
         )
 
 
+_EMPTY_TOKENS = Tokens(
+    "", *(np.empty(0, dtype=t) for t in (np.uint64, np.int64, np.int64, np.int32, bool))
+)
+
+
 def normalize_word(word: str) -> str:
     """Return the matching form of one word: NFKC, case-folded, without apostrophes or dots."""
     folded = word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
@@ -143,12 +148,58 @@ def tokenize(text: str, separator: str | None = None) -> Tokens:
     Text that is ASCII but for typographic punctuation (most news) is split with numpy over
     its bytes; other text word by word. Both give the same hashes for the same words.
     """
-    paragraphs = paragraph_spans(text, separator)
-    plain = text if text.isascii() else _TYPOGRAPHY_RE.sub(_typography, text)
-    if plain.isascii():
-        hashes, starts, ends = _ascii_words(plain.lower(), paragraphs)
-    else:
-        hashes, starts, ends = _unicode_words(text, paragraphs)
+    return tokenize_many([text], separator)[0]
+
+
+def tokenize_many(texts: Sequence[str], separator: str | None = None) -> list[Tokens]:
+    """Return `tokenize(text, separator)` of every text; ASCII texts are split a batch at a
+    time, which costs far less than one text at a time."""
+    tokens: list[Tokens] = []
+    pending: list[tuple[int, str, list[tuple[int, int]]]] = []
+    batch = _AsciiBatch()
+    for text in texts:
+        paragraphs = paragraph_spans(text, separator)
+        plain = text if text.isascii() else _TYPOGRAPHY_RE.sub(_typography, text)
+        if plain.isascii():
+            pending.append((len(tokens), text, paragraphs))
+            batch.add(len(tokens), plain, paragraphs, range(len(paragraphs)))
+            tokens.append(_EMPTY_TOKENS)  # filled in when the batch is split
+            if len(batch.texts) == _BATCH_TEXTS:
+                _fill_from_batch(tokens, batch, pending)
+                batch, pending = _AsciiBatch(), []
+        else:
+            hashes, starts, ends = _unicode_words(text, paragraphs)
+            tokens.append(_with_flags(text, paragraphs, hashes, starts, ends))
+    _fill_from_batch(tokens, batch, pending)
+    return tokens
+
+
+def _fill_from_batch(
+    tokens: list[Tokens],
+    batch: _AsciiBatch,
+    pending: list[tuple[int, str, list[tuple[int, int]]]],
+) -> None:
+    """Split `batch` into words and put each text's Tokens at its place in `tokens`."""
+    if not pending:
+        return
+    hashes, starts, ends = batch.words()
+    # Word index where each text begins (texts are joined with one separator byte).
+    cuts = np.searchsorted(starts, [*batch.offsets, batch.offset]).tolist()
+    for k, (index, text, paragraphs) in enumerate(pending):
+        lo, hi, offset = cuts[k], cuts[k + 1], batch.offsets[k]
+        tokens[index] = _with_flags(
+            text, paragraphs, hashes[lo:hi], starts[lo:hi] - offset, ends[lo:hi] - offset
+        )
+
+
+def _with_flags(
+    text: str,
+    paragraphs: list[tuple[int, int]],
+    hashes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> Tokens:
+    """Return Tokens of words found in `text`, adding their paragraph indices and quote flags."""
     para_starts = np.array([s for s, _ in paragraphs], dtype=np.int64)
     paragraph = (np.searchsorted(para_starts, starts, side="right") - 1).astype(np.int32)
     quoted = np.zeros(len(starts), dtype=bool)
@@ -216,6 +267,7 @@ class _AsciiBatch:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.offsets: list[int] = []
         self.spans: list[tuple[int, int]] = []
         self.documents: list[int] = []
         self.numbers: list[int] = []
@@ -224,15 +276,21 @@ class _AsciiBatch:
     def add(self, index: int, text: str, paragraphs: list[tuple[int, int]], numbers: range) -> None:
         offset = self.offset
         self.texts.append(text)
+        self.offsets.append(offset)
         self.spans.extend((offset + s, offset + e) for s, e in paragraphs)
         self.documents.extend([index] * len(paragraphs))
         self.numbers.extend(numbers)
         self.offset += len(text) + 1
 
-    def table(self) -> WordTable:
+    def words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (hashes, starts, ends) of the words of all texts, offsets into their join."""
         data = np.frombuffer("\n".join(self.texts).lower().encode("ascii"), dtype=np.uint8)
         bounds = np.array(self.spans, dtype=np.int64).reshape(-1, 2)
-        hashes, starts, _ = _words_inside(data, _inside_mask(len(data), bounds))
+        return _words_inside(data, _inside_mask(len(data), bounds))
+
+    def table(self) -> WordTable:
+        hashes, starts, _ = self.words()
+        bounds = np.array(self.spans, dtype=np.int64).reshape(-1, 2)
         span = np.searchsorted(bounds[:, 0], starts, side="right") - 1
         return WordTable(
             hashes,
@@ -243,15 +301,6 @@ class _AsciiBatch:
 
 def _typography(match: re.Match[str]) -> str:
     return _TYPOGRAPHY[match.group()]
-
-
-def _ascii_words(
-    lowered: str, paragraphs: list[tuple[int, int]]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (hashes, starts, ends) of the words of lowered ASCII text, within `paragraphs`."""
-    data = np.frombuffer(lowered.encode("ascii"), dtype=np.uint8)
-    bounds = np.array(paragraphs, dtype=np.int64).reshape(-1, 2)
-    return _words_inside(data, _inside_mask(len(data), bounds))
 
 
 def _inside_mask(length: int, bounds: np.ndarray) -> np.ndarray:

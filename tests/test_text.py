@@ -25,6 +25,7 @@ from dedupe.text import (
     quoted_spans,
     shingle_hash32,
     tokenize,
+    tokenize_many,
     word_hashes,
     word_table,
 )
@@ -485,3 +486,17 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
     later = [table.paragraph[table.document == i] for i in range(len(texts))]
     nonempty = [p for p in later if len(p)]
     assert all(a[-1] < b[0] for a, b in itertools.pairwise(nonempty))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(TEXTS, max_size=150), separator=SEPARATORS)
+def test_tokenize_many_equals_tokenize_text_by_text(
+    texts: list[str], separator: str | None
+) -> None:
+    # Over two batches of ASCII texts, interleaved with texts split word by word.
+    for many, one in zip(tokenize_many(texts, separator), texts, strict=True):
+        single = tokenize(one, separator)
+        assert many.text == one
+        for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
+            assert np.array_equal(getattr(many, name), getattr(single, name)), name
+            assert getattr(many, name).dtype == getattr(single, name).dtype, name
