@@ -7,8 +7,9 @@ Built from what the stages found (documents, aligned pairs, attributions); rende
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -228,6 +229,15 @@ class _PassageTable:
     quoted: np.ndarray
     pair_starts: np.ndarray
     pair_sides: np.ndarray
+    # The documents of each row's two sides, sorted, with the row each came from: which rows
+    # touch a range of documents, without a pass over the whole table per range.
+    side_docs: np.ndarray
+    side_rows: np.ndarray
+
+    def rows_touching(self, lo: int, hi: int) -> np.ndarray:
+        """Return, in table order, the rows with a or b among documents [lo, hi)."""
+        first, last = np.searchsorted(self.side_docs, [lo, hi])
+        return np.unique(self.side_rows[first:last])
 
 
 def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _PassageTable:
@@ -255,11 +265,16 @@ def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _
                 )
             )  # fmt: skip
     starts.append(len(rows))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 14)
+    side_docs = np.concatenate((table[:, _A], table[:, _B]))
+    order = np.argsort(side_docs, kind="stable")
     return _PassageTable(
-        np.array(rows, dtype=np.int64).reshape(-1, 14),
+        table,
         np.array(quoted, dtype=np.int64).reshape(-1, 4),
         np.array(starts, dtype=np.int64),
         np.array(sides, dtype=np.int64).reshape(-1, 2),
+        side_docs[order],
+        np.tile(np.arange(len(table), dtype=np.int64), 2)[order],
     )
 
 
@@ -291,8 +306,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     lo, hi = chunk
     table = context.table
     coverage: dict[int, _Coverage] = {}
-    sides = table.rows[:, [_A, _B]]
-    selected = np.flatnonzero(((sides >= lo) & (sides < hi)).any(axis=1))
+    selected = table.rows_touching(lo, hi)
     chosen = np.zeros(len(table.rows), dtype=bool)
     chosen[selected] = True
     inside: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -312,8 +326,10 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     # Passage texts for an even share of the pairs (by position, not by side: a < b would
     # leave them all to the first chunks).
     pairs, documents_count = len(table.pair_starts) - 1, len(context.documents)
+    # Consecutive pairs mostly share their a side: its text is read once for all of them.
+    text_of = lru_cache(maxsize=64)(lambda index: context.documents[index].text)
     passages = {
-        position: _passage_reports(table, position, context.labels, context.documents)
+        position: _passage_reports(table, position, context.labels, text_of)
         for position in range(pairs * lo // documents_count, pairs * hi // documents_count)
     }
     documents = [
@@ -423,11 +439,11 @@ def _passage_reports(
     table: _PassageTable,
     position: int,
     labels: Sequence[Attribution],
-    documents: Sequence[Document],
+    text_of: Callable[[int], str],
 ) -> tuple[PassageReport, ...]:
     """Return the reports of the passages of the pair at `position` (text from its a side)."""
     rows = table.rows[table.pair_starts[position] : table.pair_starts[position + 1]].tolist()
-    text = documents[rows[0][_A]].text if rows else ""
+    text = text_of(rows[0][_A]) if rows else ""
     return tuple(
         PassageReport(
             a_start=row[_A_CHARS][0],
