@@ -200,13 +200,19 @@ def _with_flags(
     ends: np.ndarray,
 ) -> Tokens:
     """Return Tokens of words found in `text`, adding their paragraph indices and quote flags."""
-    para_starts = np.array([s for s, _ in paragraphs], dtype=np.int64)
-    paragraph = (np.searchsorted(para_starts, starts, side="right") - 1).astype(np.int32)
+    paragraph = _paragraph_of(paragraphs, starts).astype(np.int32)
     quoted = np.zeros(len(starts), dtype=bool)
     for q_start, q_end in quoted_spans(text, paragraphs):
         lo, hi = np.searchsorted(starts, [q_start, q_end])
         quoted[lo:hi] = True
     return Tokens(text, hashes, starts, ends, paragraph, quoted)
+
+
+def _paragraph_of(paragraphs: list[tuple[int, int]], starts: np.ndarray) -> np.ndarray:
+    """Return the index in `paragraphs` of the paragraph each word (by its start) is in."""
+    para_starts = np.array([s for s, _ in paragraphs], dtype=np.int64)
+    found: np.ndarray = np.searchsorted(para_starts, starts, side="right") - 1
+    return found
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,7 @@ def word_table(texts: Sequence[str], separator: str | None = None) -> WordTable:
 
     The signing path: it needs neither offsets nor quotes, and one pass over a batch of
     texts costs far less than a pass per text. Texts that are not ASCII once typographic
-    punctuation is mapped go through `tokenize` one by one.
+    punctuation is mapped are split word by word, one by one.
     """
     tables: list[WordTable] = []
     batch = _AsciiBatch()
@@ -242,10 +248,11 @@ def word_table(texts: Sequence[str], separator: str | None = None) -> WordTable:
                 tables.append(batch.table())
                 batch = _AsciiBatch()
         else:
-            tokens = tokenize(text, separator)
-            paragraph = np.array(numbers, dtype=np.int64)[tokens.paragraph]
-            document = np.full(len(tokens), index, dtype=np.int64)
-            tables.append(WordTable(tokens.hashes, document, paragraph))
+            # Signing needs no quote flags: only words and their paragraphs.
+            hashes, starts, _ = _unicode_words(text, paragraphs)
+            paragraph = np.array(numbers, dtype=np.int64)[_paragraph_of(paragraphs, starts)]
+            document = np.full(len(hashes), index, dtype=np.int64)
+            tables.append(WordTable(hashes, document, paragraph))
             mixed = True
     tables.append(batch.table())
     hashes = np.concatenate([t.hashes for t in tables])
