@@ -9,10 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import OutputError
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
+from dedupe.report import DocumentReport, Match, PairReport, PassageReport, Report
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +42,50 @@ def test_streamed_json_of_an_empty_report() -> None:
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert render(report, "json") == expected
     assert '"documents": []' in expected
+
+
+# Any text (lone surrogates included) and any float: the fast encoder must not change a byte.
+texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
+floats = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(0, 10_000).map(lambda k: k / 100),
+)
+passages = st.builds(
+    PassageReport,
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    st.booleans(),
+    st.none() | texts,
+    texts,
+)
+pairs = st.builds(
+    PairReport, texts, texts, floats, floats, st.lists(passages, max_size=3).map(tuple)
+)
+documents = st.builds(
+    DocumentReport,
+    texts,
+    st.none() | texts,
+    st.none() | texts,
+    st.integers(0, 10**6),
+    floats,
+    floats,
+    st.lists(st.builds(Match, texts, floats, st.integers(0, 10**6)), max_size=3).map(tuple),
+    st.none() | texts,
+    st.none() | texts,
+    st.none() | st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(documents, max_size=4), st.lists(pairs, max_size=4))
+def test_json_of_any_report_is_exactly_json_dumps(
+    documents: list[DocumentReport], pairs: list[PairReport]
+) -> None:
+    report = Report(tuple(documents), tuple(pairs), {"threshold": 0.3})
+    expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    assert render(report, "json") == expected
 
 
 def test_write_atomic_takes_pieces(tmp_path: Path) -> None:
