@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dedupe.parallel import pickled_by_fields
 from dedupe.text import Tokens
 
 
@@ -31,6 +32,7 @@ class AlignParams:
     quote_context: int = 16
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A passage shared by documents a and b: word index spans [start, end) on each side.

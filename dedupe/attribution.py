@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from dedupe.documents import parse_date
+from dedupe.parallel import pickled_by_fields
 from dedupe.text import paragraph_spans
 
 
@@ -69,6 +70,7 @@ class Carrier:
     end: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """The original source decided for a passage, the rule that decided it, and by whom."""

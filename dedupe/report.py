@@ -17,13 +17,14 @@ import numpy as np
 from dedupe.align import Passage
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.documents import Document
-from dedupe.parallel import map_ordered
+from dedupe.parallel import map_ordered, pickled_by_fields
 from dedupe.store import document_ids, document_outlets
 
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PassageReport:
     """A shared passage: character spans in a and b (end exclusive) and a's text of it."""
@@ -37,6 +38,7 @@ class PassageReport:
     text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PairReport:
     """Two documents that share text: each one's share of words found in the other."""
@@ -48,6 +50,7 @@ class PairReport:
     passages: tuple[PassageReport, ...]
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Match:
     """Another document and the share of this document's words found in it."""
@@ -57,6 +60,7 @@ class Match:
     shared_words: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DocumentReport:
     """One document's overlap with the rest of the corpus and where its reused text came from."""
@@ -90,6 +94,7 @@ class Report:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AlignedPair:
     """The passages found between documents `a` and `b` (indices), with their attributions.

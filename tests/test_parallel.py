@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import signal
+from typing import Any
 
 import pytest
 
-from dedupe.parallel import default_jobs, map_ordered
+import dedupe
+from dedupe.align import Passage
+from dedupe.attribution import Attribution
+from dedupe.parallel import default_jobs, map_ordered, pickled_by_fields
+from dedupe.report import AlignedPair
 
 
 def square_with_offset(state: int, chunk: int) -> tuple[int, int]:
@@ -70,3 +77,37 @@ def test_leaving_early_stops_the_pool() -> None:
     results = map_ordered(_fail_on_three, None, [1, 2, 4, 5], jobs=2)
     assert next(results) == 1
     results.close()
+
+
+@pickled_by_fields
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Single:
+    value: int
+
+
+def _everything_pickled_back(report: dedupe.Report) -> list[Any]:
+    passage = Passage(1, 9, 3, 11, 8, False, (4, 40), (7, 44), ((2, 4),), ())
+    attribution = Attribution("Reuters", "wire-credit", ("a",))
+    return [
+        _Single(7),
+        passage,
+        attribution,
+        AlignedPair(0, 1, (passage,), (attribution,)),
+        *report.documents,
+        *report.pairs,
+        *(passage for pair in report.pairs for passage in pair.passages),
+        *(match for document in report.documents for match in document.matches),
+    ]
+
+
+def test_results_pickle_as_their_fields_and_come_back_whole() -> None:
+    report = dedupe.scan([dedupe.example_path()], jobs=1)
+    items = _everything_pickled_back(report)
+    assert len(report.pairs) > 0
+    for item in items:
+        constructor, values = item.__reduce__()
+        assert constructor is type(item)
+        copy = pickle.loads(pickle.dumps(item))
+        # All fields, those left out of == (a passage's character spans) included.
+        assert dataclasses.astuple(copy) == dataclasses.astuple(item)
+        assert values == tuple(getattr(item, f.name) for f in dataclasses.fields(item))
