@@ -103,7 +103,7 @@ def _credit_patterns() -> tuple[
     re.Pattern[str],
     re.Pattern[str],
     re.Pattern[str],
-    tuple[re.Pattern[str], ...],
+    tuple[tuple[str, re.Pattern[str]], ...],
     re.Pattern[str],
     dict[str, str],
 ]:
@@ -128,13 +128,17 @@ def _credit_patterns() -> tuple[
     # "... More details followed. (Reuters)": a credit closing its story.
     closing = re.compile(rf"\((?P<closing>{alternatives})\)\s*\Z")
     # Credits for the whole text. Each pattern starts with its keyword, not with the long
-    # alternation of wire names, so the regex engine can skip ahead to the keyword.
+    # alternation of wire names, so the regex engine can skip ahead to the keyword; each
+    # comes with a plain string it cannot match without, so most texts skip the regex.
     whole = (
-        re.compile(rf"(?m)^[ \t]*By[ \t]+{name('wire')}\b"),
-        re.compile(rf"[Rr]eporting\s+by\s+{name('wire')}\b"),
-        re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
-        re.compile(rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
-        re.compile(rf"(?m)^[ \t]*Source:[ \t]*{name('wire')}[ \t]*$"),
+        ("By", re.compile(rf"(?m)^[ \t]*By[ \t]+{name('wire')}\b")),
+        ("eporting", re.compile(rf"[Rr]eporting\s+by\s+{name('wire')}\b")),
+        (
+            "originally",
+            re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
+        ),
+        ("first", re.compile(rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b")),
+        ("Source:", re.compile(rf"(?m)^[ \t]*Source:[ \t]*{name('wire')}[ \t]*$")),
     )
     # "Reuters contributed to this report": the keyword is found first, the name before it.
     contributed = re.compile(r"contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)")
@@ -174,7 +178,8 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
     section_re, inline_re, closing_re, whole_res, contributed_re, tokens = _credit_patterns()
     whole = [
         Credit(tokens[m["wire"]], 0, len(text))
-        for pattern in whole_res
+        for keyword, pattern in whole_res
+        if keyword in text
         for m in pattern.finditer(text)
     ]
     for m in contributed_re.finditer(text):
@@ -184,7 +189,9 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
     sections: list[tuple[int, list[str]]] = []
     for start, end in _line_spans(text, separator):
         opening = section_re.match(text, start, end)
-        inline = inline_re.match(text, start, end)
+        # Inline and closing credits are in brackets: most lines have none.
+        bracket = text.find("(", start, end) >= 0
+        inline = inline_re.match(text, start, end) if bracket else None
         named = [
             *(opening.group("dateline", "story") if opening else ()),
             inline["inline"] if inline else None,
@@ -192,7 +199,7 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
         wires = [tokens[name] for name in named if name]
         if opening or wires:
             sections.append((start, wires))
-        closing = closing_re.search(text, start, end)
+        closing = closing_re.search(text, start, end) if bracket else None
         if closing and not inline:
             if not sections:
                 sections.append((0, []))

@@ -71,6 +71,8 @@ def facts(
         (f"{OIL_TALKS}\n\nAdditional reporting by Reuters", "Reuters"),
         (f"{OIL_TALKS}\n\nThis article was originally published by AFP.", "AFP"),
         (f"{OIL_TALKS}\n\nSource: Agence France-Presse", "AFP"),
+        (f"{OIL_TALKS}\n\nThis story first appeared on Reuters.", "Reuters"),
+        (f"{OIL_TALKS}\n\nReporting by Reuters; editing by the desk", "Reuters"),
     ],
 )
 def test_credit_covers_the_whole_single_story(text: str, wire: str) -> None:
