@@ -269,9 +269,9 @@ def _chain(runs: list[_Run], max_gap: int, seed_words: int) -> list[list[_Run]]:
     return [chain.runs for chain in chains]
 
 
-def _flagged_spans(flags: np.ndarray, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """Return the [start, end) spans of True values of flags within [start, end)."""
-    window = flags[start:end]
+def quoted_spans(tokens: Tokens, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Return the [start, end) spans of quoted words of `tokens` within [start, end)."""
+    window = tokens.quoted[start:end]
     if not window.any():
         return ()
     edges = np.flatnonzero(np.diff(np.concatenate(([0], window.astype(np.int8), [0])))) + start
@@ -329,23 +329,36 @@ def align(
             if len(chain) > 1 and long_runs:
                 pending.extend(long_runs)
             continue
-        passages.append(
-            Passage(
-                a_start,
-                a_end,
-                b_start,
-                b_end,
-                matched,
-                quote,
-                (int(a.starts[a_start]), int(a.ends[a_end - 1])),
-                (int(b.starts[b_start]), int(b.ends[b_end - 1])),
-                () if quote else _flagged_spans(a.quoted, a_start, a_end),
-                () if quote else _flagged_spans(b.quoted, b_start, b_end),
-            )
-        )
+        passages.append(passage_with_spans(a, b, a_start, a_end, b_start, b_end, matched, quote))
     passages = drop_covered(passages)
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
+
+
+def passage_with_spans(
+    a: Tokens,
+    b: Tokens,
+    a_start: int,
+    a_end: int,
+    b_start: int,
+    b_end: int,
+    matched: int,
+    quote: bool,
+) -> Passage:
+    """Return the passage of words [a_start, a_end) of a and [b_start, b_end) of b, with its
+    character spans and, unless it is a quote, the quotations it bridges over."""
+    return Passage(
+        a_start,
+        a_end,
+        b_start,
+        b_end,
+        matched,
+        quote,
+        (int(a.starts[a_start]), int(a.ends[a_end - 1])),
+        (int(b.starts[b_start]), int(b.ends[b_end - 1])),
+        () if quote else quoted_spans(a, a_start, a_end),
+        () if quote else quoted_spans(b, b_start, b_end),
+    )
 
 
 def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int:

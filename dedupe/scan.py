@@ -40,7 +40,6 @@ from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_ids
 from dedupe.text import (
-    Tokens,
     ngram_hashes,
     shingle_hash32,
     tokenize,
@@ -194,6 +193,9 @@ Progress = Callable[[str, int, int], None]
 
 _SIGN_CHUNK = 2000
 _ALIGN_CHUNK = 2000
+# Fewer candidate pairs are aligned in Python: loading the compiled alignment takes about a
+# second (and compiling it, the first time on a machine, half a minute).
+COMPILED_ALIGNMENT_FROM = 2000
 
 
 def scan_documents(
@@ -225,7 +227,9 @@ def scan_documents(
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     with stats.stage("align", "pairs") as timing:
-        aligned = align_pairs(documents, pairs, params, jobs=jobs, progress=progress)
+        aligned = align_pairs(
+            documents, pairs, params, jobs=jobs, progress=progress, compiled=not reference
+        )
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
     with stats.stage("attribute", "passages") as timing:
@@ -446,8 +450,20 @@ def align_pairs(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    compiled: bool = True,
 ) -> list[tuple[int, int, list[Passage]]]:
-    """Return the candidate pairs that share text, each with its passages, sorted by (a, b)."""
+    """Return the candidate pairs that share text, each with its passages, sorted by (a, b).
+
+    With `compiled`, and pairs enough to repay loading the compiled code, pairs are aligned by
+    `dedupe.align_compiled`; otherwise one by one by `dedupe.align.align`. Both find the same
+    passages.
+    """
+    compiled = compiled and len(pairs) >= COMPILED_ALIGNMENT_FROM
+    if compiled:
+        # Compiled (or loaded from numba's cache) once, here, before workers are forked.
+        from dedupe import align_compiled  # numba loads in about half a second: only if used
+
+        align_compiled.prepare()
     # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
     # worker tokenises each document once instead of once per chunk it appears in.
     ordered = (
@@ -456,7 +472,7 @@ def align_pairs(
     chunks = [ordered[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(ordered), _ALIGN_CHUNK)]
     aligned: list[tuple[int, int, list[Passage]]] = []
     done = 0
-    for part in map_ordered(_align_chunk, (documents, params), chunks, jobs):
+    for part in map_ordered(_align_chunk, (documents, params, compiled), chunks, jobs):
         aligned.extend(part)
         done += _ALIGN_CHUNK
         if progress:
@@ -484,24 +500,30 @@ def clusters(pairs: np.ndarray) -> np.ndarray:
 
 
 def _align_chunk(
-    state: tuple[Sequence[Document], Parameters], pairs: np.ndarray
+    state: tuple[Sequence[Document], Parameters, bool], pairs: np.ndarray
 ) -> list[tuple[int, int, list[Passage]]]:
-    documents, params = state
+    documents, params, compiled = state
     # Every document of the chunk is split into words in one go (a chunk holds at most
-    # 2 x _ALIGN_CHUNK documents), then each pair aligned.
-    needed = np.unique(pairs).tolist()
-    texts = [documents[index].text for index in needed]
-    prepared: dict[int, tuple[Tokens, np.ndarray, GramIndex]] = {}
-    for index, tokens in zip(needed, tokenize_many(texts, params.paragraph_separator), strict=True):
-        grams = ngram_hashes(tokens.hashes, params.shingle_size)
-        prepared[index] = (tokens, grams, GramIndex.of(grams))
-    aligned = []
-    for a, b in pairs.tolist():
-        (a_tokens, a_grams, _), (b_tokens, _, b_index) = prepared[a], prepared[b]
-        passages = align(a_tokens, b_tokens, a_grams, b_index, params.alignment)
-        if passages:
-            aligned.append((a, b, passages))
-    return aligned
+    # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
+    needed = np.unique(pairs)
+    tokens = tokenize_many(
+        [documents[index].text for index in needed.tolist()], params.paragraph_separator
+    )
+    grams = [ngram_hashes(t.hashes, params.shingle_size) for t in tokens]
+    local = np.searchsorted(needed, pairs)
+    if compiled:
+        from dedupe.align_compiled import align_many
+
+        found = align_many(local, tokens, grams, params.alignment)
+    else:
+        indexed = [GramIndex.of(g) for g in grams]
+        found = [
+            align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment)
+            for a, b in local.tolist()
+        ]
+    return [
+        (a, b, passages) for (a, b), passages in zip(pairs.tolist(), found, strict=True) if passages
+    ]
 
 
 def attribute_pairs(

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.align import AlignParams, Passage, align, exact_runs, seed_matches
+from dedupe.align_compiled import align_many
 from dedupe.text import Tokens, ngram_hashes, tokenize, word_hashes
 
 # --- realistic news paragraphs -----------------------------------------------------------------
@@ -68,15 +69,21 @@ def hasher() -> Callable[[tuple[str, ...]], np.ndarray]:
 Aligner = Callable[..., tuple[Tokens, Tokens, list[Passage]]]
 
 
-@pytest.fixture
-def run_align(hasher: Callable[[tuple[str, ...]], np.ndarray]) -> Aligner:
-    """Return a function aligning two texts: (a tokens, b tokens, passages)."""
+@pytest.fixture(params=["reference", "compiled"])
+def run_align(
+    request: pytest.FixtureRequest, hasher: Callable[[tuple[str, ...]], np.ndarray]
+) -> Aligner:
+    """Return a function aligning two texts: (a tokens, b tokens, passages), by `align` or by
+    the compiled `align_many` (every test of this module runs with both)."""
 
     def run(a: str, b: str, **options: object) -> tuple[Tokens, Tokens, list[Passage]]:
         params = AlignParams(**options)  # type: ignore[arg-type]
         ta, tb = tokenize(a), tokenize(b)
         a_grams = ngram_hashes(hasher(ta.words), params.seed_words)
         b_grams = ngram_hashes(hasher(tb.words), params.seed_words)
+        if request.param == "compiled":
+            pair = np.array([[0, 1]], dtype=np.int64)
+            return ta, tb, align_many(pair, [ta, tb], [a_grams, b_grams], params)[0]
         return ta, tb, align(ta, tb, a_grams, b_grams, params)
 
     return run

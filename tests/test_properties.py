@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -405,7 +406,10 @@ def test_passage_does_not_end_on_a_stray_word_of_the_next_paragraph() -> None:
 @PROPERTY
 @given(corpora(max_docs=4))
 def test_reference_signing_and_lsh_give_the_same_report(documents: list[Document]) -> None:
-    assert run(documents, reference=True) == run(documents)
+    # The fast run aligns with the compiled code, however few the pairs.
+    with mock.patch.object(SCAN_MODULE, "COMPILED_ALIGNMENT_FROM", 0):
+        fast = run(documents)
+    assert run(documents, reference=True) == fast
 
 
 # --- parallel and reference paths --------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -126,6 +128,12 @@ def test_overlap_is_directional(example_report: Report) -> None:
 
 def test_reference_path_gives_identical_report(seeds_dir: Path, seeds_report: Report) -> None:
     assert dedupe.scan([seeds_dir], reference=True) == seeds_report
+
+
+def test_compiled_alignment_gives_identical_report(seeds_dir: Path, seeds_report: Report) -> None:
+    # A handful of pairs is aligned in Python; force the compiled path on real articles.
+    with mock.patch.object(importlib.import_module("dedupe.scan"), "COMPILED_ALIGNMENT_FROM", 0):
+        assert dedupe.scan([seeds_dir], jobs=2) == seeds_report
 
 
 def test_input_order_does_not_matter(example_report: Report) -> None:
