@@ -125,8 +125,8 @@ def scan(
     min_words, max_gap, paragraph_separator). Skipped input is recorded in `log`, stage times in
     `stats`. `jobs` is the number of processes (default: all cores); the report does not depend
     on it. `progress(stage, done, total)` is called as work completes. `reference=True` runs
-    the slow datasketch-based signing and LSH instead of the vectorised ones (the report must be
-    identical; kept for tests).
+    the slow datasketch-based signing and LSH and the Python aligner instead of the vectorised and
+    compiled ones (the report must be identical; kept for tests).
     """
     params = Parameters(**parameters)
     params.validate()
@@ -196,6 +196,11 @@ _ALIGN_CHUNK = 2000
 # Fewer candidate pairs are aligned in Python: loading the compiled alignment takes about a
 # second (and compiling it, the first time on a machine, half a minute).
 COMPILED_ALIGNMENT_FROM = 2000
+# The same for signing, by documents (its compiled loop is small: it loads in no time once
+# numba is imported).
+COMPILED_SIGNING_FROM = 2000
+
+Signer = Literal["numpy", "compiled", "reference"]
 
 
 def scan_documents(
@@ -212,7 +217,12 @@ def scan_documents(
     stats = stats if stats is not None else Stats()
     with stats.stage("sign", "paragraphs") as timing:
         signed = sign_documents(
-            documents, params, jobs=jobs, reference=reference, progress=progress
+            documents,
+            params,
+            jobs=jobs,
+            reference=reference,
+            progress=progress,
+            compiled=not reference and len(documents) >= COMPILED_SIGNING_FROM,
         )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
@@ -228,7 +238,12 @@ def scan_documents(
     stats.count("candidate document pairs", len(pairs))
     with stats.stage("align", "pairs") as timing:
         aligned = align_pairs(
-            documents, pairs, params, jobs=jobs, progress=progress, compiled=not reference
+            documents,
+            pairs,
+            params,
+            jobs=jobs,
+            progress=progress,
+            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
         )
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
@@ -273,15 +288,25 @@ def sign_documents(
     jobs: int = 1,
     reference: bool = False,
     progress: Progress | None = None,
+    compiled: bool = False,
 ) -> Signed:
-    """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`)."""
+    """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`).
+
+    Signatures are computed by numpy, by datasketch with `reference`, or with `compiled` by
+    `dedupe.signatures_compiled`: the same signatures.
+    """
+    if compiled:
+        from dedupe import signatures_compiled  # numba loads in about half a second
+
+        signatures_compiled.prepare()
+    signer: Signer = "reference" if reference else "compiled" if compiled else "numpy"
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
     keys = SpilledBandKeys(params.lsh.bands)
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    for part in map_ordered(_sign_chunk, (documents, params, reference), chunks, jobs):
+    for part in map_ordered(_sign_chunk, (documents, params, signer), chunks, jobs):
         keys.append(part[0])
         owners.append(part[1])
         word_counts.append(part[2])
@@ -298,15 +323,21 @@ def sign_documents(
 
 
 def _sign_chunk(
-    state: tuple[Sequence[Document], Parameters, bool], chunk: tuple[int, int]
+    state: tuple[Sequence[Document], Parameters, Signer], chunk: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Return band keys, owners, word counts and (reference only) signatures of a chunk."""
-    documents, params, reference = state
+    documents, params, signer = state
+    reference = signer == "reference"
     lo, hi = chunk
     shingler = shingle_documents_reference if reference else shingle_documents
     shingles = shingler(documents[lo:hi], params)
-    signer = sign_reference if reference else sign
-    signatures = signer(shingles.hashes, shingles.counts, params.num_perm, params.seed)
+    if signer == "compiled":
+        from dedupe.signatures_compiled import sign as sign_compiled
+
+        signatures = sign_compiled(shingles.hashes, shingles.counts, params.num_perm, params.seed)
+    else:
+        signing = sign_reference if reference else sign
+        signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
         band_keys(signatures, params.lsh),
         shingles.owners + lo,
@@ -450,15 +481,13 @@ def align_pairs(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
-    compiled: bool = True,
+    compiled: bool = False,
 ) -> list[tuple[int, int, list[Passage]]]:
     """Return the candidate pairs that share text, each with its passages, sorted by (a, b).
 
-    With `compiled`, and pairs enough to repay loading the compiled code, pairs are aligned by
-    `dedupe.align_compiled`; otherwise one by one by `dedupe.align.align`. Both find the same
-    passages.
+    With `compiled`, pairs are aligned by `dedupe.align_compiled`, else one by one by
+    `dedupe.align.align`: the same passages.
     """
-    compiled = compiled and len(pairs) >= COMPILED_ALIGNMENT_FROM
     if compiled:
         # Compiled (or loaded from numba's cache) once, here, before workers are forked.
         from dedupe import align_compiled  # numba loads in about half a second: only if used

@@ -44,13 +44,9 @@ def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> 
     many belong to group i. Every count must be positive.
     """
     a, b = permutations(num_perm, seed)
-    counts = np.asarray(counts, dtype=np.int64)
+    counts = checked_counts(shingles, counts)
     if len(counts) == 0:
         return np.empty((0, num_perm), dtype=np.uint32)
-    if np.any(counts <= 0):
-        raise ValueError("every group needs at least one shingle")
-    if int(counts.sum()) != len(shingles):
-        raise ValueError(f"counts add up to {int(counts.sum())}, not {len(shingles)} shingles")
     mixed = fmix32(shingles)
     ends = np.cumsum(counts)
     starts = ends - counts
@@ -72,6 +68,16 @@ def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> 
         out[:, group:last] = np.minimum.reduceat(block, starts[group:last] - lo, axis=1)
         group = last
     return np.ascontiguousarray(out.T)
+
+
+def checked_counts(shingles: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return `counts` as int64, after checking every group has shingles and they add up."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if np.any(counts <= 0):
+        raise ValueError("every group needs at least one shingle")
+    if int(counts.sum()) != len(shingles):
+        raise ValueError(f"counts add up to {int(counts.sum())}, not {len(shingles)} shingles")
+    return counts
 
 
 def sign_reference(

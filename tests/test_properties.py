@@ -406,8 +406,11 @@ def test_passage_does_not_end_on_a_stray_word_of_the_next_paragraph() -> None:
 @PROPERTY
 @given(corpora(max_docs=4))
 def test_reference_signing_and_lsh_give_the_same_report(documents: list[Document]) -> None:
-    # The fast run aligns with the compiled code, however few the pairs.
-    with mock.patch.object(SCAN_MODULE, "COMPILED_ALIGNMENT_FROM", 0):
+    # The fast run signs and aligns with the compiled code, however small the corpus.
+    with (
+        mock.patch.object(SCAN_MODULE, "COMPILED_ALIGNMENT_FROM", 0),
+        mock.patch.object(SCAN_MODULE, "COMPILED_SIGNING_FROM", 0),
+    ):
         fast = run(documents)
     assert run(documents, reference=True) == fast
 

@@ -130,9 +130,15 @@ def test_reference_path_gives_identical_report(seeds_dir: Path, seeds_report: Re
     assert dedupe.scan([seeds_dir], reference=True) == seeds_report
 
 
-def test_compiled_alignment_gives_identical_report(seeds_dir: Path, seeds_report: Report) -> None:
-    # A handful of pairs is aligned in Python; force the compiled path on real articles.
-    with mock.patch.object(importlib.import_module("dedupe.scan"), "COMPILED_ALIGNMENT_FROM", 0):
+def test_compiled_signing_and_alignment_give_identical_report(
+    seeds_dir: Path, seeds_report: Report
+) -> None:
+    # Five articles are signed and aligned by numpy and Python; force the compiled code.
+    module = importlib.import_module("dedupe.scan")
+    with (
+        mock.patch.object(module, "COMPILED_ALIGNMENT_FROM", 0),
+        mock.patch.object(module, "COMPILED_SIGNING_FROM", 0),
+    ):
         assert dedupe.scan([seeds_dir], jobs=2) == seeds_report
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe import signatures_compiled
 from dedupe.signatures import fmix32, permutations, sign, sign_reference, to_lean_minhash
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
 
@@ -46,6 +49,15 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(20240105)
 
 
+Signer = Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]
+
+
+@pytest.fixture(scope="module", params=["numpy", "compiled"])
+def signer(request: pytest.FixtureRequest) -> Signer:
+    """Return each fast signer in turn: every test below holds for both."""
+    return sign if request.param == "numpy" else signatures_compiled.sign
+
+
 # --- sign against the reference and datasketch ------------------------------------------------
 
 
@@ -57,10 +69,10 @@ def rng() -> np.random.Generator:
     data_seed=st.integers(0, 2**32 - 1),
 )
 def test_sign_equals_sign_reference(
-    sizes: list[int], num_perm: int, seed: int, data_seed: int
+    signer: Signer, sizes: list[int], num_perm: int, seed: int, data_seed: int
 ) -> None:
     shingles, counts = groups_of(sizes, np.random.default_rng(data_seed))
-    fast = sign(shingles, counts, num_perm, seed)
+    fast = signer(shingles, counts, num_perm, seed)
     slow = sign_reference(shingles, counts, num_perm, seed)
     assert fast.dtype == np.uint32
     assert fast.shape == (len(sizes), num_perm)
@@ -74,10 +86,10 @@ def test_sign_equals_sign_reference(
     seed=st.integers(0, 1000),
 )
 def test_sign_row_equals_datasketch_updated_value_by_value(
-    values: list[int], num_perm: int, seed: int
+    signer: Signer, values: list[int], num_perm: int, seed: int
 ) -> None:
     shingles = np.array(values, dtype=np.uint32)
-    row = sign(shingles, np.array([len(values)]), num_perm, seed)[0]
+    row = signer(shingles, np.array([len(values)]), num_perm, seed)[0]
     expected = datasketch_minhash(shingles, num_perm, seed).hashvalues
     assert np.array_equal(row, expected)
 
@@ -92,10 +104,12 @@ def test_sign_row_equals_datasketch_updated_value_by_value(
     ],
     ids=["one-huge", "straddling", "many-tiny", "block-sized"],
 )
-def test_sign_across_block_boundaries(rng: np.random.Generator, sizes: list[int]) -> None:
+def test_sign_across_block_boundaries(
+    signer: Signer, rng: np.random.Generator, sizes: list[int]
+) -> None:
     shingles, counts = groups_of(sizes, rng)
     num_perm, seed = 16, 3
-    fast = sign(shingles, counts, num_perm, seed)
+    fast = signer(shingles, counts, num_perm, seed)
     assert fast.shape == (len(sizes), num_perm)
     starts = np.cumsum(counts) - counts
     # Every group of a short list; for long lists, the groups around each block boundary.
@@ -105,36 +119,38 @@ def test_sign_across_block_boundaries(rng: np.random.Generator, sizes: list[int]
         assert np.array_equal(fast[index], datasketch_batch(group, num_perm, seed).hashvalues)
 
 
-def test_sign_of_many_groups_equals_reference(rng: np.random.Generator) -> None:
+def test_sign_of_many_groups_equals_reference(signer: Signer, rng: np.random.Generator) -> None:
     sizes = rng.integers(1, 301, 60).tolist()
     shingles, counts = groups_of(sizes, rng)
-    assert np.array_equal(sign(shingles, counts, 32, 1), sign_reference(shingles, counts, 32, 1))
+    assert np.array_equal(signer(shingles, counts, 32, 1), sign_reference(shingles, counts, 32, 1))
 
 
-def test_sign_ignores_order_and_duplicates_within_a_group(rng: np.random.Generator) -> None:
+def test_sign_ignores_order_and_duplicates_within_a_group(
+    signer: Signer, rng: np.random.Generator
+) -> None:
     values = rng.integers(0, 2**32, 50, dtype=np.uint64).astype(np.uint32)
     shuffled = rng.permutation(np.concatenate([values, values[:20]]))
     shingles = np.concatenate([values, shuffled])
-    rows = sign(shingles, np.array([len(values), len(shuffled)]), 64, 1)
+    rows = signer(shingles, np.array([len(values), len(shuffled)]), 64, 1)
     assert np.array_equal(rows[0], rows[1])
 
 
-def test_sign_depends_on_seed(rng: np.random.Generator) -> None:
+def test_sign_depends_on_seed(signer: Signer, rng: np.random.Generator) -> None:
     shingles, counts = groups_of([40], rng)
-    assert not np.array_equal(sign(shingles, counts, 64, 1), sign(shingles, counts, 64, 2))
+    assert not np.array_equal(signer(shingles, counts, 64, 1), signer(shingles, counts, 64, 2))
 
 
-def test_sign_of_no_groups_is_empty() -> None:
-    out = sign(np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64), 16, 1)
+def test_sign_of_no_groups_is_empty(signer: Signer) -> None:
+    out = signer(np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64), 16, 1)
     assert out.shape == (0, 16)
     assert out.dtype == np.uint32
 
 
 @pytest.mark.parametrize("counts", [[0], [3, 0, 2], [2, -1, 4]])
-def test_sign_raises_on_an_empty_group(counts: list[int]) -> None:
+def test_sign_raises_on_an_empty_group(signer: Signer, counts: list[int]) -> None:
     shingles = np.arange(max(1, sum(c for c in counts if c > 0)), dtype=np.uint32)
     with pytest.raises(ValueError, match="at least one shingle"):
-        sign(shingles, np.array(counts), 16, 1)
+        signer(shingles, np.array(counts), 16, 1)
 
 
 # --- permutations and fmix32 ------------------------------------------------------------------
