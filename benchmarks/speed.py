@@ -4,11 +4,12 @@ All on one seeded synthetic newsroom corpus (benchmarks/newsroom.py), in one run
 
 - dedupe end to end (JSONL in, JSON report out, every stage), in a child process so its peak
   memory is its own; per-stage times come from the same run;
-- signing alone (raw text to signatures, one core): dedupe's vectorised path, the
+- signing alone (raw text to signatures, one core): dedupe's compiled path, the
   hand-written datasketch loop (`MinHash()` and one `.update()` per shingle), and rensa's
   `RMinHash` fed the same shingle strings; compared in articles per second on the same
   texts (dedupe signs about three overlapping windows a paragraph, the baselines one
-  signature a paragraph, so signatures per second are printed but not compared);
+  signature a paragraph, so signatures per second are printed but not compared); the
+  signers take turns for `--repeat` rounds and the fastest round of each counts;
 - the hand-written pipeline end to end (sign, then `MinHashLSH` insert and query).
 
 The slow baselines run on the first `--baseline-articles` articles of the same corpus; rates
@@ -180,6 +181,26 @@ def sign_dedupe(texts: Sequence[str]) -> tuple[int, float]:
     return len(signed.owners), time.perf_counter() - started
 
 
+def fastest_signing(texts: Sequence[str], repeat: int) -> dict[str, tuple[int, float]]:
+    """Return each signer's (signatures, seconds) on `texts`, the fastest of `repeat` rounds.
+
+    The signers take turns, round after round: other work on the machine only ever slows a
+    run down, so the fastest round of each is the fairest comparison.
+    """
+    signers = {"dedupe": sign_dedupe, "datasketch hand-written": sign_handwritten}
+    if importlib.util.find_spec("rensa"):
+        signers["rensa"] = sign_rensa
+    else:
+        print("rensa is not installed (pip install -e '.[bench]'): no rensa figures")
+    best: dict[str, tuple[int, float]] = {}
+    for _ in range(max(repeat, 1)):
+        for name, signer in signers.items():
+            count, seconds = signer(texts)
+            if name not in best or seconds < best[name][1]:
+                best[name] = (count, seconds)
+    return best
+
+
 def handwritten_pipeline(texts: Sequence[str]) -> float:
     """Return the seconds the hand-written pipeline takes: sign, LSH insert, LSH query."""
     from datasketch import MinHash, MinHashLSH
@@ -207,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--baseline-articles", type=int, default=1_000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of the signing comparison (fastest kept)"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="folder for corpora and reports")
     parser.add_argument("--json", type=Path, default=None, help="default: OUT/speed.json")
     args = parser.parse_args(argv)
@@ -215,14 +239,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     megabytes = path.stat().st_size / 1e6
     run = dedupe_end_to_end(path, args.jobs)
     sample = load_articles(path, args.baseline_articles)
-    signing = {
-        "dedupe": sign_dedupe(sample),
-        "datasketch hand-written": sign_handwritten(sample),
-    }
-    if importlib.util.find_spec("rensa"):
-        signing["rensa"] = sign_rensa(sample)
-    else:
-        print("rensa is not installed (pip install -e '.[bench]'): no rensa figures")
+    signing = fastest_signing(sample, args.repeat)
     pipeline_seconds = handwritten_pipeline(sample)
 
     dedupe_rate = args.articles / run["seconds"]
