@@ -329,13 +329,13 @@ def align(
             if len(chain) > 1 and long_runs:
                 pending.extend(long_runs)
             continue
-        passages.append(passage_with_spans(a, b, a_start, a_end, b_start, b_end, matched, quote))
+        passages.append(_passage_with_spans(a, b, a_start, a_end, b_start, b_end, matched, quote))
     passages = drop_covered(passages)
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
 
 
-def passage_with_spans(
+def _passage_with_spans(
     a: Tokens,
     b: Tokens,
     a_start: int,

