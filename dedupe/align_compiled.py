@@ -21,7 +21,7 @@ from dedupe.text import Tokens, ngram_hashes, tokenize
 # Passage rows: pair, a_start, a_end, b_start, b_end, matched, quote, then the character
 # spans (a_first, a_last, b_first, b_last) and whether each side holds quoted words.
 _PASSAGE_COLUMNS = 13
-# Paragraph breaks a run may cross by fewer words and still be trimmed (see align.py).
+# A run that crosses a paragraph break by fewer words than this is cut back (see align.py).
 _MIN_CROSSING = 3
 
 
