@@ -459,11 +459,21 @@ def newsroom(seed: int, count: int) -> list[Document]:
     ]
 
 
-def test_jobs_do_not_change_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """One and two processes give the same report; small chunks make two processes really fork."""
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy-python", "compiled"])
+def test_jobs_do_not_change_the_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, compiled: bool
+) -> None:
+    """One and two processes give the same report; small chunks make two processes really fork.
+
+    With `compiled`, forked workers run the numba code the parent compiled (or loaded), and
+    the report is still the one of the numpy signer and the Python aligner.
+    """
     documents = newsroom(5, 40)
     expected = run(documents)
     assert len(expected.pairs) > 20
+    if compiled:
+        monkeypatch.setattr(SCAN_MODULE, "COMPILED_ALIGNMENT_FROM", 0)
+        monkeypatch.setattr(SCAN_MODULE, "COMPILED_SIGNING_FROM", 0)
     monkeypatch.setattr(SCAN_MODULE, "_SIGN_CHUNK", 7)
     monkeypatch.setattr(SCAN_MODULE, "_ALIGN_CHUNK", 25)
     _CHUNK_FUNCTIONS.update(sign=SCAN_MODULE._sign_chunk, align=SCAN_MODULE._align_chunk)
