@@ -129,10 +129,12 @@ class _Coverage:
         """Return the mask of reused words (quotations excluded)."""
         return self.reused & ~self.inside_quotes
 
-    def partner_words(self, partner: int) -> np.ndarray | None:
-        """Return the mask of words found in `partner` (quotations excluded), if any."""
-        mask = self.by_partner.get(partner)
-        return None if mask is None else mask & ~self.inside_quotes
+    def shared_words(self) -> dict[int, int]:
+        """Return, for each partner, how many words were found in it (quotations excluded)."""
+        return {
+            partner: int((mask & ~self.inside_quotes).sum())
+            for partner, mask in self.by_partner.items()
+        }
 
     def add(
         self,
@@ -337,11 +339,14 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         position: _passage_reports(table, position, context.labels, text_of)
         for position in range(pairs * lo // documents_count, pairs * hi // documents_count)
     }
+    # Words shared with each partner, counted once: for the matches and the pair percentages.
+    shared = {doc: cover.shared_words() for doc, cover in coverage.items()}
     documents = [
         _document_report(
             context.documents[index],
             context.word_counts[index],
             coverage.get(index),
+            shared.get(index, {}),
             context.labels,
             context.ids,
             context.min_percent,
@@ -350,10 +355,9 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         for index in range(lo, hi)
     ]
     percents = {
-        (doc, partner): percent(int(mask.sum()), context.word_counts[doc])
-        for doc, cover in coverage.items()
-        for partner in cover.by_partner
-        if (mask := cover.partner_words(partner)) is not None
+        (doc, partner): percent(count, context.word_counts[doc])
+        for doc, counts in shared.items()
+        for partner, count in counts.items()
     }
     return _ReportPart(documents, percents, passages)
 
@@ -370,6 +374,7 @@ def _document_report(
     doc: Document,
     words: int,
     cover: _Coverage | None,
+    shared: Mapping[int, int],
     labels: Sequence[Attribution],
     ids: Sequence[str],
     min_percent: float,
@@ -382,10 +387,6 @@ def _document_report(
     reused = cover.reused_words()
     reused_words = int(reused.sum())
     quoted_only = int((cover.quoted & ~reused).sum())
-    shared = {
-        partner: int((mask & ~cover.inside_quotes).sum())
-        for partner, mask in cover.by_partner.items()
-    }
     matches = sorted(
         (Match(ids[p], percent(n, words), n) for p, n in shared.items()),
         key=lambda m: (-m.shared_words, m.id),
