@@ -305,21 +305,34 @@ def attribute_links(links: Sequence[tuple[Carrier, Carrier]], facts: Facts) -> l
     """
     pieces, owners = split_links(links)
     groups = group_carriers(pieces)
+    link_docs = [(left.doc, right.doc) for left, right in links]
+    return attribute_pieces(link_docs, pieces, owners, groups, facts)
+
+
+def attribute_pieces(
+    link_docs: Sequence[tuple[int, int]],
+    pieces: Sequence[tuple[Carrier, Carrier]],
+    owners: Sequence[int],
+    groups: Sequence[int],
+    facts: Facts,
+) -> list[Attribution]:
+    """Return the attribution of each link, given the documents (a, b) of each link, its
+    pieces (`split_links`: pieces and their owners) and the pieces' groups (`group_carriers`)."""
     members: dict[int, list[Carrier]] = {}
     for group, (left, right) in zip(groups, pieces, strict=True):
         members.setdefault(group, []).extend((left, right))
     decided = {group: decide(carriers, facts) for group, carriers in members.items()}
-    covered: list[dict[Attribution, int]] = [{} for _ in links]
+    covered: list[dict[Attribution, int]] = [{} for _ in link_docs]
     for owner, group, (left, _) in zip(owners, groups, pieces, strict=True):
         totals = covered[owner]
         totals[decided[group]] = totals.get(decided[group], 0) + left.end - left.start
     results = []
-    for owner, (left, right) in enumerate(links):
+    for owner, docs in enumerate(link_docs):
         attribution = min(
             covered[owner].items(),
             key=lambda item: (-item[1], item[0].rule is None, item[0].source or ""),
         )[0]
-        direct = {left.doc, right.doc} & set(attribution.decided_by)
+        direct = set(docs) & set(attribution.decided_by)
         if attribution.rule and not direct:
             attribution = Attribution(
                 attribution.source, "transitive-" + attribution.rule, attribution.decided_by
@@ -368,14 +381,14 @@ def split_links(
 
 # Cuts closer than this (characters) to another cut are dropped: copies of one story end
 # their passages a few characters apart, and slivers between such edges decide nothing.
-_MIN_PIECE = 40
+MIN_PIECE = 40
 
 
 def _spread(bounds: list[int]) -> list[int]:
-    """Return sorted bounds without those closer than _MIN_PIECE to the previous or the end."""
+    """Return sorted bounds without those closer than MIN_PIECE to the previous or the end."""
     kept = [bounds[0]]
     for cut in bounds[1:-1]:
-        if cut - kept[-1] >= _MIN_PIECE and bounds[-1] - cut >= _MIN_PIECE:
+        if cut - kept[-1] >= MIN_PIECE and bounds[-1] - cut >= MIN_PIECE:
             kept.append(cut)
     return [*kept, bounds[-1]]
 

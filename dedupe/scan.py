@@ -248,7 +248,13 @@ def scan_documents(
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
     with stats.stage("attribute", "passages") as timing:
-        attributed = attribute_pairs(documents, aligned, params, jobs=jobs)
+        attributed = attribute_pairs(
+            documents,
+            aligned,
+            params,
+            jobs=jobs,
+            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
+        )
         timing.items = sum(len(p.passages) for p in attributed)
     # From here on the pairs live only in `attributed`, which the report drains as it reads
     # them: their objects are freed before the report's own are made (gigabytes at 1M).
@@ -564,13 +570,19 @@ def attribute_pairs(
     params: Parameters,
     *,
     jobs: int = 1,
+    compiled: bool = False,
 ) -> list[AlignedPair]:
     """Return the aligned pairs with the original source of each reused (non-quote) passage.
 
     Text is only ever shared within a connected group of documents, so each group is
     attributed on its own: groups are batched into chunks, run on up to `jobs` processes,
-    and memory holds one chunk's working data at a time.
+    and memory holds one chunk's working data at a time. With `compiled`, links are cut and
+    grouped by `dedupe.attribution_compiled`: the same attributions.
     """
+    if compiled:
+        from dedupe import attribution_compiled
+
+        attribution_compiled.prepare()
     chunks = _whole_cluster_chunks(aligned, _ATTRIBUTE_CHUNK)
     # Workers read the links as arrays: walking the passage objects would touch (and copy,
     # in every forked worker) the memory pages that hold them.
@@ -587,7 +599,7 @@ def attribute_pairs(
         dtype=np.int64,
     ).reshape(-1, 6)
     ends = np.cumsum(counts, dtype=np.int64)
-    state = (documents, links, ends - counts, ends, params)
+    state = (documents, links, ends - counts, ends, params, compiled)
     results: list[AlignedPair] = [None] * len(aligned)  # type: ignore[list-item]
     for positions, decided in zip(
         chunks, map_ordered(_attribute_chunk, state, chunks, jobs), strict=True
@@ -625,7 +637,7 @@ def _whole_cluster_chunks(
 
 
 def _attribute_chunk(
-    state: tuple[Sequence[Document], np.ndarray, np.ndarray, np.ndarray, Parameters],
+    state: tuple[Sequence[Document], np.ndarray, np.ndarray, np.ndarray, Parameters, bool],
     positions: list[int],
 ) -> list[Attribution]:
     """Return the attributions of the links (non-quote passages) of the pairs at `positions`.
@@ -633,7 +645,7 @@ def _attribute_chunk(
     `links` rows are (a, a_start, a_end, b, b_start, b_end), pair by pair; the links of pair
     p are rows starts[p] to ends[p].
     """
-    documents, links, starts, ends, params = state
+    documents, links, starts, ends, params, compiled = state
     rows = links[concatenated_ranges(starts[positions], ends[positions] - starts[positions])]
     facts: dict[int, DocumentFacts] = {}
     for index in np.unique(rows[:, [0, 3]]).tolist():
@@ -641,6 +653,10 @@ def _attribute_chunk(
         facts[index] = document_facts(
             doc.id, doc.text, doc.source, doc.published, params.paragraph_separator
         )
+    if compiled:
+        from dedupe.attribution_compiled import attribute_rows
+
+        return attribute_rows(rows, facts)
     carriers = [(Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()]
     return attribute_links(carriers, facts)
 
