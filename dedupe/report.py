@@ -171,18 +171,24 @@ def build_report(
     min_percent: float = 0.0,
     *,
     jobs: int = 1,
+    compiled: bool = False,
 ) -> Report:
     """Return the report for `documents` given the aligned pairs.
 
     `word_counts` gives every document's word count. `pairs` is read once, into a compact
     table: a caller that hands over an iterator of pairs it holds nowhere else lets their
     objects go as they are read. Documents are then reported in chunks, on up to `jobs`
-    processes; each chunk builds the word coverage of its own documents only.
+    processes; each chunk builds the word coverage of its own documents only, with numpy or,
+    with `compiled`, with `dedupe.report_compiled`: the same report.
     """
+    if compiled:
+        from dedupe import report_compiled  # loaded before workers are forked
+
+        report_compiled.prepare()
     labels: list[Attribution] = []
     table = _passage_table(pairs, labels)
     ids, outlets = document_ids(documents), document_outlets(documents)
-    context = _Context(documents, word_counts, table, labels, ids, outlets, min_percent)
+    context = _Context(documents, word_counts, table, labels, ids, outlets, min_percent, compiled)
     chunks = [
         (lo, min(lo + _REPORT_CHUNK, len(documents)))
         for lo in range(0, len(documents), _REPORT_CHUNK)
@@ -296,6 +302,7 @@ class _Context:
     ids: Sequence[str]
     outlets: set[str]
     min_percent: float
+    compiled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,24 +319,17 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     """Return the report part of documents [lo, hi)."""
     lo, hi = chunk
     table = context.table
-    coverage: dict[int, _Coverage] = {}
-    selected = table.rows_touching(lo, hi)
-    chosen = np.zeros(len(table.rows), dtype=bool)
-    chosen[selected] = True
-    inside: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for row, side, start, end in table.quoted[chosen[table.quoted[:, 0]]].tolist():
-        inside.setdefault((row, side), []).append((start, end))
-    # Passages are added in pair order, a side and b side as they come, as the coverage of
-    # each document would see them were the whole corpus built at once.
-    for row, values in zip(selected.tolist(), table.rows[selected].tolist(), strict=True):
-        _, a, b, a_start, a_end, b_start, b_end, quote, label, rank = values[:10]
-        for side, doc, partner, span in ((0, a, b, (a_start, a_end)), (1, b, a, (b_start, b_end))):
-            if lo <= doc < hi:
-                cover = coverage.get(doc)
-                if cover is None:
-                    cover = coverage[doc] = _Coverage(context.word_counts[doc])
-                quoted = tuple(inside.get((row, side), ()))
-                cover.add(partner, span, bool(quote), quoted, rank, label)
+    entries, bounds = _chunk_entries(table, lo, hi)
+    counting = _compiled_counts if context.compiled else _coverage_counts
+    covered, reused, quoted_only, shared_rows, label_rows = counting(
+        entries, table.quoted[:, 2:], bounds, np.array(context.word_counts[lo:hi]), lo
+    )
+    shared: dict[int, dict[int, int]] = {}
+    for doc, partner, words in shared_rows.tolist():
+        shared.setdefault(doc, {})[partner] = words
+    by_label: dict[int, list[tuple[int, int]]] = {}
+    for doc, label, words in label_rows.tolist():
+        by_label.setdefault(doc, []).append((label, words))
     # Passage texts for an even share of the pairs (by position, not by side: a < b would
     # leave them all to the first chunks).
     pairs, documents_count = len(table.pair_starts) - 1, len(context.documents)
@@ -339,14 +339,19 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         position: _passage_reports(table, position, context.labels, text_of)
         for position in range(pairs * lo // documents_count, pairs * hi // documents_count)
     }
-    # Words shared with each partner, counted once: for the matches and the pair percentages.
-    shared = {doc: cover.shared_words() for doc, cover in coverage.items()}
+    covered_list, reused_list, quoted_list = covered.tolist(), reused.tolist(), quoted_only.tolist()
     documents = [
         _document_report(
             context.documents[index],
             context.word_counts[index],
-            coverage.get(index),
-            shared.get(index, {}),
+            _DocumentCoverage(
+                reused_list[index - lo],
+                quoted_list[index - lo],
+                shared.get(index, {}),
+                by_label.get(index, []),
+            )
+            if covered_list[index - lo]
+            else None,
             context.labels,
             context.ids,
             context.min_percent,
@@ -362,6 +367,94 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     return _ReportPart(documents, percents, passages)
 
 
+# Entry columns: one side of a passage, seen from the document on that side.
+_DOC, _PARTNER, _START, _END, _ENTRY_QUOTE, _ENTRY_RANK, _ENTRY_LABEL = range(7)
+
+
+def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sides of passages that fall in documents [lo, hi), as rows (doc, partner,
+    start, end, quote, rank, label), and the bounds of each one's quotations in `table.quoted`.
+
+    Rows come in the order the coverage marks them: pair order, a side before b side, as the
+    coverage of each document would see them were the whole corpus built at once.
+    """
+    selected = table.rows_touching(lo, hi)
+    rows = table.rows[selected]
+    shared = (rows[:, _QUOTE], rows[:, _RANK], rows[:, _LABEL])
+    a_side = np.stack((rows[:, _A], rows[:, _B], rows[:, _A_START], rows[:, _A_END], *shared), 1)
+    b_side = np.stack((rows[:, _B], rows[:, _A], rows[:, _B_START], rows[:, _B_END], *shared), 1)
+    entries = np.stack((a_side, b_side), axis=1).reshape(-1, 7)
+    keys = np.stack((2 * selected, 2 * selected + 1), axis=1).reshape(-1)
+    inside = (entries[:, _DOC] >= lo) & (entries[:, _DOC] < hi)
+    quoted_keys = 2 * table.quoted[:, 0] + table.quoted[:, 1]
+    bounds = np.stack(
+        (
+            np.searchsorted(quoted_keys, keys[inside], side="left"),
+            np.searchsorted(quoted_keys, keys[inside], side="right"),
+        ),
+        axis=1,
+    )
+    return entries[inside], bounds
+
+
+Counts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _compiled_counts(
+    entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
+) -> Counts:
+    from dedupe.report_compiled import coverage_counts
+
+    return coverage_counts(entries, quoted, bounds, words, lo)
+
+
+def _coverage_counts(
+    entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
+) -> Counts:
+    """Return `dedupe.report_compiled.coverage_counts` of the same arguments, by marking
+    words passage by passage with numpy (the reference)."""
+    coverage: dict[int, _Coverage] = {}
+    for row, (first, last) in zip(entries.tolist(), bounds.tolist(), strict=True):
+        doc, partner, start, end, quote, rank, label = row
+        cover = coverage.get(doc)
+        if cover is None:
+            cover = coverage[doc] = _Coverage(int(words[doc - lo]))
+        inside = tuple((a, b) for a, b in quoted[first:last].tolist())
+        cover.add(partner, (start, end), bool(quote), inside, rank, label)
+    covered = np.zeros(len(words), dtype=bool)
+    reused = np.zeros(len(words), dtype=np.int64)
+    quoted_only = np.zeros(len(words), dtype=np.int64)
+    shared: list[tuple[int, int, int]] = []
+    by_label: list[tuple[int, int, int]] = []
+    for doc in sorted(coverage):
+        cover = coverage[doc]
+        mask = cover.reused_words()
+        covered[doc - lo] = True
+        reused[doc - lo] = mask.sum()
+        quoted_only[doc - lo] = (cover.quoted & ~mask).sum()
+        shared.extend((doc, p, n) for p, n in sorted(cover.shared_words().items()))
+        counts = np.bincount(cover.label[mask] + 1).tolist()
+        by_label.extend((doc, label - 1, n) for label, n in enumerate(counts) if n)
+    return (
+        covered,
+        reused,
+        quoted_only,
+        np.array(shared, dtype=np.int64).reshape(-1, 3),
+        np.array(by_label, dtype=np.int64).reshape(-1, 3),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentCoverage:
+    """One document's reused and quoted-only words, the words found in each partner, and its
+    reused words by attribution label (in label order)."""
+
+    reused: int
+    quoted_only: int
+    shared: Mapping[int, int]
+    by_label: Sequence[tuple[int, int]]
+
+
 def _rank(attribution: Attribution) -> int:
     if attribution.rule is None:
         return 50
@@ -373,8 +466,7 @@ def _rank(attribution: Attribution) -> int:
 def _document_report(
     doc: Document,
     words: int,
-    cover: _Coverage | None,
-    shared: Mapping[int, int],
+    cover: _DocumentCoverage | None,
     labels: Sequence[Attribution],
     ids: Sequence[str],
     min_percent: float,
@@ -384,22 +476,19 @@ def _document_report(
         return DocumentReport(
             doc.id, doc.source, doc.published, words, 0.0, 0.0, (), None, None, None
         )
-    reused = cover.reused_words()
-    reused_words = int(reused.sum())
-    quoted_only = int((cover.quoted & ~reused).sum())
     matches = sorted(
-        (Match(ids[p], percent(n, words), n) for p, n in shared.items()),
+        (Match(ids[p], percent(n, words), n) for p, n in cover.shared.items()),
         key=lambda m: (-m.shared_words, m.id),
     )
     matches = [m for m in matches if m.shared_words and m.percent >= min_percent]
-    attribution = _majority(cover.label[reused], labels)
+    attribution = _majority(cover.by_label, labels)
     return DocumentReport(
         id=doc.id,
         source=doc.source,
         published=doc.published,
         words=words,
-        reused_percent=percent(reused_words, words),
-        quoted_percent=percent(quoted_only, words),
+        reused_percent=percent(cover.reused, words),
+        quoted_percent=percent(cover.quoted_only, words),
         matches=tuple(matches),
         original_source=attribution.source,
         attribution_rule=attribution.rule,
@@ -407,17 +496,22 @@ def _document_report(
     )
 
 
-def _majority(word_labels: np.ndarray, labels: Sequence[Attribution]) -> Attribution:
-    """Return the attribution of most words, collapsing rules per source; None on a tie."""
-    if len(word_labels) == 0:
+def _majority(by_label: Sequence[tuple[int, int]], labels: Sequence[Attribution]) -> Attribution:
+    """Return the attribution of most words, collapsing rules per source; None on a tie.
+
+    `by_label` holds (label, words) in label order; label -1 is no attribution.
+    """
+    if not by_label:
         return UNDECIDED
+    if len(by_label) == 1:
+        # All words under one label (the common case): that attribution, if it names a source.
+        label = by_label[0][0]
+        only = labels[label] if label >= 0 else UNDECIDED
+        return only if only.source is not None else UNDECIDED
     by_source: Counter[str | None] = Counter()
     by_rule: dict[str | None, Counter[str | None]] = {}
-    # Counted per label, in label order from -1 (no attribution) up.
-    for shifted, count in enumerate(np.bincount(word_labels + 1).tolist()):
-        if not count:
-            continue
-        attribution = labels[shifted - 1] if shifted else UNDECIDED
+    for label, count in by_label:
+        attribution = labels[label] if label >= 0 else UNDECIDED
         by_source[attribution.source] += count
         by_rule.setdefault(attribution.source, Counter())[attribution.rule] += count
     (top, top_count), *rest = [*by_source.most_common(), (None, -1)]

@@ -193,8 +193,8 @@ Progress = Callable[[str, int, int], None]
 
 _SIGN_CHUNK = 2000
 _ALIGN_CHUNK = 2000
-# Fewer candidate pairs are aligned in Python: loading the compiled alignment takes about a
-# second (and compiling it, the first time on a machine, half a minute).
+# Fewer candidate pairs are aligned, attributed and reported in Python: loading the compiled
+# code takes about a second (and compiling it, the first time on a machine, half a minute).
 COMPILED_ALIGNMENT_FROM = 2000
 # The same for signing, by documents (its compiled loop is small: it loads in no time once
 # numba is imported).
@@ -267,6 +267,7 @@ def scan_documents(
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
             jobs=jobs,
+            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
         )
         timing.items = len(documents)
     return report
