@@ -6,8 +6,10 @@ another engine without touching the others.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -214,7 +216,46 @@ def scan_documents(
     progress: Progress | None = None,
 ) -> Report:
     """Return the overlap report of `documents` (already read, sorted by id, unique ids)."""
-    stats = stats if stats is not None else Stats()
+    with collector_paused():
+        return _run_stages(
+            documents,
+            params,
+            stats=stats if stats is not None else Stats(),
+            reference=reference,
+            min_percent=min_percent,
+            jobs=jobs,
+            progress=progress,
+        )
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, then restore its state.
+
+    A scan makes millions of small objects (passages, attributions, report entries), none of
+    them in a reference cycle, so reference counting frees them all. The cyclic collector
+    would walk the growing heap again and again (10-25% of the later stages' time), and in
+    forked workers write to memory pages they share with the parent.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_stages(
+    documents: Sequence[Document],
+    params: Parameters,
+    *,
+    stats: Stats,
+    reference: bool,
+    min_percent: float,
+    jobs: int,
+    progress: Progress | None,
+) -> Report:
     with stats.stage("sign", "paragraphs") as timing:
         signed = sign_documents(
             documents,

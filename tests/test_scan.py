@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import random
 from pathlib import Path
@@ -140,6 +141,29 @@ def test_compiled_signing_and_alignment_give_identical_report(
         mock.patch.object(module, "COMPILED_SIGNING_FROM", 0),
     ):
         assert dedupe.scan([seeds_dir], jobs=2) == seeds_report
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_scan_pauses_the_cyclic_collector_and_restores_it(
+    enabled: bool, seeds_dir: Path, seeds_report: Report
+) -> None:
+    module = importlib.import_module("dedupe.scan")
+    seen: list[bool] = []
+    run_stages = module._run_stages
+
+    def spy(*args: object, **kwargs: object) -> Report:
+        seen.append(gc.isenabled())
+        return run_stages(*args, **kwargs)  # type: ignore[no-any-return]
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with mock.patch.object(module, "_run_stages", spy):
+            assert dedupe.scan([seeds_dir]) == seeds_report
+        assert seen == [False]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_input_order_does_not_matter(example_report: Report) -> None:
