@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from dedupe.attribution import MIN_PIECE, Attribution, Carrier, Facts, attribute_pieces
+from dedupe.index import unique_values
 
 # Link and piece rows: a, a_start, a_end, b, b_start, b_end.
 _COLUMNS = 6
@@ -36,7 +37,7 @@ def split_and_group(links: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     docs = np.concatenate((links[:, 0], links[:, 0], links[:, 3], links[:, 3]))
     positions = np.concatenate((links[:, 1], links[:, 2], links[:, 4], links[:, 5]))
     # Every document's edges, sorted and unique, as one key array: doc in the high bits.
-    edges = np.unique((docs << 32) | positions)
+    edges = unique_values((docs << 32) | positions)
     pieces, owners = _split(
         links,
         edges & 0xFFFFFFFF,

@@ -123,7 +123,7 @@ def candidate_pairs(keys: BandKeys, owners: np.ndarray, jobs: int = 1) -> np.nda
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
     codes = list(map_ordered(_band_pair_codes, (keys, owners, span), range(bands), jobs))
-    unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
@@ -144,7 +144,7 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.n
     packed = packed[first]
     members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
     pairs = _pairs_within_groups(packed >> _U64(owner_bits), members)
-    return np.unique(pairs[:, 0] * span + pairs[:, 1])
+    return unique_values(pairs[:, 0] * span + pairs[:, 1])
 
 
 def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -170,6 +170,18 @@ def concatenated_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Return the ranges [start, start + size) of each (start, size), back to back."""
     total = int(sizes.sum())
     return np.repeat(starts - (np.cumsum(sizes) - sizes), sizes) + np.arange(total, dtype=np.int64)
+
+
+def unique_values(values: np.ndarray) -> np.ndarray:
+    """Return the distinct values of a 1-d array, sorted: `np.unique(values)`, faster.
+
+    numpy 2.4's `np.unique` takes 5-14 s on 6 million int64 values on this machine; a sort
+    and a comparison of neighbours take 0.2 s.
+    """
+    ordered = np.sort(values, axis=None)
+    keep = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:

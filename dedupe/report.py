@@ -17,6 +17,7 @@ import numpy as np
 from dedupe.align import Passage
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.documents import Document
+from dedupe.index import unique_values
 from dedupe.parallel import map_ordered, pickled_by_fields
 from dedupe.store import document_ids, document_outlets
 
@@ -250,7 +251,7 @@ class _PassageTable:
     def rows_touching(self, lo: int, hi: int) -> np.ndarray:
         """Return, in table order, the rows with a or b among documents [lo, hi)."""
         first, last = np.searchsorted(self.side_docs, [lo, hi])
-        return np.unique(self.side_rows[first:last])
+        return unique_values(self.side_rows[first:last])
 
 
 def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _PassageTable:

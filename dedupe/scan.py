@@ -35,6 +35,7 @@ from dedupe.index import (
     concatenated_ranges,
     lsh_params,
     reference_candidate_pairs,
+    unique_values,
 )
 from dedupe.parallel import default_jobs, map_ordered
 from dedupe.report import AlignedPair, Report, build_report
@@ -341,12 +342,14 @@ def sign_documents(
     """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`).
 
     Signatures are computed by numpy, by datasketch with `reference`, or with `compiled` by
-    `dedupe.signatures_compiled`: the same signatures.
+    `dedupe.signatures_compiled` (and texts split by `dedupe.text_compiled`): the same
+    signatures.
     """
     if compiled:
-        from dedupe import signatures_compiled  # numba loads in about half a second
+        from dedupe import signatures_compiled, text_compiled  # numba loads in half a second
 
         signatures_compiled.prepare()
+        text_compiled.prepare()
     signer: Signer = "reference" if reference else "compiled" if compiled else "numpy"
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
@@ -377,8 +380,10 @@ def _sign_chunk(
     documents, params, signer = state
     reference = signer == "reference"
     lo, hi = chunk
-    shingler = shingle_documents_reference if reference else shingle_documents
-    shingles = shingler(documents[lo:hi], params)
+    if reference:
+        shingles = shingle_documents_reference(documents[lo:hi], params)
+    else:
+        shingles = shingle_documents(documents[lo:hi], params, compiled=signer == "compiled")
     signing = _signing_function(signer)
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -397,7 +402,9 @@ def _signing_function(signer: Signer) -> Callable[[np.ndarray, np.ndarray, int, 
     return sign_reference if signer == "reference" else sign
 
 
-def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shingles:
+def shingle_documents(
+    documents: Sequence[Document], params: Parameters, *, compiled: bool = False
+) -> Shingles:
     """Return the shingle hashes of every indexed block of `documents`.
 
     A block is a paragraph of at least `min_words` words, or a run of consecutive shorter
@@ -407,10 +414,11 @@ def shingle_documents(documents: Sequence[Document], params: Parameters) -> Shin
     articles would pair them all; its words are still aligned once the document is a candidate.
     Blocks longer than `params.window` words are cut into windows of that many words,
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
-    most of some window.
+    most of some window. With `compiled`, texts are split into words by compiled code.
     """
     n = params.shingle_size
-    words = word_table([doc.text for doc in documents], params.paragraph_separator)
+    texts = [doc.text for doc in documents]
+    words = word_table(texts, params.paragraph_separator, compiled=compiled)
     # n-grams that straddle two blocks (or documents) are computed but never used.
     grams = shingle_hash32(ngram_hashes(words.hashes, n))
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
@@ -540,10 +548,12 @@ def align_pairs(
     `dedupe.align.align`: the same passages.
     """
     if compiled:
-        # Compiled (or loaded from numba's cache) once, here, before workers are forked.
-        from dedupe import align_compiled  # numba loads in about half a second: only if used
+        # Compiled (or loaded from numba's cache) once, here, before workers are forked;
+        # numba takes about half a second to load, so only when used.
+        from dedupe import align_compiled, text_compiled
 
         align_compiled.prepare()
+        text_compiled.prepare()
     # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
     # worker tokenises each document once instead of once per chunk it appears in.
     ordered = (
@@ -585,9 +595,11 @@ def _align_chunk(
     documents, params, compiled = state
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
-    needed = np.unique(pairs)
+    needed = unique_values(pairs)
     tokens = tokenize_many(
-        [documents[index].text for index in needed.tolist()], params.paragraph_separator
+        [documents[index].text for index in needed.tolist()],
+        params.paragraph_separator,
+        compiled=compiled,
     )
     grams = [ngram_hashes(t.hashes, params.shingle_size) for t in tokens]
     local = np.searchsorted(needed, pairs)
@@ -690,7 +702,7 @@ def _attribute_chunk(
     documents, links, starts, ends, params, compiled = state
     rows = links[concatenated_ranges(starts[positions], ends[positions] - starts[positions])]
     facts: dict[int, DocumentFacts] = {}
-    for index in np.unique(rows[:, [0, 3]]).tolist():
+    for index in unique_values(rows[:, [0, 3]]).tolist():
         doc = documents[index]
         facts[index] = document_facts(
             doc.id, doc.text, doc.source, doc.published, params.paragraph_separator

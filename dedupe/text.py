@@ -151,9 +151,12 @@ def tokenize(text: str, separator: str | None = None) -> Tokens:
     return tokenize_many([text], separator)[0]
 
 
-def tokenize_many(texts: Sequence[str], separator: str | None = None) -> list[Tokens]:
+def tokenize_many(
+    texts: Sequence[str], separator: str | None = None, *, compiled: bool = False
+) -> list[Tokens]:
     """Return `tokenize(text, separator)` of every text; ASCII texts are split a batch at a
-    time, which costs far less than one text at a time."""
+    time, which costs far less than one text at a time (with `compiled`, by
+    `dedupe.text_compiled`: the same words)."""
     tokens: list[Tokens] = []
     pending: list[tuple[int, str, list[tuple[int, int]]]] = []
     batch = _AsciiBatch()
@@ -165,12 +168,12 @@ def tokenize_many(texts: Sequence[str], separator: str | None = None) -> list[To
             batch.add(len(tokens), plain, paragraphs, range(len(paragraphs)))
             tokens.append(_EMPTY_TOKENS)  # filled in when the batch is split
             if len(batch.texts) == _BATCH_TEXTS:
-                _fill_from_batch(tokens, batch, pending)
+                _fill_from_batch(tokens, batch, pending, compiled)
                 batch, pending = _AsciiBatch(), []
         else:
             hashes, starts, ends = _unicode_words(text, paragraphs)
             tokens.append(_with_flags(text, paragraphs, hashes, starts, ends))
-    _fill_from_batch(tokens, batch, pending)
+    _fill_from_batch(tokens, batch, pending, compiled)
     return tokens
 
 
@@ -178,11 +181,12 @@ def _fill_from_batch(
     tokens: list[Tokens],
     batch: _AsciiBatch,
     pending: list[tuple[int, str, list[tuple[int, int]]]],
+    compiled: bool,
 ) -> None:
     """Split `batch` into words and put each text's Tokens at its place in `tokens`."""
     if not pending:
         return
-    hashes, starts, ends = batch.words()
+    hashes, starts, ends = batch.words(compiled)
     # Word index where each text begins (texts are joined with one separator byte).
     cuts = np.searchsorted(starts, [*batch.offsets, batch.offset]).tolist()
     for k, (index, text, paragraphs) in enumerate(pending):
@@ -226,12 +230,15 @@ class WordTable:
     paragraph: np.ndarray
 
 
-def word_table(texts: Sequence[str], separator: str | None = None) -> WordTable:
+def word_table(
+    texts: Sequence[str], separator: str | None = None, *, compiled: bool = False
+) -> WordTable:
     """Return the words of all `texts` (see `WordTable`), split with numpy a batch at a time.
 
     The signing path: it needs neither offsets nor quotes, and one pass over a batch of
     texts costs far less than a pass per text. Texts that are not ASCII once typographic
-    punctuation is mapped are split word by word, one by one.
+    punctuation is mapped are split word by word, one by one. With `compiled`, batches are
+    split by `dedupe.text_compiled`: the same words.
     """
     tables: list[WordTable] = []
     batch = _AsciiBatch()
@@ -245,7 +252,7 @@ def word_table(texts: Sequence[str], separator: str | None = None) -> WordTable:
         if plain.isascii():
             batch.add(index, plain, paragraphs, numbers)
             if len(batch.texts) == _BATCH_TEXTS:
-                tables.append(batch.table())
+                tables.append(batch.table(compiled))
                 batch = _AsciiBatch()
         else:
             # Signing needs no quote flags: only words and their paragraphs.
@@ -254,7 +261,7 @@ def word_table(texts: Sequence[str], separator: str | None = None) -> WordTable:
             document = np.full(len(hashes), index, dtype=np.int64)
             tables.append(WordTable(hashes, document, paragraph))
             mixed = True
-    tables.append(batch.table())
+    tables.append(batch.table(compiled))
     hashes = np.concatenate([t.hashes for t in tables])
     document = np.concatenate([t.document for t in tables])
     paragraph = np.concatenate([t.paragraph for t in tables])
@@ -289,14 +296,18 @@ class _AsciiBatch:
         self.numbers.extend(numbers)
         self.offset += len(text) + 1
 
-    def words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def words(self, compiled: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (hashes, starts, ends) of the words of all texts, offsets into their join."""
         data = np.frombuffer("\n".join(self.texts).lower().encode("ascii"), dtype=np.uint8)
         bounds = np.array(self.spans, dtype=np.int64).reshape(-1, 2)
+        if compiled:
+            from dedupe.text_compiled import ascii_words
+
+            return ascii_words(data, bounds)
         return _words_inside(data, _inside_mask(len(data), bounds))
 
-    def table(self) -> WordTable:
-        hashes, starts, _ = self.words()
+    def table(self, compiled: bool = False) -> WordTable:
+        hashes, starts, _ = self.words(compiled)
         bounds = np.array(self.spans, dtype=np.int64).reshape(-1, 2)
         span = np.searchsorted(bounds[:, 0], starts, side="right") - 1
         return WordTable(

@@ -18,6 +18,7 @@ from dedupe.index import (
     candidate_pairs,
     lsh_params,
     reference_candidate_pairs,
+    unique_values,
 )
 from dedupe.signatures import sign
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
@@ -288,3 +289,16 @@ def test_signatures_differing_only_in_low_bits_of_each_bands_last_row_are_not_pa
     owners = np.array([0, 1_000_000])  # 20 bits of each key give way to the owner
     assert candidate_pairs(band_keys(signatures, params), owners).shape == (0, 2)
     assert reference_candidate_pairs(signatures, owners, params, SEED).shape == (0, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(-(2**62), 2**62), max_size=60),
+    columns=st.sampled_from([1, 2]),
+)
+def test_unique_values_equals_numpy_unique(values: list[int], columns: int) -> None:
+    array = np.array(values[: len(values) // columns * columns], dtype=np.int64)
+    shaped = array.reshape(-1, columns) if columns > 1 else array
+    found = unique_values(shaped)
+    assert found.tolist() == np.unique(shaped).tolist()
+    assert found.dtype == np.int64

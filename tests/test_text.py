@@ -467,13 +467,14 @@ def test_tokens_dataclass_len_and_empty_text() -> None:
     assert tokens.quoted.dtype == bool
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 @settings(max_examples=200, deadline=None)
 @given(texts=st.lists(TEXTS, max_size=80), separator=SEPARATORS)
 def test_word_table_of_many_texts_equals_tokenize_text_by_text(
-    texts: list[str], separator: str | None
+    compiled: bool, texts: list[str], separator: str | None
 ) -> None:
     # More texts than one batch, mixing ASCII with texts that take the word-by-word path.
-    table = word_table(texts, separator)
+    table = word_table(texts, separator, compiled=compiled)
     expected = [tokenize(text, separator) for text in texts]
     assert np.array_equal(table.hashes, np.concatenate([t.hashes for t in expected] or [[]]))
     assert table.document.tolist() == [i for i, t in enumerate(expected) for _ in range(len(t))]
@@ -488,13 +489,15 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
     assert all(a[-1] < b[0] for a, b in itertools.pairwise(nonempty))
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 @settings(max_examples=100, deadline=None)
 @given(texts=st.lists(TEXTS, max_size=150), separator=SEPARATORS)
 def test_tokenize_many_equals_tokenize_text_by_text(
-    texts: list[str], separator: str | None
+    compiled: bool, texts: list[str], separator: str | None
 ) -> None:
     # Over two batches of ASCII texts, interleaved with texts split word by word.
-    for many, one in zip(tokenize_many(texts, separator), texts, strict=True):
+    many_tokens = tokenize_many(texts, separator, compiled=compiled)
+    for many, one in zip(many_tokens, texts, strict=True):
         single = tokenize(one, separator)
         assert many.text == one
         for name in ("hashes", "starts", "ends", "paragraph", "quoted"):

@@ -1,0 +1,68 @@
+"""The compiled ASCII splitter finds exactly the words, offsets and hashes of numpy's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.text import _inside_mask, _words_inside, tokenize_many
+from dedupe.text_compiled import ascii_words
+
+# Letters, digits, joiners ("U.S.", "it's", "snake_case") and what separates words.
+BYTES = st.text(alphabet="ab9Z'._ -\n,\"", max_size=80)
+
+
+def both(data: bytes, bounds: list[tuple[int, int]]) -> tuple[list[list[int]], list[list[int]]]:
+    array = np.frombuffer(data.lower(), dtype=np.uint8)
+    spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
+    compiled = ascii_words(array, spans)
+    reference = _words_inside(array, _inside_mask(len(array), spans))
+    return [a.tolist() for a in compiled], [a.tolist() for a in reference]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=BYTES, cuts=st.lists(st.integers(0, 80), max_size=6))
+def test_same_words_inside_any_spans(text: str, cuts: list[int]) -> None:
+    # Spans start and end anywhere, even inside a word or on a joiner, never touching.
+    data = text.encode("ascii")
+    edges = sorted({min(c, len(data)) for c in cuts})
+    bounds = [(lo, hi) for lo, hi in zip(edges[::2], edges[1::2], strict=False) if hi > lo]
+    bounds = [(lo, hi) for k, (lo, hi) in enumerate(bounds) if k == 0 or lo > bounds[k - 1][1]]
+    compiled, reference = both(data, bounds or [(0, len(data))])
+    assert compiled == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "bounds", "words"),
+    [
+        (b"u.s. it's", [(0, 9)], [(0, 3), (5, 9)]),
+        (b"u.s", [(0, 2)], [(0, 1)]),  # a joiner at a span's end joins nothing
+        (b"ab.cd ef", [(0, 3), (4, 8)], [(0, 2), (4, 5), (6, 8)]),
+        (b"'quote' _x_", [(0, 11)], [(1, 6), (9, 10)]),
+    ],
+)
+def test_words_at_joiners_and_span_edges(
+    text: bytes, bounds: list[tuple[int, int]], words: list[tuple[int, int]]
+) -> None:
+    compiled, reference = both(text, bounds)
+    assert compiled == reference
+    assert list(zip(compiled[1], compiled[2], strict=True)) == words
+
+
+def test_real_articles_tokenize_alike(seeds_dir: Path, clough_dir: Path, pan_dir: Path) -> None:
+    paths = [
+        *sorted(seeds_dir.glob("*.txt")),
+        *sorted(clough_dir.glob("*.txt")),
+        *sorted((pan_dir / "src").iterdir())[:40],
+    ]
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in paths]
+    compiled = tokenize_many(texts, compiled=True)
+    reference = tokenize_many(texts)
+    assert sum(len(t) for t in reference) > 50_000
+    for fast, slow in zip(compiled, reference, strict=True):
+        for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
