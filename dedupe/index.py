@@ -112,24 +112,32 @@ class SpilledBandKeys:
 BandKeys = np.ndarray | SpilledBandKeys
 
 
-def candidate_pairs(keys: BandKeys, owners: np.ndarray, jobs: int = 1) -> np.ndarray:
+def candidate_pairs(
+    keys: BandKeys, owners: np.ndarray, jobs: int = 1, *, compiled: bool = False
+) -> np.ndarray:
     """Return the sorted unique (i, j), i < j, owner pairs that share a band key.
 
     `keys` is (paragraphs, bands) from `band_keys`, or the same spilled to disk;
     `owners[p]` is the document index of paragraph p. Paragraphs of the same document are
-    never paired. Bands are processed one at a time, on up to `jobs` processes.
+    never paired. Bands are processed one at a time, on up to `jobs` processes; with
+    `compiled`, the pairs of each band are listed by `dedupe.index_compiled` (the same pairs).
     """
+    if compiled:
+        from dedupe import index_compiled  # loaded before workers are forked
+
+        index_compiled.prepare()
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
-    codes = list(map_ordered(_band_pair_codes, (keys, owners, span), range(bands), jobs))
+    state = (keys, owners, span, compiled)
+    codes = list(map_ordered(_band_pair_codes, state, range(bands), jobs))
     unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
-def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.ndarray:
+def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, bool], band: int) -> np.ndarray:
     """Return the unique codes i * span + j of the owner pairs sharing a key in one band."""
-    keys, owners, span = state
+    keys, owners, span, compiled = state
     column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
     # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
     # one plain sort groups by key, then owner: several times faster than a lexsort. Two
@@ -143,6 +151,10 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.n
     first[1:] = packed[1:] != packed[:-1]
     packed = packed[first]
     members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
+    if compiled:
+        from dedupe.index_compiled import group_pair_codes
+
+        return unique_values(group_pair_codes(packed >> _U64(owner_bits), members, span))
     pairs = _pairs_within_groups(packed >> _U64(owner_bits), members)
     return unique_values(pairs[:, 0] * span + pairs[:, 1])
 

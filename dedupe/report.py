@@ -257,7 +257,8 @@ class _PassageTable:
 def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _PassageTable:
     """Return the passage table of `pairs`, numbering attributions (source, rule) in `labels`
     as they first appear."""
-    label_of: dict[Attribution, int] = {}
+    label_of: dict[tuple[str | None, str | None], int] = {}
+    ranks: list[int] = []
     rows: list[tuple[int, ...]] = []
     quoted: list[tuple[int, int, int, int]] = []
     starts: list[int] = []
@@ -266,16 +267,19 @@ def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _
         starts.append(len(rows))
         sides.append((pair.a, pair.b))
         for p, attribution in zip(pair.passages, pair.attributions, strict=True):
-            plain = Attribution(attribution.source, attribution.rule)
-            label = label_of.setdefault(plain, len(labels))
-            if label == len(labels):
-                labels.append(plain)
-            quoted.extend((len(rows), 0, lo, hi) for lo, hi in p.a_quoted)
-            quoted.extend((len(rows), 1, lo, hi) for lo, hi in p.b_quoted)
+            key = (attribution.source, attribution.rule)
+            label = label_of.get(key)
+            if label is None:
+                label = label_of[key] = len(labels)
+                labels.append(Attribution(*key))
+                ranks.append(_rank(labels[label]))
+            if p.a_quoted or p.b_quoted:
+                quoted.extend((len(rows), 0, lo, hi) for lo, hi in p.a_quoted)
+                quoted.extend((len(rows), 1, lo, hi) for lo, hi in p.b_quoted)
             rows.append(
                 (
                     position, pair.a, pair.b, p.a_start, p.a_end, p.b_start, p.b_end, p.quote,
-                    label, _rank(plain), *p.a_chars, *p.b_chars,
+                    label, ranks[label], *p.a_chars, *p.b_chars,
                 )
             )  # fmt: skip
     starts.append(len(rows))

@@ -273,7 +273,12 @@ def _run_stages(
                 signed.signatures, signed.owners, params.lsh, params.seed
             )
         else:
-            pairs = candidate_pairs(signed.keys, signed.owners, jobs)
+            pairs = candidate_pairs(
+                signed.keys,
+                signed.owners,
+                jobs,
+                compiled=not reference and len(documents) >= COMPILED_SIGNING_FROM,
+            )
         if isinstance(signed.keys, SpilledBandKeys):
             signed.keys.close()
         timing.items = len(signed.owners)

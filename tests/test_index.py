@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -179,18 +181,28 @@ def test_equal_values_in_different_bands_give_different_keys() -> None:
     threshold=st.sampled_from([0.2, 0.3, 0.5, 0.7]),
     num_perm=st.sampled_from([32, 64, 128]),
 )
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 def test_candidate_pairs_equal_datasketch_lsh(
-    seed: int, docs: int, shared: int, edits: int, threshold: float, num_perm: int
+    compiled: bool, seed: int, docs: int, shared: int, edits: int, threshold: float, num_perm: int
 ) -> None:
     signatures, owners = signatures_of(corpus(seed, docs, shared, edits), num_perm)
     params = lsh_params(threshold, num_perm)
-    fast = candidate_pairs(band_keys(signatures, params), owners)
+    fast = candidate_pairs(band_keys(signatures, params), owners, compiled=compiled)
     slow = reference_candidate_pairs(signatures, owners, params, SEED)
     assert_well_formed(fast)
     assert np.array_equal(fast, slow)
 
 
-def test_candidate_pairs_find_shared_paragraphs_and_nothing_else() -> None:
+PairFinder = Callable[..., np.ndarray]
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def find_pairs(request: pytest.FixtureRequest) -> PairFinder:
+    """Return `candidate_pairs`, listing pairs with numpy or compiled (tests run with both)."""
+    return functools.partial(candidate_pairs, compiled=request.param == "compiled")
+
+
+def test_candidate_pairs_find_shared_paragraphs_and_nothing_else(find_pairs: PairFinder) -> None:
     rng = np.random.default_rng(11)
     wire = random_paragraph(rng, 40)
     documents = [
@@ -202,21 +214,21 @@ def test_candidate_pairs_find_shared_paragraphs_and_nothing_else() -> None:
     ]
     signatures, owners = signatures_of(documents, 128)
     params = lsh_params(0.3, 128)
-    pairs = candidate_pairs(band_keys(signatures, params), owners)
+    pairs = find_pairs(band_keys(signatures, params), owners)
     assert pairs.tolist() == [[0, 2], [0, 4], [2, 4]]
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
 
 
-def test_paragraphs_of_the_same_document_are_never_paired() -> None:
+def test_paragraphs_of_the_same_document_are_never_paired(find_pairs: PairFinder) -> None:
     rng = np.random.default_rng(12)
     repeated = random_paragraph(rng, 30)
     documents = [[repeated, repeated, repeated], [random_paragraph(rng, 30)]]
     signatures, owners = signatures_of(documents, 64)
     params = lsh_params(0.5, 64)
-    assert candidate_pairs(band_keys(signatures, params), owners).shape == (0, 2)
+    assert find_pairs(band_keys(signatures, params), owners).shape == (0, 2)
 
 
-def test_candidate_pairs_with_interleaved_owners() -> None:
+def test_candidate_pairs_with_interleaved_owners(find_pairs: PairFinder) -> None:
     # Owners need not be grouped: paragraph order is free.
     rng = np.random.default_rng(13)
     signatures = rng.integers(0, 2**32, (5, 64), dtype=np.uint64).astype(np.uint32)
@@ -224,25 +236,25 @@ def test_candidate_pairs_with_interleaved_owners() -> None:
     signatures[4] = signatures[1]
     owners = np.array([2, 0, 1, 1, 2])  # 0~3: docs 2 and 1; 1~4: docs 0 and 2
     params = lsh_params(0.5, 64)
-    pairs = candidate_pairs(band_keys(signatures, params), owners)
+    pairs = find_pairs(band_keys(signatures, params), owners)
     assert pairs.tolist() == [[0, 2], [1, 2]]
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
 
 
-def test_a_pair_sharing_many_bands_is_listed_once() -> None:
+def test_a_pair_sharing_many_bands_is_listed_once(find_pairs: PairFinder) -> None:
     rng = np.random.default_rng(14)
     signatures = rng.integers(0, 2**32, (4, 64), dtype=np.uint64).astype(np.uint32)
     signatures[1] = signatures[0]
     signatures[3] = signatures[2]
     owners = np.array([5, 9, 5, 9])
-    pairs = candidate_pairs(band_keys(signatures, lsh_params(0.5, 64)), owners)
+    pairs = find_pairs(band_keys(signatures, lsh_params(0.5, 64)), owners)
     assert pairs.tolist() == [[5, 9]]
 
 
-def test_candidate_pairs_of_nothing() -> None:
+def test_candidate_pairs_of_nothing(find_pairs: PairFinder) -> None:
     params = lsh_params(0.5, 64)
     keys = band_keys(np.empty((0, 64), dtype=np.uint32), params)
-    pairs = candidate_pairs(keys, np.empty(0, dtype=np.int64))
+    pairs = find_pairs(keys, np.empty(0, dtype=np.int64))
     assert pairs.shape == (0, 2)
 
 
@@ -263,14 +275,16 @@ def test_spilled_keys_read_back_band_by_band(chunk: int) -> None:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_candidate_pairs_from_spilled_keys_and_on_several_processes(jobs: int) -> None:
+def test_candidate_pairs_from_spilled_keys_and_on_several_processes(
+    jobs: int, find_pairs: PairFinder
+) -> None:
     signatures, owners = signatures_of(corpus(16, 12, 3, 2), 128)
     params = lsh_params(0.3, 128)
     keys = band_keys(signatures, params)
     spilled = SpilledBandKeys(params.bands)
     spilled.append(keys[:10])
     spilled.append(keys[10:])
-    pairs = candidate_pairs(spilled, owners, jobs)
+    pairs = find_pairs(spilled, owners, jobs)
     assert len(pairs) > 0
     assert np.array_equal(pairs, candidate_pairs(keys, owners))
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
