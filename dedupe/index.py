@@ -24,7 +24,7 @@ from dedupe.signatures import to_lean_minhash
 from dedupe.text import fmix64
 
 _U64 = np.uint64
-_BAND_MULT = _U64(0x9E3779B97F4A7C15)
+BAND_MULT = _U64(0x9E3779B97F4A7C15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +60,18 @@ def band_keys(signatures: np.ndarray, params: LSHParams) -> np.ndarray:
     banded = signatures[:, :used].reshape(len(signatures), params.bands, params.rows)
     keys = np.zeros((len(signatures), params.bands), dtype=np.uint64)
     for row in range(params.rows):
-        keys *= _BAND_MULT
+        keys *= BAND_MULT
         keys ^= banded[:, :, row].astype(np.uint64) + _U64(row + 1)
+    return finished_band_keys(keys)
+
+
+def finished_band_keys(hashes: np.ndarray) -> np.ndarray:
+    """Return band keys from (paragraphs, bands) hashes of each band's rows (see `band_keys`)."""
     # Make keys of different bands distinct so all bands can share one sorted array.
-    keys ^= (np.arange(params.bands, dtype=np.uint64) + _U64(1)) * _U64(0xD6E8FEB86659FD93)
+    hashes ^= (np.arange(hashes.shape[1], dtype=np.uint64) + _U64(1)) * _U64(0xD6E8FEB86659FD93)
     # Mixed so that every bit depends on every row: candidate generation gives the low bits
     # over to the owner, and without mixing those would hold most of the last row.
-    return fmix64(keys)
+    return fmix64(hashes)
 
 
 class SpilledBandKeys:

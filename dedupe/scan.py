@@ -389,7 +389,13 @@ def _sign_chunk(
         shingles = shingle_documents_reference(documents[lo:hi], params)
     else:
         shingles = shingle_documents(documents[lo:hi], params, compiled=signer == "compiled")
-    signing = _signing_function(signer)
+    if signer == "compiled":
+        # Band keys straight from each signature as it is made: the signatures are not kept.
+        from dedupe.signatures_compiled import sign_band_keys
+
+        keys = sign_band_keys(shingles.hashes, shingles.counts, params.seed, params.lsh)
+        return keys, shingles.owners + lo, shingles.word_counts, None
+    signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
         band_keys(signatures, params.lsh),
@@ -397,14 +403,6 @@ def _sign_chunk(
         shingles.word_counts,
         signatures if reference else None,
     )
-
-
-def _signing_function(signer: Signer) -> Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]:
-    if signer == "compiled":
-        from dedupe.signatures_compiled import sign as sign_compiled
-
-        return sign_compiled
-    return sign_reference if signer == "reference" else sign
 
 
 def shingle_documents(

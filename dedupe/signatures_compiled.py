@@ -10,6 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from dedupe.index import BAND_MULT, LSHParams, finished_band_keys
 from dedupe.signatures import checked_counts, fmix32, permutations
 
 
@@ -20,23 +21,61 @@ def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> 
     return _minhash(fmix32(shingles), np.cumsum(counts), a, b)  # type: ignore[no-any-return]
 
 
+def sign_band_keys(
+    shingles: np.ndarray, counts: np.ndarray, seed: int, lsh: LSHParams
+) -> np.ndarray:
+    """Return `dedupe.index.band_keys(sign(shingles, counts, lsh.num_perm, seed), lsh)`,
+    computed band by band as each signature is made, without keeping the signatures."""
+    counts = checked_counts(shingles, counts)
+    a, b = permutations(lsh.num_perm, seed)
+    hashes = _band_hashes(fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT)
+    return finished_band_keys(hashes)
+
+
 def prepare() -> None:
-    """Compile the signing loop, or load it from numba's cache, unless done already."""
+    """Compile the signing loops, or load them from numba's cache, unless done already."""
     sign(np.arange(3, dtype=np.uint32), np.array([3]), 2, 1)
+    sign_band_keys(np.arange(3, dtype=np.uint32), np.array([3]), 1, LSHParams(0.5, 4, 2, 2))
 
 
-@numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
 def _minhash(mixed, ends, a, b):  # type: ignore[no-untyped-def]
     out = np.empty((len(ends), len(a)), dtype=np.uint32)
     best = np.empty(len(a), dtype=np.uint32)
     start = 0
     for group in range(len(ends)):
-        best[:] = 0xFFFFFFFF
-        for k in range(start, ends[group]):
-            value = mixed[k]
-            for p in range(len(a)):
-                # uint32 arithmetic wraps as datasketch's "mod 2**32" does.
-                best[p] = min(best[p], np.uint32(a[p] * value + b[p]))
+        _minima(mixed, start, ends[group], a, b, best)
         out[group] = best
         start = ends[group]
     return out
+
+
+@_jit
+def _band_hashes(mixed, ends, a, b, bands, rows, mult):  # type: ignore[no-untyped-def]
+    out = np.empty((len(ends), bands), dtype=np.uint64)
+    best = np.empty(len(a), dtype=np.uint32)
+    start = 0
+    for group in range(len(ends)):
+        _minima(mixed, start, ends[group], a, b, best)
+        for band in range(bands):
+            # The same steps as `dedupe.index.band_keys`, row by row.
+            hashed = np.uint64(0)
+            for row in range(rows):
+                hashed = (hashed * mult) ^ (np.uint64(best[band * rows + row]) + np.uint64(row + 1))
+            out[group, band] = hashed
+        start = ends[group]
+    return out
+
+
+@_jit
+def _minima(mixed, start, end, a, b, best):  # type: ignore[no-untyped-def]
+    """Set `best` to the signature of the shingles mixed[start:end]."""
+    best[:] = 0xFFFFFFFF
+    for k in range(start, end):
+        value = mixed[k]
+        for p in range(len(a)):
+            # uint32 arithmetic wraps as datasketch's "mod 2**32" does.
+            best[p] = min(best[p], np.uint32(a[p] * value + b[p]))

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import signatures_compiled
+from dedupe.index import band_keys, lsh_params
 from dedupe.signatures import fmix32, permutations, sign, sign_reference, to_lean_minhash
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
 
@@ -77,6 +78,24 @@ def test_sign_equals_sign_reference(
     assert fast.dtype == np.uint32
     assert fast.shape == (len(sizes), num_perm)
     assert np.array_equal(fast, slow)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 300), max_size=5),
+    lsh=st.sampled_from([(0.3, 128), (0.5, 64), (0.8, 16)]),
+    seed=st.integers(0, 2**31 - 1),
+    data_seed=st.integers(0, 2**32 - 1),
+)
+def test_compiled_band_keys_equal_band_keys_of_signatures(
+    sizes: list[int], lsh: tuple[float, int], seed: int, data_seed: int
+) -> None:
+    params = lsh_params(*lsh)
+    shingles, counts = groups_of(sizes, np.random.default_rng(data_seed))
+    keys = signatures_compiled.sign_band_keys(shingles, counts, seed, params)
+    signatures = sign_reference(shingles, counts, params.num_perm, seed)
+    assert keys.shape == (len(sizes), params.bands)
+    assert np.array_equal(keys, band_keys(signatures, params))
 
 
 @settings(max_examples=100, deadline=None)
