@@ -604,7 +604,7 @@ def _align_chunk(
         params.paragraph_separator,
         compiled=compiled,
     )
-    grams = [ngram_hashes(t.hashes, params.shingle_size) for t in tokens]
+    grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
     local = np.searchsorted(needed, pairs)
     if compiled:
         from dedupe.align_compiled import align_many
@@ -618,6 +618,20 @@ def _align_chunk(
         ]
     return [
         (a, b, passages) for (a, b), passages in zip(pairs.tolist(), found, strict=True) if passages
+    ]
+
+
+def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
+    """Return `ngram_hashes(h, n)` of each word hash array, computed in one pass over all."""
+    if not hashes:
+        return []
+    lengths = np.array([len(h) for h in hashes], dtype=np.int64)
+    starts = (np.cumsum(lengths) - lengths).tolist()
+    # n-grams that straddle two arrays are computed, then left out.
+    joined = ngram_hashes(np.concatenate(hashes), n)
+    return [
+        joined[start : start + max(length - n + 1, 0)]
+        for start, length in zip(starts, lengths.tolist(), strict=True)
     ]
 
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe.documents import Document
 from dedupe.report import DocumentReport, Report
-from dedupe.scan import shingle_documents, shingle_documents_reference
-from dedupe.text import tokenize
+from dedupe.scan import ngrams_of_each, shingle_documents, shingle_documents_reference
+from dedupe.text import ngram_hashes, tokenize
 
 
 def by_prefix(report: Report) -> dict[str, DocumentReport]:
@@ -247,3 +247,22 @@ def test_batched_shingling_equals_document_by_document(
     slow = shingle_documents_reference(documents, params)
     for name in ("hashes", "counts", "owners", "word_counts"):
         assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lengths=st.lists(st.integers(0, 12), max_size=8),
+    n=st.integers(1, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_ngrams_of_each_equal_ngram_hashes_one_by_one(
+    lengths: list[int], n: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    hashes = [rng.integers(0, 2**63, k, dtype=np.int64).astype(np.uint64) for k in lengths]
+    found = ngrams_of_each(hashes, n)
+    assert len(found) == len(hashes)
+    for grams, words in zip(found, hashes, strict=True):
+        expected = ngram_hashes(words, n)
+        assert grams.dtype == expected.dtype
+        assert grams.tolist() == expected.tolist()
