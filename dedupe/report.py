@@ -402,12 +402,12 @@ def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, 
     return entries[inside], bounds
 
 
-Counts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+_Counts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _compiled_counts(
     entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
-) -> Counts:
+) -> _Counts:
     from dedupe.report_compiled import coverage_counts
 
     return coverage_counts(entries, quoted, bounds, words, lo)
@@ -415,7 +415,7 @@ def _compiled_counts(
 
 def _coverage_counts(
     entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
-) -> Counts:
+) -> _Counts:
     """Return `dedupe.report_compiled.coverage_counts` of the same arguments, by marking
     words passage by passage with numpy (the reference)."""
     coverage: dict[int, _Coverage] = {}
