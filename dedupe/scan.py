@@ -197,7 +197,7 @@ Progress = Callable[[str, int, int], None]
 _SIGN_CHUNK = 2000
 _ALIGN_CHUNK = 2000
 # Fewer candidate pairs are aligned, attributed and reported in Python: loading the compiled
-# code takes about a second (and compiling it, the first time on a machine, half a minute).
+# code takes about a second (and compiling it, the first time on a machine, 45 s).
 COMPILED_ALIGNMENT_FROM = 2000
 # The same for signing, by documents (its compiled loop is small: it loads in no time once
 # numba is imported).
