@@ -257,6 +257,9 @@ def _run_stages(
     jobs: int,
     progress: Progress | None,
 ) -> Report:
+    # The compiled code runs from COMPILED_SIGNING_FROM documents and COMPILED_ALIGNMENT_FROM
+    # candidate pairs up; the reference path never runs it.
+    compiled_for_documents = not reference and len(documents) >= COMPILED_SIGNING_FROM
     with stats.stage("sign", "paragraphs") as timing:
         signed = sign_documents(
             documents,
@@ -264,7 +267,7 @@ def _run_stages(
             jobs=jobs,
             reference=reference,
             progress=progress,
-            compiled=not reference and len(documents) >= COMPILED_SIGNING_FROM,
+            compiled=compiled_for_documents,
         )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
@@ -277,12 +280,13 @@ def _run_stages(
                 signed.keys,
                 signed.owners,
                 jobs,
-                compiled=not reference and len(documents) >= COMPILED_SIGNING_FROM,
+                compiled=compiled_for_documents,
             )
         if isinstance(signed.keys, SpilledBandKeys):
             signed.keys.close()
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
+    compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
     with stats.stage("align", "pairs") as timing:
         aligned = align_pairs(
             documents,
@@ -290,7 +294,7 @@ def _run_stages(
             params,
             jobs=jobs,
             progress=progress,
-            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
+            compiled=compiled_for_pairs,
         )
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
@@ -300,7 +304,7 @@ def _run_stages(
             aligned,
             params,
             jobs=jobs,
-            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
+            compiled=compiled_for_pairs,
         )
         timing.items = sum(len(p.passages) for p in attributed)
     # From here on the pairs live only in `attributed`, which the report drains as it reads
@@ -314,7 +318,7 @@ def _run_stages(
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
             jobs=jobs,
-            compiled=not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM,
+            compiled=compiled_for_pairs,
         )
         timing.items = len(documents)
     return report
@@ -420,8 +424,9 @@ def shingle_documents(
     most of some window. With `compiled`, texts are split into words by compiled code.
     """
     n = params.shingle_size
-    texts = [doc.text for doc in documents]
-    words = word_table(texts, params.paragraph_separator, compiled=compiled)
+    words = word_table(
+        [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
+    )
     # n-grams that straddle two blocks (or documents) are computed but never used.
     grams = shingle_hash32(ngram_hashes(words.hashes, n))
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
