@@ -34,6 +34,9 @@ def split_and_group(links: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarr
     each piece came from and `groups` `group_carriers` of the pieces.
     """
     links = np.ascontiguousarray(links, dtype=np.int64).reshape(-1, _COLUMNS)
+    spans = links[:, [1, 2, 4, 5]]
+    if len(links) and (spans.min() < 0 or spans.max() >= 1 << 32 or links[:, [0, 3]].min() < 0):
+        raise ValueError("link rows need documents >= 0 and positions in [0, 2**32)")
     docs = np.concatenate((links[:, 0], links[:, 0], links[:, 3], links[:, 3]))
     positions = np.concatenate((links[:, 1], links[:, 2], links[:, 4], links[:, 5]))
     # Every document's edges, sorted and unique, as one key array: doc in the high bits.

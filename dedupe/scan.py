@@ -199,8 +199,8 @@ _ALIGN_CHUNK = 2000
 # Fewer candidate pairs are aligned, attributed and reported in Python: loading the compiled
 # code takes about a second (and compiling it, the first time on a machine, 45 s).
 COMPILED_ALIGNMENT_FROM = 2000
-# The same for signing, by documents (its compiled loop is small: it loads in no time once
-# numba is imported).
+# The same for signing, word splitting and candidate pairs, by documents (their compiled loops
+# are small: they load in no time once numba is imported).
 COMPILED_SIGNING_FROM = 2000
 
 Signer = Literal["numpy", "compiled", "reference"]
@@ -236,7 +236,8 @@ def collector_paused() -> Iterator[None]:
     A scan makes millions of small objects (passages, attributions, report entries), none of
     them in a reference cycle, so reference counting frees them all. The cyclic collector
     would walk the growing heap again and again (10-25% of the later stages' time), and in
-    forked workers write to memory pages they share with the parent.
+    forked workers write to memory pages they share with the parent. (numba's first compile
+    on a machine does leave cycles, tens of MB: collected once the collector runs again.)
     """
     enabled = gc.isenabled()
     gc.disable()

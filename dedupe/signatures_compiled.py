@@ -26,6 +26,8 @@ def sign_band_keys(
 ) -> np.ndarray:
     """Return `dedupe.index.band_keys(sign(shingles, counts, lsh.num_perm, seed), lsh)`,
     computed band by band as each signature is made, without keeping the signatures."""
+    if lsh.bands * lsh.rows > lsh.num_perm:
+        raise ValueError(f"{lsh.bands} bands of {lsh.rows} rows need more than {lsh.num_perm}")
     counts = checked_counts(shingles, counts)
     a, b = permutations(lsh.num_perm, seed)
     hashes = _band_hashes(fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT)

@@ -15,7 +15,8 @@ from dedupe.text import _ASCII_JOINER, _ASCII_LETTER, _LENGTH_MIX, _POLY, fmix64
 
 def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (hashes, starts, ends) of the words of lowered ASCII bytes `data` inside the
-    sorted, non-overlapping [start, end) spans `bounds`: the same as the numpy splitter."""
+    sorted [start, end) spans `bounds`, each at least one byte after the one before (as
+    paragraphs are): the same as the numpy splitter."""
     sums, starts, ends = _words(
         data,
         np.ascontiguousarray(bounds, dtype=np.int64).reshape(-1, 2),
@@ -34,8 +35,8 @@ def prepare() -> None:
 
 @numba.njit(cache=True, nogil=True)
 def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-untyped-def]
-    # A word needs a letter and a byte after it (a space or a span's end): at most half.
-    capacity = len(data) // 2 + 1
+    # A word needs at least one byte: however the spans are laid out, no more words than bytes.
+    capacity = len(data) + 1
     sums = np.empty(capacity, np.uint64)
     starts = np.empty(capacity, np.int64)
     ends = np.empty(capacity, np.int64)

@@ -3,6 +3,9 @@ overlap, nest, repeat partners and hold quotations."""
 
 from __future__ import annotations
 
+import importlib
+from unittest import mock
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +27,7 @@ ATTRIBUTIONS = [
     Attribution("d1", "earliest-publication", (1,)),
 ]
 WORDS = 60
+REPORT_MODULE = importlib.import_module("dedupe.report")
 
 
 @st.composite
@@ -63,19 +67,21 @@ def aligned_pairs(draw: st.DrawFn) -> tuple[int, list[AlignedPair]]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(aligned_pairs(), st.sampled_from([0.0, 20.0]))
+@given(aligned_pairs(), st.sampled_from([0.0, 20.0]), st.sampled_from([1, 3, 5000]))
 def test_compiled_and_reference_reports_are_equal(
-    corpus: tuple[int, list[AlignedPair]], min_percent: float
+    corpus: tuple[int, list[AlignedPair]], min_percent: float, chunk: int
 ) -> None:
     count, pairs = corpus
-    documents = [Document(f"d{k}", "w " * WORDS, f"Outlet {k % 3}") for k in range(count)]
-    words = [WORDS] * count
+    # Documents of different lengths, reported in chunks that start past document 0.
+    words = [WORDS + 7 * k for k in range(count)]
+    documents = [Document(f"d{k}", "w " * words[k], f"Outlet {k % 3}") for k in range(count)]
 
     def report(compiled: bool) -> object:
         built = build_report(documents, words, pairs, {}, min_percent, compiled=compiled)
         return built.to_dict()
 
-    assert report(True) == report(False)
+    with mock.patch.object(REPORT_MODULE, "_REPORT_CHUNK", chunk):
+        assert report(True) == report(False)
 
 
 def test_counts_of_one_document() -> None:

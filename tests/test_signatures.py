@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import signatures_compiled
-from dedupe.index import band_keys, lsh_params
+from dedupe.index import LSHParams, band_keys, lsh_params
 from dedupe.signatures import fmix32, permutations, sign, sign_reference, to_lean_minhash
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
 
@@ -96,6 +96,12 @@ def test_compiled_band_keys_equal_band_keys_of_signatures(
     signatures = sign_reference(shingles, counts, params.num_perm, seed)
     assert keys.shape == (len(sizes), params.bands)
     assert np.array_equal(keys, band_keys(signatures, params))
+
+
+def test_compiled_band_keys_refuse_more_rows_than_permutations() -> None:
+    shingles, counts = groups_of([5], np.random.default_rng(1))
+    with pytest.raises(ValueError, match="bands"):
+        signatures_compiled.sign_band_keys(shingles, counts, 1, LSHParams(0.5, 4, 3, 2))
 
 
 @settings(max_examples=100, deadline=None)
