@@ -372,8 +372,9 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     return _ReportPart(documents, percents, passages)
 
 
-# Entry columns: one side of a passage, seen from the document on that side.
-_DOC, _PARTNER, _START, _END, _ENTRY_QUOTE, _ENTRY_RANK, _ENTRY_LABEL = range(7)
+# Entry columns: one side of a passage, seen from the document on that side (also read by
+# `dedupe.report_compiled`).
+ENTRY_DOC, ENTRY_PARTNER, ENTRY_START, ENTRY_END, ENTRY_QUOTE, ENTRY_RANK, ENTRY_LABEL = range(7)
 
 
 def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -390,7 +391,7 @@ def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, 
     b_side = np.stack((rows[:, _B], rows[:, _A], rows[:, _B_START], rows[:, _B_END], *shared), 1)
     entries = np.stack((a_side, b_side), axis=1).reshape(-1, 7)
     keys = np.stack((2 * selected, 2 * selected + 1), axis=1).reshape(-1)
-    inside = (entries[:, _DOC] >= lo) & (entries[:, _DOC] < hi)
+    inside = (entries[:, ENTRY_DOC] >= lo) & (entries[:, ENTRY_DOC] < hi)
     quoted_keys = 2 * table.quoted[:, 0] + table.quoted[:, 1]
     bounds = np.stack(
         (

@@ -11,8 +11,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-# Entry columns (one side of a passage, as `dedupe.report` builds them).
-DOC, PARTNER, START, END, QUOTE, RANK, LABEL = range(7)
+from dedupe.report import (
+    ENTRY_DOC,
+    ENTRY_END,
+    ENTRY_LABEL,
+    ENTRY_PARTNER,
+    ENTRY_QUOTE,
+    ENTRY_RANK,
+    ENTRY_START,
+)
 
 
 def coverage_counts(
@@ -29,7 +36,7 @@ def coverage_counts(
     (word spans). `covered`, `reused` and `quoted_only` are per document; `shared` rows are
     (doc, partner, words) and `by_label` rows (doc, label, words), by doc and label.
     """
-    order = np.argsort(entries[:, DOC], kind="stable") if len(entries) else np.empty(0, np.int64)
+    order = np.argsort(entries[:, ENTRY_DOC], kind="stable")
     return _coverage(  # type: ignore[no-any-return]
         np.ascontiguousarray(entries[order], dtype=np.int64),
         np.ascontiguousarray(quoted_bounds[order], dtype=np.int64).reshape(-1, 2),
@@ -60,9 +67,9 @@ def _coverage(entries, quoted_bounds, quoted_spans, words, lo):  # type: ignore[
     n_label = 0
     first = 0
     while first < len(entries):
-        doc = entries[first, DOC]
+        doc = entries[first, ENTRY_DOC]
         stop = first
-        while stop < len(entries) and entries[stop, DOC] == doc:
+        while stop < len(entries) and entries[stop, ENTRY_DOC] == doc:
             stop += 1
         n = words[doc - lo]
         reused = np.zeros(n, np.bool_)
@@ -71,8 +78,8 @@ def _coverage(entries, quoted_bounds, quoted_spans, words, lo):  # type: ignore[
         rank = np.full(n, 99, np.int64)
         label = np.full(n, -1, np.int64)
         for k in range(first, stop):
-            start, end = entries[k, START], min(entries[k, END], n)
-            if entries[k, QUOTE]:
+            start, end = entries[k, ENTRY_START], min(entries[k, ENTRY_END], n)
+            if entries[k, ENTRY_QUOTE]:
                 quoted[start:end] = True
                 continue
             for q in range(quoted_bounds[k, 0], quoted_bounds[k, 1]):
@@ -81,9 +88,9 @@ def _coverage(entries, quoted_bounds, quoted_spans, words, lo):  # type: ignore[
             reused[start:end] = True
             for w in range(start, end):
                 # The first passage of the best rank labels a word.
-                if rank[w] > entries[k, RANK]:
-                    rank[w] = entries[k, RANK]
-                    label[w] = entries[k, LABEL]
+                if rank[w] > entries[k, ENTRY_RANK]:
+                    rank[w] = entries[k, ENTRY_RANK]
+                    label[w] = entries[k, ENTRY_LABEL]
         local = doc - lo
         covered[local] = True
         # Quoted words inside copied passages count as quoted, never as reused.
@@ -126,21 +133,21 @@ def _count_partners(entries, first, stop, inside, doc, out, filled):  # type: ig
     copied = np.empty(stop - first, np.int64)
     n = 0
     for k in range(first, stop):
-        if not entries[k, QUOTE]:
+        if not entries[k, ENTRY_QUOTE]:
             copied[n] = k
             n += 1
     partners = np.empty(n, np.int64)
     for i in range(n):
-        partners[i] = entries[copied[i], PARTNER]
+        partners[i] = entries[copied[i], ENTRY_PARTNER]
     copied = copied[:n][np.argsort(partners, kind="mergesort")]
     seen = np.full(len(inside), -1, np.int64)
     i = 0
     while i < n:
-        partner = entries[copied[i], PARTNER]
+        partner = entries[copied[i], ENTRY_PARTNER]
         found = 0
-        while i < n and entries[copied[i], PARTNER] == partner:
+        while i < n and entries[copied[i], ENTRY_PARTNER] == partner:
             k = copied[i]
-            for w in range(entries[k, START], min(entries[k, END], len(inside))):
+            for w in range(entries[k, ENTRY_START], min(entries[k, ENTRY_END], len(inside))):
                 if seen[w] != partner and not inside[w]:
                     seen[w] = partner
                     found += 1

@@ -352,8 +352,8 @@ def sign_documents(
     """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`).
 
     Signatures are computed by numpy, by datasketch with `reference`, or with `compiled` by
-    `dedupe.signatures_compiled` (and texts split by `dedupe.text_compiled`): the same
-    signatures.
+    `dedupe.signatures_compiled`, which hashes the band keys of each signature as it is made
+    (texts split by `dedupe.text_compiled`): the same band keys.
     """
     if compiled:
         from dedupe import signatures_compiled, text_compiled  # numba loads in half a second

@@ -35,8 +35,8 @@ def sign_band_keys(
 
 
 def prepare() -> None:
-    """Compile the signing loops, or load them from numba's cache, unless done already."""
-    sign(np.arange(3, dtype=np.uint32), np.array([3]), 2, 1)
+    """Compile the loop scans sign with (`sign_band_keys`), or load it from numba's cache,
+    unless done already; `sign` compiles on its first call."""
     sign_band_keys(np.arange(3, dtype=np.uint32), np.array([3]), 1, LSHParams(0.5, 4, 2, 2))
 
 
