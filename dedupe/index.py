@@ -10,6 +10,7 @@ a hash collision, which can only add a candidate pair, verified by alignment lik
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from dataclasses import dataclass
@@ -76,43 +77,85 @@ def finished_band_keys(hashes: np.ndarray) -> np.ndarray:
 
 
 class SpilledBandKeys:
-    """Band keys kept on disk, one unlinked temporary file per band, appended chunk by chunk.
+    """Band keys kept on disk in one unlinked temporary file, written a block of paragraphs at
+    a time.
 
     Candidate generation reads one band at a time, so memory holds one band of keys (8 bytes
     a paragraph) instead of all of them (bands x 8 bytes): the difference between fitting a
-    million articles in memory or not.
+    million articles in memory or not. Each block holds its paragraphs' keys band after band,
+    so a band is one read per block. Forked workers write their own blocks (`write`), which
+    spares sending gigabytes of keys through pipes; the parent then `add`s them in order.
     """
 
     def __init__(self, bands: int) -> None:
         self.bands = bands
         self.count = 0
-        # Files live as long as this object (closed by `close`), not one block.
-        self._files = [
-            tempfile.TemporaryFile(prefix="dedupe-band-")  # noqa: SIM115
-            for _ in range(bands)
-        ]
+        # Lives as long as this object (closed by `close`); unlinked already.
+        self._file = tempfile.TemporaryFile(prefix="dedupe-bands-")  # noqa: SIM115
+        # Workers append blocks to one file: each takes the end of the file in turn.
+        self._lock = multiprocessing.Lock()
+        self._blocks: list[SpilledBlock] = []
+
+    def write(self, keys: np.ndarray) -> SpilledBlock:
+        """Write the (paragraphs, bands) keys of some paragraphs; return the block to `add`.
+
+        Safe to call from forked workers that share this object.
+        """
+        if keys.ndim != 2 or keys.shape[1] != self.bands:
+            raise ValueError(f"expected keys of {self.bands} bands, got shape {keys.shape}")
+        data = memoryview(np.ascontiguousarray(keys.T, dtype=np.uint64).reshape(-1).view(np.uint8))
+        fd = self._file.fileno()
+        with self._lock:
+            offset = os.fstat(fd).st_size
+            written = 0
+            while written < len(data):
+                written += os.pwrite(fd, data[written:], offset + written)
+        return SpilledBlock(offset, len(keys))
+
+    def add(self, block: SpilledBlock) -> None:
+        """Add a written block's paragraphs after those added so far."""
+        self._blocks.append(block)
+        self.count += block.paragraphs
 
     def append(self, keys: np.ndarray) -> None:
         """Add the (paragraphs, bands) keys of more paragraphs."""
-        for band, file in enumerate(self._files):
-            file.write(np.ascontiguousarray(keys[:, band], dtype=np.uint64).tobytes())
-        self.count += len(keys)
+        self.add(self.write(keys))
 
     def band(self, band: int) -> np.ndarray:
-        """Return the keys of one band, for every paragraph appended so far."""
-        file = self._files[band]
-        file.flush()
-        # pread leaves the file position alone, so forked workers may read bands concurrently.
-        data = os.pread(file.fileno(), self.count * 8, 0)
-        return np.frombuffer(data, dtype=np.uint64)
+        """Return the keys of one band, for every paragraph added so far."""
+        keys = np.empty(self.count, dtype=np.uint64)
+        position = 0
+        for block in self._blocks:
+            part = keys[position : position + block.paragraphs]
+            # pread leaves the file position alone, so forked workers may read concurrently.
+            _read_exactly(self._file.fileno(), part, block.offset + band * part.nbytes)
+            position += block.paragraphs
+        return keys
 
     def close(self) -> None:
-        """Delete the files."""
-        for file in self._files:
-            file.close()
+        """Delete the file."""
+        self._file.close()
 
     def __len__(self) -> int:
         return self.count
+
+
+@dataclass(frozen=True, slots=True)
+class SpilledBlock:
+    """Where a block of spilled band keys lies in the file: its offset and paragraph count."""
+
+    offset: int
+    paragraphs: int
+
+
+def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
+    view = memoryview(into.view(np.uint8))
+    done = 0
+    while done < len(view):
+        read = os.preadv(fd, [view[done:]], offset + done)
+        if read == 0:
+            raise OSError(f"spilled band keys cut short at byte {offset + done}")
+        done += read
 
 
 BandKeys = np.ndarray | SpilledBandKeys

@@ -30,6 +30,7 @@ from dedupe.index import (
     BandKeys,
     LSHParams,
     SpilledBandKeys,
+    SpilledBlock,
     band_keys,
     candidate_pairs,
     concatenated_ranges,
@@ -367,8 +368,8 @@ def sign_documents(
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    for part in map_ordered(_sign_chunk, (documents, params, signer), chunks, jobs):
-        keys.append(part[0])
+    for part in map_ordered(_sign_chunk, (documents, params, signer, keys), chunks, jobs):
+        keys.add(part[0])
         owners.append(part[1])
         word_counts.append(part[2])
         if part[3] is not None:
@@ -384,10 +385,11 @@ def sign_documents(
 
 
 def _sign_chunk(
-    state: tuple[Sequence[Document], Parameters, Signer], chunk: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Return band keys, owners, word counts and (reference only) signatures of a chunk."""
-    documents, params, signer = state
+    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys], chunk: tuple[int, int]
+) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Spill the band keys of a chunk; return where, with owners, word counts and (reference
+    only) signatures."""
+    documents, params, signer, spill = state
     reference = signer == "reference"
     lo, hi = chunk
     if reference:
@@ -399,11 +401,11 @@ def _sign_chunk(
         from dedupe.signatures_compiled import sign_band_keys
 
         keys = sign_band_keys(shingles.hashes, shingles.counts, params.seed, params.lsh)
-        return keys, shingles.owners + lo, shingles.word_counts, None
+        return spill.write(keys), shingles.owners + lo, shingles.word_counts, None
     signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
-        band_keys(signatures, params.lsh),
+        spill.write(band_keys(signatures, params.lsh)),
         shingles.owners + lo,
         shingles.word_counts,
         signatures if reference else None,

@@ -16,12 +16,14 @@ from dedupe.errors import ParameterError
 from dedupe.index import (
     LSHParams,
     SpilledBandKeys,
+    SpilledBlock,
     band_keys,
     candidate_pairs,
     lsh_params,
     reference_candidate_pairs,
     unique_values,
 )
+from dedupe.parallel import map_ordered
 from dedupe.signatures import sign
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
 
@@ -271,6 +273,27 @@ def test_spilled_keys_read_back_band_by_band(chunk: int) -> None:
     assert len(spilled) == 50
     for band in range(9):
         assert np.array_equal(spilled.band(band), keys[:, band])
+    spilled.close()
+
+
+def _write_block(spilled: SpilledBandKeys, keys: np.ndarray) -> SpilledBlock:
+    return spilled.write(keys)
+
+
+def test_spilled_blocks_written_by_workers_in_any_order_read_back_in_added_order() -> None:
+    rng = np.random.default_rng(16)
+    parts = [rng.integers(0, 2**63, (size, 5), dtype=np.uint64) for size in (3, 0, 11, 1, 40)]
+    spilled = SpilledBandKeys(5)
+    # Written by two forked workers as they finish, added in chunk order.
+    blocks = list(map_ordered(_write_block, spilled, parts[::-1], 2))[::-1]
+    for block in blocks:
+        spilled.add(block)
+    expected = np.concatenate(parts)
+    assert len(spilled) == len(expected)
+    for band in range(5):
+        assert np.array_equal(spilled.band(band), expected[:, band])
+    with pytest.raises(ValueError, match="5 bands"):
+        spilled.write(expected[:, :4])
     spilled.close()
 
 
