@@ -103,7 +103,7 @@ class SpilledBandKeys:
         """
         if keys.ndim != 2 or keys.shape[1] != self.bands:
             raise ValueError(f"expected keys of {self.bands} bands, got shape {keys.shape}")
-        data = memoryview(np.ascontiguousarray(keys.T, dtype=np.uint64).reshape(-1).view(np.uint8))
+        data = np.ascontiguousarray(keys.T, dtype=np.uint64).reshape(-1).view(np.uint8).data
         fd = self._file.fileno()
         with self._lock:
             offset = os.fstat(fd).st_size
@@ -149,7 +149,7 @@ class SpilledBlock:
 
 
 def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
-    view = memoryview(into.view(np.uint8))
+    view = into.view(np.uint8).data
     done = 0
     while done < len(view):
         read = os.preadv(fd, [view[done:]], offset + done)
