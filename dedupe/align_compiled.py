@@ -16,6 +16,7 @@ import numba
 import numpy as np
 
 from dedupe.align import AlignParams, Passage, quoted_spans
+from dedupe.passages import AlignedPassages, passage_columns
 from dedupe.text import Tokens, ngram_hashes, tokenize
 
 # Passage rows: pair, a_start, a_end, b_start, b_end, matched, quote, then the character
@@ -33,13 +34,23 @@ def align_many(
     `grams[k]` are the `params.seed_words`-gram hashes of `tokens[k]`. The same passages as
     `dedupe.align.align` pair by pair.
     """
+    found = align_columns(pairs, tokens, grams, params)
+    return [found.passages(position) for position in range(len(found))]
+
+
+def align_columns(
+    pairs: np.ndarray, tokens: Sequence[Tokens], grams: Sequence[np.ndarray], params: AlignParams
+) -> AlignedPassages:
+    """Return the passages of every pair of `pairs` (those without any included), as columns:
+    the same as `align_many`."""
+    pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
-        return []
+        return passage_columns([])
     lengths = np.array([len(t) for t in tokens], dtype=np.int64)
     word_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     gram_offsets = np.concatenate(([0], np.cumsum([len(g) for g in grams]))).astype(np.int64)
     rows = _align_pairs(
-        np.ascontiguousarray(pairs, dtype=np.int64),
+        pairs,
         word_offsets,
         _joined([t.hashes for t in tokens], np.uint64),
         _joined([t.starts for t in tokens], np.int64),
@@ -55,28 +66,22 @@ def align_many(
         params.max_seed_repeats,
         params.quote_context,
     )
-    found: list[list[Passage]] = [[] for _ in range(len(pairs))]
-    pair_list = pairs.tolist()
-    for row in rows.tolist():
-        pair, a_start, a_end, b_start, b_end, matched, quote = row[:7]
-        a, b = pair_list[pair]
-        found[pair].append(
-            Passage(
-                a_start,
-                a_end,
-                b_start,
-                b_end,
-                matched,
-                bool(quote),
-                (row[7], row[8]),
-                (row[9], row[10]),
-                quoted_spans(tokens[a], a_start, a_end) if row[11] else (),
-                quoted_spans(tokens[b], b_start, b_end) if row[12] else (),
-            )
-        )
-    for passages in found:
-        passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
-    return found
+    # Pair by pair, passages by (a_start, b_start, a_end, b_end), as `align` sorts them.
+    rows = rows[np.lexsort((rows[:, 4], rows[:, 2], rows[:, 3], rows[:, 1], rows[:, 0]))]
+    quoted: list[tuple[int, int, int, int]] = []
+    for row in np.flatnonzero(rows[:, 11] | rows[:, 12]).tolist():
+        pair, a_start, a_end, b_start, b_end = rows[row, :5].tolist()
+        a, b = pairs[pair].tolist()
+        if rows[row, 11]:
+            quoted.extend((row, 0, lo, hi) for lo, hi in quoted_spans(tokens[a], a_start, a_end))
+        if rows[row, 12]:
+            quoted.extend((row, 1, lo, hi) for lo, hi in quoted_spans(tokens[b], b_start, b_end))
+    return AlignedPassages(
+        pairs,
+        np.searchsorted(rows[:, 0], np.arange(len(pairs) + 1)).astype(np.int64),
+        np.ascontiguousarray(rows[:, 1:11]),
+        np.array(quoted, dtype=np.int64).reshape(-1, 4),
+    )
 
 
 def prepare() -> None:

@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import passages as columns
 from dedupe.align import Passage
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.documents import Document
 from dedupe.index import unique_values
 from dedupe.parallel import map_ordered, pickled_by_fields
+from dedupe.passages import AttributedPassages, passage_columns
 from dedupe.store import document_ids, document_outlets
 
 # Lower rank wins when several attributions cover the same word.
@@ -167,7 +169,7 @@ class _Coverage:
 def build_report(
     documents: Sequence[Document],
     word_counts: Sequence[int],
-    pairs: Iterable[AlignedPair],
+    pairs: Iterable[AlignedPair] | AttributedPassages,
     parameters: Mapping[str, Any],
     min_percent: float = 0.0,
     *,
@@ -176,18 +178,18 @@ def build_report(
 ) -> Report:
     """Return the report for `documents` given the aligned pairs.
 
-    `word_counts` gives every document's word count. `pairs` is read once, into a compact
-    table: a caller that hands over an iterator of pairs it holds nowhere else lets their
-    objects go as they are read. Documents are then reported in chunks, on up to `jobs`
-    processes; each chunk builds the word coverage of its own documents only, with numpy or,
-    with `compiled`, with `dedupe.report_compiled`: the same report.
+    `word_counts` gives every document's word count; `pairs` are the aligned pairs with
+    their attributions, as objects or (from a scan) as columns. Documents are reported in
+    chunks, on up to `jobs` processes; each chunk builds the word coverage of its own
+    documents only, with numpy or, with `compiled`, with `dedupe.report_compiled`: the same
+    report.
     """
     if compiled:
         from dedupe import report_compiled  # loaded before workers are forked
 
         report_compiled.prepare()
-    labels: list[Attribution] = []
-    table = _passage_table(pairs, labels)
+    attributed = pairs if isinstance(pairs, AttributedPassages) else _attributed(pairs)
+    table, labels = _passage_table(attributed)
     ids, outlets = document_ids(documents), document_outlets(documents)
     context = _Context(documents, word_counts, table, labels, ids, outlets, min_percent, compiled)
     chunks = [
@@ -254,46 +256,70 @@ class _PassageTable:
         return unique_values(self.side_rows[first:last])
 
 
-def _passage_table(pairs: Iterable[AlignedPair], labels: list[Attribution]) -> _PassageTable:
-    """Return the passage table of `pairs`, numbering attributions (source, rule) in `labels`
-    as they first appear."""
+def _attributed(pairs: Iterable[AlignedPair]) -> AttributedPassages:
+    """Return aligned pair objects as columns, attributions numbered by (source, rule)."""
+    pairs = list(pairs)
     label_of: dict[tuple[str | None, str | None], int] = {}
-    ranks: list[int] = []
-    rows: list[tuple[int, ...]] = []
-    quoted: list[tuple[int, int, int, int]] = []
-    starts: list[int] = []
-    sides: list[tuple[int, int]] = []
-    for position, pair in enumerate(pairs):
-        starts.append(len(rows))
-        sides.append((pair.a, pair.b))
-        for p, attribution in zip(pair.passages, pair.attributions, strict=True):
-            key = (attribution.source, attribution.rule)
-            label = label_of.get(key)
-            if label is None:
-                label = label_of[key] = len(labels)
-                labels.append(Attribution(*key))
-                ranks.append(_rank(labels[label]))
-            if p.a_quoted or p.b_quoted:
-                quoted.extend((len(rows), 0, lo, hi) for lo, hi in p.a_quoted)
-                quoted.extend((len(rows), 1, lo, hi) for lo, hi in p.b_quoted)
-            rows.append(
-                (
-                    position, pair.a, pair.b, p.a_start, p.a_end, p.b_start, p.b_end, p.quote,
-                    label, ranks[label], *p.a_chars, *p.b_chars,
-                )
-            )  # fmt: skip
-    starts.append(len(rows))
-    table = np.array(rows, dtype=np.int64).reshape(-1, 14)
+    labels = [
+        label_of.setdefault((attribution.source, attribution.rule), len(label_of))
+        for pair in pairs
+        for attribution in pair.attributions
+    ]
+    return AttributedPassages(
+        passage_columns((pair.a, pair.b, pair.passages) for pair in pairs),
+        np.array(labels, dtype=np.int64),
+        tuple(Attribution(*key) for key in label_of),
+    )
+
+
+def _passage_table(attributed: AttributedPassages) -> tuple[_PassageTable, list[Attribution]]:
+    """Return the passage table of `attributed`, and its attributions numbered as they first
+    appear (row by row), with only their source and rule."""
+    aligned = attributed.passages
+    rows = aligned.rows
+    firsts = _first_rows(attributed.labels)
+    used = attributed.labels[firsts]
+    renumbered = np.zeros(len(attributed.attributions), dtype=np.int64)
+    renumbered[used] = np.arange(len(used), dtype=np.int64)
+    labels = [
+        Attribution(attributed.attributions[k].source, attributed.attributions[k].rule)
+        for k in used.tolist()
+    ]
+    ranks = np.array([_rank(label) for label in labels], dtype=np.int64)
+    label = renumbered[attributed.labels]
+    position = aligned.pair_of_rows()
+    sides = aligned.pairs[position]
+    table = np.column_stack(
+        (
+            position, sides[:, 0], sides[:, 1],
+            rows[:, columns.A_START], rows[:, columns.A_END],
+            rows[:, columns.B_START], rows[:, columns.B_END],
+            rows[:, columns.QUOTE], label, ranks[label] if len(ranks) else label,
+            rows[:, columns.A_FIRST], rows[:, columns.A_LAST],
+            rows[:, columns.B_FIRST], rows[:, columns.B_LAST],
+        )
+    ).reshape(-1, 14)  # fmt: skip
     side_docs = np.concatenate((table[:, _A], table[:, _B]))
     order = np.argsort(side_docs, kind="stable")
-    return _PassageTable(
-        table,
-        np.array(quoted, dtype=np.int64).reshape(-1, 4),
-        np.array(starts, dtype=np.int64),
-        np.array(sides, dtype=np.int64).reshape(-1, 2),
-        side_docs[order],
-        np.tile(np.arange(len(table), dtype=np.int64), 2)[order],
+    return (
+        _PassageTable(
+            table,
+            aligned.quoted,
+            aligned.bounds,
+            aligned.pairs,
+            side_docs[order],
+            np.tile(np.arange(len(table), dtype=np.int64), 2)[order],
+        ),
+        labels,
     )
+
+
+def _first_rows(values: np.ndarray) -> np.ndarray:
+    """Return the position where each distinct value first appears, in order of position."""
+    order = np.argsort(values, kind="stable")
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = values[order[1:]] != values[order[:-1]]
+    return np.sort(order[starts])
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dedupe.align import AlignParams, GramIndex, Passage, align
+from dedupe.align import AlignParams, GramIndex, align
 from dedupe.attribution import (
     UNDECIDED,
     Attribution,
@@ -39,7 +39,18 @@ from dedupe.index import (
     unique_values,
 )
 from dedupe.parallel import default_jobs, map_ordered
-from dedupe.report import AlignedPair, Report, build_report
+from dedupe.passages import (
+    A_FIRST,
+    A_LAST,
+    B_FIRST,
+    B_LAST,
+    QUOTE,
+    AlignedPassages,
+    AttributedPassages,
+    joined,
+    passage_columns,
+)
+from dedupe.report import Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_ids
@@ -308,15 +319,12 @@ def _run_stages(
             jobs=jobs,
             compiled=compiled_for_pairs,
         )
-        timing.items = sum(len(p.passages) for p in attributed)
-    # From here on the pairs live only in `attributed`, which the report drains as it reads
-    # them: their objects are freed before the report's own are made (gigabytes at 1M).
-    del aligned
+        timing.items = len(aligned.rows)
     with stats.stage("report", "documents") as timing:
         report = build_report(
             documents,
             signed.word_counts.tolist(),
-            _draining(attributed),
+            attributed,
             parameters=_parameter_record(params, min_percent),
             min_percent=min_percent,
             jobs=jobs,
@@ -552,8 +560,8 @@ def align_pairs(
     jobs: int = 1,
     progress: Progress | None = None,
     compiled: bool = False,
-) -> list[tuple[int, int, list[Passage]]]:
-    """Return the candidate pairs that share text, each with its passages, sorted by (a, b).
+) -> AlignedPassages:
+    """Return the candidate pairs that share text, with their passages, sorted by (a, b).
 
     With `compiled`, pairs are aligned by `dedupe.align_compiled`, else one by one by
     `dedupe.align.align`: the same passages.
@@ -571,15 +579,14 @@ def align_pairs(
         pairs[np.lexsort((pairs[:, 1], pairs[:, 0], clusters(pairs)))] if len(pairs) else pairs
     )
     chunks = [ordered[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(ordered), _ALIGN_CHUNK)]
-    aligned: list[tuple[int, int, list[Passage]]] = []
+    parts: list[AlignedPassages] = []
     done = 0
     for part in map_ordered(_align_chunk, (documents, params, compiled), chunks, jobs):
-        aligned.extend(part)
+        parts.append(part)
         done += _ALIGN_CHUNK
         if progress:
             progress("align", min(done, len(pairs)), len(pairs))
-    aligned.sort(key=lambda item: (item[0], item[1]))
-    return aligned
+    return joined(parts).sorted_by_pair()
 
 
 def clusters(pairs: np.ndarray) -> np.ndarray:
@@ -602,7 +609,8 @@ def clusters(pairs: np.ndarray) -> np.ndarray:
 
 def _align_chunk(
     state: tuple[Sequence[Document], Parameters, bool], pairs: np.ndarray
-) -> list[tuple[int, int, list[Passage]]]:
+) -> AlignedPassages:
+    """Return the pairs of the chunk that share text, with their passages."""
     documents, params, compiled = state
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
@@ -615,18 +623,18 @@ def _align_chunk(
     grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
     local = np.searchsorted(needed, pairs)
     if compiled:
-        from dedupe.align_compiled import align_many
+        from dedupe.align_compiled import align_columns
 
-        found = align_many(local, tokens, grams, params.alignment)
+        found = align_columns(local, tokens, grams, params.alignment)
     else:
         indexed = [GramIndex.of(g) for g in grams]
-        found = [
-            align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment)
+        found = passage_columns(
+            (a, b, align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment))
             for a, b in local.tolist()
-        ]
-    return [
-        (a, b, passages) for (a, b), passages in zip(pairs.tolist(), found, strict=True) if passages
-    ]
+        )
+    # Back to the corpus's document numbers.
+    found = AlignedPassages(pairs, found.bounds, found.rows, found.quoted)
+    return found.select(np.flatnonzero(found.counts()))
 
 
 def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
@@ -645,13 +653,13 @@ def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
 
 def attribute_pairs(
     documents: Sequence[Document],
-    aligned: Sequence[tuple[int, int, list[Passage]]],
+    aligned: AlignedPassages,
     params: Parameters,
     *,
     jobs: int = 1,
     compiled: bool = False,
-) -> list[AlignedPair]:
-    """Return the aligned pairs with the original source of each reused (non-quote) passage.
+) -> AttributedPassages:
+    """Return the aligned passages with the original source of each reused (non-quote) one.
 
     Text is only ever shared within a connected group of documents, so each group is
     attributed on its own: groups are batched into chunks, run on up to `jobs` processes,
@@ -662,70 +670,77 @@ def attribute_pairs(
         from dedupe import attribution_compiled
 
         attribution_compiled.prepare()
-    chunks = _whole_cluster_chunks(aligned, _ATTRIBUTE_CHUNK)
-    # Workers read the links as arrays: walking the passage objects would touch (and copy,
-    # in every forked worker) the memory pages that hold them.
-    counts = np.array(
-        [sum(not p.quote for p in passages) for _, _, passages in aligned], dtype=np.int64
-    )
-    links = np.array(
-        [
-            (a, *p.a_chars, b, *p.b_chars)
-            for a, b, passages in aligned
-            for p in passages
-            if not p.quote
-        ],
-        dtype=np.int64,
+    chunks = _whole_cluster_chunks(aligned.pairs, _ATTRIBUTE_CHUNK)
+    # Links are the non-quote passages, as rows (a, a_start, a_end, b, b_start, b_end) of
+    # character spans, pair by pair: the links of pair p are rows starts[p] to ends[p].
+    rows = aligned.rows
+    link_rows = np.flatnonzero(rows[:, QUOTE] == 0)
+    link_pairs = aligned.pair_of_rows()[link_rows]
+    sides = aligned.pairs[link_pairs]
+    links = np.column_stack(
+        (
+            sides[:, 0],
+            rows[link_rows, A_FIRST],
+            rows[link_rows, A_LAST],
+            sides[:, 1],
+            rows[link_rows, B_FIRST],
+            rows[link_rows, B_LAST],
+        )
     ).reshape(-1, 6)
-    ends = np.cumsum(counts, dtype=np.int64)
-    state = (documents, links, ends - counts, ends, params, compiled)
-    results: list[AlignedPair] = [None] * len(aligned)  # type: ignore[list-item]
-    for positions, decided in zip(
+    counts = np.bincount(link_pairs, minlength=len(aligned)).astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    state = (documents, links, starts, counts, params, compiled)
+    # Label 0 is UNDECIDED, which every quote takes.
+    attributions: list[Attribution] = [UNDECIDED]
+    label_of: dict[tuple[str | None, str | None], int] = {(None, None): 0}
+    labels = np.zeros(len(rows), dtype=np.int64)
+    for positions, (codes, keys) in zip(
         chunks, map_ordered(_attribute_chunk, state, chunks, jobs), strict=True
     ):
-        found = iter(decided)
-        for position in positions:
-            a, b, passages = aligned[position]
-            attributions = tuple(UNDECIDED if p.quote else next(found) for p in passages)
-            results[position] = AlignedPair(a, b, tuple(passages), attributions)
-    return results
+        for key in keys:
+            if key not in label_of:
+                label_of[key] = len(attributions)
+                attributions.append(Attribution(*key))
+        to_global = np.array([label_of[key] for key in keys], dtype=np.int64)
+        chunk_links = concatenated_ranges(starts[positions], counts[positions])
+        labels[link_rows[chunk_links]] = to_global[codes]
+    return AttributedPassages(aligned, labels, tuple(attributions))
 
 
 _ATTRIBUTE_CHUNK = 4000
 
 
-def _whole_cluster_chunks(
-    aligned: Sequence[tuple[int, int, list[Passage]]], size: int
-) -> list[list[int]]:
-    """Return positions of `aligned`, cut into chunks of about `size` that never split a
+def _whole_cluster_chunks(pairs: np.ndarray, size: int) -> list[np.ndarray]:
+    """Return positions of `pairs`, cut into chunks of about `size` that never split a
     connected group of documents."""
-    if not aligned:
+    if not len(pairs):
         return []
-    labels = clusters(np.array([(a, b) for a, b, _ in aligned], dtype=np.int64))
+    labels = clusters(pairs)
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
-    chunks: list[list[int]] = []
+    chunks: list[np.ndarray] = []
     start = 0
     while start < len(order):
         # Extend to the end of the cluster the chunk's last pair belongs to.
         end = min(start + size, len(order))
         end = int(np.searchsorted(sorted_labels, sorted_labels[end - 1], side="right"))
-        chunks.append(order[start:end].tolist())
+        chunks.append(order[start:end])
         start = end
     return chunks
 
 
 def _attribute_chunk(
     state: tuple[Sequence[Document], np.ndarray, np.ndarray, np.ndarray, Parameters, bool],
-    positions: list[int],
-) -> list[Attribution]:
-    """Return the attributions of the links (non-quote passages) of the pairs at `positions`.
+    positions: np.ndarray,
+) -> tuple[np.ndarray, list[tuple[str | None, str | None]]]:
+    """Return the attributions of the links (non-quote passages) of the pairs at `positions`:
+    a code for each link, into the (source, rule) list that comes with them.
 
     `links` rows are (a, a_start, a_end, b, b_start, b_end), pair by pair; the links of pair
-    p are rows starts[p] to ends[p].
+    p are rows starts[p] to starts[p] + counts[p].
     """
-    documents, links, starts, ends, params, compiled = state
-    rows = links[concatenated_ranges(starts[positions], ends[positions] - starts[positions])]
+    documents, links, starts, counts, params, compiled = state
+    rows = links[concatenated_ranges(starts[positions], counts[positions])]
     facts: dict[int, DocumentFacts] = {}
     for index in unique_values(rows[:, [0, 3]]).tolist():
         doc = documents[index]
@@ -735,16 +750,16 @@ def _attribute_chunk(
     if compiled:
         from dedupe.attribution_compiled import attribute_rows
 
-        return attribute_rows(rows, facts)
-    carriers = [(Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()]
-    return attribute_links(carriers, facts)
-
-
-def _draining(items: list[AlignedPair]) -> Iterator[AlignedPair]:
-    """Yield the items of `items` in order, removing each from the list as it is yielded."""
-    items.reverse()
-    while items:
-        yield items.pop()
+        found = attribute_rows(rows, facts)
+    else:
+        carriers = [
+            (Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()
+        ]
+        found = attribute_links(carriers, facts)
+    # Only the source and rule go on: the report never reads who decided.
+    code_of: dict[tuple[str | None, str | None], int] = {}
+    codes = [code_of.setdefault((a.source, a.rule), len(code_of)) for a in found]
+    return np.array(codes, dtype=np.int64), list(code_of)
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:
