@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -213,14 +215,9 @@ def scan_command(
                 progress=None if quiet or not sys.stderr.isatty() else _show_progress,
             )
             _clear_progress(quiet)
-            chunks = render_chunks(report, format_)
-            if output and output != "-":
-                write_atomic(output, chunks)
-            else:
-                for text in chunks:
-                    # Lone surrogates (possible in JSON input) cannot be printed: show them
-                    # escaped.
-                    click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+            with _report_frozen():
+                _write_report(report, format_, output)
+                summary = _summary(log, report)
             if errors_path:
                 write_atomic(errors_path, log.to_jsonl())
         except DedupeError as exc:
@@ -229,7 +226,7 @@ def scan_command(
         _print_stats(stats)
     if not quiet:
         _print_warnings(log)
-        click.echo(_summary(log, report), err=True)
+        click.echo(summary, err=True)
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
 
@@ -277,6 +274,27 @@ def _print_warnings(log: ReadLog) -> None:
             f"dedupe: ... and {len(log.skips) - len(shown)} more (use --errors FILE for all)",
             err=True,
         )
+
+
+@contextmanager
+def _report_frozen() -> Iterator[None]:
+    """Keep the objects alive now (the report: millions of them on a large corpus) out of the
+    cyclic collector's sight for the block; otherwise each full collection walks them all."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _write_report(report: Report, format_: str, output: str | None) -> None:
+    chunks = render_chunks(report, format_)
+    if output and output != "-":
+        write_atomic(output, chunks)
+    else:
+        for text in chunks:
+            # Lone surrogates (possible in JSON input) cannot be printed: show them escaped.
+            click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
 
 
 def _summary(log: ReadLog, report: Report) -> str:

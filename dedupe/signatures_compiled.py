@@ -31,7 +31,9 @@ def sign_band_keys(
     counts = checked_counts(shingles, counts)
     a, b = permutations(lsh.num_perm, seed)
     hashes = _band_hashes(fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT)
-    return finished_band_keys(hashes)
+    # Made band by band (each band's keys side by side in memory), which is how they are
+    # spilled: the (paragraphs, bands) view needs no copy to be written.
+    return finished_band_keys(hashes.T)
 
 
 def prepare() -> None:
@@ -57,7 +59,7 @@ def _minhash(mixed, ends, a, b):  # type: ignore[no-untyped-def]
 
 @_jit
 def _band_hashes(mixed, ends, a, b, bands, rows, mult):  # type: ignore[no-untyped-def]
-    out = np.empty((len(ends), bands), dtype=np.uint64)
+    out = np.empty((bands, len(ends)), dtype=np.uint64)
     best = np.empty(len(a), dtype=np.uint32)
     start = 0
     for group in range(len(ends)):
@@ -67,7 +69,7 @@ def _band_hashes(mixed, ends, a, b, bands, rows, mult):  # type: ignore[no-untyp
             hashed = np.uint64(0)
             for row in range(rows):
                 hashed = (hashed * mult) ^ (np.uint64(best[band * rows + row]) + np.uint64(row + 1))
-            out[group, band] = hashed
+            out[band, group] = hashed
         start = ends[group]
     return out
 
