@@ -27,6 +27,8 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 
+import regex
+
 from dedupe.documents import parse_date
 from dedupe.parallel import pickled_by_fields
 from dedupe.text import paragraph_spans
@@ -227,26 +229,28 @@ def _line_spans(text: str, separator: str | None) -> list[tuple[int, int]]:
 
 def names_source(text: str, name: str) -> bool:
     """Return True when `text` mentions `name` (a wire by any of its names, or an outlet)."""
-    folded = text.casefold()
     for token, pattern in _name_patterns(name):
-        # A plain substring test first: the regex (word boundaries) runs only on a hit.
-        found = token in text if pattern.flags & re.IGNORECASE == 0 else token in folded
+        # A plain search for the name first: the pattern (word boundaries) runs only on a
+        # hit. `regex` finds a literal, in any case, several times faster than `re` does.
+        found = token in text if isinstance(token, str) else token.search(text)
         if found and pattern.search(text):
             return True
     return False
 
 
 @lru_cache(maxsize=256)
-def _name_patterns(name: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Return (substring, pattern) tests for the names of a wire, or for an outlet name."""
+def _name_patterns(name: str) -> tuple[tuple[str | regex.Pattern[str], re.Pattern[str]], ...]:
+    """Return (name test, pattern) pairs for the names of a wire, or for an outlet name: the
+    test is a substring or a case-blind search, true wherever the pattern matches."""
     wire = wire_named(name)
     tokens = dict.fromkeys((*wire.credits, *wire.outlets) if wire else (name,))
-    tests = []
+    tests: list[tuple[str | regex.Pattern[str], re.Pattern[str]]] = []
     for token in tokens:
         # Short all-caps names ("AP", "PA") only count in capitals: "ap" is in "map".
         exact = wire is not None and token.isupper() and len(token) <= 5
         pattern = re.compile(rf"(?<!\w){re.escape(token)}(?!\w)", 0 if exact else re.IGNORECASE)
-        tests.append((token if exact else token.casefold(), pattern))
+        found = token if exact else regex.compile(regex.escape(token), regex.IGNORECASE)
+        tests.append((found, pattern))
     return tuple(tests)
 
 

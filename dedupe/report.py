@@ -6,10 +6,10 @@ Built from what the stages found (documents, aligned pairs, attributions); rende
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -198,11 +198,12 @@ def build_report(
     ]
     reports: list[DocumentReport] = []
     percents: dict[tuple[int, int], float] = {}
-    passages: dict[int, tuple[PassageReport, ...]] = {}
+    texts: list[str] = []
     for part in map_ordered(_report_chunk, context, chunks, jobs):
         reports.extend(part.documents)
         percents.update(part.percents)
-        passages.update(part.passages)
+        texts.extend(part.texts)
+    passages = _passage_reports(table, labels, texts)
     pair_reports = [
         PairReport(
             a=ids[a],
@@ -339,11 +340,11 @@ class _Context:
 @dataclass(frozen=True, slots=True)
 class _ReportPart:
     """One chunk's document reports, the percentages of its documents shared with each
-    partner, and the passage reports of its share of the pairs."""
+    partner, and the passage texts of its share of the pairs (row by row)."""
 
     documents: list[DocumentReport]
     percents: dict[tuple[int, int], float]
-    passages: dict[int, tuple[PassageReport, ...]]
+    texts: list[str]
 
 
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
@@ -364,12 +365,12 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     # Passage texts for an even share of the pairs (by position, not by side: a < b would
     # leave them all to the first chunks).
     pairs, documents_count = len(table.pair_starts) - 1, len(context.documents)
-    # Consecutive pairs mostly share their a side: its text is read once for all of them.
-    text_of = lru_cache(maxsize=64)(lambda index: context.documents[index].text)
-    passages = {
-        position: _passage_reports(table, position, context.labels, text_of)
-        for position in range(pairs * lo // documents_count, pairs * hi // documents_count)
-    }
+    texts = _passage_texts(
+        table,
+        table.pair_starts[pairs * lo // documents_count],
+        table.pair_starts[pairs * hi // documents_count],
+        context.documents,
+    )
     covered_list, reused_list, quoted_list = covered.tolist(), reused.tolist(), quoted_only.tolist()
     documents = [
         _document_report(
@@ -395,7 +396,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         for doc, counts in shared.items()
         for partner, count in counts.items()
     }
-    return _ReportPart(documents, percents, passages)
+    return _ReportPart(documents, percents, texts)
 
 
 # Entry columns: one side of a passage, seen from the document on that side (also read by
@@ -567,27 +568,40 @@ def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | 
     return names_source(doc.text, original)
 
 
+def _passage_texts(
+    table: _PassageTable, first: int, last: int, documents: Sequence[Document]
+) -> list[str]:
+    """Return the a-side text of the passages in rows [first, last) of the table."""
+    rows = table.rows[first:last]
+    texts: list[str] = []
+    text, current = "", -1
+    # Rows come pair by pair, and consecutive pairs mostly share their a side: each text is
+    # read once for a run of rows.
+    for a, start, end in zip(
+        rows[:, _A].tolist(),
+        rows[:, _A_CHARS][:, 0].tolist(),
+        rows[:, _A_CHARS][:, 1].tolist(),
+        strict=True,
+    ):
+        if a != current:
+            text, current = documents[a].text, a
+        texts.append(text[start:end])
+    return texts
+
+
 def _passage_reports(
-    table: _PassageTable,
-    position: int,
-    labels: Sequence[Attribution],
-    text_of: Callable[[int], str],
-) -> tuple[PassageReport, ...]:
-    """Return the reports of the passages of the pair at `position` (text from its a side)."""
-    rows = table.rows[table.pair_starts[position] : table.pair_starts[position + 1]].tolist()
-    text = text_of(rows[0][_A]) if rows else ""
-    return tuple(
-        PassageReport(
-            a_start=row[_A_CHARS][0],
-            a_end=row[_A_CHARS][1],
-            b_start=row[_B_CHARS][0],
-            b_end=row[_B_CHARS][1],
-            quote=bool(row[_QUOTE]),
-            original_source=labels[row[_LABEL]].source,
-            text=text[row[_A_CHARS][0] : row[_A_CHARS][1]],
+    table: _PassageTable, labels: Sequence[Attribution], texts: Sequence[str]
+) -> list[tuple[PassageReport, ...]]:
+    """Return the passage reports of each pair, given the a-side text of every row."""
+    sources = [label.source for label in labels]
+    reports = [
+        PassageReport(a0, a1, b0, b1, bool(quote), sources[label], text)
+        for a0, a1, b0, b1, quote, label, text in zip(
+            *table.rows[:, [*range(10, 14), _QUOTE, _LABEL]].T.tolist(), texts, strict=True
         )
-        for row in rows
-    )
+    ]
+    bounds = table.pair_starts.tolist()
+    return [tuple(reports[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
 
 def document_dict(doc: DocumentReport) -> dict[str, Any]:
