@@ -439,7 +439,7 @@ def shingle_documents(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
     )
     # n-grams that straddle two blocks (or documents) are computed but never used.
-    grams = shingle_hash32(ngram_hashes(words.hashes, n))
+    grams = shingle_hash32(_ngram_hashes(words.hashes, n, compiled))
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
     window_starts, window_counts, window_owners = window_spans(
         starts, ends - starts - n + 1, params.window - n + 1, owners
@@ -450,6 +450,14 @@ def shingle_documents(
         owners=window_owners,
         word_counts=np.bincount(words.document, minlength=len(documents)).astype(np.int64),
     )
+
+
+def _ngram_hashes(hashes: np.ndarray, n: int, compiled: bool) -> np.ndarray:
+    if compiled:
+        from dedupe import text_compiled
+
+        return text_compiled.ngram_hashes(hashes, n)
+    return ngram_hashes(hashes, n)
 
 
 def block_spans(
@@ -620,7 +628,7 @@ def _align_chunk(
         params.paragraph_separator,
         compiled=compiled,
     )
-    grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
+    grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size, compiled=compiled)
     local = np.searchsorted(needed, pairs)
     if compiled:
         from dedupe.align_compiled import align_columns
@@ -637,14 +645,17 @@ def _align_chunk(
     return found.select(np.flatnonzero(found.counts()))
 
 
-def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
-    """Return `ngram_hashes(h, n)` of each word hash array, computed in one pass over all."""
+def ngrams_of_each(
+    hashes: Sequence[np.ndarray], n: int, *, compiled: bool = False
+) -> list[np.ndarray]:
+    """Return `ngram_hashes(h, n)` of each word hash array, computed in one pass over all
+    (with `compiled`, by `dedupe.text_compiled`)."""
     if not hashes:
         return []
     lengths = np.array([len(h) for h in hashes], dtype=np.int64)
     starts = (np.cumsum(lengths) - lengths).tolist()
     # n-grams that straddle two arrays are computed, then left out.
-    joined = ngram_hashes(np.concatenate(hashes), n)
+    joined = _ngram_hashes(np.concatenate(hashes), n, compiled)
     return [
         joined[start : start + max(length - n + 1, 0)]
         for start, length in zip(starts, lengths.tolist(), strict=True)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import _inside_mask, _words_inside, tokenize_many
+from dedupe.text import _inside_mask, _words_inside, ngram_hashes, tokenize_many
 from dedupe.text_compiled import ascii_words
+from dedupe.text_compiled import ngram_hashes as compiled_ngram_hashes
 
 # Letters, digits, joiners ("U.S.", "it's", "snake_case") and what separates words.
 BYTES = st.text(alphabet="ab9Z'._ -\n,\"", max_size=80)
@@ -66,3 +67,22 @@ def test_real_articles_tokenize_alike(seeds_dir: Path, clough_dir: Path, pan_dir
     for fast, slow in zip(compiled, reference, strict=True):
         for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
             assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.integers(0, 2**64 - 1), max_size=40),
+    n=st.integers(1, 7),
+)
+def test_ngram_hashes_equal_numpys(words: list[int], n: int) -> None:
+    hashes = np.array(words, dtype=np.uint64)
+    compiled = compiled_ngram_hashes(hashes, n)
+    assert compiled.dtype == np.uint64
+    assert compiled.tolist() == ngram_hashes(hashes, n).tolist()
+
+
+def test_ngram_hashes_of_real_text_equal_numpys(seeds_dir: Path) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        hashes = tokenize_many([path.read_text("utf-8")])[0].hashes
+        for n in (1, 5):
+            assert np.array_equal(compiled_ngram_hashes(hashes, n), ngram_hashes(hashes, n))
