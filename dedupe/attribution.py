@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 
@@ -63,9 +64,12 @@ class DocumentFacts:
     credits: tuple[Credit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Carrier:
-    """One document's copy of a passage: characters [start, end) of document `doc`."""
+class Carrier(NamedTuple):
+    """One document's copy of a passage: characters [start, end) of document `doc`.
+
+    A named tuple, so that plain (doc, start, end) tuples, far cheaper to make by the
+    hundred thousand, serve wherever carriers are read.
+    """
 
     doc: int
     start: int
@@ -310,26 +314,28 @@ def attribute_links(links: Sequence[tuple[Carrier, Carrier]], facts: Facts) -> l
     pieces, owners = split_links(links)
     groups = group_carriers(pieces)
     link_docs = [(left.doc, right.doc) for left, right in links]
-    return attribute_pieces(link_docs, pieces, owners, groups, facts)
+    rows = [(*left, *right) for left, right in pieces]
+    return attribute_pieces(link_docs, rows, owners, groups, facts)
 
 
 def attribute_pieces(
     link_docs: Sequence[tuple[int, int]],
-    pieces: Sequence[tuple[Carrier, Carrier]],
+    pieces: Sequence[Sequence[int]],
     owners: Sequence[int],
     groups: Sequence[int],
     facts: Facts,
 ) -> list[Attribution]:
     """Return the attribution of each link, given the documents (a, b) of each link, its
-    pieces (`split_links`: pieces and their owners) and the pieces' groups (`group_carriers`)."""
-    members: dict[int, list[Carrier]] = {}
-    for group, (left, right) in zip(groups, pieces, strict=True):
-        members.setdefault(group, []).extend((left, right))
+    pieces (`split_links`, as rows (a, a_start, a_end, b, b_start, b_end), and their owners)
+    and the pieces' groups (`group_carriers`)."""
+    members: dict[int, list[tuple[int, int, int]]] = {}
+    for group, (a, a_start, a_end, b, b_start, b_end) in zip(groups, pieces, strict=True):
+        members.setdefault(group, []).extend(((a, a_start, a_end), (b, b_start, b_end)))
     decided = {group: decide(carriers, facts) for group, carriers in members.items()}
     covered: list[dict[Attribution, int]] = [{} for _ in link_docs]
-    for owner, group, (left, _) in zip(owners, groups, pieces, strict=True):
+    for owner, group, piece in zip(owners, groups, pieces, strict=True):
         totals = covered[owner]
-        totals[decided[group]] = totals.get(decided[group], 0) + left.end - left.start
+        totals[decided[group]] = totals.get(decided[group], 0) + piece[2] - piece[1]
     results = []
     for owner, docs in enumerate(link_docs):
         attribution = min(
@@ -401,18 +407,19 @@ def _inside(edges: list[int], start: int, end: int) -> list[int]:
     return edges[bisect.bisect_right(edges, start) : bisect.bisect_left(edges, end)]
 
 
-def decide(carriers: Sequence[Carrier], facts: Facts) -> Attribution:
-    """Return the original source of the text carried by `carriers` (first deciding rule)."""
-    docs = sorted({c.doc for c in carriers})
+def decide(carriers: Sequence[tuple[int, int, int]], facts: Facts) -> Attribution:
+    """Return the original source of the text carried by `carriers` (Carriers, or plain
+    (doc, start, end) tuples), by the first deciding rule."""
+    docs = sorted({doc for doc, _, _ in carriers})
     by_wire_outlet = {d: [wire] for d in docs if (wire := facts[d].wire)}
     if by_wire_outlet:
         return _one_wire(by_wire_outlet, facts, "wire-outlet")
     by_credit: dict[int, list[str]] = {}
-    for carrier in carriers:
-        for credit in facts[carrier.doc].credits:
-            middle = (carrier.start + carrier.end) // 2
+    for doc, start, end in carriers:
+        for credit in facts[doc].credits:
+            middle = (start + end) // 2
             if credit.start <= middle < credit.end:
-                by_credit.setdefault(carrier.doc, []).append(credit.wire)
+                by_credit.setdefault(doc, []).append(credit.wire)
     if by_credit:
         return _one_wire(by_credit, facts, "wire-credit")
     return _earliest(docs, facts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from dedupe.attribution import MIN_PIECE, Attribution, Carrier, Facts, attribute_pieces
+from dedupe.attribution import MIN_PIECE, Attribution, Facts, attribute_pieces
 from dedupe.index import unique_values
 
 # Link and piece rows: a, a_start, a_end, b, b_start, b_end.
@@ -20,11 +20,8 @@ _COLUMNS = 6
 def attribute_rows(links: np.ndarray, facts: Facts) -> list[Attribution]:
     """Return `attribute_links` of links given as rows (a, a_start, a_end, b, b_start, b_end)."""
     pieces, owners, groups = split_and_group(links)
-    carriers = [
-        (Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in pieces.tolist()
-    ]
     link_docs = links[:, [0, 3]].tolist()
-    return attribute_pieces(link_docs, carriers, owners.tolist(), groups.tolist(), facts)
+    return attribute_pieces(link_docs, pieces.tolist(), owners.tolist(), groups.tolist(), facts)
 
 
 def split_and_group(links: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
