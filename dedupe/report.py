@@ -198,12 +198,14 @@ def build_report(
     ]
     reports: list[DocumentReport] = []
     percents: dict[tuple[int, int], float] = {}
-    texts: list[str] = []
+    rows: list[PassageReport] = []
     for part in map_ordered(_report_chunk, context, chunks, jobs):
         reports.extend(part.documents)
         percents.update(part.percents)
-        texts.extend(part.texts)
-    passages = _passage_reports(table, labels, texts)
+        # Made here while the workers go on with the next chunks.
+        rows.extend(_passage_reports(table, len(rows), labels, part.texts))
+    bounds = table.pair_starts.tolist()
+    passages = [tuple(rows[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
     pair_reports = [
         PairReport(
             a=ids[a],
@@ -590,18 +592,17 @@ def _passage_texts(
 
 
 def _passage_reports(
-    table: _PassageTable, labels: Sequence[Attribution], texts: Sequence[str]
-) -> list[tuple[PassageReport, ...]]:
-    """Return the passage reports of each pair, given the a-side text of every row."""
+    table: _PassageTable, first: int, labels: Sequence[Attribution], texts: Sequence[str]
+) -> list[PassageReport]:
+    """Return the reports of the passages in the rows from `first` on, one per a-side text."""
     sources = [label.source for label in labels]
-    reports = [
+    rows = table.rows[first : first + len(texts)]
+    return [
         PassageReport(a0, a1, b0, b1, bool(quote), sources[label], text)
         for a0, a1, b0, b1, quote, label, text in zip(
-            *table.rows[:, [*range(10, 14), _QUOTE, _LABEL]].T.tolist(), texts, strict=True
+            *rows[:, [*range(10, 14), _QUOTE, _LABEL]].T.tolist(), texts, strict=True
         )
     ]
-    bounds = table.pair_starts.tolist()
-    return [tuple(reports[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
 
 
 def document_dict(doc: DocumentReport) -> dict[str, Any]:
