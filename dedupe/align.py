@@ -271,7 +271,12 @@ def _chain(runs: list[_Run], max_gap: int, seed_words: int) -> list[list[_Run]]:
 
 def quoted_spans(tokens: Tokens, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """Return the [start, end) spans of quoted words of `tokens` within [start, end)."""
-    window = tokens.quoted[start:end]
+    return quoted_runs(tokens.quoted, start, end)
+
+
+def quoted_runs(quoted: np.ndarray, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Return the [start, end) runs of True in `quoted` within [start, end)."""
+    window = quoted[start:end]
     if not window.any():
         return ()
     edges = np.flatnonzero(np.diff(np.concatenate(([0], window.astype(np.int8), [0])))) + start

@@ -10,14 +10,15 @@ the reference; tests hold the two to the same passages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numba
 import numpy as np
 
-from dedupe.align import AlignParams, Passage, quoted_spans
+from dedupe.align import AlignParams, Passage, quoted_runs
+from dedupe.index import concatenated_ranges
 from dedupe.passages import AlignedPassages, passage_columns
-from dedupe.text import Tokens, ngram_hashes, tokenize
+from dedupe.text import Tokens, TokenTable, joined_tokens, tokenize
+from dedupe.text_compiled import ngram_hashes
 
 # Passage rows: pair, a_start, a_end, b_start, b_end, matched, quote, then the character
 # spans (a_first, a_last, b_first, b_last) and whether each side holds quoted words.
@@ -27,38 +28,34 @@ _MIN_CROSSING = 3
 
 
 def align_many(
-    pairs: np.ndarray, tokens: Sequence[Tokens], grams: Sequence[np.ndarray], params: AlignParams
+    pairs: np.ndarray, tokens: Sequence[Tokens], params: AlignParams
 ) -> list[list[Passage]]:
-    """Return `align` of every pair (a, b) of `pairs`, indices into `tokens` and `grams`.
-
-    `grams[k]` are the `params.seed_words`-gram hashes of `tokens[k]`. The same passages as
-    `dedupe.align.align` pair by pair.
-    """
-    found = align_columns(pairs, tokens, grams, params)
+    """Return `align` of every pair (a, b) of `pairs`, indices into `tokens`: the same
+    passages as `dedupe.align.align` pair by pair."""
+    found = align_columns(pairs, joined_tokens(tokens), params)
     return [found.passages(position) for position in range(len(found))]
 
 
-def align_columns(
-    pairs: np.ndarray, tokens: Sequence[Tokens], grams: Sequence[np.ndarray], params: AlignParams
-) -> AlignedPassages:
-    """Return the passages of every pair of `pairs` (those without any included), as columns:
-    the same as `align_many`."""
+def align_columns(pairs: np.ndarray, table: TokenTable, params: AlignParams) -> AlignedPassages:
+    """Return the passages of every pair (a, b) of `pairs`, indices into the texts of
+    `table` (pairs without any passage included), as columns: the same as `align_many`."""
     pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
     if len(pairs) == 0:
         return passage_columns([])
-    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
-    word_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    gram_offsets = np.concatenate(([0], np.cumsum([len(g) for g in grams]))).astype(np.int64)
+    # Each text's n-grams: those of all words joined, without the ones straddling two texts.
+    n = params.seed_words
+    gram_counts = np.maximum(np.diff(table.offsets) - n + 1, 0)
+    grams = ngram_hashes(table.hashes, n)[concatenated_ranges(table.offsets[:-1], gram_counts)]
     rows = _align_pairs(
         pairs,
-        word_offsets,
-        _joined([t.hashes for t in tokens], np.uint64),
-        _joined([t.starts for t in tokens], np.int64),
-        _joined([t.ends for t in tokens], np.int64),
-        _joined([t.paragraph for t in tokens], np.int64),
-        _joined([t.quoted for t in tokens], np.bool_),
-        gram_offsets,
-        _joined(list(grams), np.uint64),
+        table.offsets,
+        table.hashes,
+        table.starts,
+        table.ends,
+        table.paragraph,
+        table.quoted,
+        np.concatenate(([0], np.cumsum(gram_counts))).astype(np.int64),
+        grams,
         params.seed_words,
         params.max_gap,
         params.min_words,
@@ -72,10 +69,10 @@ def align_columns(
     for row in np.flatnonzero(rows[:, 11] | rows[:, 12]).tolist():
         pair, a_start, a_end, b_start, b_end = rows[row, :5].tolist()
         a, b = pairs[pair].tolist()
-        if rows[row, 11]:
-            quoted.extend((row, 0, lo, hi) for lo, hi in quoted_spans(tokens[a], a_start, a_end))
-        if rows[row, 12]:
-            quoted.extend((row, 1, lo, hi) for lo, hi in quoted_spans(tokens[b], b_start, b_end))
+        for side, doc, start, end in ((0, a, a_start, a_end), (1, b, b_start, b_end)):
+            if rows[row, 11 + side]:
+                flags = table.quoted[table.offsets[doc] : table.offsets[doc + 1]]
+                quoted.extend((row, side, lo, hi) for lo, hi in quoted_runs(flags, start, end))
     return AlignedPassages(
         pairs,
         np.searchsorted(rows[:, 0], np.arange(len(pairs) + 1)).astype(np.int64),
@@ -87,14 +84,7 @@ def align_columns(
 def prepare() -> None:
     """Compile the alignment, or load it from numba's cache, unless done already."""
     tokens = [tokenize("the same five words here"), tokenize("the same five words here")]
-    grams = [ngram_hashes(t.hashes, AlignParams().seed_words) for t in tokens]
-    align_many(np.array([[0, 1]], dtype=np.int64), tokens, grams, AlignParams())
-
-
-def _joined(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
-    if not arrays:
-        return np.empty(0, dtype=dtype)
-    return np.ascontiguousarray(np.concatenate(arrays), dtype=dtype)
+    align_many(np.array([[0, 1]], dtype=np.int64), tokens, AlignParams())
 
 
 _jit = numba.njit(cache=True, nogil=True)

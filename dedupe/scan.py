@@ -57,6 +57,7 @@ from dedupe.store import as_sequence, document_ids
 from dedupe.text import (
     ngram_hashes,
     shingle_hash32,
+    token_table,
     tokenize,
     tokenize_many,
     word_table,
@@ -623,18 +624,16 @@ def _align_chunk(
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
     needed = unique_values(pairs)
-    tokens = tokenize_many(
-        [documents[index].text for index in needed.tolist()],
-        params.paragraph_separator,
-        compiled=compiled,
-    )
-    grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size, compiled=compiled)
+    texts = [documents[index].text for index in needed.tolist()]
     local = np.searchsorted(needed, pairs)
     if compiled:
         from dedupe.align_compiled import align_columns
 
-        found = align_columns(local, tokens, grams, params.alignment)
+        table = token_table(texts, params.paragraph_separator, compiled=True)
+        found = align_columns(local, table, params.alignment)
     else:
+        tokens = tokenize_many(texts, params.paragraph_separator)
+        grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
         indexed = [GramIndex.of(g) for g in grams]
         found = passage_columns(
             (a, b, align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment))
@@ -645,17 +644,14 @@ def _align_chunk(
     return found.select(np.flatnonzero(found.counts()))
 
 
-def ngrams_of_each(
-    hashes: Sequence[np.ndarray], n: int, *, compiled: bool = False
-) -> list[np.ndarray]:
-    """Return `ngram_hashes(h, n)` of each word hash array, computed in one pass over all
-    (with `compiled`, by `dedupe.text_compiled`)."""
+def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
+    """Return `ngram_hashes(h, n)` of each word hash array, computed in one pass over all."""
     if not hashes:
         return []
     lengths = np.array([len(h) for h in hashes], dtype=np.int64)
     starts = (np.cumsum(lengths) - lengths).tolist()
     # n-grams that straddle two arrays are computed, then left out.
-    joined = _ngram_hashes(np.concatenate(hashes), n, compiled)
+    joined = ngram_hashes(np.concatenate(hashes), n)
     return [
         joined[start : start + max(length - n + 1, 0)]
         for start, length in zip(starts, lengths.tolist(), strict=True)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -175,6 +176,138 @@ def tokenize_many(
             tokens.append(_with_flags(text, paragraphs, hashes, starts, ends))
     _fill_from_batch(tokens, batch, pending, compiled)
     return tokens
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    """The words of many texts back to back (the `Tokens` fields of each, joined).
+
+    Text k's words are `offsets[k]` to `offsets[k + 1]`; their `paragraph` numbers count
+    from 0 in each text, and `starts`/`ends` are offsets into the text itself.
+    """
+
+    texts: Sequence[str]
+    offsets: np.ndarray
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    paragraph: np.ndarray
+    quoted: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def tokens(self, k: int) -> Tokens:
+        """Return the words of text k as `Tokens` (views into the table)."""
+        lo, hi = self.offsets[k], self.offsets[k + 1]
+        return Tokens(
+            self.texts[k],
+            self.hashes[lo:hi],
+            self.starts[lo:hi],
+            self.ends[lo:hi],
+            self.paragraph[lo:hi].astype(np.int32),
+            self.quoted[lo:hi],
+        )
+
+
+def joined_tokens(tokens: Sequence[Tokens]) -> TokenTable:
+    """Return the words of many `Tokens` as one table."""
+    return _table_of_segments(
+        [t.text for t in tokens],
+        [
+            _Segment(t.hashes, t.starts, t.ends, t.paragraph, t.quoted, np.array([len(t)]))
+            for t in tokens
+        ],
+    )
+
+
+def token_table(
+    texts: Sequence[str], separator: str | None = None, *, compiled: bool = False
+) -> TokenTable:
+    """Return `joined_tokens(tokenize_many(texts, separator))`, without making a `Tokens`
+    for each text: ASCII texts are split, numbered and flagged a batch at a time (with
+    `compiled`, split by `dedupe.text_compiled`)."""
+    segments: list[_Segment] = []
+    batch, members = _AsciiBatch(), []
+    for index, text in enumerate(texts):
+        paragraphs = paragraph_spans(text, separator)
+        plain = text if text.isascii() else _TYPOGRAPHY_RE.sub(_typography, text)
+        if plain.isascii():
+            batch.add(index, plain, paragraphs, range(len(paragraphs)))
+            members.append((text, paragraphs))
+            if len(members) == _BATCH_TEXTS:
+                segments.append(_batch_segment(batch, members, compiled))
+                batch, members = _AsciiBatch(), []
+        else:
+            # Segments stay in text order: the pending batch goes first.
+            if members:
+                segments.append(_batch_segment(batch, members, compiled))
+                batch, members = _AsciiBatch(), []
+            hashes, starts, ends = _unicode_words(text, paragraphs)
+            t = _with_flags(text, paragraphs, hashes, starts, ends)
+            segments.append(
+                _Segment(t.hashes, t.starts, t.ends, t.paragraph, t.quoted, np.array([len(t)]))
+            )
+    if members:
+        segments.append(_batch_segment(batch, members, compiled))
+    return _table_of_segments(texts, segments)
+
+
+class _Segment(NamedTuple):
+    """The words of one or more consecutive texts, and how many words each text has."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    paragraph: np.ndarray
+    quoted: np.ndarray
+    counts: np.ndarray
+
+
+def _batch_segment(
+    batch: _AsciiBatch, members: list[tuple[str, list[tuple[int, int]]]], compiled: bool
+) -> _Segment:
+    """Return the words of a batch's texts: `_with_flags` of each, for all at once."""
+    hashes, starts, ends = batch.words(compiled)
+    bounds = np.array(batch.spans, dtype=np.int64).reshape(-1, 2)
+    span = np.searchsorted(bounds[:, 0], starts, side="right") - 1
+    paragraphs_per_text = [len(paragraphs) for _, paragraphs in members]
+    member = np.repeat(np.arange(len(members), dtype=np.int64), paragraphs_per_text)[span]
+    offset = np.array(batch.offsets, dtype=np.int64)[member]
+    quotes = np.array(
+        [
+            (batch.offsets[k] + start, batch.offsets[k] + end)
+            for k, (text, paragraphs) in enumerate(members)
+            for start, end in quoted_spans(text, paragraphs)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    # A word is quoted when it starts inside a quote (quotes are sorted and apart).
+    quoted = np.zeros(len(starts), dtype=bool)
+    if len(quotes):
+        inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
+        quoted = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
+    return _Segment(
+        hashes,
+        starts - offset,
+        ends - offset,
+        np.array(batch.numbers, dtype=np.int64)[span],
+        quoted,
+        np.bincount(member, minlength=len(members)),
+    )
+
+
+def _table_of_segments(texts: Sequence[str], segments: Sequence[_Segment]) -> TokenTable:
+    dtypes = (np.uint64, np.int64, np.int64, np.int64, np.bool_, np.int64)
+    columns: list[np.ndarray] = [
+        np.concatenate([segment[column] for segment in segments]).astype(dtype, copy=False)
+        if segments
+        else np.empty(0, dtype=dtype)
+        for column, dtype in enumerate(dtypes)
+    ]
+    hashes, starts, ends, paragraph, quoted, counts = columns
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    return TokenTable(texts, offsets, hashes, starts, ends, paragraph, quoted)
 
 
 def _fill_from_batch(

@@ -83,7 +83,7 @@ def run_align(
         b_grams = ngram_hashes(hasher(tb.words), params.seed_words)
         if request.param == "compiled":
             pair = np.array([[0, 1]], dtype=np.int64)
-            return ta, tb, align_many(pair, [ta, tb], [a_grams, b_grams], params)[0]
+            return ta, tb, align_many(pair, [ta, tb], params)[0]
         return ta, tb, align(ta, tb, a_grams, b_grams, params)
 
     return run

@@ -29,7 +29,7 @@ def both_ways(
     """Return the passages of each pair, compiled and by the reference."""
     tokens = [tokenize(text) for text in texts]
     grams = [ngram_hashes(t.hashes, params.seed_words) for t in tokens]
-    compiled = align_many(np.array(pairs, dtype=np.int64).reshape(-1, 2), tokens, grams, params)
+    compiled = align_many(np.array(pairs, dtype=np.int64).reshape(-1, 2), tokens, params)
     indexed = [GramIndex.of(g) for g in grams]
     reference = [align(tokens[a], tokens[b], grams[a], indexed[b], params) for a, b in pairs]
     return compiled, reference
@@ -84,7 +84,7 @@ def test_pan_suspicious_documents_against_their_sources(pan_dir: Path) -> None:
 
 
 def test_no_pairs_and_empty_documents() -> None:
-    assert align_many(np.empty((0, 2), dtype=np.int64), [], [], AlignParams()) == []
+    assert align_many(np.empty((0, 2), dtype=np.int64), [], AlignParams()) == []
     compiled, reference = both_ways(
         ["", "a b c d e f g h i j k", ""], [(0, 1), (1, 2)], AlignParams()
     )

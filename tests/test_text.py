@@ -8,6 +8,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,12 +19,14 @@ from dedupe.text import (
     WORD_RE,
     Tokens,
     _unicode_words,
+    joined_tokens,
     ngram_hashes,
     normalize_word,
     paragraph_spans,
     paragraph_texts,
     quoted_spans,
     shingle_hash32,
+    token_table,
     tokenize,
     tokenize_many,
     word_hashes,
@@ -503,3 +506,31 @@ def test_tokenize_many_equals_tokenize_text_by_text(
         for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
             assert np.array_equal(getattr(many, name), getattr(single, name)), name
             assert getattr(many, name).dtype == getattr(single, name).dtype, name
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(TEXTS, max_size=150), separator=SEPARATORS)
+def test_token_table_holds_tokenize_of_each_text(
+    compiled: bool, texts: list[str], separator: str | None
+) -> None:
+    # Over two batches of ASCII texts, interleaved with texts split word by word, which
+    # cut a batch short.
+    table = token_table(texts, separator, compiled=compiled)
+    assert len(table) == len(texts)
+    assert table.offsets[0] == 0 and table.offsets[-1] == len(table.hashes)
+    for index, text in enumerate(texts):
+        found, single = table.tokens(index), tokenize(text, separator)
+        assert found.text == text
+        for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
+            assert np.array_equal(getattr(found, name), getattr(single, name)), name
+            assert getattr(found, name).dtype == getattr(single, name).dtype, name
+
+
+def test_token_table_of_real_articles_equals_joined_tokens(seeds_dir: Path) -> None:
+    texts = [path.read_text("utf-8") for path in sorted(seeds_dir.glob("*.txt"))]
+    assert texts
+    table, joined = token_table(texts, compiled=True), joined_tokens(tokenize_many(texts))
+    assert table.quoted.any()
+    for name in ("offsets", "hashes", "starts", "ends", "paragraph", "quoted"):
+        assert np.array_equal(getattr(table, name), getattr(joined, name)), name
