@@ -26,6 +26,7 @@ from dedupe.text import fmix64
 
 _U64 = np.uint64
 BAND_MULT = _U64(0x9E3779B97F4A7C15)
+BAND_SPREAD = _U64(0xD6E8FEB86659FD93)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ def finished_band_keys(hashes: np.ndarray) -> np.ndarray:
     """Return band keys from (paragraphs, bands) hashes of each band's rows (see `band_keys`),
     computed in place in `hashes`."""
     # Make keys of different bands distinct so all bands can share one sorted array.
-    hashes ^= (np.arange(hashes.shape[1], dtype=np.uint64) + _U64(1)) * _U64(0xD6E8FEB86659FD93)
+    hashes ^= (np.arange(hashes.shape[1], dtype=np.uint64) + _U64(1)) * BAND_SPREAD
     # Mixed so that every bit depends on every row: candidate generation gives the low bits
     # over to the owner, and without mixing those would hold most of the last row.
     return fmix64(hashes)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from dedupe.index import BAND_MULT, LSHParams, finished_band_keys
+from dedupe.index import BAND_MULT, BAND_SPREAD, LSHParams
 from dedupe.signatures import checked_counts, fmix32, permutations
+from dedupe.text_compiled import fmix64
 
 
 def sign(shingles: np.ndarray, counts: np.ndarray, num_perm: int, seed: int) -> np.ndarray:
@@ -30,10 +31,12 @@ def sign_band_keys(
         raise ValueError(f"{lsh.bands} bands of {lsh.rows} rows need more than {lsh.num_perm}")
     counts = checked_counts(shingles, counts)
     a, b = permutations(lsh.num_perm, seed)
-    hashes = _band_hashes(fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT)
+    keys = _band_keys(
+        fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT, BAND_SPREAD
+    )
     # Made band by band (each band's keys side by side in memory), which is how they are
     # spilled: the (paragraphs, bands) view needs no copy to be written.
-    return finished_band_keys(hashes.T)
+    return keys.T  # type: ignore[no-any-return]
 
 
 def prepare() -> None:
@@ -58,18 +61,18 @@ def _minhash(mixed, ends, a, b):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def _band_hashes(mixed, ends, a, b, bands, rows, mult):  # type: ignore[no-untyped-def]
+def _band_keys(mixed, ends, a, b, bands, rows, mult, spread):  # type: ignore[no-untyped-def]
     out = np.empty((bands, len(ends)), dtype=np.uint64)
     best = np.empty(len(a), dtype=np.uint32)
     start = 0
     for group in range(len(ends)):
         _minima(mixed, start, ends[group], a, b, best)
         for band in range(bands):
-            # The same steps as `dedupe.index.band_keys`, row by row.
+            # The same steps as `dedupe.index.band_keys` and `finished_band_keys`.
             hashed = np.uint64(0)
             for row in range(rows):
                 hashed = (hashed * mult) ^ (np.uint64(best[band * rows + row]) + np.uint64(row + 1))
-            out[band, group] = hashed
+            out[band, group] = fmix64(hashed ^ (np.uint64(band + 1) * spread))
         start = ends[group]
     return out
 

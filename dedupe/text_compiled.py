@@ -47,8 +47,8 @@ _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
-def _fmix64(value):  # type: ignore[no-untyped-def]
-    # The steps of `dedupe.text.fmix64`, on one value (uint64 arithmetic wraps).
+def fmix64(value):  # type: ignore[no-untyped-def]
+    """Return `dedupe.text.fmix64` of one uint64 value (for compiled code)."""
     value ^= value >> np.uint64(33)
     value *= np.uint64(_MIX1)
     value ^= value >> np.uint64(33)
@@ -65,7 +65,7 @@ def _ngrams(hashes, n, mult):  # type: ignore[no-untyped-def]
         value = hashes[start]
         for offset in range(1, n):
             value = (value * mult) ^ hashes[start + offset]
-        out[start] = _fmix64(value)
+        out[start] = fmix64(value)
     return out
 
 
@@ -97,7 +97,7 @@ def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-u
                     break
                 # A joiner ("U.S", "it's") belongs to the word only between two letters.
                 position += 1
-            sums[count] = _fmix64(value + counted * length_mix)
+            sums[count] = fmix64(value + counted * length_mix)
             starts[count] = start
             ends[count] = position
             count += 1
