@@ -370,9 +370,12 @@ def word_table(
 
     The signing path: it needs neither offsets nor quotes, and one pass over a batch of
     texts costs far less than a pass per text. Texts that are not ASCII once typographic
-    punctuation is mapped are split word by word, one by one. With `compiled`, batches are
-    split by `dedupe.text_compiled`: the same words.
+    punctuation is mapped are split word by word, one by one. With `compiled`, texts are
+    split by `dedupe.text_compiled` (paragraph numbers may then skip values, but two words
+    of a text share one exactly when they share a paragraph): the same words.
     """
+    if compiled and separator is None:
+        return _compiled_word_table(texts)
     tables: list[WordTable] = []
     batch = _AsciiBatch()
     numbered = 0
@@ -402,6 +405,27 @@ def word_table(
         return WordTable(hashes, document, paragraph)
     order = np.argsort(document, kind="stable")
     return WordTable(hashes[order], document[order], paragraph[order])
+
+
+def _compiled_word_table(texts: Sequence[str]) -> WordTable:
+    """Return `word_table(texts, compiled=True)`: texts split from their UTF-8 bytes by
+    `dedupe.text_compiled.plain_words`, those it leaves out word by word."""
+    from dedupe.text_compiled import plain_words
+
+    hashes, document, paragraph, counts, other = plain_words(texts)
+    parts = [(hashes, document, paragraph)]
+    for index in np.flatnonzero(other).tolist():
+        paragraphs = paragraph_spans(texts[index])
+        words, starts, _ = _unicode_words(texts[index], paragraphs)
+        counts[index] = len(paragraphs)
+        parts.append(
+            (words, np.full(len(words), index, dtype=np.int64), _paragraph_of(paragraphs, starts))
+        )
+    # Each text's paragraphs numbered after those of the texts before it.
+    first = np.cumsum(counts) - counts
+    hashes, document, paragraph = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(document, kind="stable") if len(parts) > 1 else slice(None)
+    return WordTable(hashes[order], document[order], (first[document] + paragraph)[order])
 
 
 # Texts split together: enough to amortise numpy's per-call cost, few enough that the

@@ -16,8 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.text import (
+    _TYPOGRAPHY,
     WORD_RE,
     Tokens,
+    WordTable,
     _unicode_words,
     joined_tokens,
     ngram_hashes,
@@ -478,6 +480,40 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
 ) -> None:
     # More texts than one batch, mixing ASCII with texts that take the word-by-word path.
     table = word_table(texts, separator, compiled=compiled)
+    assert_same_words_and_paragraphs(table, texts, separator)
+
+
+# Paragraph structure: every kind of blank and line break, typography (some of it blank to
+# Python, some not); some texts hold characters that send them down the word-by-word path.
+LAYOUT = st.lists(
+    st.one_of(
+        st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b"]),
+        st.sampled_from(
+            [
+                "\n", "\n\n", "\n \n", "\n\t\n", "\r\n", "\r\n\r\n", "\n\v\f\n", " ",
+                "\t", "\x1c", "\x85", "\u2028", "\n\u00a0\n", "\n\u200b\n", "\n\u2009\n",
+            ]
+        ),
+        st.sampled_from(list(_TYPOGRAPHY)),
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+LAYOUTS = st.lists(
+    st.one_of(LAYOUT, LAYOUT, LAYOUT, st.tuples(LAYOUT, st.sampled_from(["é", "😀", "\ud800"]))
+              .map("".join)),
+    max_size=6,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=LAYOUTS)
+def test_compiled_word_table_finds_the_same_paragraphs(texts: list[str]) -> None:
+    assert_same_words_and_paragraphs(word_table(texts, compiled=True), texts, None)
+
+
+def assert_same_words_and_paragraphs(
+    table: WordTable, texts: list[str], separator: str | None
+) -> None:
     expected = [tokenize(text, separator) for text in texts]
     assert np.array_equal(table.hashes, np.concatenate([t.hashes for t in expected] or [[]]))
     assert table.document.tolist() == [i for i, t in enumerate(expected) for _ in range(len(t))]

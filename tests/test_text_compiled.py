@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import _inside_mask, _words_inside, ngram_hashes, tokenize_many
-from dedupe.text_compiled import ascii_words
+from dedupe.text import _TYPOGRAPHY, _inside_mask, _words_inside, ngram_hashes, tokenize_many
+from dedupe.text_compiled import ascii_words, plain_words
 from dedupe.text_compiled import ngram_hashes as compiled_ngram_hashes
 
 # Letters, digits, joiners ("U.S.", "it's", "snake_case") and what separates words.
@@ -86,3 +86,21 @@ def test_ngram_hashes_of_real_text_equal_numpys(seeds_dir: Path) -> None:
         hashes = tokenize_many([path.read_text("utf-8")])[0].hashes
         for n in (1, 5):
             assert np.array_equal(compiled_ngram_hashes(hashes, n), ngram_hashes(hashes, n))
+
+
+def test_plain_words_leave_out_only_texts_with_other_characters() -> None:
+    # Every typographic mark is read from its UTF-8 bytes (2 and 3 bytes long); anything
+    # else that is not ASCII (2, 3 and 4 bytes, a lone surrogate) sends its text back.
+    texts = [
+        "".join(f"a{mark}b " for mark in _TYPOGRAPHY),
+        "plain ASCII",
+        "",
+        "caf\u00e9",
+        "\u4e2d\u6587",
+        "emoji \U0001f600",
+        "lone \ud800",
+    ]
+    _, document, _, counts, other = plain_words(texts)
+    assert other.tolist() == [False, False, False, True, True, True, True]
+    assert counts.tolist() == [1, 1, 0, 0, 0, 0, 0]
+    assert set(document.tolist()) == {0, 1}
