@@ -226,7 +226,9 @@ def token_table(
 ) -> TokenTable:
     """Return `joined_tokens(tokenize_many(texts, separator))`, without making a `Tokens`
     for each text: ASCII texts are split, numbered and flagged a batch at a time (with
-    `compiled`, split by `dedupe.text_compiled`)."""
+    `compiled`, from their UTF-8 bytes by `dedupe.text_compiled.plain_tokens`)."""
+    if compiled and separator is None:
+        return _compiled_token_table(texts)
     segments: list[_Segment] = []
     batch, members = _AsciiBatch(), []
     for index, text in enumerate(texts):
@@ -251,6 +253,36 @@ def token_table(
     if members:
         segments.append(_batch_segment(batch, members, compiled))
     return _table_of_segments(texts, segments)
+
+
+def _compiled_token_table(texts: Sequence[str]) -> TokenTable:
+    """Return `token_table(texts, compiled=True)`: texts split from their UTF-8 bytes by
+    `dedupe.text_compiled.plain_tokens`, those it leaves out one by one."""
+    from dedupe.text_compiled import plain_tokens
+
+    hashes, starts, ends, paragraph, quoted, counts, other = plain_tokens(texts)
+    left_out = np.flatnonzero(other).tolist()
+    if not left_out:
+        return _table_of_segments(
+            texts, [_Segment(hashes, starts, ends, paragraph, quoted, counts)]
+        )
+    parts = [
+        _Segment(
+            hashes, starts, ends, paragraph, quoted,
+            np.repeat(np.arange(len(texts), dtype=np.int64), counts),
+        )
+    ]  # fmt: skip
+    for index in left_out:
+        t = tokenize(texts[index])
+        counts[index] = len(t)
+        parts.append(
+            _Segment(t.hashes, t.starts, t.ends, t.paragraph, t.quoted, np.full(len(t), index))
+        )
+    # The texts' words in text order: the last column holds each word's text here.
+    joined = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    order = np.argsort(joined[-1], kind="stable")
+    hashes, starts, ends, paragraph, quoted = (column[order] for column in joined[:-1])
+    return _table_of_segments(texts, [_Segment(hashes, starts, ends, paragraph, quoted, counts)])
 
 
 class _Segment(NamedTuple):

@@ -9,6 +9,7 @@ alignment stages split every text, so this is a large share of their time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -43,30 +44,77 @@ def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.nd
 def plain_words(
     texts: Sequence[str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return the words of the texts that are ASCII once typographic punctuation is mapped
-    (as `dedupe.text.tokenize` splits and hashes them, with no paragraph separator given):
-    (hashes, text of each word, paragraph of each word numbered from 0 in each text, each
-    text's paragraph count, and a mask of the texts left out, which are not).
+    """Return the words of the texts that are ASCII once typographic punctuation is mapped,
+    as `dedupe.text.tokenize` splits, hashes and places them (no paragraph separator given):
+    (hashes, text of each word, its paragraph index in its text, each text's paragraph
+    count, and a mask of the texts left out, which are not).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
-    regular expression and no string per paragraph. Paragraphs are told apart as
-    `dedupe.text.paragraph_spans` does (blank lines, else single newlines); they may be
-    numbered differently (whitespace-only ones count here), but two words share a number
-    exactly when they share a paragraph.
+    regular expression and no string per paragraph.
     """
+    layout = _layout(texts, quotes=False)
+    hashes, _, _, span = _words(
+        layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
+    )
+    document = layout.owners[span]
+    first = np.cumsum(layout.paragraphs) - layout.paragraphs
+    return hashes, document, span - first[document], layout.paragraphs, layout.other
+
+
+def plain_tokens(
+    texts: Sequence[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return `dedupe.text.tokenize` of the texts that are ASCII once typographic punctuation
+    is mapped, back to back: (hashes, starts, ends, paragraph, quoted, each text's word
+    count, and a mask of the texts left out, which are not). See `plain_words`."""
+    layout = _layout(texts, quotes=True)
+    hashes, starts, ends, span = _words(
+        layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
+    )
+    document = layout.owners[span]
+    first = np.cumsum(layout.paragraphs) - layout.paragraphs
+    # A word is quoted when it starts inside a quote (quotes are sorted and apart).
+    quotes = layout.quotes
+    quoted = np.zeros(len(starts), dtype=bool)
+    if len(quotes):
+        inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
+        quoted = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
+    begin = layout.begins[document]
+    return (
+        hashes,
+        starts - begin,
+        ends - begin,
+        span - first[document],
+        quoted,
+        np.bincount(document, minlength=len(texts)),
+        layout.other,
+    )
+
+
+class _Layout(NamedTuple):
+    """Texts mapped to one byte per character, with their paragraphs and quotes.
+
+    `mapped[begins[t]:]` is text t, character for character; `bounds` the paragraphs of all
+    texts (as `paragraph_spans` finds them), `owners` the text of each and `paragraphs` how
+    many each text has; `quotes` the spans inside quotation marks (as `quoted_spans` finds
+    them), in mapped positions; `other` marks the texts left out.
+    """
+
+    mapped: np.ndarray
+    begins: np.ndarray
+    bounds: np.ndarray
+    owners: np.ndarray
+    paragraphs: np.ndarray
+    quotes: np.ndarray
+    other: np.ndarray
+
+
+def _layout(texts: Sequence[str], quotes: bool) -> _Layout:
     encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(data) for data in encoded], out=offsets[1:])
-    mapped, bounds, owners, counts, other = _plain_paragraphs(
-        np.frombuffer(b"".join(encoded), dtype=np.uint8),
-        offsets,
-        _TYPOGRAPHY_CODES,
-        _TYPOGRAPHY_BYTES,
-    )
-    hashes, _, _, span = _words(mapped, bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX)
-    first = np.cumsum(counts) - counts
-    document = owners[span]
-    return hashes, document, span - first[document], counts, other
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return _Layout(*_plain_layout(data, offsets, _CODES, _BYTES, _MARKS, _SPACE, quotes))
 
 
 def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
@@ -83,19 +131,28 @@ def prepare() -> None:
     hashes, _, _ = ascii_words(data, np.array([[0, len(data)]]))
     ngram_hashes(hashes, 2)
     plain_words(["It’s “U.S.” news.\n\nSecond paragraph", "café"])
+    plain_tokens(["It’s “U.S.” news.\n\nSecond paragraph", "café"])
 
 
-# Typographic punctuation (`dedupe.text._TYPOGRAPHY`) by code point, and the byte each maps
-# to: its ASCII stand-in, but 1 for the spaces, which must not count as the ASCII blanks
-# of a blank line (" \t\r\f\v") there are not in the text.
-_TYPOGRAPHY_CODES = np.array(sorted(ord(char) for char in _TYPOGRAPHY), dtype=np.int64)
-_TYPOGRAPHY_BYTES = np.array(
+# Characters read from their UTF-8 bytes, by code point: the typographic punctuation of
+# `dedupe.text._TYPOGRAPHY`, each mapped to its ASCII stand-in, except the spaces: those
+# Python counts as whitespace (no-break and thin space) map to 2, the others to 1, so that
+# neither passes for an ASCII blank of a blank line (" \t\r\f\v").
+_CODES = np.array(sorted(ord(char) for char in _TYPOGRAPHY), dtype=np.int64)
+_BYTES = np.array(
     [
-        1 if _TYPOGRAPHY[chr(code)] == " " else ord(_TYPOGRAPHY[chr(code)])
-        for code in _TYPOGRAPHY_CODES
+        ord(_TYPOGRAPHY[chr(code)]) if _TYPOGRAPHY[chr(code)] != " " else 1 + chr(code).isspace()
+        for code in _CODES
     ],
     dtype=np.uint8,
 )
+# Whitespace to Python (str.isspace, the regex \s) among mapped bytes.
+_SPACE = np.zeros(256, dtype=np.bool_)
+_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 2]] = True
+# Quotation marks (`dedupe.text.quoted_spans`): 1 for “, which opens and closes, 2 for the
+# other openers, 3 for the closers, 4 for the straight double quote, which toggles.
+_MARK_OF = {"“": 1, "«": 2, "„": 2, "‹": 2, "”": 3, "»": 3, "›": 3, '"': 4}
+_MARKS = np.array([_MARK_OF.get(chr(code), 0) for code in _CODES], dtype=np.uint8)
 
 
 _jit = numba.njit(cache=True, nogil=True)
@@ -162,23 +219,29 @@ def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-u
 
 
 @_jit
-def _plain_paragraphs(data, offsets, codes, replacements):  # type: ignore[no-untyped-def]
+def _plain_layout(data, offsets, codes, replacements, marks, space, want_quotes):  # type: ignore[no-untyped-def]
     texts = len(offsets) - 1
     # One byte per character, and one between texts.
     mapped = np.empty(len(data) + texts, np.uint8)
+    kinds = np.zeros(len(data) + texts, np.uint8)
+    begins = np.zeros(texts, np.int64)
     bounds = np.empty((len(data) + texts, 2), np.int64)
     owners = np.empty(len(data) + texts, np.int64)
-    counts = np.zeros(texts, np.int64)
+    paragraphs = np.zeros(texts, np.int64)
+    quotes = np.empty((len(data) + texts, 2), np.int64)
     other = np.zeros(texts, np.bool_)
     size = 0
     spans = 0
+    quoted = 0
     for text in range(texts):
         begin = size
+        begins[text] = begin
         position, stop = offsets[text], offsets[text + 1]
         while position < stop:
             byte = data[position]
             if byte < 128:
                 mapped[size] = byte + 32 if 65 <= byte <= 90 else byte
+                kinds[size] = 4 if byte == 34 else 0
                 position += 1
             else:
                 code, length = _code_point(data, position, stop)
@@ -187,17 +250,89 @@ def _plain_paragraphs(data, offsets, codes, replacements):  # type: ignore[no-un
                     other[text] = True
                     break
                 mapped[size] = replacements[found]
+                kinds[size] = marks[found]
                 position += length
             size += 1
         if other[text]:
             size = begin
             continue
         first = spans
-        spans = _paragraphs_of(mapped, begin, size, bounds, owners, spans, text)
-        counts[text] = spans - first
+        spans = _paragraphs_of(mapped, begin, size, space, bounds, owners, spans, text)
+        paragraphs[text] = spans - first
+        if want_quotes:
+            for span in range(first, spans):
+                quoted = _quotes_of(kinds, bounds[span, 0], bounds[span, 1], quotes, quoted)
         mapped[size] = 10
         size += 1
-    return mapped[:size], bounds[:spans], owners[:spans], counts, other
+    return (
+        mapped[:size],
+        begins,
+        bounds[:spans],
+        owners[:spans],
+        paragraphs,
+        quotes[:quoted],
+        other,
+    )
+
+
+@_jit
+def _paragraphs_of(mapped, begin, end, space, bounds, owners, spans, text):  # type: ignore[no-untyped-def]
+    """Add the paragraphs of the text at mapped[begin:end] to `bounds`; return the count so
+    far. As `dedupe.text.paragraph_spans` with no separator: paragraphs are separated by a
+    blank line and the whitespace after it or, in a text without a blank line, by a newline
+    and the whitespace after it; paragraphs of whitespace only are left out."""
+    blank = False
+    for position in range(begin, end):
+        if mapped[position] == 10 and _blank_line_end(mapped, position, end) >= 0:
+            blank = True
+            break
+    start = begin
+    position = begin
+    while position < end:
+        close = position
+        if mapped[position] == 10 and blank:
+            close = _blank_line_end(mapped, position, end)
+        if mapped[position] != 10 or close < 0:
+            position += 1
+            continue
+        spans = _add_paragraph(mapped, start, position, space, bounds, owners, spans, text)
+        # The separator runs on over whitespace.
+        position = close + 1
+        while position < end and space[mapped[position]]:
+            position += 1
+        start = position
+    return _add_paragraph(mapped, start, end, space, bounds, owners, spans, text)
+
+
+@_jit
+def _add_paragraph(mapped, start, end, space, bounds, owners, spans, text):  # type: ignore[no-untyped-def]
+    for position in range(start, end):
+        if not space[mapped[position]]:
+            bounds[spans, 0], bounds[spans, 1] = start, end
+            owners[spans] = text
+            return spans + 1
+    return spans
+
+
+@_jit
+def _quotes_of(kinds, start, end, quotes, count):  # type: ignore[no-untyped-def]
+    """Add the quotes of the paragraph [start, end) to `quotes`, as `quoted_spans` finds
+    them; return the count so far."""
+    opened = -1
+    for position in range(start, end):
+        kind = kinds[position]
+        if kind == 0:
+            continue
+        if opened < 0 and (kind == 1 or kind == 2 or kind == 4):
+            opened = position + 1
+        elif opened >= 0 and (kind == 1 or kind == 3 or kind == 4):
+            quotes[count, 0], quotes[count, 1] = opened, position
+            count += 1
+            opened = -1
+    if opened >= 0:
+        quotes[count, 0], quotes[count, 1] = opened, end
+        count += 1
+    return count
 
 
 @_jit
@@ -227,35 +362,3 @@ def _blank_line_end(mapped, position, stop):  # type: ignore[no-untyped-def]
     ):
         ahead += 1
     return ahead if ahead < stop and mapped[ahead] == 10 else -1
-
-
-@_jit
-def _paragraphs_of(mapped, begin, end, bounds, owners, spans, text):  # type: ignore[no-untyped-def]
-    """Add the paragraphs of the text at mapped[begin:end] to `bounds`; return their count
-    so far. Blank lines separate paragraphs; in a text without one, newlines do."""
-    blank = False
-    for position in range(begin, end):
-        if mapped[position] == 10 and _blank_line_end(mapped, position, end) >= 0:
-            blank = True
-            break
-    start = begin
-    position = begin
-    while position < end:
-        close = position
-        if blank and mapped[position] == 10:
-            close = _blank_line_end(mapped, position, end)
-        if mapped[position] == 10 and close >= 0:
-            if position > start:
-                bounds[spans, 0], bounds[spans, 1] = start, position
-                owners[spans] = text
-                spans += 1
-            start = close + 1
-            # A blank line's closing newline may open the next one: it is looked at again.
-            position = close if blank else position + 1
-        else:
-            position += 1
-    if end > start:
-        bounds[spans, 0], bounds[spans, 1] = start, end
-        owners[spans] = text
-        spans += 1
-    return spans

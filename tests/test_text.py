@@ -487,7 +487,7 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
 # Python, some not); some texts hold characters that send them down the word-by-word path.
 LAYOUT = st.lists(
     st.one_of(
-        st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b"]),
+        st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b", '"']),
         st.sampled_from(
             [
                 "\n", "\n\n", "\n \n", "\n\t\n", "\r\n", "\r\n\r\n", "\n\v\f\n", " ",
@@ -509,6 +509,16 @@ LAYOUTS = st.lists(
 @given(texts=LAYOUTS)
 def test_compiled_word_table_finds_the_same_paragraphs(texts: list[str]) -> None:
     assert_same_words_and_paragraphs(word_table(texts, compiled=True), texts, None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=LAYOUTS)
+def test_compiled_token_table_finds_the_same_paragraphs_and_quotes(texts: list[str]) -> None:
+    table = token_table(texts, compiled=True)
+    for index, text in enumerate(texts):
+        found, single = table.tokens(index), tokenize(text)
+        for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
+            assert np.array_equal(getattr(found, name), getattr(single, name)), name
 
 
 def assert_same_words_and_paragraphs(
