@@ -16,6 +16,7 @@ from dedupe import __version__
 from dedupe.documents import FieldNames, ReadLog
 from dedupe.errors import DedupeError
 from dedupe.examples import example_path
+from dedupe.parallel import default_jobs
 from dedupe.render import RENDERERS, render_chunks, write_atomic
 from dedupe.report import Report
 from dedupe.scan import Parameters, scan
@@ -216,7 +217,7 @@ def scan_command(
             )
             _clear_progress(quiet)
             with _report_frozen():
-                _write_report(report, format_, output)
+                _write_report(report, format_, output, jobs or default_jobs())
                 summary = _summary(log, report)
             if errors_path:
                 write_atomic(errors_path, log.to_jsonl())
@@ -287,8 +288,8 @@ def _report_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _write_report(report: Report, format_: str, output: str | None) -> None:
-    chunks = render_chunks(report, format_)
+def _write_report(report: Report, format_: str, output: str | None, jobs: int) -> None:
+    chunks = render_chunks(report, format_, jobs=jobs)
     if output and output != "-":
         write_atomic(output, chunks)
     else:

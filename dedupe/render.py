@@ -9,13 +9,14 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
 from tabulate import tabulate
 
 from dedupe.errors import OutputError
+from dedupe.parallel import map_ordered
 from dedupe.report import DocumentReport, PairReport, Report, document_dict, pair_dict
 
 DOCUMENT_COLUMNS = (
@@ -68,26 +69,38 @@ def render_json(report: Report) -> str:
     return "".join(json_chunks(report))
 
 
-def json_chunks(report: Report) -> Iterator[str]:
-    """Yield the JSON of `render_json` piece by piece, one document or pair at a time.
+def json_chunks(report: Report, jobs: int = 1) -> Iterator[str]:
+    """Yield the JSON of `render_json` piece by piece, a batch of documents or pairs at a time,
+    encoded on up to `jobs` processes.
 
     The same bytes as `json.dumps(report.to_dict(), indent=2)`, without ever holding the
     whole text (or the whole dict) of a report on a million documents in memory.
     """
     yield "{"
-    for position, (key, items) in enumerate(
-        (
-            ("documents", map(_document_json, report.documents)),
-            ("pairs", map(_pair_json, report.pairs)),
-        )
-    ):
+    sections: tuple[tuple[str, Sequence[Any], Callable[[Any], str]], ...] = (
+        ("documents", report.documents, _document_json),
+        ("pairs", report.pairs, _pair_json),
+    )
+    for position, (key, items, encode) in enumerate(sections):
         yield f'{"," if position else ""}\n  "{key}": '
-        empty = True
-        for item in items:
-            yield ("[\n    " if empty else ",\n    ") + item
-            empty = False
-        yield "[]" if empty else "\n  ]"
+        batches = [
+            (lo, min(lo + _JSON_BATCH, len(items))) for lo in range(0, len(items), _JSON_BATCH)
+        ]
+        for number, text in enumerate(map_ordered(_json_batch, (items, encode), batches, jobs)):
+            yield ("[\n    " if number == 0 else ",\n    ") + text
+        yield "\n  ]" if batches else "[]"
     yield ',\n  "parameters": ' + _nested_json(dict(report.parameters), 2) + "\n}\n"
+
+
+# Items encoded by one call of a worker: few enough that the text of a batch stays small.
+_JSON_BATCH = 5000
+
+
+def _json_batch(state: tuple[Sequence[Any], Callable[[Any], str]], batch: tuple[int, int]) -> str:
+    """Return the JSON of items [lo, hi), one after the other as list elements at depth 4."""
+    items, encode = state
+    lo, hi = batch
+    return ",\n    ".join(map(encode, items[lo:hi]))
 
 
 def _nested_json(value: Any, depth: int) -> str:
@@ -202,12 +215,13 @@ def render(report: Report, format: str = "table") -> str:
     return "".join(render_chunks(report, format))
 
 
-def render_chunks(report: Report, format: str = "table") -> Iterator[str]:
-    """Yield the text of `render(report, format)` in pieces (JSON streams, piece by piece)."""
+def render_chunks(report: Report, format: str = "table", *, jobs: int = 1) -> Iterator[str]:
+    """Yield the text of `render(report, format)` in pieces (JSON streams, piece by piece,
+    encoded on up to `jobs` processes)."""
     if format not in RENDERERS:
         raise OutputError(f"unknown format {format!r}; choose one of {', '.join(RENDERERS)}")
     if format == "json":
-        return json_chunks(report)
+        return json_chunks(report, jobs)
     return iter((RENDERERS[format](report),))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -17,6 +18,9 @@ from dedupe.errors import OutputError
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
 from dedupe.report import DocumentReport, Match, PairReport, PassageReport, Report
 
+# The module (`dedupe.render` is also the name of a function).
+render_module = importlib.import_module("dedupe.render")
+
 
 @pytest.fixture(scope="module")
 def report() -> dedupe.Report:
@@ -27,14 +31,19 @@ def test_json_round_trips_the_report_dict(report: dedupe.Report) -> None:
     assert json.loads(render(report, "json")) == report.to_dict()
 
 
+@pytest.mark.parametrize(("batch", "jobs"), [(1, 1), (2, 2), (5000, 1)])
 @pytest.mark.parametrize("min_percent", [0.0, 99.0])
-def test_streamed_json_is_exactly_json_dumps_of_the_report(min_percent: float) -> None:
-    # 99% leaves no pairs: the empty list must come out as json.dumps writes it.
+def test_streamed_json_is_exactly_json_dumps_of_the_report(
+    min_percent: float, batch: int, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 99% leaves no pairs: the empty list must come out as json.dumps writes it. Items are
+    # encoded `batch` at a time, on `jobs` processes: the batches must join seamlessly.
+    monkeypatch.setattr(render_module, "_JSON_BATCH", batch)
     report = dedupe.scan([dedupe.example_path()], jobs=1, min_percent=min_percent)
-    pieces = list(render_chunks(report, "json"))
+    pieces = list(render_chunks(report, "json", jobs=jobs))
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert "".join(pieces) == expected
-    assert len(pieces) > len(report.documents)
+    assert len(pieces) > (len(report.documents) + len(report.pairs)) // batch
 
 
 def test_streamed_json_of_an_empty_report() -> None:
