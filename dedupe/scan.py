@@ -401,16 +401,18 @@ def _sign_chunk(
     documents, params, signer, spill = state
     reference = signer == "reference"
     lo, hi = chunk
+    if signer == "compiled":
+        # Band keys straight from each signature as it is made, the shingles of each window
+        # read where they lie: neither the signatures nor the windows' shingles are gathered.
+        from dedupe.signatures_compiled import sign_windows
+
+        windows = shingle_windows(documents[lo:hi], params, compiled=True)
+        keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
+        return spill.write(keys), windows.owners + lo, windows.word_counts, None
     if reference:
         shingles = shingle_documents_reference(documents[lo:hi], params)
     else:
-        shingles = shingle_documents(documents[lo:hi], params, compiled=signer == "compiled")
-    if signer == "compiled":
-        # Band keys straight from each signature as it is made: the signatures are not kept.
-        from dedupe.signatures_compiled import sign_band_keys
-
-        keys = sign_band_keys(shingles.hashes, shingles.counts, params.seed, params.lsh)
-        return spill.write(keys), shingles.owners + lo, shingles.word_counts, None
+        shingles = shingle_documents(documents[lo:hi], params)
     signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -435,6 +437,31 @@ def shingle_documents(
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
     most of some window. With `compiled`, texts are split into words by compiled code.
     """
+    windows = shingle_windows(documents, params, compiled=compiled)
+    return Shingles(
+        hashes=windows.hashes[concatenated_ranges(windows.starts, windows.counts)],
+        counts=windows.counts,
+        owners=windows.owners,
+        word_counts=windows.word_counts,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """The n-gram hashes of a corpus's words, and the windows to sign: window k's shingles
+    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    owners: np.ndarray
+    word_counts: np.ndarray
+
+
+def shingle_windows(
+    documents: Sequence[Document], params: Parameters, *, compiled: bool = False
+) -> Windows:
+    """Return the windows of `shingle_documents`, their shingles left in place."""
     n = params.shingle_size
     words = word_table(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
@@ -445,11 +472,12 @@ def shingle_documents(
     window_starts, window_counts, window_owners = window_spans(
         starts, ends - starts - n + 1, params.window - n + 1, owners
     )
-    return Shingles(
-        hashes=grams[concatenated_ranges(window_starts, window_counts)],
-        counts=window_counts,
-        owners=window_owners,
-        word_counts=np.bincount(words.document, minlength=len(documents)).astype(np.int64),
+    return Windows(
+        grams,
+        window_starts,
+        window_counts,
+        window_owners,
+        np.bincount(words.document, minlength=len(documents)).astype(np.int64),
     )
 
 

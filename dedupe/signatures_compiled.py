@@ -27,12 +27,24 @@ def sign_band_keys(
 ) -> np.ndarray:
     """Return `dedupe.index.band_keys(sign(shingles, counts, lsh.num_perm, seed), lsh)`,
     computed band by band as each signature is made, without keeping the signatures."""
+    counts = checked_counts(shingles, counts)
+    return sign_windows(shingles, np.cumsum(counts) - counts, counts, seed, lsh)
+
+
+def sign_windows(
+    shingles: np.ndarray, starts: np.ndarray, counts: np.ndarray, seed: int, lsh: LSHParams
+) -> np.ndarray:
+    """Return `sign_band_keys` of the windows shingles[starts[k] : starts[k] + counts[k]],
+    which may overlap: read in place, never gathered."""
     if lsh.bands * lsh.rows > lsh.num_perm:
         raise ValueError(f"{lsh.bands} bands of {lsh.rows} rows need more than {lsh.num_perm}")
-    counts = checked_counts(shingles, counts)
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = starts + np.asarray(counts, dtype=np.int64)
+    if len(ends) and (np.any(ends <= starts) or starts.min() < 0 or ends.max() > len(shingles)):
+        raise ValueError("every window needs at least one shingle, inside the shingles")
     a, b = permutations(lsh.num_perm, seed)
     keys = _band_keys(
-        fmix32(shingles), np.cumsum(counts), a, b, lsh.bands, lsh.rows, BAND_MULT, BAND_SPREAD
+        fmix32(shingles), starts, ends, a, b, lsh.bands, lsh.rows, BAND_MULT, BAND_SPREAD
     )
     # Made band by band (each band's keys side by side in memory), which is how they are
     # spilled: the (paragraphs, bands) view needs no copy to be written.
@@ -61,19 +73,17 @@ def _minhash(mixed, ends, a, b):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def _band_keys(mixed, ends, a, b, bands, rows, mult, spread):  # type: ignore[no-untyped-def]
+def _band_keys(mixed, starts, ends, a, b, bands, rows, mult, spread):  # type: ignore[no-untyped-def]
     out = np.empty((bands, len(ends)), dtype=np.uint64)
     best = np.empty(len(a), dtype=np.uint32)
-    start = 0
     for group in range(len(ends)):
-        _minima(mixed, start, ends[group], a, b, best)
+        _minima(mixed, starts[group], ends[group], a, b, best)
         for band in range(bands):
             # The same steps as `dedupe.index.band_keys` and `finished_band_keys`.
             hashed = np.uint64(0)
             for row in range(rows):
                 hashed = (hashed * mult) ^ (np.uint64(best[band * rows + row]) + np.uint64(row + 1))
             out[band, group] = fmix64(hashed ^ (np.uint64(band + 1) * spread))
-        start = ends[group]
     return out
 
 

@@ -445,18 +445,22 @@ def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     from dedupe.text_compiled import plain_words
 
     hashes, document, paragraph, counts, other = plain_words(texts)
+    left_out = np.flatnonzero(other).tolist()
+    if not left_out:
+        return WordTable(hashes, document, paragraph)
+    # Paragraphs numbered again, each text's after those of the texts before it.
+    paragraph = paragraph - (np.cumsum(counts) - counts)[document]
     parts = [(hashes, document, paragraph)]
-    for index in np.flatnonzero(other).tolist():
+    for index in left_out:
         paragraphs = paragraph_spans(texts[index])
         words, starts, _ = _unicode_words(texts[index], paragraphs)
         counts[index] = len(paragraphs)
         parts.append(
             (words, np.full(len(words), index, dtype=np.int64), _paragraph_of(paragraphs, starts))
         )
-    # Each text's paragraphs numbered after those of the texts before it.
     first = np.cumsum(counts) - counts
     hashes, document, paragraph = (np.concatenate(column) for column in zip(*parts, strict=True))
-    order = np.argsort(document, kind="stable") if len(parts) > 1 else slice(None)
+    order = np.argsort(document, kind="stable")
     return WordTable(hashes[order], document[order], (first[document] + paragraph)[order])
 
 

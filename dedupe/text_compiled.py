@@ -46,19 +46,17 @@ def plain_words(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return the words of the texts that are ASCII once typographic punctuation is mapped,
     as `dedupe.text.tokenize` splits, hashes and places them (no paragraph separator given):
-    (hashes, text of each word, its paragraph index in its text, each text's paragraph
-    count, and a mask of the texts left out, which are not).
+    (hashes, text of each word, its paragraph numbered across all texts, each text's
+    paragraph count, and a mask of the texts left out, which are not).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
     regular expression and no string per paragraph.
     """
     layout = _layout(texts, quotes=False)
-    hashes, _, _, span = _words(
+    hashes, _, _, paragraph = _words(
         layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
     )
-    document = layout.owners[span]
-    first = np.cumsum(layout.paragraphs) - layout.paragraphs
-    return hashes, document, span - first[document], layout.paragraphs, layout.other
+    return hashes, layout.owners[paragraph], paragraph, layout.paragraphs, layout.other
 
 
 def plain_tokens(

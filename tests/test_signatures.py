@@ -98,6 +98,36 @@ def test_compiled_band_keys_equal_band_keys_of_signatures(
     assert np.array_equal(keys, band_keys(signatures, params))
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    shingles=st.lists(U32, min_size=1, max_size=80),
+    windows=st.lists(st.tuples(st.integers(0, 79), st.integers(1, 30)), max_size=12),
+    seed=st.integers(0, 1000),
+)
+def test_windows_signed_in_place_equal_their_shingles_gathered(
+    shingles: list[int], windows: list[tuple[int, int]], seed: int
+) -> None:
+    # Windows overlap, repeat and come in any order.
+    values = np.array(shingles, dtype=np.uint32)
+    spans = [(start % len(values), count) for start, count in windows]
+    spans = [(start, min(count, len(values) - start)) for start, count in spans]
+    starts = np.array([start for start, _ in spans], dtype=np.int64)
+    counts = np.array([count for _, count in spans], dtype=np.int64)
+    params = lsh_params(0.3, 128)
+    keys = signatures_compiled.sign_windows(values, starts, counts, seed, params)
+    gathered = np.concatenate([values[s : s + c] for s, c in spans] or [values[:0]])
+    expected = band_keys(sign_reference(gathered, counts, params.num_perm, seed), params)
+    assert np.array_equal(keys, expected)
+
+
+def test_windows_outside_the_shingles_are_refused() -> None:
+    values = np.arange(10, dtype=np.uint32)
+    params = lsh_params(0.3, 128)
+    for starts, counts in (([8], [3]), ([-1], [2]), ([2], [0])):
+        with pytest.raises(ValueError, match="window"):
+            signatures_compiled.sign_windows(values, np.array(starts), np.array(counts), 1, params)
+
+
 def test_compiled_band_keys_refuse_more_rows_than_permutations() -> None:
     shingles, counts = groups_of([5], np.random.default_rng(1))
     with pytest.raises(ValueError, match="bands"):
