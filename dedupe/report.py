@@ -252,6 +252,8 @@ class _PassageTable:
     # touch a range of documents, without a pass over the whole table per range.
     side_docs: np.ndarray
     side_rows: np.ndarray
+    # 2 x row + side of each quotation, sorted: where a passage side's quotations are.
+    quoted_keys: np.ndarray
 
     def rows_touching(self, lo: int, hi: int) -> np.ndarray:
         """Return, in table order, the rows with a or b among documents [lo, hi)."""
@@ -312,6 +314,7 @@ def _passage_table(attributed: AttributedPassages) -> tuple[_PassageTable, list[
             aligned.pairs,
             side_docs[order],
             np.tile(np.arange(len(table), dtype=np.int64), 2)[order],
+            2 * aligned.quoted[:, 0] + aligned.quoted[:, 1],
         ),
         labels,
     )
@@ -421,11 +424,10 @@ def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, 
     entries = np.stack((a_side, b_side), axis=1).reshape(-1, 7)
     keys = np.stack((2 * selected, 2 * selected + 1), axis=1).reshape(-1)
     inside = (entries[:, ENTRY_DOC] >= lo) & (entries[:, ENTRY_DOC] < hi)
-    quoted_keys = 2 * table.quoted[:, 0] + table.quoted[:, 1]
     bounds = np.stack(
         (
-            np.searchsorted(quoted_keys, keys[inside], side="left"),
-            np.searchsorted(quoted_keys, keys[inside], side="right"),
+            np.searchsorted(table.quoted_keys, keys[inside], side="left"),
+            np.searchsorted(table.quoted_keys, keys[inside], side="right"),
         ),
         axis=1,
     )
