@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import signal
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
@@ -216,9 +214,7 @@ def scan_command(
                 progress=None if quiet or not sys.stderr.isatty() else _show_progress,
             )
             _clear_progress(quiet)
-            with _report_frozen():
-                _write_report(report, format_, output, jobs or default_jobs())
-                summary = _summary(log, report)
+            _write_report(report, format_, output, jobs or default_jobs())
             if errors_path:
                 write_atomic(errors_path, log.to_jsonl())
         except DedupeError as exc:
@@ -227,7 +223,7 @@ def scan_command(
         _print_stats(stats)
     if not quiet:
         _print_warnings(log)
-        click.echo(summary, err=True)
+        click.echo(_summary(log, report), err=True)
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
 
@@ -275,17 +271,6 @@ def _print_warnings(log: ReadLog) -> None:
             f"dedupe: ... and {len(log.skips) - len(shown)} more (use --errors FILE for all)",
             err=True,
         )
-
-
-@contextmanager
-def _report_frozen() -> Iterator[None]:
-    """Keep the objects alive now (the report: millions of them on a large corpus) out of the
-    cyclic collector's sight for the block; otherwise each full collection walks them all."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _write_report(report: Report, format_: str, output: str | None, jobs: int) -> None:
