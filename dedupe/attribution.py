@@ -245,7 +245,9 @@ def names_source(text: str, name: str) -> bool:
 @lru_cache(maxsize=256)
 def _name_patterns(name: str) -> tuple[tuple[str | regex.Pattern[str], re.Pattern[str]], ...]:
     """Return (name test, pattern) pairs for the names of a wire, or for an outlet name: the
-    test is a substring or a case-blind search, true wherever the pattern matches."""
+    test is a substring or a case-blind search, true wherever the pattern matches except
+    where the pattern takes a Turkish dotted or dotless I for an i (as the casefolded
+    substring test before it did)."""
     wire = wire_named(name)
     tokens = dict.fromkeys((*wire.credits, *wire.outlets) if wire else (name,))
     tests: list[tuple[str | regex.Pattern[str], re.Pattern[str]]] = []

@@ -10,11 +10,14 @@ a hash collision, which can only add a candidate pair, verified by alignment lik
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHashLSH
@@ -88,19 +91,22 @@ class SpilledBandKeys:
     spares sending gigabytes of keys through pipes; the parent then `add`s them in order.
     """
 
-    def __init__(self, bands: int) -> None:
+    def __init__(self, bands: int, *, shared: bool = False) -> None:
         self.bands = bands
         self.count = 0
         # Lives as long as this object (closed by `close`); unlinked already.
         self._file = tempfile.TemporaryFile(prefix="dedupe-bands-")  # noqa: SIM115
-        # Workers append blocks to one file: each takes the end of the file in turn.
-        self._lock = multiprocessing.Lock()
+        # Forked workers (`shared`) append blocks to one file: each takes the end of the
+        # file in turn.
+        self._lock: AbstractContextManager[Any] = (
+            multiprocessing.Lock() if shared else contextlib.nullcontext()
+        )
         self._blocks: list[SpilledBlock] = []
 
     def write(self, keys: np.ndarray) -> SpilledBlock:
         """Write the (paragraphs, bands) keys of some paragraphs; return the block to `add`.
 
-        Safe to call from forked workers that share this object.
+        Safe to call from forked workers that share this object, if made `shared`.
         """
         if keys.ndim != 2 or keys.shape[1] != self.bands:
             raise ValueError(f"expected keys of {self.bands} bands, got shape {keys.shape}")

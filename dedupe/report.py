@@ -268,7 +268,7 @@ def _attributed(pairs: Iterable[AlignedPair]) -> AttributedPassages:
     labels = [
         label_of.setdefault((attribution.source, attribution.rule), len(label_of))
         for pair in pairs
-        for attribution in pair.attributions
+        for _, attribution in zip(pair.passages, pair.attributions, strict=True)
     ]
     return AttributedPassages(
         passage_columns((pair.a, pair.b, pair.passages) for pair in pairs),

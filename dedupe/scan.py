@@ -373,7 +373,7 @@ def sign_documents(
     signer: Signer = "reference" if reference else "compiled" if compiled else "numpy"
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
-    keys = SpilledBandKeys(params.lsh.bands)
+    keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]

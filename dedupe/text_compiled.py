@@ -132,21 +132,26 @@ def prepare() -> None:
     plain_tokens(["It’s “U.S.” news.\n\nSecond paragraph", "café"])
 
 
+def _space_byte(char: str) -> int:
+    return 0x80 if char.isspace() else 0x81
+
+
 # Characters read from their UTF-8 bytes, by code point: the typographic punctuation of
-# `dedupe.text._TYPOGRAPHY`, each mapped to its ASCII stand-in, except the spaces: those
-# Python counts as whitespace (no-break and thin space) map to 2, the others to 1, so that
-# neither passes for an ASCII blank of a blank line (" \t\r\f\v").
+# `dedupe.text._TYPOGRAPHY`, each mapped to its ASCII stand-in, except the spaces. Those map
+# to bytes no ASCII text holds: 0x80 for the ones Python counts as whitespace (no-break and
+# thin space), 0x81 for the others; neither passes for an ASCII blank of a blank line
+# (" \t\r\f\v"), and neither is a letter.
 _CODES = np.array(sorted(ord(char) for char in _TYPOGRAPHY), dtype=np.int64)
 _BYTES = np.array(
     [
-        ord(_TYPOGRAPHY[chr(code)]) if _TYPOGRAPHY[chr(code)] != " " else 1 + chr(code).isspace()
+        ord(_TYPOGRAPHY[chr(code)]) if _TYPOGRAPHY[chr(code)] != " " else _space_byte(chr(code))
         for code in _CODES
     ],
     dtype=np.uint8,
 )
 # Whitespace to Python (str.isspace, the regex \s) among mapped bytes.
 _SPACE = np.zeros(256, dtype=np.bool_)
-_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 2]] = True
+_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x80]] = True
 # Quotation marks (`dedupe.text.quoted_spans`): 1 for “, which opens and closes, 2 for the
 # other openers, 3 for the closers, 4 for the straight double quote, which toggles.
 _MARK_OF = {"“": 1, "«": 2, "„": 2, "‹": 2, "”": 3, "»": 3, "›": 3, '"': 4}
@@ -335,8 +340,8 @@ def _quotes_of(kinds, start, end, quotes, count):  # type: ignore[no-untyped-def
 
 @_jit
 def _code_point(data, position, stop):  # type: ignore[no-untyped-def]
-    """Return (code point, length) of the UTF-8 character at `position`; length 0 for one
-    longer than 3 bytes or malformed (never typography)."""
+    """Return (code point, length) of the UTF-8 character at `position` (well formed, as
+    `str.encode` writes it); length 0 for one longer than 3 bytes (never typography)."""
     lead = data[position]
     if 0xC0 <= lead < 0xE0 and position + 1 < stop:
         return ((lead & 0x1F) << 6) | (data[position + 1] & 0x3F), 2

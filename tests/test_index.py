@@ -283,7 +283,7 @@ def _write_block(spilled: SpilledBandKeys, keys: np.ndarray) -> SpilledBlock:
 def test_spilled_blocks_written_by_workers_in_any_order_read_back_in_added_order() -> None:
     rng = np.random.default_rng(16)
     parts = [rng.integers(0, 2**63, (size, 5), dtype=np.uint64) for size in (3, 0, 11, 1, 40)]
-    spilled = SpilledBandKeys(5)
+    spilled = SpilledBandKeys(5, shared=True)
     # Written by two forked workers as they finish, added in chunk order.
     blocks = list(map_ordered(_write_block, spilled, parts[::-1], 2))[::-1]
     for block in blocks:

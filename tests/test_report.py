@@ -129,3 +129,11 @@ def test_passage_text_and_offsets_come_from_document_a(
 )
 def test_percent_rounds_to_two_decimals(part: int, whole: int, expected: float) -> None:
     assert percent(part, whole) == expected
+
+
+def test_pairs_with_a_passage_short_of_an_attribution_are_refused(
+    documents: list[Document],
+) -> None:
+    pairs = [AlignedPair(0, 1, (passage((0, 10), (0, 10)),), (REUTERS, AFP))]
+    with pytest.raises(ValueError, match="zip"):
+        build_report(documents, [100, 100, 100], pairs, {})

@@ -492,6 +492,7 @@ LAYOUT = st.lists(
             [
                 "\n", "\n\n", "\n \n", "\n\t\n", "\r\n", "\r\n\r\n", "\n\v\f\n", " ",
                 "\t", "\x1c", "\x85", "\u2028", "\n\u00a0\n", "\n\u200b\n", "\n\u2009\n",
+                "\x01", "\x02", "\n\x02\n", "\x00",
             ]
         ),
         st.sampled_from(list(_TYPOGRAPHY)),
