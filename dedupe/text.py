@@ -226,7 +226,8 @@ def token_table(
 ) -> TokenTable:
     """Return `joined_tokens(tokenize_many(texts, separator))`, without making a `Tokens`
     for each text: ASCII texts are split, numbered and flagged a batch at a time (with
-    `compiled`, from their UTF-8 bytes by `dedupe.text_compiled.plain_tokens`)."""
+    `compiled`, by `dedupe.text_compiled`; from their UTF-8 bytes, by `plain_tokens`, when
+    no separator is given)."""
     if compiled and separator is None:
         return _compiled_token_table(texts)
     segments: list[_Segment] = []
@@ -403,8 +404,8 @@ def word_table(
     The signing path: it needs neither offsets nor quotes, and one pass over a batch of
     texts costs far less than a pass per text. Texts that are not ASCII once typographic
     punctuation is mapped are split word by word, one by one. With `compiled`, texts are
-    split by `dedupe.text_compiled` (paragraph numbers may then skip values, but two words
-    of a text share one exactly when they share a paragraph): the same words.
+    split by `dedupe.text_compiled` (from their UTF-8 bytes when no separator is given): the
+    same words and paragraphs.
     """
     if compiled and separator is None:
         return _compiled_word_table(texts)
