@@ -210,7 +210,7 @@ Progress = Callable[[str, int, int], None]
 _SIGN_CHUNK = 2000
 _ALIGN_CHUNK = 2000
 # Fewer candidate pairs are aligned, attributed and reported in Python: loading the compiled
-# code takes about a second (and compiling it, the first time on a machine, 45 s).
+# code takes about a second (and compiling it, the first time on a machine, 35-45 s).
 COMPILED_ALIGNMENT_FROM = 2000
 # The same for signing, word splitting and candidate pairs, by documents (their compiled loops
 # are small: they load in no time once numba is imported).
