@@ -315,19 +315,24 @@ def _batch_segment(
         ],
         dtype=np.int64,
     ).reshape(-1, 2)
-    # A word is quoted when it starts inside a quote (quotes are sorted and apart).
-    quoted = np.zeros(len(starts), dtype=bool)
-    if len(quotes):
-        inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
-        quoted = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
     return _Segment(
         hashes,
         starts - offset,
         ends - offset,
         np.array(batch.numbers, dtype=np.int64)[span],
-        quoted,
+        words_in_quotes(starts, quotes),
         np.bincount(member, minlength=len(members)),
     )
+
+
+def words_in_quotes(starts: np.ndarray, quotes: np.ndarray) -> np.ndarray:
+    """Return which words (by their sorted `starts`) start inside one of the sorted, disjoint
+    [start, end) spans `quotes`, as `_with_flags` marks them one quote at a time."""
+    if not len(quotes):
+        return np.zeros(len(starts), dtype=bool)
+    inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
+    flags: np.ndarray = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
+    return flags
 
 
 def _table_of_segments(texts: Sequence[str], segments: Sequence[_Segment]) -> TokenTable:

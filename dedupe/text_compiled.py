@@ -23,6 +23,7 @@ from dedupe.text import (
     _MIX2,
     _POLY,
     _TYPOGRAPHY,
+    words_in_quotes,
 )
 
 
@@ -71,12 +72,7 @@ def plain_tokens(
     )
     document = layout.owners[span]
     first = np.cumsum(layout.paragraphs) - layout.paragraphs
-    # A word is quoted when it starts inside a quote (quotes are sorted and apart).
-    quotes = layout.quotes
-    quoted = np.zeros(len(starts), dtype=bool)
-    if len(quotes):
-        inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
-        quoted = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
+    quoted = words_in_quotes(starts, layout.quotes)
     begin = layout.begins[document]
     return (
         hashes,
