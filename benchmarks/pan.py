@@ -69,7 +69,7 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, **options: Any) -> dict[str, Any]:
     """Return PAN precision, recall, granularity and plagdet of dedupe on the corpus."""
     cases = load_truth(corpus / "truth-realigned.csv")
     started = time.perf_counter()
-    report = dedupe.scan([corpus / "susp", corpus / "src"], **options)
+    report = dedupe.scan([corpus / "susp", corpus / "src"], pairs=True, **options)
     seconds = time.perf_counter() - started
     labelled = labelled_pairs(corpus)
     found = detections(report)

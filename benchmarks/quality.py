@@ -117,7 +117,7 @@ def evaluate_pan_sample(corpus: Path, pairs: int, **options: Any) -> dict[str, A
     cases = [c for c in load_truth(corpus / "truth-realigned.csv") if (c.susp, c.src) in sample]
     paths = pan_files(corpus, sorted(sample))[2:]
     started = time.perf_counter()
-    report = dedupe.scan(paths, **options)
+    report = dedupe.scan(paths, pairs=True, **options)
     seconds = time.perf_counter() - started
     found = pan.detections(report)
     judged = [d for d in found if (d.susp, d.src) in sample]

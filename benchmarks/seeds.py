@@ -95,7 +95,7 @@ class Expectation:
     """One fact about the seeds and how to check it on the report.
 
     ``check`` names what is measured on article ``doc`` (a file-name prefix):
-    ``reused_percent``, ``quoted_percent`` (number within ``tolerance`` of ``expected``),
+    ``copied_percent``, ``quoted_percent`` (number within ``tolerance`` of ``expected``),
     ``match_percent`` (``doc``'s matches[].percent for article ``other``), ``top_match``,
     ``original_source``, ``credited`` (equal to ``expected``), ``quote_pairs`` (how many pairs
     of the articles ``among`` share a quotation passage containing ``phrase``) and
@@ -165,16 +165,16 @@ def expectations(corpus: Path = DEFAULT_CORPUS) -> list[Expectation]:
         Expectation(
             "000 paraphrase",
             "000 paraphrases Reuters: facts, not words",
-            "reused_percent",
+            "copied_percent",
             0.0,
             "000",
             tolerance=5.0,
         ),
         Expectation(
-            "002 own writing", "002 is its own writing", "reused_percent", 0.0, "002", tolerance=5.0
+            "002 own writing", "002 is its own writing", "copied_percent", 0.0, "002", tolerance=5.0
         ),
         Expectation(
-            "004 own writing", "004 is its own writing", "reused_percent", 0.0, "004", tolerance=5.0
+            "004 own writing", "004 is its own writing", "copied_percent", 0.0, "004", tolerance=5.0
         ),
         Expectation(
             "000 no source", "000 has no copied text to attribute", "original_source", None, "000"
@@ -270,7 +270,7 @@ def measure(expectation: Expectation, report: dedupe.Report) -> Any:
     """Return the measured value of one expectation on the seeds report."""
     docs = {d.id[:3]: d for d in report.documents}
     e = expectation
-    if e.check in ("reused_percent", "quoted_percent", "original_source", "credited"):
+    if e.check in ("copied_percent", "quoted_percent", "original_source", "credited"):
         return getattr(docs[e.doc], e.check)
     if e.check == "match_percent":
         return next((m.percent for m in docs[e.doc].matches if m.id[:3] == e.other), 0.0)
@@ -305,7 +305,7 @@ def holds(expectation: Expectation, value: Any) -> bool:
 
 def evaluate(corpus: Path = DEFAULT_CORPUS, **options: Any) -> dict[str, Any]:
     """Scan the seeds and return each expectation with its measured value and verdict."""
-    report = dedupe.scan([corpus], **options)
+    report = dedupe.scan([corpus], pairs=True, **options)
     rows = []
     for e in expectations(corpus):
         value = measure(e, report)

@@ -63,7 +63,7 @@ self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": seconds, "stages": stats.rows(), "counts": stats.counts,
                   "peak_rss_mb": self_rss / 1024, "worker_peak_rss_mb": children_rss / 1024,
-                  "pairs": len(report.pairs)}))
+                  "families": len(report.families)}))
 """
 
 

@@ -16,12 +16,12 @@ false negatives summed over the articles of a group). The truth also marks words
 wire story that is not in the corpus and that no other article carries: no comparison of
 articles can find those, so recall is also given over *observable* truly reused words only
 (``recall_observable``; see :func:`_observable`). The reused-percentage error of an article is
-``|reused_percent - 100 * truly reused words / words|`` in points; a group gives its median
+``|copied_percent - 100 * truly reused words / words|`` in points; a group gives its median
 and 90th percentile (numpy's linear interpolation).
 
 **Wire articles are left out of the word-level figures.** The truth marks no reused words on a
 wire original (its text is not taken from anywhere), while dedupe, by its documented definition
-(`reused_percent` = words shared with any other article), counts the words its copies took
+(`shared_percent` = words shared with any other article), counts the words its copies took
 from it. Scoring them would measure that difference of definitions, not detection; they are
 only counted (``wire_articles``).
 
@@ -256,7 +256,7 @@ def evaluate_corpus(
         dedupe.Document(a["id"], a["text"], a.get("outlet"), a.get("published")) for a, _ in pairs
     ]
     started = time.perf_counter()
-    report = dedupe.scan(documents, **options)
+    report = dedupe.scan(documents, pairs=True, **options)
     seconds = time.perf_counter() - started
     predicted_spans: dict[str, list[tuple[int, int]]] = {a["id"]: [] for a, _ in pairs}
     for pair in report.pairs:
@@ -290,7 +290,7 @@ def evaluate_corpus(
                 observable=int(seen.sum()),
                 observable_tp=int((seen & predicted).sum()),
                 true_percent=100.0 * int(m.reused.sum()) / words if words else 0.0,
-                predicted_percent=doc.reused_percent,
+                predicted_percent=doc.copied_percent,
                 truth_source=record["original_source"],
                 predicted_source=doc.original_source,
                 decidable_by=_decidable_by(

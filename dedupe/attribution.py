@@ -1,8 +1,8 @@
-"""Attribution: which original source a reused passage came from, and by which rule.
+"""Attribution: which original source a shared text came from, and by which rule.
 
-Documents that carry the same passage are linked into one group (a passage aligned between a
-and b links a's span to b's span; overlapping spans of one document are the same text), so
-attribution is transitive. In each group the first rule that decides wins:
+Documents that carry the same text form a group (`dedupe.families` builds the groups from
+the aligned passages), so attribution is transitive. In each group the first rule that
+decides wins:
 
 1. ``wire-outlet``: a document of the group is published by a wire service;
 2. ``wire-credit``: a document of the group credits a wire for the copy around the passage
@@ -11,14 +11,13 @@ attribution is transitive. In each group the first rule that decides wins:
 3. ``earliest-publication``: every document of the group has a date, and one outlet published
    first.
 
-Rules decided by a document outside the pair itself get a ``transitive-`` prefix. When no rule
-decides, or two wires tie, the answer is None: dedupe does not guess.
+A document's text decided by a document it was not aligned with gets the rule with a
+``transitive-`` prefix. When no rule decides, or two wires tie, the answer is None: dedupe
+does not guess.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -271,142 +270,6 @@ def document_facts(
         wire=wire_of_outlet(source),
         credits=find_credits(text, separator),
     )
-
-
-def group_carriers(links: Sequence[tuple[Carrier, Carrier]]) -> list[int]:
-    """Return, for each link, the index of its group: links that share text share a group."""
-    parent = list(range(2 * len(links)))
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def union(x: int, y: int) -> None:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-
-    spans: list[tuple[int, int, int, int]] = []
-    for index, (left, right) in enumerate(links):
-        union(2 * index, 2 * index + 1)
-        spans.append((left.doc, left.start, left.end, 2 * index))
-        spans.append((right.doc, right.start, right.end, 2 * index + 1))
-    spans.sort()
-    reach_doc, reach_end, reach_node = -1, -1, -1
-    for doc, start, end, node in spans:
-        if doc == reach_doc and start < reach_end:
-            union(node, reach_node)
-            if end > reach_end:
-                reach_end, reach_node = end, node
-        else:
-            reach_doc, reach_end, reach_node = doc, end, node
-    return [find(2 * index) for index in range(len(links))]
-
-
-def attribute_links(links: Sequence[tuple[Carrier, Carrier]], facts: Facts) -> list[Attribution]:
-    """Return the attribution of each link (a passage shared by two documents).
-
-    Links are first cut where another link of the same document begins or ends, so that a long
-    passage spanning two stories (a Reuters story and an AP story republished together) does
-    not join their groups: each piece is decided with the text it really shares. A link takes
-    the attribution that covers most of its characters (on a tie, a decided one).
-    """
-    pieces, owners = split_links(links)
-    groups = group_carriers(pieces)
-    link_docs = [(left.doc, right.doc) for left, right in links]
-    rows = [(*left, *right) for left, right in pieces]
-    return attribute_pieces(link_docs, rows, owners, groups, facts)
-
-
-def attribute_pieces(
-    link_docs: Sequence[tuple[int, int]],
-    pieces: Sequence[Sequence[int]],
-    owners: Sequence[int],
-    groups: Sequence[int],
-    facts: Facts,
-) -> list[Attribution]:
-    """Return the attribution of each link, given the documents (a, b) of each link, its
-    pieces (`split_links`, as rows (a, a_start, a_end, b, b_start, b_end), and their owners)
-    and the pieces' groups (`group_carriers`)."""
-    members: dict[int, list[tuple[int, int, int]]] = {}
-    for group, (a, a_start, a_end, b, b_start, b_end) in zip(groups, pieces, strict=True):
-        members.setdefault(group, []).extend(((a, a_start, a_end), (b, b_start, b_end)))
-    decided = {group: decide(carriers, facts) for group, carriers in members.items()}
-    covered: list[dict[Attribution, int]] = [{} for _ in link_docs]
-    for owner, group, piece in zip(owners, groups, pieces, strict=True):
-        totals = covered[owner]
-        totals[decided[group]] = totals.get(decided[group], 0) + piece[2] - piece[1]
-    results = []
-    for owner, docs in enumerate(link_docs):
-        attribution = min(
-            covered[owner].items(),
-            key=lambda item: (-item[1], item[0].rule is None, item[0].source or ""),
-        )[0]
-        direct = set(docs) & set(attribution.decided_by)
-        if attribution.rule and not direct:
-            attribution = Attribution(
-                attribution.source, "transitive-" + attribution.rule, attribution.decided_by
-            )
-        results.append(attribution)
-    return results
-
-
-def split_links(
-    links: Sequence[tuple[Carrier, Carrier]],
-) -> tuple[list[tuple[Carrier, Carrier]], list[int]]:
-    """Return the links cut at every other link's edge in the same documents, and their owners.
-
-    Cuts on the b side are carried over to the a side in proportion to the spans' lengths
-    (passages are near-verbatim, so this lands within a few characters).
-    """
-    edges: dict[int, list[int]] = {}
-    for left, right in links:
-        for carrier in (left, right):
-            edges.setdefault(carrier.doc, []).extend((carrier.start, carrier.end))
-    for doc in edges:
-        edges[doc] = sorted(set(edges[doc]))
-    pieces: list[tuple[Carrier, Carrier]] = []
-    owners: list[int] = []
-    for owner, (left, right) in enumerate(links):
-        a_len, b_len = left.end - left.start, right.end - right.start
-        scale = a_len / b_len if b_len else 1.0
-        cuts = {c - left.start for c in _inside(edges[left.doc], left.start, left.end)}
-        cuts |= {
-            round((c - right.start) * scale)
-            for c in _inside(edges[right.doc], right.start, right.end)
-        }
-        bounds = _spread([0, *sorted(c for c in cuts if 0 < c < a_len), a_len])
-        for lo, hi in itertools.pairwise(bounds):
-            pieces.append(
-                (
-                    Carrier(left.doc, left.start + lo, left.start + hi),
-                    Carrier(
-                        right.doc, right.start + round(lo / scale), right.start + round(hi / scale)
-                    ),
-                )
-            )
-            owners.append(owner)
-    return pieces, owners
-
-
-# Cuts closer than this (characters) to another cut are dropped: copies of one story end
-# their passages a few characters apart, and slivers between such edges decide nothing.
-MIN_PIECE = 40
-
-
-def _spread(bounds: list[int]) -> list[int]:
-    """Return sorted bounds without those closer than MIN_PIECE to the previous or the end."""
-    kept = [bounds[0]]
-    for cut in bounds[1:-1]:
-        if cut - kept[-1] >= MIN_PIECE and bounds[-1] - cut >= MIN_PIECE:
-            kept.append(cut)
-    return [*kept, bounds[-1]]
-
-
-def _inside(edges: list[int], start: int, end: int) -> list[int]:
-    return edges[bisect.bisect_right(edges, start) : bisect.bisect_left(edges, end)]
 
 
 def decide(carriers: Sequence[tuple[int, int, int]], facts: Facts) -> Attribution:

@@ -57,6 +57,17 @@ def main() -> None:
     help="Hide pairs and matches below this percentage.",
 )
 @click.option(
+    "--pairs",
+    "list_pairs",
+    is_flag=True,
+    help="Also list every aligned pair of documents that shares text, with its passages.",
+)
+@click.option(
+    "--keep-boilerplate",
+    is_flag=True,
+    help="Count text an outlet repeats across its articles (footers, blurbs) as any other.",
+)
+@click.option(
     "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the document id."
 )
 @click.option(
@@ -156,6 +167,8 @@ def scan_command(
     format_: str,
     output: str | None,
     min_percent: float,
+    list_pairs: bool,
+    keep_boilerplate: bool,
     id_field: str,
     text_field: str,
     source_field: Sequence[str],
@@ -175,7 +188,8 @@ def scan_command(
     show_stats: bool,
     quiet: bool,
 ) -> None:
-    """Report, for every document in PATHS, how much of its text is reused and from where.
+    """Report the story families of the documents in PATHS, and for every document how much
+    of its text is copied, shared and quoted, and where it came from.
 
     A PATH is a file (.txt, .md, .jsonl, .ndjson, .csv, .tsv), a folder (read recursively)
     or - for JSONL on standard input.
@@ -200,6 +214,8 @@ def scan_command(
                 fields=fields,
                 duplicate_ids="suffix" if on_duplicate_id == "suffix" else "error",
                 min_percent=min_percent,
+                pairs=list_pairs,
+                keep_boilerplate=keep_boilerplate,
                 log=log,
                 stats=stats,
                 shingle_size=shingle_size,
@@ -288,10 +304,11 @@ def _summary(log: ReadLog, report: Report) -> str:
     skipped = f"skipped {log.skipped}"
     if counts:
         skipped += " (" + ", ".join(f"{reason}: {n}" for reason, n in counts.items()) + ")"
-    matched = sum(1 for doc in report.documents if doc.matches)
+    copying = sum(1 for doc in report.documents if doc.copied_percent > 0)
+    boilerplate = f", {len(report.boilerplate)} boilerplate texts" if report.boilerplate else ""
     return (
-        f"dedupe: read {log.read} documents, {skipped}, matched {matched}"
-        f" (reuse text from another), {len(report.pairs)} pairs share text"
+        f"dedupe: read {log.read} documents, {skipped}, {len(report.families)} families,"
+        f" {copying} documents copy text{boilerplate}"
     )
 
 

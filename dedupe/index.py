@@ -1,11 +1,17 @@
 """The LSH index: MinHash signatures cut into bands, band keys kept in sorted arrays.
 
-Two paragraphs are candidates when all `rows` values of at least one band agree, the same
-rule as datasketch's `MinHashLSH` (whose band/row choice for a threshold we reuse). Keys are
-64-bit hashes of each band, spilled to disk band by band and grouped by sorting one band at a
-time: far smaller than datasketch's dict of bytes per band, and the same candidates (barring
-a hash collision, which can only add a candidate pair, verified by alignment like any other).
-`reference_candidate_pairs` runs datasketch itself, for tests.
+Paragraphs whose `rows` values agree in one band fall in the same bucket, the rule of
+datasketch's `MinHashLSH` (whose band/row choice for a threshold we reuse). Keys are 64-bit
+hashes of each band, spilled to disk band by band and grouped by sorting one band at a time:
+far smaller than datasketch's dict of bytes per band, and the same buckets (barring a hash
+collision, which can only add a candidate pair, verified by alignment like any other).
+
+A bucket of k documents gives k - 1 candidate pairs, not k(k - 1)/2: each member is paired
+with the bucket's centre, its member with the lowest owner number. One wire story carried by
+2,000 sites costs 1,999 alignments, not two million; who shares what with whom beyond the
+centre is read from the story families later. Callers number owners so that the likeliest
+original of a bucket comes first. `reference_candidate_pairs` runs datasketch itself, for
+tests.
 """
 
 from __future__ import annotations
@@ -168,32 +174,27 @@ def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
 BandKeys = np.ndarray | SpilledBandKeys
 
 
-def candidate_pairs(
-    keys: BandKeys, owners: np.ndarray, jobs: int = 1, *, compiled: bool = False
-) -> np.ndarray:
-    """Return the sorted unique (i, j), i < j, owner pairs that share a band key.
+def candidate_pairs(keys: BandKeys, owners: np.ndarray, jobs: int = 1) -> np.ndarray:
+    """Return the sorted unique (i, j), i < j, owner pairs of the LSH buckets, as stars.
 
     `keys` is (paragraphs, bands) from `band_keys`, or the same spilled to disk;
-    `owners[p]` is the document index of paragraph p. Paragraphs of the same document are
-    never paired. Bands are processed one at a time, on up to `jobs` processes; with
-    `compiled`, the pairs of each band are listed by `dedupe.index_compiled` (the same pairs).
+    `owners[p]` is the owner number of paragraph p (its document, numbered in the order in
+    which documents should be preferred as a bucket's centre). Each bucket pairs its other
+    members with its lowest-numbered member; paragraphs of the same document are never
+    paired. Bands are processed one at a time, on up to `jobs` processes.
     """
-    if compiled:
-        from dedupe import index_compiled  # loaded before workers are forked
-
-        index_compiled.prepare()
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
-    state = (keys, owners, span, compiled)
+    state = (keys, owners, span)
     codes = list(map_ordered(_band_pair_codes, state, range(bands), jobs))
     unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
-def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, bool], band: int) -> np.ndarray:
-    """Return the unique codes i * span + j of the owner pairs sharing a key in one band."""
-    keys, owners, span, compiled = state
+def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.ndarray:
+    """Return the unique codes i * span + j of the star pairs of one band's buckets."""
+    keys, owners, span = state
     column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
     # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
     # one plain sort groups by key, then owner: several times faster than a lexsort. Two
@@ -201,37 +202,26 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, bool], band: int) -
     # million windows of a million documents), which alignment verifies like any other.
     owner_bits = max((span - 1).bit_length(), 1)
     packed = np.sort((column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64))
-    # A document repeating one paragraph (or overlapping windows of it) joins each key
-    # group once, so groups never grow with repetition.
+    # A document repeating one paragraph (or overlapping windows of it) joins each bucket
+    # once, so buckets never grow with repetition.
     first = np.ones(len(packed), dtype=bool)
     first[1:] = packed[1:] != packed[:-1]
     packed = packed[first]
     members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
-    if compiled:
-        from dedupe.index_compiled import group_pair_codes
-
-        return unique_values(group_pair_codes(packed >> _U64(owner_bits), members, span))
-    pairs = _pairs_within_groups(packed >> _U64(owner_bits), members)
+    pairs = star_pairs(packed >> _U64(owner_bits), members)
     return unique_values(pairs[:, 0] * span + pairs[:, 1])
 
 
-def _pairs_within_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Return every (member, member) pair within runs of equal keys (keys sorted)."""
-    boundary = np.flatnonzero(np.diff(keys) != 0) + 1
-    starts = np.concatenate(([0], boundary))
-    ends = np.concatenate((boundary, [len(keys)]))
-    sizes = ends - starts
-    shared = sizes > 1
-    if not shared.any():
+def star_pairs(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Return (centre, member) for every member of each run of equal keys but its first
+    (`keys` sorted, and `members` by key then number: the first is the lowest)."""
+    if not len(keys):
         return np.empty((0, 2), dtype=np.int64)
-    # Each element pairs with the elements after it in its group.
-    group_end = np.repeat(ends[shared], sizes[shared])
-    position = concatenated_ranges(starts[shared], sizes[shared])
-    later = group_end - position - 1
-    first = np.repeat(position, later)
-    offset = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(later) - later, later)
-    second = first + 1 + offset
-    return np.stack((members[first], members[second]), axis=1)
+    head = np.ones(len(keys), dtype=bool)
+    head[1:] = keys[1:] != keys[:-1]
+    centre = np.maximum.accumulate(np.where(head, np.arange(len(keys)), 0))
+    others = np.flatnonzero(~head)
+    return np.stack((members[centre[others]], members[others]), axis=1)
 
 
 def concatenated_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -252,23 +242,17 @@ def unique_values(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(chunks), axis=1)
-    return np.unique(pairs, axis=0)
-
-
 def reference_candidate_pairs(
     signatures: np.ndarray, owners: np.ndarray, params: LSHParams, seed: int
 ) -> np.ndarray:
-    """Return the same pairs as `candidate_pairs`, found with datasketch's MinHashLSH (slow)."""
+    """Return the same pairs as `candidate_pairs`, from the buckets of datasketch's
+    MinHashLSH (slow)."""
     lsh = MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
     for index, row in enumerate(signatures):
         lsh.insert(index, to_lean_minhash(row, seed))
-    chunks = []
-    for index, row in enumerate(signatures):
-        for other in lsh.query(to_lean_minhash(row, seed)):
-            if owners[other] != owners[index]:
-                chunks.append(np.array([[owners[index], owners[other]]], dtype=np.int64))
-    return _unique_pairs(chunks)
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:
+        for key in table.keys():  # noqa: SIM118 (a datasketch storage, not a dict)
+            members = sorted({int(owners[index]) for index in table.get(key)})
+            pairs.update((members[0], other) for other in members[1:])
+    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)

@@ -17,13 +17,26 @@ from tabulate import tabulate
 
 from dedupe.errors import OutputError
 from dedupe.parallel import map_ordered
-from dedupe.report import DocumentReport, PairReport, Report, document_dict, pair_dict
+from dedupe.report import (
+    REPORT_VERSION,
+    BoilerplateReport,
+    DocumentReport,
+    FamilyReport,
+    PairReport,
+    Report,
+    boilerplate_dict,
+    document_dict,
+    family_dict,
+    pair_dict,
+)
 
+FAMILY_COLUMNS = ("family", "original", "original source", "rule", "carriers", "credited", "words")
 DOCUMENT_COLUMNS = (
     "id",
     "source",
     "words",
-    "reused %",
+    "copied %",
+    "shared %",
     "quoted %",
     "top match",
     "top match %",
@@ -31,7 +44,23 @@ DOCUMENT_COLUMNS = (
     "rule",
     "credited",
 )
+BOILERPLATE_COLUMNS = ("source", "articles", "words", "text")
 PAIR_COLUMNS = ("a", "b", "% of a", "% of b", "passages", "quoted passages")
+_TEXT_WIDTH = 60
+
+
+def _family_row(family: FamilyReport) -> list[Any]:
+    decided = [m.credited for m in family.members if m.credited is not None]
+    credited = f"{sum(decided)}/{len(decided)}" if decided else None
+    return [
+        family.id,
+        family.original,
+        family.original_source,
+        family.rule,
+        len(family.members),
+        credited,
+        family.words,
+    ]
 
 
 def _document_row(doc: DocumentReport) -> list[Any]:
@@ -40,7 +69,8 @@ def _document_row(doc: DocumentReport) -> list[Any]:
         doc.id,
         doc.source,
         doc.words,
-        doc.reused_percent,
+        doc.copied_percent,
+        doc.shared_percent,
         doc.quoted_percent,
         top.id if top else None,
         top.percent if top else None,
@@ -48,6 +78,13 @@ def _document_row(doc: DocumentReport) -> list[Any]:
         doc.attribution_rule,
         doc.credited,
     ]
+
+
+def _boilerplate_row(item: BoilerplateReport) -> list[Any]:
+    text = " ".join(item.text.split())
+    if len(text) > _TEXT_WIDTH:
+        text = text[: _TEXT_WIDTH - 1] + "…"
+    return [item.source or "(several)", item.articles, item.words, text]
 
 
 def _pair_rows(report: Report) -> list[list[Any]]:
@@ -77,12 +114,16 @@ def json_chunks(report: Report, jobs: int = 1) -> Iterator[str]:
     whole text (or the whole dict) of a report on a million documents in memory.
     """
     yield "{"
-    sections: tuple[tuple[str, Sequence[Any], Callable[[Any], str]], ...] = (
+    sections: list[tuple[str, Sequence[Any], Callable[[Any], str]]] = [
         ("documents", report.documents, _document_json),
-        ("pairs", report.pairs, _pair_json),
-    )
-    for position, (key, items, encode) in enumerate(sections):
-        yield f'{"," if position else ""}\n  "{key}": '
+        ("families", report.families, _family_json),
+        ("boilerplate", report.boilerplate, _boilerplate_json),
+    ]
+    if report.parameters.get("pairs"):
+        sections.append(("pairs", report.pairs, _pair_json))
+    yield f'\n  "version": {REPORT_VERSION}'
+    for key, items, encode in sections:
+        yield f',\n  "{key}": '
         batches = [
             (lo, min(lo + _JSON_BATCH, len(items))) for lo in range(0, len(items), _JSON_BATCH)
         ]
@@ -109,8 +150,21 @@ def _nested_json(value: Any, depth: int) -> str:
 
 
 def _document_json(doc: DocumentReport) -> str:
-    percents = (doc.reused_percent, doc.quoted_percent, *(m.percent for m in doc.matches))
+    percents = (
+        doc.copied_percent,
+        doc.shared_percent,
+        doc.quoted_percent,
+        *(m.percent for m in doc.matches),
+    )
     return _fast_nested_json(document_dict(doc), percents, 4)
+
+
+def _family_json(family: FamilyReport) -> str:
+    return _fast_nested_json(family_dict(family), (m.percent for m in family.members), 4)
+
+
+def _boilerplate_json(item: BoilerplateReport) -> str:
+    return _fast_nested_json(boilerplate_dict(item), (), 4)
 
 
 def _pair_json(pair: PairReport) -> str:
@@ -139,31 +193,44 @@ def _same_float_text(number: float) -> bool:
     return number == 0.0 or 1e-4 <= abs(number) < 1e16
 
 
-def _tables(report: Report, tablefmt: str, missing: str) -> tuple[str, str]:
-    """Return the documents table and the pairs table in a tabulate format."""
-    documents = tabulate(
-        [_document_row(d) for d in report.documents],
-        headers=DOCUMENT_COLUMNS,
-        tablefmt=tablefmt,
-        floatfmt=".1f",
-        missingval=missing,
+def _sections(report: Report, tablefmt: str, missing: str) -> list[tuple[str, str]]:
+    """Return the titled tables of a report in a tabulate format: families, documents,
+    boilerplate, and pairs when the report lists them."""
+
+    def table(rows: list[list[Any]], headers: Sequence[str]) -> str:
+        return str(
+            tabulate(rows, headers=headers, tablefmt=tablefmt, floatfmt=".1f", missingval=missing)
+        )
+
+    families = (
+        table([_family_row(f) for f in report.families], FAMILY_COLUMNS)
+        if report.families
+        else "No text is shared by several articles."
     )
-    pairs = tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt=tablefmt, floatfmt=".1f")
-    return documents, pairs
+    sections = [
+        ("Families", families),
+        ("Documents", table([_document_row(d) for d in report.documents], DOCUMENT_COLUMNS)),
+    ]
+    if report.boilerplate:
+        rows = [_boilerplate_row(b) for b in report.boilerplate]
+        sections.append(
+            ("Boilerplate (left out of every figure)", table(rows, BOILERPLATE_COLUMNS))
+        )
+    if report.parameters.get("pairs"):
+        pairs = table(_pair_rows(report), PAIR_COLUMNS) if report.pairs else "No shared passages."
+        sections.append(("Pairs", pairs))
+    return sections
 
 
 def render_table(report: Report) -> str:
-    """Return the report as plain-text tables: documents, then pairs."""
-    documents, pairs = _tables(report, "simple", "-")
-    if not report.pairs:
-        pairs = "No shared passages."
-    return f"Documents\n\n{documents}\n\nPairs\n\n{pairs}\n"
+    """Return the report as plain-text tables: families, documents, boilerplate (and pairs
+    when the report lists them)."""
+    return "\n".join(f"{title}\n\n{body}\n" for title, body in _sections(report, "simple", "-"))
 
 
 def render_markdown(report: Report) -> str:
-    """Return the report as Markdown: a documents table and a pairs table."""
-    documents, pairs = _tables(report, "github", "")
-    return f"## Documents\n\n{documents}\n\n## Pairs\n\n{pairs}\n"
+    """Return the report as Markdown: the same tables as `render_table`."""
+    return "\n".join(f"## {title}\n\n{body}\n" for title, body in _sections(report, "github", ""))
 
 
 def render_csv(report: Report) -> str:
@@ -176,9 +243,13 @@ def render_csv(report: Report) -> str:
             "source",
             "published",
             "words",
-            "reused_percent",
+            "boilerplate_words",
+            "copied_percent",
+            "shared_percent",
             "quoted_percent",
             "matches",
+            "more_matches",
+            "families",
             "original_source",
             "attribution_rule",
             "credited",
@@ -191,9 +262,13 @@ def render_csv(report: Report) -> str:
                 d.source or "",
                 d.published or "",
                 d.words,
-                d.reused_percent,
+                d.boilerplate_words,
+                d.copied_percent,
+                d.shared_percent,
                 d.quoted_percent,
                 ";".join(f"{m.id}:{m.percent}" for m in d.matches),
+                d.more_matches,
+                ";".join(d.families),
                 d.original_source or "",
                 d.attribution_rule or "",
                 "" if d.credited is None else str(d.credited).lower(),

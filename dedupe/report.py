@@ -1,56 +1,68 @@
-"""The report: per-document overlap and attribution, per-pair passages, as plain data.
+"""The report: story families, per-document figures, boilerplate and (on request) pairs, as
+plain data.
 
-Built from what the stages found (documents, aligned pairs, attributions); rendered by
-`dedupe.render`. Its `to_dict` form is the JSON contract documented in the README.
+Built from what the stages found (documents, aligned passages, families); rendered by
+`dedupe.render`. Its `to_dict` form is the JSON contract documented in the README
+(`REPORT_VERSION`).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from dedupe import passages as columns
-from dedupe.align import Passage
+from dedupe import coverage_kernels as kernels
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
+from dedupe.coverage_kernels import (
+    E_DOC,
+    ENTRY_COLUMNS,
+    T_BOILERPLATE,
+    T_COPIED,
+    T_QUOTED,
+    T_SHARED,
+)
 from dedupe.documents import Document
-from dedupe.index import unique_values
+from dedupe.families import (
+    PAIRWISE_MAX,
+    SIDE_DOC,
+    SIDE_FIRST,
+    SIDE_GROUP,
+    SIDE_LAST,
+    SIDE_ROW,
+    Families,
+)
+from dedupe.jit import compiled as jitted
+from dedupe.kinds import BOILERPLATE, QUOTED
 from dedupe.parallel import map_ordered, pickled_by_fields
-from dedupe.passages import AttributedPassages, passage_columns
-from dedupe.store import document_ids, document_outlets
+from dedupe.passages import (
+    A_END,
+    A_FIRST,
+    A_LAST,
+    A_START,
+    B_END,
+    B_FIRST,
+    B_LAST,
+    B_START,
+    QUOTE,
+    AlignedPassages,
+)
+from dedupe.store import document_ids, document_metadata, document_outlets
+
+REPORT_VERSION = 2
+"""The version of the JSON contract: 2 has families, copied and shared figures, boilerplate,
+and pairs only on request (1 had reused_percent and every pair)."""
+
+MAX_MATCHES = 20
+"""A document lists its strongest matches up to this many, and counts the rest."""
 
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class PassageReport:
-    """A shared passage: character spans in a and b (end exclusive) and a's text of it."""
-
-    a_start: int
-    a_end: int
-    b_start: int
-    b_end: int
-    quote: bool
-    original_source: str | None
-    text: str
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class PairReport:
-    """Two documents that share text: each one's share of words found in the other."""
-
-    a: str
-    b: str
-    percent_a: float
-    percent_b: float
-    passages: tuple[PassageReport, ...]
 
 
 @pickled_by_fields
@@ -66,430 +78,139 @@ class Match:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DocumentReport:
-    """One document's overlap with the rest of the corpus and where its reused text came from."""
+    """One document's figures: how much of it is copied, shared and quoted, from where.
+
+    Percentages are of the document's words outside boilerplate.
+    """
 
     id: str
     source: str | None
     published: str | None
     words: int
-    reused_percent: float
+    boilerplate_words: int
+    copied_percent: float
+    shared_percent: float
     quoted_percent: float
     matches: tuple[Match, ...]
+    more_matches: int
+    families: tuple[str, ...]
     original_source: str | None
     attribution_rule: str | None
     credited: bool | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class Report:
-    """The result of a scan: documents (sorted by id), pairs (sorted by a, b) and parameters."""
+class FamilyMember:
+    """A document carrying a family's text: the share of its words carried from the family,
+    and whether it names the family's original source."""
 
-    documents: tuple[DocumentReport, ...]
-    pairs: tuple[PairReport, ...]
-    parameters: Mapping[str, Any] = field(default_factory=dict)
+    id: str
+    percent: float
+    credited: bool | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the report as JSON-ready data (the documented contract)."""
-        return {
-            "documents": [document_dict(d) for d in self.documents],
-            "pairs": [pair_dict(p) for p in self.pairs],
-            "parameters": dict(self.parameters),
-        }
+
+@dataclass(frozen=True, slots=True)
+class FamilyReport:
+    """A story family: one text, its original, and every document that carries it.
+
+    `original` is the original article's id (None when it is not in the corpus, e.g. a
+    credited wire story); `words` the words of the family's text in its original (or in its
+    fullest carrier); `text` that text, only in reports made with pairs.
+    """
+
+    id: str
+    original: str | None
+    original_source: str | None
+    rule: str | None
+    words: int
+    members: tuple[FamilyMember, ...]
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateReport:
+    """Text repeated across one outlet's articles (or standard lines of several outlets):
+    the outlet (None for several), how many articles carry it, its words and its text."""
+
+    source: str | None
+    articles: int
+    words: int
+    text: str
 
 
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class AlignedPair:
-    """The passages found between documents `a` and `b` (indices), with their attributions.
+class PassageReport:
+    """A shared passage: character spans in a and b (end exclusive), whether it is a
+    quotation, its family and original source, and a's text of it."""
 
-    `attributions[k]` belongs to `passages[k]`; quotes carry `UNDECIDED`.
-    """
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    quote: bool
+    original_source: str | None
+    family: str | None
+    text: str
 
-    a: int
-    b: int
-    passages: tuple[Passage, ...]
-    attributions: tuple[Attribution, ...]
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class PairReport:
+    """Two documents that were aligned and share text: each one's share found in the other."""
+
+    a: str
+    b: str
+    percent_a: float
+    percent_b: float
+    passages: tuple[PassageReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of a scan: documents (sorted by id), families (largest first),
+    boilerplate, pairs (sorted by a, b; only when asked for) and parameters."""
+
+    documents: tuple[DocumentReport, ...]
+    families: tuple[FamilyReport, ...] = ()
+    boilerplate: tuple[BoilerplateReport, ...] = ()
+    pairs: tuple[PairReport, ...] = ()
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data (the documented contract)."""
+        data: dict[str, Any] = {
+            "version": REPORT_VERSION,
+            "documents": [document_dict(d) for d in self.documents],
+            "families": [family_dict(f) for f in self.families],
+            "boilerplate": [boilerplate_dict(b) for b in self.boilerplate],
+        }
+        if self.parameters.get("pairs"):
+            data["pairs"] = [pair_dict(p) for p in self.pairs]
+        data["parameters"] = dict(self.parameters)
+        return data
+
+    def document(self, id: str) -> DocumentReport:
+        """Return the entry of the document `id` (KeyError when there is none)."""
+        return self._documents_by_id()[id]
+
+    def families_of(self, id: str) -> tuple[FamilyReport, ...]:
+        """Return the families the document `id` belongs to, largest share first."""
+        by_id = {family.id: family for family in self.families}
+        return tuple(by_id[family] for family in self.document(id).families)
+
+    def pairs_of(self, id: str) -> tuple[PairReport, ...]:
+        """Return the listed pairs the document `id` is in (a report made with pairs)."""
+        return tuple(pair for pair in self.pairs if id in (pair.a, pair.b))
+
+    def _documents_by_id(self) -> dict[str, DocumentReport]:
+        return {doc.id: doc for doc in self.documents}
 
 
 def percent(part: int, whole: int) -> float:
     """Return part/whole as a percentage rounded to 2 decimals (0 for an empty whole)."""
     return round(100.0 * part / whole, 2) if whole else 0.0
-
-
-class _Coverage:
-    """Which words of one document are reused or quoted, and the best attribution of each."""
-
-    def __init__(self, words: int) -> None:
-        self.reused = np.zeros(words, dtype=bool)
-        self.quoted = np.zeros(words, dtype=bool)
-        self.rank = np.full(words, 99, dtype=np.int8)
-        self.label = np.full(words, -1, dtype=np.int32)
-        self.by_partner: dict[int, np.ndarray] = {}
-        # Quoted words inside copied passages: counted as quoted, never as reused.
-        self.inside_quotes = np.zeros(words, dtype=bool)
-
-    def reused_words(self) -> np.ndarray:
-        """Return the mask of reused words (quotations excluded)."""
-        return self.reused & ~self.inside_quotes
-
-    def shared_words(self) -> dict[int, int]:
-        """Return, for each partner, how many words were found in it (quotations excluded)."""
-        return {
-            partner: int((mask & ~self.inside_quotes).sum())
-            for partner, mask in self.by_partner.items()
-        }
-
-    def add(
-        self,
-        partner: int,
-        span: tuple[int, int],
-        quote: bool,
-        quoted_inside: tuple[tuple[int, int], ...],
-        rank: int,
-        label: int,
-    ) -> None:
-        """Mark a passage's words: quoted, or reused from `partner` with an attribution label."""
-        start, end = span
-        if quote:
-            self.quoted[start:end] = True
-            return
-        for lo, hi in quoted_inside:
-            self.quoted[lo:hi] = True
-            self.inside_quotes[lo:hi] = True
-        self.reused[start:end] = True
-        mask = self.by_partner.get(partner)
-        if mask is None:
-            mask = self.by_partner[partner] = np.zeros(len(self.reused), dtype=bool)
-        mask[start:end] = True
-        better = self.rank[start:end] > rank
-        self.rank[start:end][better] = rank
-        self.label[start:end][better] = label
-
-
-def build_report(
-    documents: Sequence[Document],
-    word_counts: Sequence[int],
-    pairs: Iterable[AlignedPair] | AttributedPassages,
-    parameters: Mapping[str, Any],
-    min_percent: float = 0.0,
-    *,
-    jobs: int = 1,
-    compiled: bool = False,
-) -> Report:
-    """Return the report for `documents` given the aligned pairs.
-
-    `word_counts` gives every document's word count; `pairs` are the aligned pairs with
-    their attributions, as objects or (from a scan) as columns. Documents are reported in
-    chunks, on up to `jobs` processes; each chunk builds the word coverage of its own
-    documents only, with numpy or, with `compiled`, with `dedupe.report_compiled`: the same
-    report.
-    """
-    if compiled:
-        from dedupe import report_compiled  # loaded before workers are forked
-
-        report_compiled.prepare()
-    attributed = pairs if isinstance(pairs, AttributedPassages) else _attributed(pairs)
-    table, labels = _passage_table(attributed)
-    ids, outlets = document_ids(documents), document_outlets(documents)
-    context = _Context(documents, word_counts, table, labels, ids, outlets, min_percent, compiled)
-    chunks = [
-        (lo, min(lo + _REPORT_CHUNK, len(documents)))
-        for lo in range(0, len(documents), _REPORT_CHUNK)
-    ]
-    reports: list[DocumentReport] = []
-    percents: dict[tuple[int, int], float] = {}
-    rows: list[PassageReport] = []
-    for part in map_ordered(_report_chunk, context, chunks, jobs):
-        reports.extend(part.documents)
-        percents.update(part.percents)
-        # Made here while the workers go on with the next chunks.
-        rows.extend(_passage_reports(table, len(rows), labels, part.texts))
-    bounds = table.pair_starts.tolist()
-    passages = [tuple(rows[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
-    pair_reports = [
-        PairReport(
-            a=ids[a],
-            b=ids[b],
-            percent_a=percents.get((a, b), 0.0),
-            percent_b=percents.get((b, a), 0.0),
-            passages=passages[position],
-        )
-        for position, (a, b) in enumerate(table.pair_sides.tolist())
-        if passages[position]
-    ]
-    shown = [
-        p for p in pair_reports if not min_percent or max(p.percent_a, p.percent_b) >= min_percent
-    ]
-    return Report(
-        documents=tuple(sorted(reports, key=lambda d: d.id)),
-        pairs=tuple(sorted(shown, key=lambda p: (p.a, p.b))),
-        parameters=dict(parameters),
-    )
-
-
-_REPORT_CHUNK = 5000
-
-
-# Columns of the passage table.
-_PAIR, _A, _B, _A_START, _A_END, _B_START, _B_END, _QUOTE, _LABEL, _RANK = range(10)
-_A_CHARS, _B_CHARS = slice(10, 12), slice(12, 14)
-
-
-@dataclass(frozen=True, slots=True)
-class _PassageTable:
-    """Every passage of every pair as int64 columns, pair by pair (see the column names).
-
-    What report workers read: arrays, not passage objects, whose reference counts would copy
-    their memory pages into every worker. `quoted` rows are (passage row, side, start, end)
-    of the quotations inside copied passages, side 0 for a, 1 for b.
-    """
-
-    rows: np.ndarray
-    quoted: np.ndarray
-    pair_starts: np.ndarray
-    pair_sides: np.ndarray
-    # The documents of each row's two sides, sorted, with the row each came from: which rows
-    # touch a range of documents, without a pass over the whole table per range.
-    side_docs: np.ndarray
-    side_rows: np.ndarray
-    # 2 x row + side of each quotation, sorted: where a passage side's quotations are.
-    quoted_keys: np.ndarray
-
-    def rows_touching(self, lo: int, hi: int) -> np.ndarray:
-        """Return, in table order, the rows with a or b among documents [lo, hi)."""
-        first, last = np.searchsorted(self.side_docs, [lo, hi])
-        return unique_values(self.side_rows[first:last])
-
-
-def _attributed(pairs: Iterable[AlignedPair]) -> AttributedPassages:
-    """Return aligned pair objects as columns, attributions numbered by (source, rule)."""
-    pairs = list(pairs)
-    label_of: dict[tuple[str | None, str | None], int] = {}
-    labels = [
-        label_of.setdefault((attribution.source, attribution.rule), len(label_of))
-        for pair in pairs
-        for _, attribution in zip(pair.passages, pair.attributions, strict=True)
-    ]
-    return AttributedPassages(
-        passage_columns((pair.a, pair.b, pair.passages) for pair in pairs),
-        np.array(labels, dtype=np.int64),
-        tuple(Attribution(*key) for key in label_of),
-    )
-
-
-def _passage_table(attributed: AttributedPassages) -> tuple[_PassageTable, list[Attribution]]:
-    """Return the passage table of `attributed`, and its attributions numbered as they first
-    appear (row by row), with only their source and rule."""
-    aligned = attributed.passages
-    rows = aligned.rows
-    firsts = _first_rows(attributed.labels)
-    used = attributed.labels[firsts]
-    renumbered = np.zeros(len(attributed.attributions), dtype=np.int64)
-    renumbered[used] = np.arange(len(used), dtype=np.int64)
-    labels = [
-        Attribution(attributed.attributions[k].source, attributed.attributions[k].rule)
-        for k in used.tolist()
-    ]
-    ranks = np.array([_rank(label) for label in labels], dtype=np.int64)
-    label = renumbered[attributed.labels]
-    position = aligned.pair_of_rows()
-    sides = aligned.pairs[position]
-    table = np.column_stack(
-        (
-            position, sides[:, 0], sides[:, 1],
-            rows[:, columns.A_START], rows[:, columns.A_END],
-            rows[:, columns.B_START], rows[:, columns.B_END],
-            rows[:, columns.QUOTE], label, ranks[label] if len(ranks) else label,
-            rows[:, columns.A_FIRST], rows[:, columns.A_LAST],
-            rows[:, columns.B_FIRST], rows[:, columns.B_LAST],
-        )
-    ).reshape(-1, 14)  # fmt: skip
-    side_docs = np.concatenate((table[:, _A], table[:, _B]))
-    order = np.argsort(side_docs, kind="stable")
-    return (
-        _PassageTable(
-            table,
-            aligned.quoted,
-            aligned.bounds,
-            aligned.pairs,
-            side_docs[order],
-            np.tile(np.arange(len(table), dtype=np.int64), 2)[order],
-            2 * aligned.quoted[:, 0] + aligned.quoted[:, 1],
-        ),
-        labels,
-    )
-
-
-def _first_rows(values: np.ndarray) -> np.ndarray:
-    """Return the position where each distinct value first appears, in order of position."""
-    order = np.argsort(values, kind="stable")
-    starts = np.ones(len(order), dtype=bool)
-    starts[1:] = values[order[1:]] != values[order[:-1]]
-    return np.sort(order[starts])
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What every chunk of the report needs (inherited by forked workers, not pickled)."""
-
-    documents: Sequence[Document]
-    word_counts: Sequence[int]
-    table: _PassageTable
-    labels: Sequence[Attribution]
-    ids: Sequence[str]
-    outlets: set[str]
-    min_percent: float
-    compiled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _ReportPart:
-    """One chunk's document reports, the percentages of its documents shared with each
-    partner, and the passage texts of its share of the pairs (row by row)."""
-
-    documents: list[DocumentReport]
-    percents: dict[tuple[int, int], float]
-    texts: list[str]
-
-
-def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
-    """Return the report part of documents [lo, hi)."""
-    lo, hi = chunk
-    table = context.table
-    entries, bounds = _chunk_entries(table, lo, hi)
-    counting = _compiled_counts if context.compiled else _coverage_counts
-    covered, reused, quoted_only, shared_rows, label_rows = counting(
-        entries, table.quoted[:, 2:], bounds, np.array(context.word_counts[lo:hi]), lo
-    )
-    shared: dict[int, dict[int, int]] = {}
-    for doc, partner, words in shared_rows.tolist():
-        shared.setdefault(doc, {})[partner] = words
-    by_label: dict[int, list[tuple[int, int]]] = {}
-    for doc, label, words in label_rows.tolist():
-        by_label.setdefault(doc, []).append((label, words))
-    # Passage texts for an even share of the pairs (by position, not by side: a < b would
-    # leave them all to the first chunks).
-    pairs, documents_count = len(table.pair_starts) - 1, len(context.documents)
-    texts = _passage_texts(
-        table,
-        table.pair_starts[pairs * lo // documents_count],
-        table.pair_starts[pairs * hi // documents_count],
-        context.documents,
-    )
-    covered_list, reused_list, quoted_list = covered.tolist(), reused.tolist(), quoted_only.tolist()
-    documents = [
-        _document_report(
-            context.documents[index],
-            context.word_counts[index],
-            _DocumentCoverage(
-                reused_list[index - lo],
-                quoted_list[index - lo],
-                shared.get(index, {}),
-                by_label.get(index, []),
-            )
-            if covered_list[index - lo]
-            else None,
-            context.labels,
-            context.ids,
-            context.min_percent,
-            context.outlets,
-        )
-        for index in range(lo, hi)
-    ]
-    percents = {
-        (doc, partner): percent(count, context.word_counts[doc])
-        for doc, counts in shared.items()
-        for partner, count in counts.items()
-    }
-    return _ReportPart(documents, percents, texts)
-
-
-# Entry columns: one side of a passage, seen from the document on that side (also read by
-# `dedupe.report_compiled`).
-ENTRY_DOC, ENTRY_PARTNER, ENTRY_START, ENTRY_END, ENTRY_QUOTE, ENTRY_RANK, ENTRY_LABEL = range(7)
-
-
-def _chunk_entries(table: _PassageTable, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the sides of passages that fall in documents [lo, hi), as rows (doc, partner,
-    start, end, quote, rank, label), and the bounds of each one's quotations in `table.quoted`.
-
-    Rows come in the order the coverage marks them: pair order, a side before b side, as the
-    coverage of each document would see them were the whole corpus built at once.
-    """
-    selected = table.rows_touching(lo, hi)
-    rows = table.rows[selected]
-    shared = (rows[:, _QUOTE], rows[:, _RANK], rows[:, _LABEL])
-    a_side = np.stack((rows[:, _A], rows[:, _B], rows[:, _A_START], rows[:, _A_END], *shared), 1)
-    b_side = np.stack((rows[:, _B], rows[:, _A], rows[:, _B_START], rows[:, _B_END], *shared), 1)
-    entries = np.stack((a_side, b_side), axis=1).reshape(-1, 7)
-    keys = np.stack((2 * selected, 2 * selected + 1), axis=1).reshape(-1)
-    inside = (entries[:, ENTRY_DOC] >= lo) & (entries[:, ENTRY_DOC] < hi)
-    bounds = np.stack(
-        (
-            np.searchsorted(table.quoted_keys, keys[inside], side="left"),
-            np.searchsorted(table.quoted_keys, keys[inside], side="right"),
-        ),
-        axis=1,
-    )
-    return entries[inside], bounds
-
-
-_Counts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _compiled_counts(
-    entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
-) -> _Counts:
-    from dedupe.report_compiled import coverage_counts
-
-    return coverage_counts(entries, quoted, bounds, words, lo)
-
-
-def _coverage_counts(
-    entries: np.ndarray, quoted: np.ndarray, bounds: np.ndarray, words: np.ndarray, lo: int
-) -> _Counts:
-    """Return `dedupe.report_compiled.coverage_counts` of the same arguments, by marking
-    words passage by passage with numpy (the reference)."""
-    coverage: dict[int, _Coverage] = {}
-    for row, (first, last) in zip(entries.tolist(), bounds.tolist(), strict=True):
-        doc, partner, start, end, quote, rank, label = row
-        cover = coverage.get(doc)
-        if cover is None:
-            cover = coverage[doc] = _Coverage(int(words[doc - lo]))
-        inside = tuple((a, b) for a, b in quoted[first:last].tolist())
-        cover.add(partner, (start, end), bool(quote), inside, rank, label)
-    covered = np.zeros(len(words), dtype=bool)
-    reused = np.zeros(len(words), dtype=np.int64)
-    quoted_only = np.zeros(len(words), dtype=np.int64)
-    shared: list[tuple[int, int, int]] = []
-    by_label: list[tuple[int, int, int]] = []
-    for doc in sorted(coverage):
-        cover = coverage[doc]
-        mask = cover.reused_words()
-        covered[doc - lo] = True
-        reused[doc - lo] = mask.sum()
-        quoted_only[doc - lo] = (cover.quoted & ~mask).sum()
-        shared.extend((doc, p, n) for p, n in sorted(cover.shared_words().items()))
-        counts = np.bincount(cover.label[mask] + 1).tolist()
-        by_label.extend((doc, label - 1, n) for label, n in enumerate(counts) if n)
-    return (
-        covered,
-        reused,
-        quoted_only,
-        np.array(shared, dtype=np.int64).reshape(-1, 3),
-        np.array(by_label, dtype=np.int64).reshape(-1, 3),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _DocumentCoverage:
-    """One document's reused and quoted-only words, the words found in each partner, and its
-    reused words by attribution label (in label order)."""
-
-    reused: int
-    quoted_only: int
-    shared: Mapping[int, int]
-    by_label: Sequence[tuple[int, int]]
 
 
 def _rank(attribution: Attribution) -> int:
@@ -500,50 +221,287 @@ def _rank(attribution: Attribution) -> int:
     )
 
 
-def _document_report(
-    doc: Document,
-    words: int,
-    cover: _DocumentCoverage | None,
-    labels: Sequence[Attribution],
-    ids: Sequence[str],
-    min_percent: float,
-    outlets: set[str],
-) -> DocumentReport:
-    if cover is None:
-        return DocumentReport(
-            doc.id, doc.source, doc.published, words, 0.0, 0.0, (), None, None, None
-        )
-    matches = sorted(
-        (Match(ids[p], percent(n, words), n) for p, n in cover.shared.items()),
-        key=lambda m: (-m.shared_words, m.id),
+# --- building -----------------------------------------------------------------------------
+
+
+def build_report(
+    documents: Sequence[Document],
+    word_counts: Sequence[int] | np.ndarray,
+    aligned: AlignedPassages,
+    families: Families,
+    parameters: Mapping[str, Any],
+    min_percent: float = 0.0,
+    *,
+    pairs: bool = False,
+    jobs: int = 1,
+    compiled: bool = False,
+) -> Report:
+    """Return the report of `documents` from the aligned passages and their families.
+
+    `word_counts` gives every document's word count. Documents are reported in chunks, on up
+    to `jobs` processes (compiled coverage with `compiled`: the same figures). With `pairs`,
+    every aligned pair that shares text is listed with its passages.
+    """
+    entries, inside = _entries(aligned, families)
+    counts = np.asarray(word_counts, dtype=np.int64)
+    ids = document_ids(documents)
+    sources, published = document_metadata(documents)
+    context = _Context(
+        documents,
+        counts,
+        entries,
+        np.searchsorted(entries[:, E_DOC], np.arange(len(documents) + 1)),
+        inside,
+        np.searchsorted(inside[:, 0], np.arange(len(documents) + 1)),
+        families,
+        ids,
+        sources,
+        published,
+        document_outlets(documents),
+        min_percent,
+        compiled,
     )
-    matches = [m for m in matches if m.shared_words and m.percent >= min_percent]
-    attribution = _majority(cover.by_label, labels)
+    chunks = [
+        (lo, min(lo + _REPORT_CHUNK, len(documents)))
+        for lo in range(0, len(documents), _REPORT_CHUNK)
+    ]
+    parts = list(map_ordered(_report_chunk, context, chunks, jobs))
+    member_rows = np.concatenate([np.empty((0, 4), np.int64), *(p.members for p in parts)])
+    bases = np.array(
+        [d.words - d.boilerplate_words for part in parts for d in part.documents], dtype=np.int64
+    )
+    family_reports, family_ids = _family_reports(context, member_rows, bases, with_text=pairs)
+    unaligned = _unaligned_members(member_rows, parts)
+    documents_out = [
+        _with_families(doc, family_ids, member_rows_of, unaligned.get(part.lo + k, 0))
+        for part in parts
+        for k, (doc, member_rows_of) in enumerate(
+            zip(part.documents, part.member_slices(), strict=True)
+        )
+    ]
+    pair_reports: list[PairReport] = []
+    if pairs:
+        percents = {
+            (doc, partner): value for part in parts for (doc, partner), value in part.percents
+        }
+        pair_reports = _pair_reports(context, aligned, percents, family_ids)
+    return Report(
+        documents=tuple(sorted(documents_out, key=lambda d: d.id)),
+        families=tuple(family_reports),
+        boilerplate=tuple(_boilerplate_reports(context)),
+        pairs=tuple(pair_reports),
+        parameters={**parameters, "pairs": pairs},
+    )
+
+
+_REPORT_CHUNK = 5000
+
+
+def _entries(aligned: AlignedPassages, families: Families) -> tuple[np.ndarray, np.ndarray]:
+    """Return the coverage entries (piece sides and quotation sides, by document) and the
+    quotations inside shared passages (doc, start, end), by document."""
+    sides = families.pieces.sides
+    group = sides[:, SIDE_GROUP]
+    ranks = np.array([_rank(a) for a in families.labels], dtype=np.int64)
+    label = families.side_label
+    piece_entries = np.column_stack(
+        (
+            sides[:, SIDE_DOC], sides[:, 1], sides[:, 2], sides[:, 3], families.side_kind,
+            families.group_family[group], label, ranks[label] if len(ranks) else label,
+        )
+    ).reshape(-1, ENTRY_COLUMNS)  # fmt: skip
+    rows = aligned.rows
+    quote_rows = np.flatnonzero(rows[:, QUOTE] == 1)
+    pair_sides = aligned.pairs[aligned.pair_of_rows()[quote_rows]]
+    quotes = rows[quote_rows]
+    minus = np.full(len(quote_rows), -1, dtype=np.int64)
+    zero = np.zeros(len(quote_rows), dtype=np.int64)
+    kind = np.full(len(quote_rows), QUOTED, dtype=np.int64)
+    a_side = np.column_stack(
+        (pair_sides[:, 0], pair_sides[:, 1], quotes[:, A_START], quotes[:, A_END],
+         kind, minus, zero, zero)
+    )  # fmt: skip
+    b_side = np.column_stack(
+        (pair_sides[:, 1], pair_sides[:, 0], quotes[:, B_START], quotes[:, B_END],
+         kind, minus, zero, zero)
+    )  # fmt: skip
+    entries = np.concatenate((piece_entries, a_side, b_side)).reshape(-1, ENTRY_COLUMNS)
+    entries = entries[np.argsort(entries[:, E_DOC], kind="stable")]
+    quoted = aligned.quoted
+    owners = aligned.pairs[aligned.pair_of_rows()[quoted[:, 0]], quoted[:, 1]]
+    inside = np.column_stack((owners, quoted[:, 2], quoted[:, 3])).reshape(-1, 3)
+    return entries, inside[np.argsort(inside[:, 0], kind="stable")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every chunk of the report needs (inherited by forked workers, not pickled)."""
+
+    documents: Sequence[Document]
+    word_counts: np.ndarray
+    entries: np.ndarray
+    entry_bounds: np.ndarray
+    inside: np.ndarray
+    inside_bounds: np.ndarray
+    families: Families
+    ids: Sequence[str]
+    sources: Sequence[str | None]
+    published: Sequence[str | None]
+    outlets: set[str]
+    min_percent: float
+    compiled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportPart:
+    """One chunk's document reports (families not yet named), the percentages of its
+    documents shared with each partner, and its family member rows (doc, family, words,
+    credited: -1 none, 0 no, 1 yes), by document."""
+
+    documents: list[DocumentReport]
+    percents: list[tuple[tuple[int, int], float]]
+    members: np.ndarray
+    lo: int
+
+    def member_slices(self) -> list[np.ndarray]:
+        """Return each document's member rows, in document order."""
+        bounds = np.searchsorted(
+            self.members[:, 0], np.arange(self.lo, self.lo + len(self.documents) + 1)
+        )
+        return [self.members[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+
+
+def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
+    """Return the report part of documents [lo, hi)."""
+    lo, hi = chunk
+    entries = context.entries[context.entry_bounds[lo] : context.entry_bounds[hi]]
+    inside = context.inside[context.inside_bounds[lo] : context.inside_bounds[hi]]
+    words = context.word_counts[lo:hi]
+    count = jitted(kernels.coverage) if context.compiled else kernels.coverage
+    totals, partners, labels, family_rows = count(
+        np.ascontiguousarray(entries), np.ascontiguousarray(inside), words, lo
+    )
+    partner_rows = _rows_by_doc(partners, lo, hi)
+    label_rows = _rows_by_doc(labels, lo, hi)
+    family_of_doc = _rows_by_doc(family_rows, lo, hi)
+    families = context.families
+    sources = [a.source for a in families.labels]
+    documents: list[DocumentReport] = []
+    percents: list[tuple[tuple[int, int], float]] = []
+    members: list[tuple[int, int, int, int]] = []
+    for index in range(lo, hi):
+        local = index - lo
+        base = int(words[local] - totals[local, T_BOILERPLATE])
+        shared = {int(p): int(n) for _, p, n in partner_rows[local].tolist()}
+        percents.extend(((index, p), percent(n, base)) for p, n in shared.items())
+        attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
+        rows = family_of_doc[local]
+        text: str | None = None
+        if attribution.source is not None or len(rows):
+            text = context.documents[index].text
+        doc = _document_report(context, index, text, totals[local], base, shared, attribution)
+        documents.append(doc)
+        for _, family, family_words in rows.tolist():
+            source = sources[families.family_label[family]]
+            credited = _credited(context, index, text or "", source)
+            members.append((index, family, family_words, -1 if credited is None else credited))
+    return _ReportPart(
+        documents,
+        percents,
+        np.array(members, dtype=np.int64).reshape(-1, 4),
+        lo,
+    )
+
+
+def _rows_by_doc(rows: np.ndarray, lo: int, hi: int) -> list[np.ndarray]:
+    """Return the rows (sorted by their first column, a document) of each document."""
+    bounds = np.searchsorted(rows[:, 0], np.arange(lo, hi + 1))
+    return [rows[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+
+
+def _document_report(
+    context: _Context,
+    index: int,
+    text: str | None,
+    totals: np.ndarray,
+    base: int,
+    shared: dict[int, int],
+    attribution: Attribution,
+) -> DocumentReport:
+    """Return one document's report (its families are named later)."""
+    ids = context.ids
+    strongest = sorted(
+        (Match(ids[p], percent(n, base), n) for p, n in shared.items() if n),
+        key=lambda m: (-m.shared_words, natural_key(m.id)),
+    )
+    shown = [m for m in strongest if m.percent >= context.min_percent]
     return DocumentReport(
-        id=doc.id,
-        source=doc.source,
-        published=doc.published,
-        words=words,
-        reused_percent=percent(cover.reused, words),
-        quoted_percent=percent(cover.quoted_only, words),
-        matches=tuple(matches),
+        id=ids[index],
+        source=context.sources[index],
+        published=context.published[index],
+        words=int(context.word_counts[index]),
+        boilerplate_words=int(totals[T_BOILERPLATE]),
+        copied_percent=percent(int(totals[T_COPIED]), base),
+        shared_percent=percent(int(totals[T_SHARED]), base),
+        quoted_percent=percent(int(totals[T_QUOTED]), base),
+        matches=tuple(shown[:MAX_MATCHES]),
+        more_matches=max(len(shown) - MAX_MATCHES, 0),
+        families=(),
         original_source=attribution.source,
         attribution_rule=attribution.rule,
-        credited=_credited(doc, attribution.source, outlets),
+        credited=_credited(context, index, text or "", attribution.source),
     )
 
 
-def _majority(by_label: Sequence[tuple[int, int]], labels: Sequence[Attribution]) -> Attribution:
-    """Return the attribution of most words, collapsing rules per source; None on a tie.
+def _with_families(
+    doc: DocumentReport, family_ids: Sequence[str], rows: np.ndarray, unaligned: int
+) -> DocumentReport:
+    """Return the document report naming its families, largest share first, and counting
+    among its further matches the `unaligned` members of its families."""
+    if not len(rows):
+        return doc
+    ordered = sorted(rows.tolist(), key=lambda row: (-row[2], natural_key(family_ids[row[1]])))
+    names = tuple(family_ids[row[1]] for row in ordered)
+    more = doc.more_matches + unaligned
+    return DocumentReport(**{**_fields(doc), "families": names, "more_matches": more})
 
-    `by_label` holds (label, words) in label order; label -1 is no attribution.
-    """
+
+def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
+    """Return, for each document of a family too large to be aligned pairwise, how many of
+    its fellow members it was not aligned with (they share the family's text with it too)."""
+    sizes = np.bincount(members[:, 1]) if len(members) else np.empty(0, dtype=np.int64)
+    large = set(np.flatnonzero(sizes > PAIRWISE_MAX).tolist())
+    if not large:
+        return {}
+    family_members: dict[int, set[int]] = {family: set() for family in large}
+    for doc, family in members[:, :2].tolist():
+        if family in large:
+            family_members[family].add(doc)
+    partners: dict[int, set[int]] = {}
+    for part in parts:
+        for (doc, partner), value in part.percents:
+            if value > 0:
+                partners.setdefault(doc, set()).add(partner)
+    unaligned: dict[int, int] = {}
+    for doc, family in members[:, :2].tolist():
+        if family in large:
+            fellows = family_members[family]
+            aligned = sum(1 for p in partners.get(doc, ()) if p in fellows)
+            unaligned[doc] = unaligned.get(doc, 0) + len(fellows) - 1 - aligned
+    return unaligned
+
+
+def _fields(doc: DocumentReport) -> dict[str, Any]:
+    return {name: getattr(doc, name) for name in DocumentReport.__dataclass_fields__}
+
+
+def _majority(by_label: Sequence[Sequence[int]], labels: Sequence[Attribution]) -> Attribution:
+    """Return the attribution of most copied words, collapsing rules per source; None on a
+    tie. `by_label` holds (label, words) rows in label order."""
     if not by_label:
         return UNDECIDED
     if len(by_label) == 1:
-        # All words under one label (the common case): that attribution, if it names a source.
-        label = by_label[0][0]
-        only = labels[label] if label >= 0 else UNDECIDED
+        only = labels[by_label[0][0]] if by_label[0][0] >= 0 else UNDECIDED
         return only if only.source is not None else UNDECIDED
     by_source: Counter[str | None] = Counter()
     by_rule: dict[str | None, Counter[str | None]] = {}
@@ -559,52 +517,191 @@ def _majority(by_label: Sequence[tuple[int, int]], labels: Sequence[Attribution]
     return Attribution(top, best)
 
 
-def _credited(doc: Document, original: str | None, outlets: set[str]) -> bool | None:
-    """Return whether `doc` names its original source; None when there is nothing to name.
+def _credited(context: _Context, index: int, text: str, original: str | None) -> bool | None:
+    """Return whether document `index` names `original`; None when there is nothing to name.
 
-    Nothing to name: no original, the document is the original, or the original is a
-    document without an outlet (known only by its id, which no text would credit).
+    Nothing to name: no original, the document is the original or of its outlet, or the
+    original is a document without an outlet (known only by its id, which no text would
+    credit).
     """
-    if original is None or original in (doc.source, wire_of_outlet(doc.source), doc.id):
+    source = context.sources[index]
+    if original is None or original in (source, wire_of_outlet(source), context.ids[index]):
         return None
-    if original not in outlets and wire_named(original) is None:
+    if original not in context.outlets and wire_named(original) is None:
         return None
-    return names_source(doc.text, original)
+    return names_source(text, original)
 
 
-def _passage_texts(
-    table: _PassageTable, first: int, last: int, documents: Sequence[Document]
-) -> list[str]:
-    """Return the a-side text of the passages in rows [first, last) of the table."""
-    rows = table.rows[first:last]
-    texts: list[str] = []
-    text, current = "", -1
-    # Rows come pair by pair, and consecutive pairs mostly share their a side: each text is
-    # read once for a run of rows.
-    for a, start, end in zip(
-        rows[:, _A].tolist(),
-        rows[:, _A_CHARS][:, 0].tolist(),
-        rows[:, _A_CHARS][:, 1].tolist(),
-        strict=True,
-    ):
-        if a != current:
-            text, current = documents[a].text, a
-        texts.append(text[start:end])
-    return texts
+# --- families ------------------------------------------------------------------------------
 
 
-def _passage_reports(
-    table: _PassageTable, first: int, labels: Sequence[Attribution], texts: Sequence[str]
-) -> list[PassageReport]:
-    """Return the reports of the passages in the rows from `first` on, one per a-side text."""
-    sources = [label.source for label in labels]
-    rows = table.rows[first : first + len(texts)]
-    return [
-        PassageReport(a0, a1, b0, b1, bool(quote), sources[label], text)
-        for a0, a1, b0, b1, quote, label, text in zip(
-            *rows[:, [*range(10, 14), _QUOTE, _LABEL]].T.tolist(), texts, strict=True
+def _family_reports(
+    context: _Context, members: np.ndarray, bases: np.ndarray, *, with_text: bool
+) -> tuple[list[FamilyReport], list[str]]:
+    """Return the family reports, largest first, and each family's id by family number."""
+    families = context.families
+    count = len(families.family_original)
+    by_family: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
+    for doc, family, words, credited in members.tolist():
+        by_family[family].append((doc, words, credited))
+    drafts = []
+    for family in range(count):
+        carriers = by_family[family]
+        if not carriers:
+            continue
+        original = int(families.family_original[family])
+        words_of = {doc: words for doc, words, _ in carriers}
+        representative = (
+            original
+            if original in words_of
+            else min(words_of, key=lambda doc: (-words_of[doc], doc))
         )
-    ]
+        drafts.append((family, carriers, original, representative, words_of[representative]))
+    drafts.sort(key=lambda d: (-len(d[1]), -d[4], natural_key(context.ids[d[3]]), d[0]))
+    family_ids = [""] * count
+    reports = []
+    ids = context.ids
+    for number, (family, carriers, original, representative, words) in enumerate(drafts, 1):
+        name = f"f{number}"
+        family_ids[family] = name
+        attribution = families.labels[families.family_label[family]]
+        ordered = sorted(carriers, key=lambda c: (c[0] != original, natural_key(ids[c[0]])))
+        member_reports = tuple(
+            FamilyMember(
+                ids[doc],
+                percent(words_here, int(bases[doc])),
+                None if credited < 0 else bool(credited),
+            )
+            for doc, words_here, credited in ordered
+        )
+        reports.append(
+            FamilyReport(
+                id=name,
+                original=ids[original] if original >= 0 else None,
+                original_source=attribution.source,
+                rule=attribution.rule,
+                words=words,
+                members=member_reports,
+                text=_family_text(context, family, representative) if with_text else None,
+            )
+        )
+    return reports, family_ids
+
+
+def _family_text(context: _Context, family: int, doc: int) -> str:
+    """Return the text of a family in one of its documents (first to last character)."""
+    families = context.families
+    sides = families.pieces.sides
+    group_family = families.group_family[sides[:, SIDE_GROUP]]
+    mine = sides[(group_family == family) & (sides[:, SIDE_DOC] == doc)]
+    text = context.documents[doc].text
+    return text[int(mine[:, SIDE_FIRST].min()) : int(mine[:, SIDE_LAST].max())]
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+
+def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
+    """Return one report per boilerplate text, the most widely carried first."""
+    families = context.families
+    sides = families.pieces.sides
+    chosen = sides[families.boilerplate[sides[:, SIDE_GROUP]]]
+    if not len(chosen):
+        return []
+    sources = context.sources
+    reports = []
+    order = np.lexsort((chosen[:, SIDE_DOC], chosen[:, SIDE_GROUP]))
+    chosen = chosen[order]
+    bounds = np.flatnonzero(np.diff(chosen[:, SIDE_GROUP], prepend=-1)).tolist()
+    for lo, hi in itertools.pairwise([*bounds, len(chosen)]):
+        rows = chosen[lo:hi]
+        docs = sorted(set(rows[:, SIDE_DOC].tolist()))
+        outlets = Counter(sources[doc] for doc in docs)
+        first = docs[0]
+        mine = rows[rows[:, SIDE_DOC] == first]
+        text = context.documents[first].text[
+            int(mine[:, SIDE_FIRST].min()) : int(mine[:, SIDE_LAST].max())
+        ]
+        source = next(iter(outlets)) if len(outlets) == 1 else None
+        reports.append(BoilerplateReport(source, len(docs), len(text.split()), text))
+    reports.sort(key=lambda b: (-b.articles, b.source or "", b.text))
+    return reports
+
+
+# --- pairs ---------------------------------------------------------------------------------
+
+
+def _pair_reports(
+    context: _Context,
+    aligned: AlignedPassages,
+    percents: Mapping[tuple[int, int], float],
+    family_ids: Sequence[str],
+) -> list[PairReport]:
+    """Return the aligned pairs that share text outside boilerplate, with their passages
+    (each naming the family of most of its words)."""
+    families = context.families
+    sides = families.pieces.sides[0::2]  # a side of each piece
+    kind = families.side_kind[0::2]
+    story = kind != BOILERPLATE
+    row_family = np.full(len(aligned.rows), -1, dtype=np.int64)
+    row_label = np.zeros(len(aligned.rows), dtype=np.int64)
+    if story.any():
+        widths = sides[story, 3] - sides[story, 2]
+        rows = sides[story, SIDE_ROW]
+        groups = sides[story, SIDE_GROUP]
+        # The widest piece of each row names its family (ties: the first).
+        order = np.lexsort((-widths, rows))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = rows[order][1:] != rows[order][:-1]
+        best = order[first]
+        row_family[rows[best]] = families.group_family[groups[best]]
+        row_label[rows[best]] = families.group_label[groups[best]]
+    quote = aligned.rows[:, QUOTE] == 1
+    kept = quote | (row_family >= 0)
+    labels = families.labels
+    ids = context.ids
+    reports = []
+    for position, (a, b) in enumerate(aligned.pairs.tolist()):
+        lo, hi = int(aligned.bounds[position]), int(aligned.bounds[position + 1])
+        rows = [r for r in range(lo, hi) if kept[r]]
+        if not rows:
+            continue
+        text = context.documents[a].text
+        passages = tuple(
+            PassageReport(
+                int(aligned.rows[r, A_FIRST]),
+                int(aligned.rows[r, A_LAST]),
+                int(aligned.rows[r, B_FIRST]),
+                int(aligned.rows[r, B_LAST]),
+                bool(quote[r]),
+                None if quote[r] else labels[row_label[r]].source,
+                None if quote[r] else family_ids[row_family[r]],
+                text[aligned.rows[r, A_FIRST] : aligned.rows[r, A_LAST]],
+            )
+            for r in rows
+        )
+        pair = PairReport(
+            ids[a], ids[b], percents.get((a, b), 0.0), percents.get((b, a), 0.0), passages
+        )
+        if not context.min_percent or max(pair.percent_a, pair.percent_b) >= context.min_percent:
+            reports.append(pair)
+    reports.sort(key=lambda p: (p.a, p.b))
+    return reports
+
+
+# --- ids in natural order ------------------------------------------------------------------
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Return a sort key that orders digit runs by value ("a2" before "a10")."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
+    )
+
+
+# --- the JSON contract ---------------------------------------------------------------------
 
 
 def document_dict(doc: DocumentReport) -> dict[str, Any]:
@@ -614,19 +711,51 @@ def document_dict(doc: DocumentReport) -> dict[str, Any]:
         "source": doc.source,
         "published": doc.published,
         "words": doc.words,
-        "reused_percent": doc.reused_percent,
+        "boilerplate_words": doc.boilerplate_words,
+        "copied_percent": doc.copied_percent,
+        "shared_percent": doc.shared_percent,
         "quoted_percent": doc.quoted_percent,
         "matches": [
             {"id": m.id, "percent": m.percent, "shared_words": m.shared_words} for m in doc.matches
         ],
+        "more_matches": doc.more_matches,
+        "families": list(doc.families),
         "original_source": doc.original_source,
         "attribution_rule": doc.attribution_rule,
         "credited": doc.credited,
     }
 
 
+def family_dict(family: FamilyReport) -> dict[str, Any]:
+    """Return one family's entry of the JSON report."""
+    data: dict[str, Any] = {
+        "id": family.id,
+        "original": family.original,
+        "original_source": family.original_source,
+        "rule": family.rule,
+        "words": family.words,
+        "members": [
+            {"id": m.id, "percent": m.percent, "credited": m.credited} for m in family.members
+        ],
+    }
+    if family.text is not None:
+        data["text"] = family.text
+    return data
+
+
+def boilerplate_dict(item: BoilerplateReport) -> dict[str, Any]:
+    """Return one boilerplate entry of the JSON report."""
+    return {
+        "source": item.source,
+        "articles": item.articles,
+        "words": item.words,
+        "text": item.text,
+    }
+
+
 def pair_dict(pair: PairReport) -> dict[str, Any]:
-    """Return one pair's entry of the JSON report."""
+    """Return one pair's entry of the JSON report (a passage of a family refers to the
+    family's text instead of repeating it; quotations keep their text)."""
     return {
         "a": pair.a,
         "b": pair.b,
@@ -640,7 +769,8 @@ def pair_dict(pair: PairReport) -> dict[str, Any]:
                 "b_end": p.b_end,
                 "quote": p.quote,
                 "original_source": p.original_source,
-                "text": p.text,
+                "family": p.family,
+                **({"text": p.text} if p.quote else {}),
             }
             for p in pair.passages
         ],

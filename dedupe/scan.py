@@ -16,16 +16,9 @@ from typing import Any, Literal
 import numpy as np
 
 from dedupe.align import AlignParams, GramIndex, align
-from dedupe.attribution import (
-    UNDECIDED,
-    Attribution,
-    Carrier,
-    DocumentFacts,
-    attribute_links,
-    document_facts,
-)
 from dedupe.documents import Document, FieldNames, ReadLog, read_documents
 from dedupe.errors import InputError, ParameterError
+from dedupe.families import centre_order, completion_pairs, find_families
 from dedupe.index import (
     BandKeys,
     LSHParams,
@@ -39,23 +32,14 @@ from dedupe.index import (
     unique_values,
 )
 from dedupe.parallel import default_jobs, map_ordered
-from dedupe.passages import (
-    A_FIRST,
-    A_LAST,
-    B_FIRST,
-    B_LAST,
-    QUOTE,
-    AlignedPassages,
-    AttributedPassages,
-    joined,
-    passage_columns,
-)
+from dedupe.passages import AlignedPassages, joined, passage_columns
 from dedupe.report import Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
-from dedupe.store import as_sequence, document_ids
+from dedupe.store import as_sequence, document_ids, document_metadata
 from dedupe.text import (
     ngram_hashes,
+    sequence_hashes,
     shingle_hash32,
     token_table,
     tokenize,
@@ -120,6 +104,7 @@ class Shingles:
     counts: np.ndarray
     owners: np.ndarray
     word_counts: np.ndarray
+    text_hashes: np.ndarray
 
 
 def scan(
@@ -128,6 +113,8 @@ def scan(
     fields: FieldNames | None = None,
     duplicate_ids: Literal["error", "suffix"] = "error",
     min_percent: float = 0.0,
+    pairs: bool = False,
+    keep_boilerplate: bool = False,
     log: ReadLog | None = None,
     stats: Stats | None = None,
     reference: bool = False,
@@ -135,14 +122,18 @@ def scan(
     progress: Progress | None = None,
     **parameters: Any,
 ) -> Report:
-    """Return the overlap report of the documents in `inputs` (paths, folders, "-" or Documents).
+    """Return the report of the documents in `inputs` (paths, folders, "-" or Documents):
+    story families, each document's copied, shared and quoted figures, and boilerplate.
 
     Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
-    min_words, max_gap, paragraph_separator). Skipped input is recorded in `log`, stage times in
-    `stats`. `jobs` is the number of processes (default: all cores); the report does not depend
-    on it. `progress(stage, done, total)` is called as work completes. `reference=True` runs
-    the slow datasketch-based signing and LSH and the Python aligner instead of the vectorised and
-    compiled ones (the report must be identical; kept for tests).
+    min_words, max_gap, window, paragraph_separator). `pairs=True` also lists every aligned
+    pair of documents that shares text, with its passages; `keep_boilerplate=True` counts
+    outlet boilerplate as any other text. Skipped input is recorded in `log`, stage times in
+    `stats`. `jobs` is the number of processes (default: all cores); the report does not
+    depend on it. `progress(stage, done, total)` is called as work completes.
+    `reference=True` runs the slow datasketch-based signing and LSH and the Python aligner
+    instead of the vectorised and compiled ones (the report must be identical; kept for
+    tests).
     """
     params = Parameters(**parameters)
     params.validate()
@@ -158,6 +149,8 @@ def scan(
         stats=stats,
         reference=reference,
         min_percent=min_percent,
+        pairs=pairs,
+        keep_boilerplate=keep_boilerplate,
         jobs=jobs or default_jobs(),
         progress=progress,
     )
@@ -226,20 +219,32 @@ def scan_documents(
     stats: Stats | None = None,
     reference: bool = False,
     min_percent: float = 0.0,
+    pairs: bool = False,
+    keep_boilerplate: bool = False,
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Report:
-    """Return the overlap report of `documents` (already read, sorted by id, unique ids)."""
+    """Return the report of `documents` (already read, sorted by id, unique ids)."""
     with collector_paused():
         return _run_stages(
             documents,
             params,
             stats=stats if stats is not None else Stats(),
             reference=reference,
-            min_percent=min_percent,
+            options=_Options(min_percent, pairs, keep_boilerplate),
             jobs=jobs,
             progress=progress,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What the report shows: pairs and matches from `min_percent` up, the pairs themselves,
+    boilerplate counted as text."""
+
+    min_percent: float = 0.0
+    pairs: bool = False
+    keep_boilerplate: bool = False
 
 
 @contextmanager
@@ -267,13 +272,14 @@ def _run_stages(
     *,
     stats: Stats,
     reference: bool,
-    min_percent: float,
+    options: _Options,
     jobs: int,
     progress: Progress | None,
 ) -> Report:
     # The compiled code runs from COMPILED_SIGNING_FROM documents and COMPILED_ALIGNMENT_FROM
     # candidate pairs up; the reference path never runs it.
     compiled_for_documents = not reference and len(documents) >= COMPILED_SIGNING_FROM
+    sources, published = document_metadata(documents)
     with stats.stage("sign", "paragraphs") as timing:
         signed = sign_documents(
             documents,
@@ -285,54 +291,97 @@ def _run_stages(
         )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
-        if signed.signatures is not None:
-            pairs = reference_candidate_pairs(
-                signed.signatures, signed.owners, params.lsh, params.seed
-            )
-        else:
-            pairs = candidate_pairs(
-                signed.keys,
-                signed.owners,
-                jobs,
-                compiled=compiled_for_documents,
-            )
-        if isinstance(signed.keys, SpilledBandKeys):
-            signed.keys.close()
+        pairs = star_candidates(signed, params, centre_order(sources, published), jobs)
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
     with stats.stage("align", "pairs") as timing:
         aligned = align_pairs(
-            documents,
-            pairs,
-            params,
-            jobs=jobs,
-            progress=progress,
-            compiled=compiled_for_pairs,
+            documents, pairs, params, jobs=jobs, progress=progress, compiled=compiled_for_pairs
         )
-        timing.items = len(pairs)
+        more = completion_pairs(aligned, pairs, compiled_for_pairs)
+        if len(more):
+            completed = align_pairs(documents, more, params, jobs=jobs, compiled=compiled_for_pairs)
+            aligned = joined([aligned, completed]).sorted_by_pair()
+        timing.items = len(pairs) + len(more)
+    stats.count("completing document pairs", len(more))
     stats.count("verified document pairs", len(aligned))
-    with stats.stage("attribute", "passages") as timing:
-        attributed = attribute_pairs(
+    with stats.stage("families", "passages") as timing:
+        families = find_families(
             documents,
             aligned,
-            params,
+            signed.word_counts,
+            sources,
+            separator=params.paragraph_separator,
+            keep_boilerplate=options.keep_boilerplate,
             jobs=jobs,
             compiled=compiled_for_pairs,
         )
         timing.items = len(aligned.rows)
+    stats.count("families", len(families.family_original))
+    stats.count("boilerplate texts", int(families.boilerplate.sum()))
     with stats.stage("report", "documents") as timing:
         report = build_report(
             documents,
-            signed.word_counts.tolist(),
-            attributed,
-            parameters=_parameter_record(params, min_percent),
-            min_percent=min_percent,
+            signed.word_counts,
+            aligned,
+            families,
+            parameters=_parameter_record(params, options.min_percent),
+            min_percent=options.min_percent,
+            pairs=options.pairs,
             jobs=jobs,
             compiled=compiled_for_pairs,
         )
         timing.items = len(documents)
     return report
+
+
+def star_candidates(
+    signed: Signed, params: Parameters, centre_ranks: np.ndarray, jobs: int
+) -> np.ndarray:
+    """Return the candidate document pairs (a < b, sorted) of the signed paragraphs: in each
+    LSH bucket, every member with the bucket's centre (its document of lowest rank)."""
+    owners = centre_ranks[signed.owners] if len(signed.owners) else signed.owners
+    if signed.signatures is not None:
+        ranked = reference_candidate_pairs(signed.signatures, owners, params.lsh, params.seed)
+    else:
+        ranked = candidate_pairs(signed.keys, owners, jobs)
+    if isinstance(signed.keys, SpilledBandKeys):
+        signed.keys.close()
+    document_of = np.argsort(centre_ranks)
+    found = np.concatenate(
+        (
+            document_of[ranked].reshape(-1, 2),
+            exact_duplicate_pairs(signed.text_hashes, signed.word_counts, centre_ranks, params),
+        )
+    )
+    if not len(found):
+        return np.empty((0, 2), dtype=np.int64)
+    found = np.sort(found, axis=1)
+    span = int(found.max()) + 1
+    codes = unique_values(found[:, 0] * span + found[:, 1])
+    return np.stack((codes // span, codes % span), axis=1)
+
+
+def exact_duplicate_pairs(
+    text_hashes: np.ndarray, word_counts: np.ndarray, centre_ranks: np.ndarray, params: Parameters
+) -> np.ndarray:
+    """Return (centre, copy) pairs of documents whose texts are the same words: each copy
+    with the first of its kind by `centre_ranks`. Identical texts are then aligned with
+    each other, and so shown 100% shared, whatever they repeat inside."""
+    eligible = np.flatnonzero(word_counts >= params.min_words)
+    if not len(eligible):
+        return np.empty((0, 2), dtype=np.int64)
+    keys = text_hashes[eligible]
+    order = np.lexsort((centre_ranks[eligible], word_counts[eligible], keys))
+    ordered = eligible[order]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = (keys[order][1:] == keys[order][:-1]) & (
+        word_counts[ordered][1:] == word_counts[ordered][:-1]
+    )
+    head = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))
+    copies = np.flatnonzero(same)
+    return np.stack((ordered[head[copies]], ordered[copies]), axis=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +396,7 @@ class Signed:
     keys: BandKeys
     owners: np.ndarray
     word_counts: np.ndarray
+    text_hashes: np.ndarray
     signatures: np.ndarray | None = None
 
 
@@ -376,28 +426,31 @@ def sign_documents(
     keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
+    text_hashes: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
     for part in map_ordered(_sign_chunk, (documents, params, signer, keys), chunks, jobs):
         keys.add(part[0])
         owners.append(part[1])
         word_counts.append(part[2])
-        if part[3] is not None:
-            signatures.append(part[3])
+        text_hashes.append(part[3])
+        if part[4] is not None:
+            signatures.append(part[4])
         if progress:
             progress("sign", sum(map(len, word_counts)), len(documents))
     return Signed(
         keys,
         np.concatenate(owners),
         np.concatenate(word_counts),
+        np.concatenate(text_hashes),
         np.concatenate(signatures) if reference else None,
     )
 
 
 def _sign_chunk(
     state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys], chunk: tuple[int, int]
-) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Spill the band keys of a chunk; return where, with owners, word counts and (reference
-    only) signatures."""
+) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Spill the band keys of a chunk; return where, with owners, word counts, text hashes
+    and (reference only) signatures."""
     documents, params, signer, spill = state
     reference = signer == "reference"
     lo, hi = chunk
@@ -408,7 +461,13 @@ def _sign_chunk(
 
         windows = shingle_windows(documents[lo:hi], params, compiled=True)
         keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
-        return spill.write(keys), windows.owners + lo, windows.word_counts, None
+        return (
+            spill.write(keys),
+            windows.owners + lo,
+            windows.word_counts,
+            windows.text_hashes,
+            None,
+        )
     if reference:
         shingles = shingle_documents_reference(documents[lo:hi], params)
     else:
@@ -419,6 +478,7 @@ def _sign_chunk(
         spill.write(band_keys(signatures, params.lsh)),
         shingles.owners + lo,
         shingles.word_counts,
+        shingles.text_hashes,
         signatures if reference else None,
     )
 
@@ -443,6 +503,7 @@ def shingle_documents(
         counts=windows.counts,
         owners=windows.owners,
         word_counts=windows.word_counts,
+        text_hashes=windows.text_hashes,
     )
 
 
@@ -456,6 +517,7 @@ class Windows:
     counts: np.ndarray
     owners: np.ndarray
     word_counts: np.ndarray
+    text_hashes: np.ndarray
 
 
 def shingle_windows(
@@ -478,6 +540,7 @@ def shingle_windows(
         window_counts,
         window_owners,
         np.bincount(words.document, minlength=len(documents)).astype(np.int64),
+        sequence_hashes(words.hashes, words.document, len(documents)),
     )
 
 
@@ -538,9 +601,13 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
     counts: list[int] = []
     owners: list[int] = []
     word_counts = np.zeros(len(documents), dtype=np.int64)
+    text_hashes = np.zeros(len(documents), dtype=np.uint64)
     for index, doc in enumerate(documents):
         tokens = tokenize(doc.text, params.paragraph_separator)
         word_counts[index] = len(tokens)
+        text_hashes[index : index + 1] = sequence_hashes(
+            tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
+        )
         if len(tokens) < params.min_words:
             continue
         # n-grams that straddle two blocks are computed but never used.
@@ -555,6 +622,7 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
         counts=np.array(counts, dtype=np.int64),
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
+        text_hashes=text_hashes,
     )
 
 
@@ -684,117 +752,6 @@ def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:
         joined[start : start + max(length - n + 1, 0)]
         for start, length in zip(starts, lengths.tolist(), strict=True)
     ]
-
-
-def attribute_pairs(
-    documents: Sequence[Document],
-    aligned: AlignedPassages,
-    params: Parameters,
-    *,
-    jobs: int = 1,
-    compiled: bool = False,
-) -> AttributedPassages:
-    """Return the aligned passages with the original source of each reused (non-quote) one.
-
-    Text is only ever shared within a connected group of documents, so each group is
-    attributed on its own: groups are batched into chunks, run on up to `jobs` processes,
-    and memory holds one chunk's working data at a time. With `compiled`, links are cut and
-    grouped by `dedupe.attribution_compiled`: the same attributions.
-    """
-    if compiled:
-        from dedupe import attribution_compiled
-
-        attribution_compiled.prepare()
-    chunks = _whole_cluster_chunks(aligned.pairs, _ATTRIBUTE_CHUNK)
-    # Links are the non-quote passages, as rows (a, a_start, a_end, b, b_start, b_end) of
-    # character spans, pair by pair: the links of pair p are rows starts[p] to ends[p].
-    rows = aligned.rows
-    link_rows = np.flatnonzero(rows[:, QUOTE] == 0)
-    link_pairs = aligned.pair_of_rows()[link_rows]
-    sides = aligned.pairs[link_pairs]
-    links = np.column_stack(
-        (
-            sides[:, 0],
-            rows[link_rows, A_FIRST],
-            rows[link_rows, A_LAST],
-            sides[:, 1],
-            rows[link_rows, B_FIRST],
-            rows[link_rows, B_LAST],
-        )
-    ).reshape(-1, 6)
-    counts = np.bincount(link_pairs, minlength=len(aligned)).astype(np.int64)
-    starts = np.cumsum(counts) - counts
-    state = (documents, links, starts, counts, params, compiled)
-    # Label 0 is UNDECIDED, which every quote takes.
-    attributions: list[Attribution] = [UNDECIDED]
-    label_of: dict[tuple[str | None, str | None], int] = {(None, None): 0}
-    labels = np.zeros(len(rows), dtype=np.int64)
-    for positions, (codes, keys) in zip(
-        chunks, map_ordered(_attribute_chunk, state, chunks, jobs), strict=True
-    ):
-        for key in keys:
-            if key not in label_of:
-                label_of[key] = len(attributions)
-                attributions.append(Attribution(*key))
-        to_global = np.array([label_of[key] for key in keys], dtype=np.int64)
-        chunk_links = concatenated_ranges(starts[positions], counts[positions])
-        labels[link_rows[chunk_links]] = to_global[codes]
-    return AttributedPassages(aligned, labels, tuple(attributions))
-
-
-_ATTRIBUTE_CHUNK = 4000
-
-
-def _whole_cluster_chunks(pairs: np.ndarray, size: int) -> list[np.ndarray]:
-    """Return positions of `pairs`, cut into chunks of about `size` that never split a
-    connected group of documents."""
-    if not len(pairs):
-        return []
-    labels = clusters(pairs)
-    order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    chunks: list[np.ndarray] = []
-    start = 0
-    while start < len(order):
-        # Extend to the end of the cluster the chunk's last pair belongs to.
-        end = min(start + size, len(order))
-        end = int(np.searchsorted(sorted_labels, sorted_labels[end - 1], side="right"))
-        chunks.append(order[start:end])
-        start = end
-    return chunks
-
-
-def _attribute_chunk(
-    state: tuple[Sequence[Document], np.ndarray, np.ndarray, np.ndarray, Parameters, bool],
-    positions: np.ndarray,
-) -> tuple[np.ndarray, list[tuple[str | None, str | None]]]:
-    """Return the attributions of the links (non-quote passages) of the pairs at `positions`:
-    a code for each link, into the (source, rule) list that comes with them.
-
-    `links` rows are (a, a_start, a_end, b, b_start, b_end), pair by pair; the links of pair
-    p are rows starts[p] to starts[p] + counts[p].
-    """
-    documents, links, starts, counts, params, compiled = state
-    rows = links[concatenated_ranges(starts[positions], counts[positions])]
-    facts: dict[int, DocumentFacts] = {}
-    for index in unique_values(rows[:, [0, 3]]).tolist():
-        doc = documents[index]
-        facts[index] = document_facts(
-            doc.id, doc.text, doc.source, doc.published, params.paragraph_separator
-        )
-    if compiled:
-        from dedupe.attribution_compiled import attribute_rows
-
-        found = attribute_rows(rows, facts)
-    else:
-        carriers = [
-            (Carrier(a, a0, a1), Carrier(b, b0, b1)) for a, a0, a1, b, b0, b1 in rows.tolist()
-        ]
-        found = attribute_links(carriers, facts)
-    # Only the source and rule go on: the report never reads who decided.
-    code_of: dict[tuple[str | None, str | None], int] = {}
-    codes = [code_of.setdefault((a.source, a.rule), len(code_of)) for a in found]
-    return np.array(codes, dtype=np.int64), list(code_of)
 
 
 def _parameter_record(params: Parameters, min_percent: float) -> dict[str, Any]:

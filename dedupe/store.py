@@ -73,6 +73,10 @@ class DocumentStore(Sequence[Document]):
         """Return the distinct outlet names (without reading any text)."""
         return {s for s in self._sources if s}
 
+    def metadata(self) -> tuple[list[str | None], list[str | None]]:
+        """Return the outlets and publication dates in store order (without reading texts)."""
+        return [self._sources[i] for i in self._order], [self._published[i] for i in self._order]
+
     def text_bytes(self) -> int:
         """Return the size of all texts on disk, in bytes (UTF-8)."""
         return sum(self._lengths)
@@ -104,6 +108,14 @@ def document_outlets(documents: Sequence[Document]) -> set[str]:
     if isinstance(documents, DocumentStore):
         return documents.sources()
     return {d.source for d in documents if d.source}
+
+
+def document_metadata(documents: Sequence[Document]) -> tuple[list[str | None], list[str | None]]:
+    """Return the outlet and the publication date of each document, without reading texts
+    back from a store."""
+    if isinstance(documents, DocumentStore):
+        return documents.metadata()
+    return [d.source for d in documents], [d.published for d in documents]
 
 
 def as_sequence(documents: Iterable[Document], spool: bool) -> Sequence[Document]:

@@ -633,6 +633,30 @@ def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
     return fmix64(acc)
 
 
+_SEQUENCE_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def sequence_hashes(hashes: np.ndarray, owners: np.ndarray, count: int) -> np.ndarray:
+    """Return, for each of `count` owners, one 64-bit hash of its word hashes in order (0 for
+    an owner without words): equal texts (as words) hash equal. `owners` is sorted."""
+    result = np.zeros(count, dtype=np.uint64)
+    if not len(hashes):
+        return result
+    owners = np.asarray(owners, dtype=np.int64)
+    starts = np.flatnonzero(np.diff(owners, prepend=-1))
+    position = np.arange(len(owners), dtype=np.int64) - np.repeat(
+        starts, np.diff(np.append(starts, len(owners)))
+    )
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.full(int(position.max()) + 1, _SEQUENCE_MULT, dtype=np.uint64))
+        terms = (
+            fmix64(np.asarray(hashes, dtype=np.uint64) ^ np.uint64(0x5851F42D4C957F2D))
+            * (powers[position])
+        )
+        result[owners[starts]] = fmix64(np.add.reduceat(terms, starts))
+    return result
+
+
 def fmix64(values: np.ndarray) -> np.ndarray:
     """Return the MurmurHash3 64-bit finaliser of each value: every output bit depends on all
     input bits."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 
-import numpy as np
 import pytest
 
 from dedupe.attribution import (
@@ -14,17 +12,12 @@ from dedupe.attribution import (
     Carrier,
     Credit,
     DocumentFacts,
-    Facts,
-    attribute_links,
     decide,
-    document_facts,
     find_credits,
-    group_carriers,
     load_wires,
     names_source,
     wire_of_outlet,
 )
-from dedupe.attribution_compiled import attribute_rows, group_pieces
 from dedupe.documents import parse_date
 
 OIL_TALKS = (
@@ -381,186 +374,3 @@ def test_two_outlets_of_the_same_wire_agree() -> None:
     assert decide(carriers(0, 1), all_facts) == Attribution(
         "Associated Press", "wire-outlet", (0, 1)
     )
-
-
-# --- group_carriers ----------------------------------------------------------------------------
-
-Links = Sequence[tuple[Carrier, Carrier]]
-
-
-def rows_of(links: Links) -> np.ndarray:
-    """Return links as the rows (a, a_start, a_end, b, b_start, b_end) compiled code reads."""
-    flat = [(a.doc, a.start, a.end, b.doc, b.start, b.end) for a, b in links]
-    return np.array(flat, dtype=np.int64).reshape(-1, 6)
-
-
-@pytest.fixture(params=["reference", "compiled"])
-def group(request: pytest.FixtureRequest) -> Callable[[Links], list[int]]:
-    """Return `group_carriers`, or the compiled `group_pieces` (tests here run with both)."""
-    if request.param == "compiled":
-        return lambda links: group_pieces(rows_of(links)).tolist()
-    return group_carriers
-
-
-@pytest.fixture(params=["reference", "compiled"])
-def attribute(request: pytest.FixtureRequest) -> Callable[[Links, Facts], list[Attribution]]:
-    """Return `attribute_links`, or the compiled `attribute_rows` (tests here run with both)."""
-    if request.param == "compiled":
-        return lambda links, facts: attribute_rows(rows_of(links), facts)
-    return attribute_links
-
-
-def test_links_sharing_overlapping_text_share_a_group(group: Callable[[Links], list[int]]) -> None:
-    links = [
-        (Carrier(2, 0, 100), Carrier(1, 50, 150)),  # C-B
-        (Carrier(1, 120, 200), Carrier(0, 10, 90)),  # B-A, overlapping B's span above
-        (Carrier(1, 200, 300), Carrier(3, 0, 100)),  # B-D: touches but does not overlap
-        (Carrier(4, 0, 10), Carrier(5, 0, 10)),  # unrelated
-        (Carrier(3, 90, 95), Carrier(6, 0, 5)),  # D-G: inside D's span above
-    ]
-    groups = group(links)
-    assert groups[0] == groups[1]
-    assert groups[2] == groups[4]
-    assert len({groups[0], groups[2], groups[3]}) == 3
-
-
-def test_group_carriers_of_no_links(group: Callable[[Links], list[int]]) -> None:
-    assert group([]) == []
-
-
-def test_same_span_in_different_documents_does_not_link(
-    group: Callable[[Links], list[int]],
-) -> None:
-    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(2, 0, 100), Carrier(3, 0, 100))]
-    groups = group(links)
-    assert groups[0] != groups[1]
-
-
-# --- attribute_links ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def transitive_corpus() -> tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]]:
-    """A credits Reuters; B reuses A's passage without credit; C reuses the same text from B."""
-    a_text = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}"
-    b_text = f"{LOCAL_STORY}\n\n{OIL_TALKS}"
-    c_text = f"{OIL_TALKS}\n\nOur readers will remember the last round of talks."
-    texts = [a_text, b_text, c_text]
-    all_facts = [
-        document_facts("a", a_text, "The Bugle", "2024-01-05T12:00:00Z"),
-        document_facts("b", b_text, "The Planet", "2024-01-05T09:00:00Z"),
-        document_facts("c", c_text, "The Herald", None),
-    ]
-
-    def carrier(doc: int, start_word: str, end_word: str) -> Carrier:
-        text = texts[doc]
-        start = text.index(start_word)
-        return Carrier(doc, start, text.index(end_word, start) + len(end_word))
-
-    links = [
-        (carrier(2, "Iraqi", "week"), carrier(1, "Iraqi", "week")),  # C-B
-        (carrier(1, "negotiations", "pipeline"), carrier(0, "negotiations", "pipeline")),  # B-A
-    ]
-    return links, all_facts
-
-
-def test_transitive_wire_credit(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
-) -> None:
-    links, all_facts = transitive_corpus
-    assert all_facts[0].credits == (
-        Credit("Reuters", 0, len(f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}")),
-    )
-    assert all_facts[1].credits == () and all_facts[2].credits == ()
-    c_b, b_a = attribute(links, all_facts)
-    assert c_b == Attribution("Reuters", "transitive-wire-credit", (0,))
-    assert b_a == Attribution("Reuters", "wire-credit", (0,))
-
-
-def test_unlinked_passage_of_the_same_document_is_not_transitive(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
-) -> None:
-    links, all_facts = transitive_corpus
-    # C-B now carries B's first paragraph, which does not overlap what B shares with A.
-    b_local = Carrier(1, 0, len(LOCAL_STORY))
-    links = [(Carrier(2, 0, 50), b_local), links[1]]
-    c_b, b_a = attribute(links, all_facts)
-    assert c_b == UNDECIDED  # C has no date, so earliest publication cannot decide
-    assert b_a == Attribution("Reuters", "wire-credit", (0,))
-
-
-def test_a_passage_spanning_two_stories_does_not_join_them(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-) -> None:
-    # Doc 2 (AP) shares its story with doc 1; docs 0 (Reuters) and 1 share the Reuters story;
-    # doc 3 copies all of doc 1 (both stories) from it.
-    links = [
-        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
-        (Carrier(2, 0, 100), Carrier(1, 100, 200)),
-        (Carrier(1, 0, 200), Carrier(3, 0, 200)),
-    ]
-    by_outlet = [
-        facts("w", source="Reuters"),
-        facts("m", source="Metro"),
-        facts("ap", source="Associated Press"),
-        facts("n", source="Nightly"),
-    ]
-    reuters, ap, both = attribute(links, by_outlet)
-    assert (reuters.source, ap.source) == ("Reuters", "Associated Press")
-    assert ap.rule == "wire-outlet"
-    assert both.source in ("Reuters", "Associated Press")
-
-
-def test_transitive_prefix_for_wire_outlet_and_earliest_publication(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-) -> None:
-    links = [
-        (Carrier(0, 0, 100), Carrier(1, 0, 100)),  # doc 0 - doc 1
-        (Carrier(1, 20, 120), Carrier(2, 0, 100)),  # doc 1 - doc 2 (mostly overlaps on doc 1)
-    ]
-    by_outlet = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="AFP")]
-    assert attribute(links, by_outlet) == [
-        Attribution("AFP", "transitive-wire-outlet", (2,)),
-        Attribution("AFP", "wire-outlet", (2,)),
-    ]
-    by_date = [
-        facts("x", source="Planet", published="2024-01-05T08:00:00Z"),
-        facts("y", source="Bugle", published="2024-01-05T09:00:00Z"),
-        facts("z", source="Herald", published="2024-01-05T10:00:00Z"),
-    ]
-    assert attribute(links, by_date) == [
-        Attribution("Planet", "earliest-publication", (0,)),
-        Attribution("Planet", "transitive-earliest-publication", (0,)),
-    ]
-
-
-def test_direct_when_any_decider_is_in_the_pair(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-) -> None:
-    links = [
-        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
-        (Carrier(1, 0, 100), Carrier(2, 0, 100)),
-    ]
-    both_credit = [
-        facts("x", credits=REUTERS_CREDIT),
-        facts("y"),
-        facts("z", credits=REUTERS_CREDIT),
-    ]
-    assert attribute(links, both_credit) == [
-        Attribution("Reuters", "wire-credit", (0, 2)),
-        Attribution("Reuters", "wire-credit", (0, 2)),
-    ]
-
-
-def test_undecided_links_get_no_prefix(
-    attribute: Callable[[Links, Facts], list[Attribution]],
-) -> None:
-    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(1, 0, 100), Carrier(2, 0, 100))]
-    undated = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="Herald")]
-    assert attribute(links, undated) == [UNDECIDED, UNDECIDED]
-
-
-def test_attribute_no_links(attribute: Callable[[Links, Facts], list[Attribution]]) -> None:
-    assert attribute([], []) == []

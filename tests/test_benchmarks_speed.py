@@ -16,7 +16,7 @@ def test_speed_benchmark_runs_and_writes_its_figures(
     speed.main(["120", "--jobs", "2", "--baseline-articles", "15", "--out", str(tmp_path)])
     figures = json.loads((tmp_path / "speed.json").read_text("utf-8"))
     assert [row[0] for row in figures["stages"]] == [
-        "read", "sign", "index", "align", "attribute", "report"
+        "read", "sign", "index", "align", "families", "report"
     ]  # fmt: skip
     assert figures["articles"] == 120
     assert figures["end_to_end_articles_per_s"] > 0

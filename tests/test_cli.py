@@ -40,28 +40,38 @@ def test_example_renders_in_every_format(runner: CliRunner, fmt: str) -> None:
 
 def test_json_output_file_follows_the_contract(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = runner.invoke(main, ["scan", "--example", "--format", "json", "-o", str(out)])
+    result = runner.invoke(
+        main, ["scan", "--example", "--format", "json", "--pairs", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text("utf-8"))
-    assert set(data) == {"documents", "pairs", "parameters"}
+    assert list(data) == ["version", "documents", "families", "boilerplate", "pairs", "parameters"]
+    assert data["version"] == 2
     doc = next(d for d in data["documents"] if d["id"] == "valley-post")
     assert set(doc) == {
-        "id", "source", "published", "words", "reused_percent", "quoted_percent",
-        "matches", "original_source", "attribution_rule", "credited",
+        "id", "source", "published", "words", "boilerplate_words", "copied_percent",
+        "shared_percent", "quoted_percent", "matches", "more_matches", "families",
+        "original_source", "attribution_rule", "credited",
     }  # fmt: skip
     assert doc["original_source"] == "Reuters" and doc["credited"] is False
-    passage = data["pairs"][0]["passages"][0]
-    assert set(passage) == {
-        "a_start",
-        "a_end",
-        "b_start",
-        "b_end",
-        "quote",
-        "original_source",
-        "text",
-    }
+    family = data["families"][0]
+    assert set(family) == {"id", "original", "original_source", "rule", "words", "members", "text"}
+    assert set(family["members"][0]) == {"id", "percent", "credited"}
+    copied = next(p for pair in data["pairs"] for p in pair["passages"] if not p["quote"])
+    assert set(copied) == {
+        "a_start", "a_end", "b_start", "b_end", "quote", "original_source", "family",
+    }  # fmt: skip
+    quoted = next(p for pair in data["pairs"] for p in pair["passages"] if p["quote"])
+    assert set(quoted) == set(copied) | {"text"}
     assert "read 9 documents" in result.stderr
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
+
+
+def test_json_without_pairs_lists_none(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["scan", "--example", "--format", "json", "-q"])
+    data = json.loads(result.stdout)
+    assert "pairs" not in data and data["parameters"]["pairs"] is False
+    assert "text" not in data["families"][0]
 
 
 def test_output_is_byte_identical_between_runs(runner: CliRunner, tmp_path: Path) -> None:
@@ -81,7 +91,7 @@ def test_stdin_jsonl(runner: CliRunner) -> None:
 
 def test_min_percent_hides_weaker_pairs(runner: CliRunner) -> None:
     result = runner.invoke(
-        main, ["scan", "--example", "--format", "json", "--min-percent", "30", "-q"]
+        main, ["scan", "--example", "--format", "json", "--min-percent", "30", "--pairs", "-q"]
     )
     pairs = json.loads(result.stdout)["pairs"]
     assert pairs and all(max(p["percent_a"], p["percent_b"]) >= 30 for p in pairs)
@@ -119,7 +129,7 @@ def test_no_paths_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_stats_prints_every_stage(runner: CliRunner) -> None:
     result = runner.invoke(main, ["scan", "--example", "--stats", "-q"])
-    for stage in ("read", "sign", "index", "align", "attribute", "report"):
+    for stage in ("read", "sign", "index", "align", "families", "report"):
         assert stage in result.stderr
 
 

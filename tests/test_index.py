@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 
@@ -21,6 +20,7 @@ from dedupe.index import (
     candidate_pairs,
     lsh_params,
     reference_candidate_pairs,
+    star_pairs,
     unique_values,
 )
 from dedupe.parallel import map_ordered
@@ -183,13 +183,12 @@ def test_equal_values_in_different_bands_give_different_keys() -> None:
     threshold=st.sampled_from([0.2, 0.3, 0.5, 0.7]),
     num_perm=st.sampled_from([32, 64, 128]),
 )
-@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 def test_candidate_pairs_equal_datasketch_lsh(
-    compiled: bool, seed: int, docs: int, shared: int, edits: int, threshold: float, num_perm: int
+    seed: int, docs: int, shared: int, edits: int, threshold: float, num_perm: int
 ) -> None:
     signatures, owners = signatures_of(corpus(seed, docs, shared, edits), num_perm)
     params = lsh_params(threshold, num_perm)
-    fast = candidate_pairs(band_keys(signatures, params), owners, compiled=compiled)
+    fast = candidate_pairs(band_keys(signatures, params), owners)
     slow = reference_candidate_pairs(signatures, owners, params, SEED)
     assert_well_formed(fast)
     assert np.array_equal(fast, slow)
@@ -198,10 +197,10 @@ def test_candidate_pairs_equal_datasketch_lsh(
 PairFinder = Callable[..., np.ndarray]
 
 
-@pytest.fixture(params=["numpy", "compiled"])
-def find_pairs(request: pytest.FixtureRequest) -> PairFinder:
-    """Return `candidate_pairs`, listing pairs with numpy or compiled (tests run with both)."""
-    return functools.partial(candidate_pairs, compiled=request.param == "compiled")
+@pytest.fixture
+def find_pairs() -> PairFinder:
+    """Return `candidate_pairs`."""
+    return candidate_pairs
 
 
 def test_candidate_pairs_find_shared_paragraphs_and_nothing_else(find_pairs: PairFinder) -> None:
@@ -217,8 +216,40 @@ def test_candidate_pairs_find_shared_paragraphs_and_nothing_else(find_pairs: Pai
     signatures, owners = signatures_of(documents, 128)
     params = lsh_params(0.3, 128)
     pairs = find_pairs(band_keys(signatures, params), owners)
-    assert pairs.tolist() == [[0, 2], [0, 4], [2, 4]]
+    # A star: both copies are paired with the centre of their buckets, not with each other.
+    assert pairs.tolist() == [[0, 2], [0, 4]]
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+
+
+def test_a_bucket_of_k_copies_gives_k_minus_one_pairs_around_the_lowest_owner() -> None:
+    rng = np.random.default_rng(21)
+    story = random_paragraph(rng, 60)
+    documents = [[story] for _ in range(200)]
+    signatures, owners = signatures_of(documents, 128)
+    params = lsh_params(0.3, 128)
+    # Owners numbered in reverse: owner 0 (the last document) is every bucket's centre.
+    numbered = len(documents) - 1 - owners
+    pairs = candidate_pairs(band_keys(signatures, params), numbered)
+    assert pairs.tolist() == [[0, other] for other in range(1, 200)]
+    assert np.array_equal(pairs, reference_candidate_pairs(signatures, numbered, params, SEED))
+
+
+@settings(max_examples=100, deadline=None)
+@given(keys=st.lists(st.integers(0, 5), max_size=40), data=st.data())
+def test_star_pairs_join_each_member_to_the_first_of_its_run(
+    keys: list[int], data: st.DataObject
+) -> None:
+    ordered = sorted(keys)
+    members = sorted(
+        data.draw(st.lists(st.integers(0, 1000), min_size=len(keys), max_size=len(keys)))
+    )
+    found = star_pairs(np.array(ordered, dtype=np.uint64), np.array(members, dtype=np.int64))
+    expected = [
+        (members[ordered.index(key)], member)
+        for position, (key, member) in enumerate(zip(ordered, members, strict=True))
+        if ordered.index(key) != position
+    ]
+    assert [tuple(p) for p in found.tolist()] == expected
 
 
 def test_paragraphs_of_the_same_document_are_never_paired(find_pairs: PairFinder) -> None:

@@ -14,7 +14,6 @@ import dedupe
 from dedupe.align import Passage
 from dedupe.attribution import Attribution
 from dedupe.parallel import default_jobs, map_ordered, pickled_by_fields
-from dedupe.report import AlignedPair
 
 
 def square_with_offset(state: int, chunk: int) -> tuple[int, int]:
@@ -92,7 +91,7 @@ def _everything_pickled_back(report: dedupe.Report) -> list[Any]:
         _Single(7),
         passage,
         attribution,
-        AlignedPair(0, 1, (passage,), (attribution,)),
+        *report.families[0].members,
         *report.documents,
         *report.pairs,
         *(passage for pair in report.pairs for passage in pair.passages),
@@ -101,7 +100,7 @@ def _everything_pickled_back(report: dedupe.Report) -> list[Any]:
 
 
 def test_results_pickle_as_their_fields_and_come_back_whole() -> None:
-    report = dedupe.scan([dedupe.example_path()], jobs=1)
+    report = dedupe.scan([dedupe.example_path()], jobs=1, pairs=True)
     items = _everything_pickled_back(report)
     assert len(report.pairs) > 0
     for item in items:

@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe.errors import OutputError
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
-from dedupe.report import DocumentReport, Match, PairReport, PassageReport, Report
+from dedupe.report import (
+    BoilerplateReport,
+    DocumentReport,
+    FamilyMember,
+    FamilyReport,
+    Match,
+    PairReport,
+    PassageReport,
+    Report,
+)
 
 # The module (`dedupe.render` is also the name of a function).
 render_module = importlib.import_module("dedupe.render")
@@ -39,7 +48,7 @@ def test_streamed_json_is_exactly_json_dumps_of_the_report(
     # 99% leaves no pairs: the empty list must come out as json.dumps writes it. Items are
     # encoded `batch` at a time, on `jobs` processes: the batches must join seamlessly.
     monkeypatch.setattr(render_module, "_JSON_BATCH", batch)
-    report = dedupe.scan([dedupe.example_path()], jobs=1, min_percent=min_percent)
+    report = dedupe.scan([dedupe.example_path()], jobs=1, min_percent=min_percent, pairs=True)
     pieces = list(render_chunks(report, "json", jobs=jobs))
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert "".join(pieces) == expected
@@ -67,6 +76,7 @@ passages = st.builds(
     st.integers(0, 10**6),
     st.booleans(),
     st.none() | texts,
+    st.none() | texts,
     texts,
 )
 pairs = st.builds(
@@ -78,21 +88,56 @@ documents = st.builds(
     st.none() | texts,
     st.none() | texts,
     st.integers(0, 10**6),
+    st.integers(0, 10**6),
+    floats,
     floats,
     floats,
     st.lists(st.builds(Match, texts, floats, st.integers(0, 10**6)), max_size=3).map(tuple),
+    st.integers(0, 10**6),
+    st.lists(texts, max_size=3).map(tuple),
     st.none() | texts,
     st.none() | texts,
     st.none() | st.booleans(),
 )
+families = st.builds(
+    FamilyReport,
+    texts,
+    st.none() | texts,
+    st.none() | texts,
+    st.none() | texts,
+    st.integers(0, 10**6),
+    st.lists(st.builds(FamilyMember, texts, floats, st.none() | st.booleans()), max_size=3).map(
+        tuple
+    ),
+    st.none() | texts,
+)
+boilerplate = st.builds(
+    BoilerplateReport, st.none() | texts, st.integers(0, 10**6), st.integers(0, 10**6), texts
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(documents, max_size=4), st.lists(pairs, max_size=4))
+@given(
+    st.lists(documents, max_size=4),
+    st.lists(families, max_size=3),
+    st.lists(boilerplate, max_size=2),
+    st.lists(pairs, max_size=4),
+    st.booleans(),
+)
 def test_json_of_any_report_is_exactly_json_dumps(
-    documents: list[DocumentReport], pairs: list[PairReport]
+    documents: list[DocumentReport],
+    families: list[FamilyReport],
+    boilerplate: list[BoilerplateReport],
+    pairs: list[PairReport],
+    with_pairs: bool,
 ) -> None:
-    report = Report(tuple(documents), tuple(pairs), {"threshold": 0.3})
+    report = Report(
+        tuple(documents),
+        tuple(families),
+        tuple(boilerplate),
+        tuple(pairs),
+        {"threshold": 0.3, "pairs": with_pairs},
+    )
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert render(report, "json") == expected
 
@@ -112,10 +157,16 @@ def test_csv_has_one_row_per_document(report: dedupe.Report) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
-def test_tables_list_documents_then_pairs(report: dedupe.Report, fmt: str) -> None:
+def test_tables_list_families_then_documents_and_pairs_only_on_request(
+    report: dedupe.Report, fmt: str
+) -> None:
     text = render(report, fmt)
-    assert text.index("valley-post") < text.index("Pairs")
-    assert "ap-bridge" in text.split("Pairs")[1]
+    assert text.index("Families") < text.index("wire-flood") < text.index("Documents")
+    assert text.index("Documents") < text.index("valley-post")
+    assert "Pairs" not in text
+    with_pairs = render(dedupe.scan([dedupe.example_path()], jobs=1, pairs=True), fmt)
+    assert with_pairs.index("valley-post") < with_pairs.index("Pairs")
+    assert "ap-bridge" in with_pairs.split("Pairs")[1]
 
 
 def test_every_format_is_deterministic(report: dedupe.Report) -> None:

@@ -1,127 +1,202 @@
-"""Overlap counting and per-document attribution in `dedupe.report.build_report`."""
+"""The report's figures: copied, shared and quoted words, matches, families, boilerplate and
+pairs, on small corpora whose shared text is known word for word."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+import random
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedupe.align import Passage
-from dedupe.attribution import UNDECIDED, Attribution
+import dedupe
+from dedupe import coverage_kernels
+from dedupe.coverage_kernels import ENTRY_COLUMNS, T_BOILERPLATE, T_COPIED, T_QUOTED, T_SHARED
 from dedupe.documents import Document
-from dedupe.report import AlignedPair, Report, build_report, percent
+from dedupe.jit import compiled
+from dedupe.kinds import BOILERPLATE, COPIED, OWN, QUOTED
+from dedupe.report import MAX_MATCHES, natural_key, percent
 
-REUTERS = Attribution("Reuters", "wire-credit", (0,))
-AFP = Attribution("AFP", "wire-outlet", (2,))
-
-
-def passage(a: tuple[int, int], b: tuple[int, int], quote: bool = False) -> Passage:
-    return Passage(a[0], a[1], b[0], b[1], a[1] - a[0], quote, (a[0], a[1]), (b[0], b[1]))
-
-
-Build = Callable[..., Report]
+_RANDOM = random.Random(7)
+VOCABULARY = [
+    "".join(_RANDOM.choice("bcdfghjklmnpqrstvwxz") + _RANDOM.choice("aeiou") for _ in range(3))
+    for _ in range(5000)
+]
 
 
-@pytest.fixture(params=["reference", "compiled"])
-def build(request: pytest.FixtureRequest) -> Build:
-    """Return `build_report`, counting word coverage with numpy or compiled (tests here run
-    with both)."""
-    return partial(build_report, compiled=request.param == "compiled")
+def prose(words: int, seed: int) -> str:
+    """Return `words` words of text no other seed shares (beyond chance single words)."""
+    rng = random.Random(seed)
+    return " ".join(rng.choice(VOCABULARY) for _ in range(words)) + "."
 
 
-@pytest.fixture
-def documents() -> list[Document]:
-    return [
-        Document("a", "x" * 400, "Reuters"),
-        Document("b", "y" * 400, "Daily Ledger"),
-        Document("c", "z" * 400, "AFP"),
+def scan(documents: list[Document], **options: object) -> dedupe.Report:
+    return dedupe.scan(documents, jobs=1, **options)  # type: ignore[arg-type]
+
+
+STORY = prose(120, 1)
+
+
+@pytest.fixture(scope="module")
+def wire_and_copies() -> dedupe.Report:
+    """A Reuters story (120 words), a verbatim copy, a copy that adds 120 words of its own,
+    and an article of its own."""
+    documents = [
+        Document("wire", STORY, "Reuters", "2024-01-01T08:00:00Z"),
+        Document("copy", STORY, "Daily Planet", "2024-01-01T10:00:00Z"),
+        Document("half", f"{prose(120, 2)}\n\n{STORY}", "Bugle", "2024-01-01T11:00:00Z"),
+        Document("own", prose(200, 3), "Herald", "2024-01-01T09:00:00Z"),
     ]
+    return scan(documents, pairs=True)
 
 
-def test_each_word_is_counted_once_however_many_sources_share_it(
-    build: Build,
-    documents: list[Document],
+def test_the_original_copies_nothing_and_its_carriers_what_they_took(
+    wire_and_copies: dedupe.Report,
 ) -> None:
-    pairs = [
-        AlignedPair(0, 1, (passage((0, 40), (0, 40)),), (REUTERS,)),
-        AlignedPair(1, 2, (passage((20, 60), (0, 40)),), (REUTERS,)),
-    ]
-    report = build(documents, [100, 100, 100], pairs, {})
-    b = report.documents[1]
-    assert b.reused_percent == 60.0  # words 0-60, not 40 + 40
-    assert [(m.id, m.shared_words) for m in b.matches] == [("a", 40), ("c", 40)]
+    report = wire_and_copies
+    figures = {d.id: (d.copied_percent, d.shared_percent) for d in report.documents}
+    assert figures == {
+        "wire": (0.0, 100.0),
+        "copy": (100.0, 100.0),
+        "half": (50.0, 50.0),
+        "own": (0.0, 0.0),
+    }
+    copy = report.document("copy")
+    assert (copy.original_source, copy.attribution_rule, copy.credited) == (
+        "Reuters",
+        "wire-outlet",
+        False,
+    )
+    assert report.document("wire").original_source is None
 
 
-def test_quotes_are_counted_apart_and_never_twice(build: Build, documents: list[Document]) -> None:
-    pairs = [
-        AlignedPair(
-            0,
-            1,
-            (passage((0, 30), (0, 30)), passage((20, 50), (20, 50), quote=True)),
-            (REUTERS, UNDECIDED),
-        )
-    ]
-    report = build(documents, [100, 100, 100], pairs, {})
-    a = report.documents[0]
-    assert (a.reused_percent, a.quoted_percent) == (30.0, 20.0)
-    assert a.reused_percent + a.quoted_percent <= 100.0
-
-
-def test_overlap_is_directional(build: Build, documents: list[Document]) -> None:
-    pairs = [AlignedPair(0, 1, (passage((0, 80), (0, 80)),), (REUTERS,))]
-    report = build(documents, [100, 400, 100], pairs, {})
-    assert (report.pairs[0].percent_a, report.pairs[0].percent_b) == (80.0, 20.0)
-
-
-def test_original_source_is_the_source_of_most_reused_words(
-    build: Build, documents: list[Document]
+def test_one_family_names_its_original_and_each_carriers_share(
+    wire_and_copies: dedupe.Report,
 ) -> None:
-    pairs = [
-        AlignedPair(0, 1, (passage((0, 30), (0, 30)),), (REUTERS,)),
-        AlignedPair(1, 2, (passage((50, 60), (0, 10)),), (AFP,)),
+    (family,) = wire_and_copies.families
+    assert (family.original, family.original_source, family.rule) == (
+        "wire",
+        "Reuters",
+        "wire-outlet",
+    )
+    assert family.words == 120
+    assert [(m.id, m.percent, m.credited) for m in family.members] == [
+        ("wire", 100.0, None),
+        ("copy", 100.0, False),
+        ("half", 50.0, False),
     ]
-    report = build(documents, [100, 100, 100], pairs, {})
-    b = report.documents[1]
-    assert (b.original_source, b.attribution_rule) == ("Reuters", "wire-credit")
-    # b is the Daily Ledger and never names Reuters in its text.
-    assert b.credited is False
-    # a is Reuters itself: no credit question arises.
-    assert report.documents[0].credited is None
+    assert wire_and_copies.document("half").families == (family.id,)
+    assert wire_and_copies.families_of("own") == ()
 
 
-def test_a_tie_between_sources_is_undecided(build: Build, documents: list[Document]) -> None:
-    pairs = [
-        AlignedPair(0, 1, (passage((0, 10), (0, 10)),), (REUTERS,)),
-        AlignedPair(1, 2, (passage((50, 60), (0, 10)),), (AFP,)),
+def test_overlap_is_directional(wire_and_copies: dedupe.Report) -> None:
+    pair = next(p for p in wire_and_copies.pairs if {p.a, p.b} == {"half", "wire"})
+    percents = {pair.a: pair.percent_a, pair.b: pair.percent_b}
+    assert percents == {"half": 50.0, "wire": 100.0}
+
+
+def test_pairs_are_listed_only_on_request(wire_and_copies: dedupe.Report) -> None:
+    assert wire_and_copies.pairs
+    assert "pairs" in wire_and_copies.to_dict()
+    plain = scan([Document(d.id, STORY if d.id != "own" else prose(200, 3)) for d in
+                  wire_and_copies.documents])  # fmt: skip
+    assert plain.pairs == ()
+    assert "pairs" not in plain.to_dict()
+    assert plain.to_dict()["version"] == 2
+
+
+def test_passage_text_and_offsets_come_from_document_a(wire_and_copies: dedupe.Report) -> None:
+    texts = {"wire": STORY, "copy": STORY, "half": f"{prose(120, 2)}\n\n{STORY}"}
+    for pair in wire_and_copies.pairs:
+        for passage in pair.passages:
+            assert texts[pair.a][passage.a_start : passage.a_end] == passage.text
+            assert texts[pair.b][passage.b_start : passage.b_end] == passage.text
+            assert passage.family == wire_and_copies.families[0].id
+
+
+QUOTE = '"' + prose(30, 9)[:-1] + '," the minister said.'
+
+
+def test_quotes_are_shared_never_copied_and_counted_once() -> None:
+    a = f"{prose(60, 11)} {QUOTE} {prose(60, 12)}"
+    b = f"{prose(80, 13)} {QUOTE} {prose(40, 14)}"
+    report = scan([Document("a", a, "Planet"), Document("b", b, "Bugle")])
+    for doc in report.documents:
+        assert doc.copied_percent == 0.0
+        assert doc.quoted_percent == doc.shared_percent > 0
+    assert report.families == ()
+
+
+def test_identical_texts_that_quote_a_lot_share_everything() -> None:
+    text = f"{prose(40, 21)} {QUOTE} {prose(10, 22)} {QUOTE.replace('minister', 'mayor')}"
+    report = scan([Document("a", text, "Planet"), Document("b", text, "Bugle")])
+    assert [d.shared_percent for d in report.documents] == [100.0, 100.0]
+
+
+def test_matches_are_capped_and_the_rest_counted() -> None:
+    copies = [Document(f"c{k}", STORY, f"Outlet {k}") for k in range(MAX_MATCHES + 5)]
+    report = scan(copies)
+    first = report.document("c0")
+    assert len(first.matches) == MAX_MATCHES
+    assert first.more_matches == 4  # 24 others: 20 shown, 4 counted
+    assert all(m.percent == 100.0 for m in first.matches)
+    (family,) = report.families
+    assert len(family.members) == MAX_MATCHES + 5
+    # A copy aligned with the family's centre only still counts every other copy.
+    last = report.document(f"c{MAX_MATCHES + 4}")
+    assert len(last.matches) + last.more_matches == MAX_MATCHES + 4
+
+
+def test_min_percent_hides_weak_pairs_and_matches_but_not_figures() -> None:
+    documents = [
+        Document("a", f"{STORY}\n\n{prose(200, 31)}", "Planet", "2024-01-01T00:00:00Z"),
+        Document("b", f"{STORY[:300]}\n\n{prose(400, 32)}", "Bugle", "2024-01-02T00:00:00Z"),
     ]
-    b = build(documents, [100, 100, 100], pairs, {}).documents[1]
-    assert (b.original_source, b.attribution_rule, b.credited) == (None, None, None)
+    shown = scan(documents, pairs=True)
+    hidden = scan(documents, pairs=True, min_percent=40.0)
+    assert shown.pairs and not hidden.pairs
+    assert shown.document("b").matches and not hidden.document("b").matches
+    assert shown.document("b").copied_percent == hidden.document("b").copied_percent > 0
 
 
-def test_min_percent_hides_weak_pairs_and_matches_but_not_figures(
-    build: Build,
-    documents: list[Document],
-) -> None:
-    pairs = [
-        AlignedPair(0, 1, (passage((0, 50), (0, 50)),), (REUTERS,)),
-        AlignedPair(1, 2, (passage((60, 65), (0, 5)),), (AFP,)),
+FOOTER = (
+    "Subscribe to the Valley Post newsletter for the best of our local journalism every "
+    "morning, and follow us on every platform. Copyright Valley Post Media, all rights "
+    "reserved; no part may be reproduced without written permission."
+)
+
+
+def test_an_outlets_footer_is_left_out_of_every_figure_and_reported_once() -> None:
+    documents = [
+        Document(f"v{k}", f"{prose(150, 40 + k)}\n\n{FOOTER}", "Valley Post") for k in range(5)
     ]
-    report = build(documents, [100, 100, 100], pairs, {}, min_percent=10.0)
-    assert [(p.a, p.b) for p in report.pairs] == [("a", "b")]
-    b = report.documents[1]
-    assert [m.id for m in b.matches] == ["a"]
-    assert b.reused_percent == 55.0
+    report = scan(documents, pairs=True)
+    assert report.families == () and report.pairs == ()
+    footer_words = len(FOOTER.split())
+    for doc in report.documents:
+        assert doc.boilerplate_words == footer_words
+        assert (doc.copied_percent, doc.shared_percent) == (0.0, 0.0)
+    (item,) = report.boilerplate
+    assert (item.source, item.articles, item.text) == ("Valley Post", 5, FOOTER.rstrip("."))
+    kept = scan(documents, keep_boilerplate=True)
+    assert kept.boilerplate == ()
+    assert all(d.shared_percent > 10 for d in kept.documents)
 
 
-def test_passage_text_and_offsets_come_from_document_a(
-    build: Build, documents: list[Document]
-) -> None:
-    docs = [Document("a", "The river rose again today."), *documents[1:]]
-    pairs = [AlignedPair(0, 1, (passage((4, 9), (0, 5)),), (UNDECIDED,))]
-    report = build(docs, [5, 100, 100], pairs, {})
-    shared = report.pairs[0].passages[0]
-    assert (shared.a_start, shared.a_end, shared.text) == (4, 9, "river")
+def test_a_wire_story_an_outlet_carries_with_its_footer_stays_a_story() -> None:
+    documents = [
+        Document(f"v{k}", f"{prose(150, 50 + k)}\n\n{FOOTER}", "Valley Post") for k in range(4)
+    ]
+    documents += [
+        Document("wire", STORY, "Reuters"),
+        Document("v-wire", f"{STORY}\n\n{FOOTER}", "Valley Post"),
+    ]
+    report = scan(documents)
+    carrier = report.document("v-wire")
+    assert carrier.boilerplate_words == len(FOOTER.split())
+    assert carrier.copied_percent == 100.0
+    assert carrier.original_source == "Reuters"
 
 
 @pytest.mark.parametrize(
@@ -131,9 +206,79 @@ def test_percent_rounds_to_two_decimals(part: int, whole: int, expected: float) 
     assert percent(part, whole) == expected
 
 
-def test_pairs_with_a_passage_short_of_an_attribution_are_refused(
-    documents: list[Document],
+def test_ids_sort_in_natural_order() -> None:
+    ids = ["10500", "1051", "10535", "a10", "a2", "b"]
+    assert sorted(ids, key=natural_key) == ["1051", "10500", "10535", "a2", "a10", "b"]
+
+
+# --- the coverage kernel ---------------------------------------------------------------------
+
+entry = st.tuples(
+    st.integers(0, 2),  # doc
+    st.integers(0, 3),  # partner
+    st.integers(0, 30),  # start
+    st.integers(1, 15),  # length
+    st.sampled_from([COPIED, OWN, BOILERPLATE, QUOTED]),
+    st.integers(-1, 2),  # family
+    st.integers(0, 3),  # label
+)
+
+
+def oracle(rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]):  # type: ignore[no-untyped-def]
+    """Return the coverage totals by plain sets of word positions."""
+    totals = []
+    for doc, n in enumerate(words):
+
+        def words_of(kinds: set[int], doc: int = doc, n: int = n) -> set[int]:
+            return {
+                w for d, _, s, length, k, *_ in rows if d == doc and k in kinds
+                for w in range(s, min(s + length, n))
+            }  # fmt: skip
+
+        boilerplate = words_of({BOILERPLATE})
+        in_quotes = {w for d, s, e in inside if d == doc for w in range(s, min(e, n))}
+        shared = words_of({COPIED, OWN, QUOTED}) - boilerplate
+        copied = words_of({COPIED}) - in_quotes - boilerplate
+        quoted = (words_of({QUOTED}) | in_quotes) - boilerplate - copied
+        totals.append([len(boilerplate), len(shared), len(copied), len(quoted)])
+    return totals
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(entry, max_size=12),
+    inside=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6)).map(
+            lambda t: (t[0], t[1], t[1] + t[2])
+        ),
+        max_size=4,
+    ),
+    words=st.lists(st.integers(0, 40), min_size=3, max_size=3),
+)
+def test_coverage_counts_each_word_once_and_agrees_compiled(
+    rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
 ) -> None:
-    pairs = [AlignedPair(0, 1, (passage((0, 10), (0, 10)),), (REUTERS, AFP))]
-    with pytest.raises(ValueError, match="zip"):
-        build_report(documents, [100, 100, 100], pairs, {})
+    rows = sorted(rows, key=lambda r: r[0])
+    inside = sorted(inside)
+    # Copied words have a label only when a copied entry covers them; ranks follow labels.
+    entries = np.array(
+        [(d, p, s, s + length, k, f, label, label) for d, p, s, length, k, f, label in rows],
+        dtype=np.int64,
+    ).reshape(-1, ENTRY_COLUMNS)
+    quoted = np.array(inside, dtype=np.int64).reshape(-1, 3)
+    counts = np.array(words, dtype=np.int64)
+    plain = coverage_kernels.coverage(entries, quoted, counts, 0)
+    fast = compiled(coverage_kernels.coverage)(entries, quoted, counts, 0)
+    for mine, theirs in zip(plain, fast, strict=True):
+        assert mine.tolist() == theirs.tolist()
+    totals, _, labels, _ = plain
+    covered = [doc for doc in range(3) if any(r[0] == doc for r in rows)]
+    expected = oracle(rows, inside, words)
+    for doc in covered:
+        assert totals[doc].tolist() == expected[doc]
+        assert totals[doc, T_SHARED] <= words[doc] - totals[doc, T_BOILERPLATE]
+        assert (
+            totals[doc, T_COPIED] + totals[doc, T_QUOTED]
+            <= totals[doc, T_SHARED] + (totals[doc, T_QUOTED])
+        )
+        assert labels[labels[:, 0] == doc, 2].sum() == totals[doc, T_COPIED]

@@ -81,7 +81,7 @@ def test_twenty_megabyte_document_and_a_copied_paragraph(runner: CliRunner, tmp_
 
     started = time.perf_counter()
     inputs = [tmp_path / "big.txt", tmp_path / "reprint.txt"]
-    result = scan_cli(runner, *inputs, "--format", "json", "-o", out)
+    result = scan_cli(runner, *inputs, "--format", "json", "--pairs", "-o", out)
     elapsed = time.perf_counter() - started
 
     assert result.exit_code == 0, result.output
@@ -120,8 +120,8 @@ def test_hundred_thousand_one_word_documents(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert summary(result) == (100_000, 0, {})
     report = json.loads(out.read_text("utf-8"))
-    assert len(report["documents"]) == 100_000 and report["pairs"] == []
-    assert all(d["words"] == 1 and d["reused_percent"] == 0.0 for d in report["documents"])
+    assert len(report["documents"]) == 100_000 and report["families"] == []
+    assert all(d["words"] == 1 and d["shared_percent"] == 0.0 for d in report["documents"])
     assert elapsed < 120, f"scan took {elapsed:.1f} s"
 
 
@@ -138,14 +138,14 @@ def test_empty_corpus_gives_an_empty_report(runner: CliRunner, tmp_path: Path, k
         path = tmp_path / "feed.jsonl"
         path.write_bytes(b"")
         skips = {"empty-file": 1}
-    result = scan_cli(runner, path, "--format", "json")
+    result = scan_cli(runner, path, "--format", "json", "--pairs")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["documents"] == [] and report["pairs"] == []
+    assert report["documents"] == [] and report["pairs"] == [] and report["families"] == []
     assert summary(result) == (0, sum(skips.values()), skips)
 
     table = scan_cli(runner, path)
-    assert table.exit_code == 0 and "No shared passages." in table.stdout
+    assert table.exit_code == 0 and "No text is shared by several articles." in table.stdout
     api = dedupe.scan([path])
     assert api.documents == () and api.pairs == ()
 
@@ -186,7 +186,7 @@ EXPECTED_SKIPS = {"empty-file": 1, "malformed-json": 1, "missing-text": 1, "unsu
 
 def test_broken_items_are_skipped_and_counted_by_reason(runner: CliRunner, tmp_path: Path) -> None:
     folder = broken_folder(tmp_path)
-    result = scan_cli(runner, folder, "--format", "json")
+    result = scan_cli(runner, folder, "--format", "json", "--pairs")
     assert result.exit_code == 0, result.output
     assert summary(result) == (5, 4, EXPECTED_SKIPS)
     assert "legacy.txt: not UTF-8, read as cp1252" in result.stderr

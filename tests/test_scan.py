@@ -26,12 +26,12 @@ def by_prefix(report: Report) -> dict[str, DocumentReport]:
 
 @pytest.fixture(scope="module")
 def seeds_report(seeds_dir: Path) -> Report:
-    return dedupe.scan([seeds_dir])
+    return dedupe.scan([seeds_dir], pairs=True)
 
 
 @pytest.fixture(scope="module")
 def example_report() -> Report:
-    return dedupe.scan([dedupe.example_path()])
+    return dedupe.scan([dedupe.example_path()], pairs=True)
 
 
 # --- the five real seed articles -------------------------------------------------------------
@@ -43,7 +43,7 @@ def test_uncredited_copy_is_matched_to_the_republisher(seeds_report: Report) -> 
     assert top.id.startswith("001")
     # A careful reader counts roughly 40-50% of 003's words as Reuters copy (quotes apart);
     # the reordered and paraphrased sentences are not exact reuse.
-    assert 30.0 <= docs["003"].reused_percent <= 55.0
+    assert 30.0 <= docs["003"].copied_percent <= 55.0
     assert 30.0 <= top.percent <= 55.0
 
 
@@ -68,7 +68,7 @@ def test_shared_official_statement_counts_as_quote(seeds_report: Report) -> None
 def test_mostly_original_articles_stay_low(seeds_report: Report) -> None:
     docs = by_prefix(seeds_report)
     for prefix in ("000", "002", "004"):
-        assert docs[prefix].reused_percent < 5.0, prefix
+        assert docs[prefix].copied_percent < 5.0, prefix
 
 
 def test_passage_offsets_point_into_both_texts(seeds_dir: Path, seeds_report: Report) -> None:
@@ -99,7 +99,7 @@ def test_example_reuse_and_attribution(
     example_report: Report, doc_id: str, low: float, high: float, original: str, credited: bool
 ) -> None:
     doc = {d.id: d for d in example_report.documents}[doc_id]
-    assert low <= doc.reused_percent + doc.quoted_percent <= high
+    assert low <= doc.copied_percent + doc.quoted_percent <= high
     assert doc.original_source == original
     assert doc.credited is credited
 
@@ -107,14 +107,31 @@ def test_example_reuse_and_attribution(
 @pytest.mark.parametrize("doc_id", ["city-courier", "metro-herald"])
 def test_example_quote_only_articles(example_report: Report, doc_id: str) -> None:
     doc = {d.id: d for d in example_report.documents}[doc_id]
-    assert doc.reused_percent == 0.0
-    assert doc.quoted_percent > 8.0
+    assert doc.copied_percent == 0.0
+    assert doc.quoted_percent == doc.shared_percent > 8.0
     assert doc.original_source is None
 
 
 def test_example_unrelated_article_is_untouched(example_report: Report) -> None:
     doc = {d.id: d for d in example_report.documents}["football-derby"]
-    assert (doc.reused_percent, doc.quoted_percent, doc.matches) == (0.0, 0.0, ())
+    assert (doc.shared_percent, doc.quoted_percent, doc.matches) == (0.0, 0.0, ())
+
+
+def test_example_families_name_the_wire_articles_as_originals(example_report: Report) -> None:
+    families = {f.original: f for f in example_report.families}
+    assert set(families) == {"wire-flood", "ap-bridge"}
+    flood = families["wire-flood"]
+    assert (flood.original_source, flood.rule) == ("Reuters", "wire-outlet")
+    assert {m.id for m in flood.members} == {
+        "wire-flood",
+        "harbour-gazette",
+        "daily-ledger",
+        "valley-post",
+    }
+    # The originals copy nothing; the rest of their text is shared with their carriers.
+    wire = example_report.document("wire-flood")
+    assert (wire.copied_percent, wire.original_source) == (0.0, None)
+    assert wire.shared_percent > 80.0
 
 
 def test_overlap_is_directional(example_report: Report) -> None:
@@ -128,7 +145,7 @@ def test_overlap_is_directional(example_report: Report) -> None:
 
 
 def test_reference_path_gives_identical_report(seeds_dir: Path, seeds_report: Report) -> None:
-    assert dedupe.scan([seeds_dir], reference=True) == seeds_report
+    assert dedupe.scan([seeds_dir], reference=True, pairs=True) == seeds_report
 
 
 def test_compiled_signing_and_alignment_give_identical_report(
@@ -140,7 +157,7 @@ def test_compiled_signing_and_alignment_give_identical_report(
         mock.patch.object(module, "COMPILED_ALIGNMENT_FROM", 0),
         mock.patch.object(module, "COMPILED_SIGNING_FROM", 0),
     ):
-        assert dedupe.scan([seeds_dir], jobs=2) == seeds_report
+        assert dedupe.scan([seeds_dir], jobs=2, pairs=True) == seeds_report
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -159,7 +176,7 @@ def test_scan_pauses_the_cyclic_collector_and_restores_it(
     (gc.enable if enabled else gc.disable)()
     try:
         with mock.patch.object(module, "_run_stages", spy):
-            assert dedupe.scan([seeds_dir]) == seeds_report
+            assert dedupe.scan([seeds_dir], pairs=True) == seeds_report
         assert seen == [False]
         assert gc.isenabled() is enabled
     finally:
@@ -169,15 +186,16 @@ def test_scan_pauses_the_cyclic_collector_and_restores_it(
 def test_input_order_does_not_matter(example_report: Report) -> None:
     documents = list(dedupe.read_documents([dedupe.example_path()]))
     random.Random(7).shuffle(documents)
-    assert dedupe.scan(documents) == example_report
+    assert dedupe.scan(documents, pairs=True) == example_report
 
 
 def test_unrelated_document_changes_no_other_figure(example_report: Report) -> None:
     extra = Document("zz-unrelated", "The orchestra rehearsed a new symphony. " * 30, "Arts Daily")
     documents = [*dedupe.read_documents([dedupe.example_path()]), extra]
-    report = dedupe.scan(documents)
+    report = dedupe.scan(documents, pairs=True)
     assert report.pairs == example_report.pairs
     assert report.documents[:-1] == example_report.documents
+    assert report.families == example_report.families
 
 
 def test_document_compared_with_itself_is_fully_reused() -> None:
@@ -186,12 +204,16 @@ def test_document_compared_with_itself_is_fully_reused() -> None:
         for i in range(6)
     )
     report = dedupe.scan([Document("a", text), Document("b", text)])
-    assert [d.reused_percent for d in report.documents] == [100.0, 100.0]
+    assert [d.shared_percent for d in report.documents] == [100.0, 100.0]
+    # Undated and uncredited: neither is known to be the original, both copied.
+    assert [d.copied_percent for d in report.documents] == [100.0, 100.0]
 
 
 def test_percentages_stay_in_range(example_report: Report) -> None:
     for doc in example_report.documents:
-        assert 0.0 <= doc.reused_percent + doc.quoted_percent <= 100.0
+        # Each figure is rounded to 2 decimals on its own.
+        assert 0.0 <= doc.copied_percent + doc.quoted_percent <= doc.shared_percent + 0.02
+        assert doc.shared_percent <= 100.0
         assert all(0.0 < m.percent <= 100.0 for m in doc.matches)
 
 

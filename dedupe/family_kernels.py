@@ -1,77 +1,34 @@
-"""Cutting and grouping of attribution links, compiled with numba.
+"""The loops of the family stage, written once: plain Python here, compiled by `dedupe.jit`.
 
-The same pieces and groups as `dedupe.attribution.split_links` and `group_carriers`, written
-as loops over arrays: in Python they cost tens of microseconds a link, half of the
-attribution stage. The Python functions stay the reference; tests hold the two equal.
+Links are passages two documents share, as rows (a, a_start, a_end, b, b_start, b_end) of
+character spans. `split_links` cuts each link where another link of the same document
+begins or ends, so that a passage spanning two stories (a Reuters story and an AP story
+republished together, or a story and its site's footer) does not join their groups;
+`group_pieces` puts pieces whose spans overlap in a document into one group: the text of a
+group is carried, transitively, by every document of it.
+
+Only what numba compiles is used: arrays, scalars and loops. No numba import here.
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from dedupe.attribution import MIN_PIECE, Attribution, Facts, attribute_pieces
-from dedupe.index import unique_values
-
-# Link and piece rows: a, a_start, a_end, b, b_start, b_end.
-_COLUMNS = 6
+# Cuts closer than this (characters) to another cut are dropped: copies of one story end
+# their passages a few characters apart, and slivers between such edges decide nothing.
+MIN_PIECE = 40
 
 
-def attribute_rows(links: np.ndarray, facts: Facts) -> list[Attribution]:
-    """Return `attribute_links` of links given as rows (a, a_start, a_end, b, b_start, b_end)."""
-    pieces, owners, groups = split_and_group(links)
-    link_docs = links[:, [0, 3]].tolist()
-    return attribute_pieces(link_docs, pieces.tolist(), owners.tolist(), groups.tolist(), facts)
+def split_links(links, edge_positions, a_first, a_last, b_first, b_last, min_piece):  # type: ignore[no-untyped-def]
+    """Return (pieces, owners): the links cut at the edges strictly inside them, and the link
+    each piece came from.
 
-
-def split_and_group(links: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (pieces, owners, groups) of link rows (a, a_start, a_end, b, b_start, b_end).
-
-    `pieces` are `split_links` of the links as rows of the same columns, `owners` the link
-    each piece came from and `groups` `group_carriers` of the pieces.
+    The edges inside link k are edge_positions[a_first[k]:a_last[k]] on its a side and
+    edge_positions[b_first[k]:b_last[k]] on its b side. Cuts on the b side are carried over
+    to the a side in proportion to the spans' lengths (passages are near-verbatim, so this
+    lands within a few characters); cuts closer than `min_piece` to the previous cut or to
+    the end are dropped.
     """
-    links = np.ascontiguousarray(links, dtype=np.int64).reshape(-1, _COLUMNS)
-    spans = links[:, [1, 2, 4, 5]]
-    if len(links) and (spans.min() < 0 or spans.max() >= 1 << 32 or links[:, [0, 3]].min() < 0):
-        raise ValueError("link rows need documents >= 0 and positions in [0, 2**32)")
-    docs = np.concatenate((links[:, 0], links[:, 0], links[:, 3], links[:, 3]))
-    positions = np.concatenate((links[:, 1], links[:, 2], links[:, 4], links[:, 5]))
-    # Every document's edges, sorted and unique, as one key array: doc in the high bits.
-    edges = unique_values((docs << 32) | positions)
-    pieces, owners = _split(
-        links,
-        edges & 0xFFFFFFFF,
-        *_inside(edges, links[:, 0], links[:, 1], links[:, 2]),
-        *_inside(edges, links[:, 3], links[:, 4], links[:, 5]),
-        MIN_PIECE,
-    )
-    return pieces, owners, group_pieces(pieces)
-
-
-def group_pieces(pieces: np.ndarray) -> np.ndarray:
-    """Return `group_carriers` of piece rows (a, a_start, a_end, b, b_start, b_end)."""
-    return _group(np.ascontiguousarray(pieces, dtype=np.int64).reshape(-1, _COLUMNS))  # type: ignore[no-any-return]
-
-
-def _inside(
-    edges: np.ndarray, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the first and past-the-last edge strictly inside each span (start, end)."""
-    first = np.searchsorted(edges, (docs << 32) | starts, side="right")
-    last = np.searchsorted(edges, (docs << 32) | ends, side="left")
-    return first, np.maximum(first, last)
-
-
-def prepare() -> None:
-    """Compile the loops, or load them from numba's cache, unless done already."""
-    split_and_group(np.array([[0, 0, 100, 1, 0, 100], [0, 50, 100, 2, 0, 50]], dtype=np.int64))
-
-
-_jit = numba.njit(cache=True, nogil=True)
-
-
-@_jit
-def _split(links, edge_positions, a_first, a_last, b_first, b_last, min_piece):  # type: ignore[no-untyped-def]
     capacity = len(links) + len(edge_positions)
     pieces = np.empty((capacity, 6), dtype=np.int64)
     owners = np.empty(capacity, dtype=np.int64)
@@ -114,7 +71,6 @@ def _split(links, edge_positions, a_first, a_last, b_first, b_last, min_piece): 
     return pieces[:count], owners[:count]
 
 
-@_jit
 def _grown(pieces, owners, needed):  # type: ignore[no-untyped-def]
     capacity = max(needed, 2 * len(pieces))
     more_pieces = np.empty((capacity, 6), dtype=np.int64)
@@ -124,8 +80,10 @@ def _grown(pieces, owners, needed):  # type: ignore[no-untyped-def]
     return more_pieces, more_owners
 
 
-@_jit
-def _group(pieces):  # type: ignore[no-untyped-def]
+def group_pieces(pieces):  # type: ignore[no-untyped-def]
+    """Return, for each piece row (a, a_start, a_end, b, b_start, b_end), its group: the
+    lowest node (2 x piece + side) of the pieces joined to it by spans that overlap in a
+    document."""
     count = len(pieces)
     parent = np.arange(2 * count)
     docs = np.empty(2 * count, np.int64)
@@ -148,16 +106,15 @@ def _group(pieces):  # type: ignore[no-untyped-def]
         if docs[span] == reach_doc and starts[span] < reach_end:
             _union(parent, span, reach_node)
             if ends[span] > reach_end:
-                reach_end, reach_node = int(ends[span]), int(span)
+                reach_end, reach_node = ends[span], span
         else:
-            reach_doc, reach_end, reach_node = int(docs[span]), int(ends[span]), int(span)
+            reach_doc, reach_end, reach_node = docs[span], ends[span], span
     groups = np.empty(count, np.int64)
     for index in range(count):
         groups[index] = _find(parent, 2 * index)
     return groups
 
 
-@_jit
 def _find(parent, node):  # type: ignore[no-untyped-def]
     while parent[node] != node:
         parent[node] = parent[parent[node]]
@@ -165,7 +122,6 @@ def _find(parent, node):  # type: ignore[no-untyped-def]
     return node
 
 
-@_jit
 def _union(parent, x, y):  # type: ignore[no-untyped-def]
     rx, ry = _find(parent, x), _find(parent, y)
     if rx != ry:

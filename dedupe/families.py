@@ -1,0 +1,727 @@
+"""Story families: the texts several articles carry, each with one original, and the
+boilerplate each outlet repeats, set apart.
+
+Real syndication is one-to-many: one wire story is carried by hundreds of sites, and every
+scraped page carries its site's chrome. The stage works on what alignment verified:
+
+1. Every shared (non-quote) passage is a link between two documents. Links are cut where
+   another link of the same document begins or ends, and pieces whose spans overlap in a
+   document join one *group*: a text and every document that carries it, transitively.
+2. A group is *boilerplate* when it is text one outlet repeats across its own articles
+   (footers, newsletter blurbs, "more stories" blocks), or short text at the very start or
+   end of articles of several outlets and several stories (a copyright line). Boilerplate is
+   left out of every figure, family and pair, and reported once.
+3. Every other group is decided by the attribution rules (`dedupe.attribution.decide`): its
+   original source, the rule, and its original article when that is in the corpus.
+4. Groups with the same original article are one *family*; groups without one are one
+   family per set of carriers and source.
+
+Cost follows the copies, not their square: candidate pairs are stars (`dedupe.index`), and
+families are read from pieces, never from all pairs of carriers.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedupe import family_kernels as kernels
+from dedupe.attribution import (
+    UNDECIDED,
+    Attribution,
+    DocumentFacts,
+    decide,
+    document_facts,
+    wire_of_outlet,
+)
+from dedupe.documents import Document, parse_date
+from dedupe.index import unique_values
+from dedupe.jit import compiled as jitted
+from dedupe.kinds import BOILERPLATE, COPIED, OWN
+from dedupe.parallel import map_ordered
+from dedupe.passages import (
+    A_END,
+    A_FIRST,
+    A_LAST,
+    A_START,
+    B_END,
+    B_FIRST,
+    B_LAST,
+    B_START,
+    QUOTE,
+    AlignedPassages,
+)
+
+# --- the order in which documents are preferred as a bucket's centre -----------------------
+
+
+def centre_order(sources: Sequence[str | None], published: Sequence[str | None]) -> np.ndarray:
+    """Return each document's rank as a star centre (0 first): wire services' own articles,
+    then dated articles from the earliest, then the rest; ties in document order.
+
+    Stars then mostly join carriers to their likely original, which keeps the listed pairs
+    (original, carrier) where the original is in the corpus.
+    """
+    keys = [
+        (
+            wire_of_outlet(source) is None,
+            (moment := parse_date(date)) is None,
+            moment.timestamp() if moment is not None else 0.0,
+            index,
+        )
+        for index, (source, date) in enumerate(zip(sources, published, strict=True))
+    ]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[order] = np.arange(len(keys), dtype=np.int64)
+    return ranks
+
+
+# --- pieces and groups -------------------------------------------------------------------
+
+# Columns of `Pieces.sides`: one side of a piece, seen from the document on that side.
+SIDE_DOC, SIDE_PARTNER, SIDE_START, SIDE_END, SIDE_FIRST, SIDE_LAST, SIDE_GROUP, SIDE_ROW = range(8)
+SIDE_COLUMNS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """The shared (non-quote) passages cut into pieces, grouped.
+
+    `sides` has two rows a piece (its a side, then its b side): the document, the partner,
+    the word span [start, end), the character span [first, last), the piece's group and the
+    passage row it was cut from. Groups are numbered 0 to `groups` - 1 in order of first
+    appearance.
+    """
+
+    sides: np.ndarray
+    groups: int
+
+
+def cut_pieces(aligned: AlignedPassages, compiled: bool = False) -> Pieces:
+    """Return the pieces and groups of the non-quote passages of `aligned` (each side's row
+    column names the passage row it was cut from)."""
+    rows = aligned.rows
+    link_rows = np.flatnonzero(rows[:, QUOTE] == 0)
+    sides = aligned.pairs[aligned.pair_of_rows()[link_rows]]
+    links = np.column_stack(
+        (
+            sides[:, 0], rows[link_rows, A_FIRST], rows[link_rows, A_LAST],
+            sides[:, 1], rows[link_rows, B_FIRST], rows[link_rows, B_LAST],
+        )
+    ).reshape(-1, 6)  # fmt: skip
+    words = rows[link_rows][:, [A_START, A_END, B_START, B_END]]
+    return link_pieces(links, words, compiled, link_rows)
+
+
+def link_pieces(
+    links: np.ndarray,
+    words: np.ndarray,
+    compiled: bool = False,
+    names: np.ndarray | None = None,
+) -> Pieces:
+    """Return the pieces and groups of links (rows a, a_start, a_end, b, b_start, b_end of
+    characters) whose word spans are `words` (rows a_start, a_end, b_start, b_end). A piece
+    side's row column holds `names[link]` (default: the link's position)."""
+    pieces, owners, roots = split_and_group(links, compiled)
+    groups = _renumbered(roots)
+    spans = links[owners]
+    word_spans = words[owners]
+    a_words = _words_at(pieces[:, 1:3], spans[:, 1:3], word_spans[:, 0:2])
+    b_words = _words_at(pieces[:, 4:6], spans[:, 4:6], word_spans[:, 2:4])
+    row = (names if names is not None else np.arange(len(links), dtype=np.int64))[owners]
+    a_side = np.column_stack(
+        (pieces[:, 0], pieces[:, 3], a_words, pieces[:, 1:3], groups, row)
+    ).reshape(-1, SIDE_COLUMNS)
+    b_side = np.column_stack(
+        (pieces[:, 3], pieces[:, 0], b_words, pieces[:, 4:6], groups, row)
+    ).reshape(-1, SIDE_COLUMNS)
+    both = np.stack((a_side, b_side), axis=1).reshape(-1, SIDE_COLUMNS)
+    return Pieces(both, int(groups.max()) + 1 if len(groups) else 0)
+
+
+def split_and_group(links: np.ndarray, compiled: bool = False) -> tuple[np.ndarray, ...]:
+    """Return (pieces, owners, groups) of link rows (a, a_start, a_end, b, b_start, b_end):
+    the links cut at every other link's edge in the same documents (`split_links`), the link
+    each piece came from, and each piece's group (`group_pieces`)."""
+    links = np.ascontiguousarray(links, dtype=np.int64).reshape(-1, 6)
+    spans = links[:, [1, 2, 4, 5]]
+    if len(links) and (spans.min() < 0 or spans.max() >= 1 << 32 or links[:, [0, 3]].min() < 0):
+        raise ValueError("link rows need documents >= 0 and positions in [0, 2**32)")
+    docs = np.concatenate((links[:, 0], links[:, 0], links[:, 3], links[:, 3]))
+    positions = np.concatenate((links[:, 1], links[:, 2], links[:, 4], links[:, 5]))
+    # Every document's edges, sorted and unique, as one key array: doc in the high bits.
+    edges = unique_values((docs << 32) | positions)
+    split = jitted(kernels.split_links) if compiled else kernels.split_links
+    group = jitted(kernels.group_pieces) if compiled else kernels.group_pieces
+    pieces, owners = split(
+        links,
+        edges & 0xFFFFFFFF,
+        *_inside(edges, links[:, 0], links[:, 1], links[:, 2]),
+        *_inside(edges, links[:, 3], links[:, 4], links[:, 5]),
+        kernels.MIN_PIECE,
+    )
+    return pieces, owners, group(pieces)
+
+
+def group_spans(rows: np.ndarray, compiled: bool = False) -> np.ndarray:
+    """Return the group of each row (a, a_start, a_end, b, b_start, b_end) of spans, uncut:
+    rows whose spans overlap in a document share a group (numbered as they appear)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64).reshape(-1, 6)
+    group = jitted(kernels.group_pieces) if compiled else kernels.group_pieces
+    return _renumbered(group(rows))
+
+
+def _inside(
+    edges: np.ndarray, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the first and past-the-last edge strictly inside each span (start, end)."""
+    first = np.searchsorted(edges, (docs << 32) | starts, side="right")
+    last = np.searchsorted(edges, (docs << 32) | ends, side="left")
+    return first, np.maximum(first, last)
+
+
+def _renumbered(labels: np.ndarray) -> np.ndarray:
+    """Return labels renumbered 0, 1, ... in order of first appearance."""
+    if not len(labels):
+        return np.empty(0, dtype=np.int64)
+    distinct, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(distinct), dtype=np.int64)
+    return rank[inverse.reshape(-1)]
+
+
+def _words_at(chars: np.ndarray, char_span: np.ndarray, word_span: np.ndarray) -> np.ndarray:
+    """Return the word spans of character spans cut from a passage, in proportion: a piece
+    edge that is a passage edge maps exactly, one inside lands within a word or two."""
+    width = np.maximum(char_span[:, 1] - char_span[:, 0], 1)
+    words = word_span[:, 1] - word_span[:, 0]
+    offsets = chars - char_span[:, [0]]
+    mapped = word_span[:, [0]] + np.rint(offsets * words[:, None] / width[:, None]).astype(np.int64)
+    return np.clip(mapped, word_span[:, [0]], word_span[:, [1]])
+
+
+# --- completing small groups ---------------------------------------------------------------
+
+# Text carried by at most this many documents has all its carriers aligned pairwise (cheap,
+# and every pair's own passages are then known); beyond, only the stars are aligned.
+PAIRWISE_MAX = 24
+
+
+def completion_pairs(
+    aligned: AlignedPassages, tried: np.ndarray, compiled: bool = False
+) -> np.ndarray:
+    """Return the pairs (a < b, sorted) of documents that carry a common text (a group of
+    the shared passages or of the shared quotations) of at most PAIRWISE_MAX carriers and
+    were not among the `tried` pairs."""
+    pieces = cut_pieces(aligned, compiled)
+    quotes = aligned.rows[aligned.rows[:, QUOTE] == 1]
+    quote_sides = aligned.pairs[aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1]]
+    quote_groups = group_spans(
+        np.column_stack(
+            (quote_sides[:, 0], quotes[:, A_FIRST], quotes[:, A_LAST],
+             quote_sides[:, 1], quotes[:, B_FIRST], quotes[:, B_LAST])
+        ),
+        compiled,
+    )  # fmt: skip
+    carriers = np.concatenate(
+        (
+            np.column_stack((pieces.sides[:, SIDE_GROUP], pieces.sides[:, SIDE_DOC])),
+            np.column_stack(
+                (
+                    pieces.groups + np.repeat(quote_groups, 2),
+                    np.stack((quote_sides[:, 0], quote_sides[:, 1]), axis=1).reshape(-1),
+                )
+            ),
+        )
+    )
+    if not len(carriers):
+        return np.empty((0, 2), dtype=np.int64)
+    span = int(carriers[:, 1].max()) + 1
+    codes = unique_values(carriers[:, 0] * span + carriers[:, 1])
+    group, doc = codes // span, codes % span
+    starts = np.flatnonzero(np.diff(group, prepend=-1))
+    sizes = np.diff(np.append(starts, len(group)))
+    wanted: set[tuple[int, int]] = set()
+    docs = doc.tolist()
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        if 2 < size <= PAIRWISE_MAX:
+            wanted.update(itertools.combinations(docs[start : start + size], 2))
+    if not wanted:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.array(sorted(wanted), dtype=np.int64)
+    tried_codes = tried[:, 0] * span + tried[:, 1] if len(tried) else tried.reshape(-1)
+    fresh = ~np.isin(pairs[:, 0] * span + pairs[:, 1], tried_codes)
+    return pairs[fresh]
+
+
+# --- carriage: how much of each group each document carries ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Carriage:
+    """For each (group, document) that carries the group, sorted: the words of the group in
+    the document (overlapping pieces counted once), and where they begin and end."""
+
+    group: np.ndarray
+    doc: np.ndarray
+    words: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
+def carriage(pieces: Pieces) -> Carriage:
+    """Return how much of each group each of its documents carries."""
+    sides = pieces.sides
+    order = np.lexsort((sides[:, SIDE_START], sides[:, SIDE_DOC], sides[:, SIDE_GROUP]))
+    group, doc = sides[order, SIDE_GROUP], sides[order, SIDE_DOC]
+    starts, ends = sides[order, SIDE_START], sides[order, SIDE_END]
+    if not len(order):
+        empty = np.empty(0, dtype=np.int64)
+        return Carriage(empty, empty, empty, empty, empty)
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (doc[1:] != doc[:-1])
+    segment = np.cumsum(new) - 1
+    heads = np.flatnonzero(new)
+    # Running furthest end within each segment, kept apart by an offset per segment.
+    width = int(ends.max()) + 1
+    reach = np.maximum.accumulate(segment * width + ends) - segment * width
+    before = np.empty(len(order), dtype=np.int64)
+    before[0] = 0
+    before[1:] = reach[:-1]
+    before[new] = starts[new]
+    covered = np.maximum(ends - np.maximum(starts, before), 0)
+    return Carriage(
+        group[heads],
+        doc[heads],
+        np.add.reduceat(covered, heads),
+        np.minimum.reduceat(starts, heads),
+        np.maximum.reduceat(ends, heads),
+    )
+
+
+# --- boilerplate --------------------------------------------------------------------------
+
+# Text one outlet repeats is boilerplate when at least this many of its articles carry it,
+# they make up at least OUTLET_SHARE of the carriers, and it is less than BODY_SHARE of
+# the typical carrier (a story an outlet runs three times is most of each article).
+OUTLET_ARTICLES = 3
+OUTLET_SHARE = 2 / 3
+BODY_SHARE = 0.5
+# Text several outlets carry is syndication, unless it is at most this many words, stands
+# within EDGE_WORDS of the start or end of most carriers, and its carriers (at least
+# OUTLET_ARTICLES) are not all one story: a copyright line, a standard sign-off.
+SHORT_WORDS = 40
+EDGE_WORDS = 3
+
+
+def boilerplate_groups(
+    carried: Carriage, outlets: np.ndarray, word_counts: np.ndarray, groups: int
+) -> np.ndarray:
+    """Return, for each group, whether it is boilerplate (see the module's rules).
+
+    `outlets` holds each document's outlet number, or -1 when it has none (such a document
+    is an outlet of its own).
+    """
+    boilerplate = np.zeros(groups, dtype=bool)
+    if not len(carried.group):
+        return boilerplate
+    members = np.bincount(carried.group, minlength=groups)
+    share = carried.words / np.maximum(word_counts[carried.doc], 1)
+    typical_share = _group_medians(carried.group, share, groups)
+    typical_words = _group_medians(carried.group, carried.words.astype(np.float64), groups)
+    top_outlet = _top_outlet_counts(carried.group, outlets[carried.doc], groups)
+    own = (
+        (top_outlet >= OUTLET_ARTICLES)
+        & (top_outlet >= OUTLET_SHARE * members)
+        & (typical_share < BODY_SHARE)
+    )
+    at_edge = (carried.first <= EDGE_WORDS) | (
+        carried.last >= word_counts[carried.doc] - EDGE_WORDS
+    )
+    edge_share = np.bincount(carried.group, weights=at_edge, minlength=groups) / np.maximum(
+        members, 1
+    )
+    largest_share = np.zeros(groups, dtype=np.float64)
+    np.maximum.at(largest_share, carried.group, share)
+    short = (
+        ~own
+        & (members >= OUTLET_ARTICLES)
+        & (typical_words <= SHORT_WORDS)
+        & (edge_share >= OUTLET_SHARE)
+        & (largest_share < BODY_SHARE)
+    )
+    # Either kind is boilerplate only when its articles are several stories: text repeated
+    # within one story (an outlet's updates of it, a sentence cut off the story around it)
+    # is that story's. Text several outlets share must close at least OUTLET_ARTICLES
+    # different stories: a wire story's last paragraph, carried by the story's copies and
+    # by a brief made of that paragraph alone, is two.
+    candidates = np.flatnonzero(own | short)
+    stories = _stories(carried, candidates, ~own & ~short)
+    needed = np.where(own[candidates], 2, OUTLET_ARTICLES)
+    boilerplate[candidates] = stories >= needed
+    return boilerplate
+
+
+def _group_medians(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Return the (lower) median of `values` in each group (`group` sorted)."""
+    order = np.lexsort((values, group))
+    ordered = values[order]
+    counts = np.bincount(group, minlength=groups)
+    starts = np.cumsum(counts) - counts
+    medians = np.zeros(groups, dtype=np.float64)
+    present = counts > 0
+    medians[present] = ordered[starts[present] + (counts[present] - 1) // 2]
+    return medians
+
+
+def _top_outlet_counts(group: np.ndarray, outlet: np.ndarray, groups: int) -> np.ndarray:
+    """Return, for each group, how many of its documents belong to its most common outlet
+    (documents without an outlet count apart)."""
+    known = outlet >= 0
+    top = np.minimum(np.bincount(group[~known], minlength=groups), 1)
+    if known.any():
+        span = int(outlet.max()) + 1
+        codes, counts = np.unique(group[known] * span + outlet[known], return_counts=True)
+        np.maximum.at(top, codes // span, counts)
+    return top
+
+
+def _stories(carried: Carriage, candidates: np.ndarray, stories: np.ndarray) -> np.ndarray:
+    """Return, for each candidate group, how many stories its documents make up: documents
+    joined by the story groups they also carry are one story (a document carrying none is
+    a story of its own)."""
+    stories_of: dict[int, list[int]] = {}
+    docs_of: dict[int, list[int]] = {}
+    wanted = set(candidates.tolist())
+    for group, doc in zip(carried.group.tolist(), carried.doc.tolist(), strict=True):
+        if stories[group]:
+            stories_of.setdefault(doc, []).append(group)
+        if group in wanted:
+            docs_of.setdefault(group, []).append(doc)
+    result = []
+    for group in candidates.tolist():
+        docs = docs_of[group]
+        parent = {doc: doc for doc in docs}
+        joined_by: dict[int, int] = {}
+        for doc in docs:
+            for story in stories_of.get(doc, ()):
+                other = joined_by.setdefault(story, doc)
+                parent[_root(parent, doc)] = _root(parent, other)
+        result.append(len({_root(parent, doc) for doc in docs}))
+    return np.array(result, dtype=np.int64)
+
+
+def _root(parent: dict[int, int], node: int) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+# --- deciding each group's original ----------------------------------------------------------
+
+_DECIDE_CHUNK = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """Each group's attribution label (into `labels`; label 0 is undecided), its original
+    document (-1 when not in the corpus or undecided), and who decided: `deciders` rows are
+    (group, document), sorted."""
+
+    labels: np.ndarray
+    originals: np.ndarray
+    deciders: np.ndarray
+    attributions: list[Attribution]
+
+
+FactsOf = Callable[[list[int]], Mapping[int, DocumentFacts]]
+
+
+def decide_groups(pieces: Pieces, story: np.ndarray, facts_of: FactsOf, jobs: int = 1) -> Decisions:
+    """Return the attribution of each group marked in `story` (the others stay undecided).
+
+    `facts_of(documents)` returns the attribution facts of some documents. Groups are decided
+    in chunks of about _DECIDE_CHUNK piece sides, on up to `jobs` processes (forked: each
+    chunk asks for the facts of its own documents).
+    """
+    sides = pieces.sides
+    keep = story[sides[:, SIDE_GROUP]]
+    order = np.flatnonzero(keep)[np.argsort(sides[keep, SIDE_GROUP], kind="stable")]
+    ordered = sides[order]
+    group_column = ordered[:, SIDE_GROUP]
+    bounds = np.flatnonzero(np.diff(group_column, prepend=-1))
+    ends = np.append(bounds[1:], len(ordered))
+    chunks: list[tuple[int, int]] = []
+    lo = 0
+    while lo < len(bounds):
+        hi = int(np.searchsorted(bounds, bounds[lo] + _DECIDE_CHUNK, side="left"))
+        hi = max(hi, lo + 1)
+        chunks.append((lo, hi))
+        lo = hi
+    state = (facts_of, ordered, bounds, ends)
+    labels = np.zeros(pieces.groups, dtype=np.int64)
+    originals = np.full(pieces.groups, -1, dtype=np.int64)
+    deciders: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
+    attributions: list[Attribution] = [UNDECIDED]
+    label_of: dict[tuple[str | None, str | None], int] = {(None, None): 0}
+    for (lo, hi), (keys, found, decided) in zip(
+        chunks, map_ordered(_decide_chunk, state, chunks, jobs), strict=True
+    ):
+        groups = group_column[bounds[lo:hi]]
+        codes = []
+        for key in keys:
+            if key not in label_of:
+                label_of[key] = len(attributions)
+                attributions.append(Attribution(*key))
+            codes.append(label_of[key])
+        labels[groups] = np.array(codes, dtype=np.int64)
+        originals[groups] = found
+        deciders.append(np.column_stack((groups[decided[:, 0]], decided[:, 1])))
+    return Decisions(labels, originals, np.concatenate(deciders), attributions)
+
+
+def _decide_chunk(
+    state: tuple[FactsOf, np.ndarray, np.ndarray, np.ndarray], chunk: tuple[int, int]
+) -> tuple[list[tuple[str | None, str | None]], np.ndarray, np.ndarray]:
+    """Return the (source, rule), the original document and the deciders (position in the
+    chunk, document) of groups [lo, hi) of the state."""
+    facts_of, ordered, bounds, ends = state
+    lo, hi = chunk
+    rows = ordered[bounds[lo] : ends[hi - 1]]
+    facts = facts_of(unique_values(rows[:, SIDE_DOC]).tolist())
+    keys: list[tuple[str | None, str | None]] = []
+    originals = np.full(hi - lo, -1, dtype=np.int64)
+    deciders: list[tuple[int, int]] = []
+    for position in range(lo, hi):
+        carriers = ordered[bounds[position] : ends[position]][
+            :, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]
+        ].tolist()
+        attribution = decide(carriers, facts)
+        keys.append((attribution.source, attribution.rule))
+        originals[position - lo] = original_document(attribution, facts)
+        deciders.extend((position - lo, doc) for doc in attribution.decided_by)
+    return keys, originals, np.array(deciders, dtype=np.int64).reshape(-1, 2)
+
+
+def original_document(attribution: Attribution, facts: Mapping[int, DocumentFacts]) -> int:
+    """Return the corpus document that is the original of a decided text, or -1.
+
+    A wire's own article (the earliest of them, then the first) for ``wire-outlet``; the
+    first published article for ``earliest-publication``; none for a credited wire, whose
+    article is not in the corpus (the outlet rule would have decided otherwise).
+    """
+    if attribution.rule == "earliest-publication":
+        return min(attribution.decided_by)
+    if attribution.rule == "wire-outlet":
+
+        def when(doc: int) -> tuple[bool, float, int]:
+            moment = facts[doc].published
+            return (moment is None, moment.timestamp() if moment else 0.0, doc)
+
+        return min(attribution.decided_by, key=when)
+    return -1
+
+
+# --- families ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Families:
+    """The family stage's result, as columns.
+
+    `pieces.sides` rows are the pieces (see `Pieces`); `side_kind[k]` says whether side k is
+    text its document copied (COPIED), its own or its outlet's (OWN), or BOILERPLATE, and
+    `side_label[k]` its attribution (into `labels`).
+    For each group: `group_family` (-1 for boilerplate), `group_label` (into `labels`) and
+    `group_original` (a document or -1). For each family: `family_original` and
+    `family_label`.
+    """
+
+    pieces: Pieces
+    side_kind: np.ndarray
+    side_label: np.ndarray
+    group_family: np.ndarray
+    group_label: np.ndarray
+    group_original: np.ndarray
+    family_original: np.ndarray
+    family_label: np.ndarray
+    labels: tuple[Attribution, ...]
+
+    @property
+    def boilerplate(self) -> np.ndarray:
+        """Return, for each group, whether it is boilerplate."""
+        return self.group_family < 0
+
+
+def find_families(
+    documents: Sequence[Document],
+    aligned: AlignedPassages,
+    word_counts: np.ndarray,
+    sources: Sequence[str | None],
+    *,
+    separator: str | None = None,
+    keep_boilerplate: bool = False,
+    jobs: int = 1,
+    compiled: bool = False,
+) -> Families:
+    """Return the families (and boilerplate) of the shared passages of `aligned`.
+
+    `word_counts` and `sources` give every document's words and outlet.
+    """
+    pieces = cut_pieces(aligned, compiled)
+    carried = carriage(pieces)
+    names = _name_numbers(sources)
+    outlets = np.array([names.get(s, -1) if s else -1 for s in sources], dtype=np.int64)
+    if keep_boilerplate:
+        boilerplate = np.zeros(pieces.groups, dtype=bool)
+    else:
+        boilerplate = boilerplate_groups(
+            carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups
+        )
+    facts_of = functools.partial(read_facts, documents, separator)
+    decided = decide_groups(pieces, ~boilerplate, facts_of, jobs)
+    group_family, family_original, family_label = _families_of_groups(
+        carried, boilerplate, decided.labels, decided.originals
+    )
+    attributions = decided.attributions
+    kind = _side_kinds(
+        pieces, boilerplate, decided.originals, decided.labels, attributions, sources, names
+    )
+    side_label = side_labels(pieces, decided, attributions)
+    return Families(
+        pieces,
+        kind,
+        side_label,
+        group_family,
+        decided.labels,
+        decided.originals,
+        family_original,
+        family_label,
+        tuple(attributions),
+    )
+
+
+def read_facts(
+    documents: Sequence[Document], separator: str | None, indices: list[int]
+) -> dict[int, DocumentFacts]:
+    """Return the attribution facts of the documents at `indices` (their texts are read)."""
+    facts = {}
+    for index in indices:
+        doc = documents[index]
+        facts[index] = document_facts(doc.id, doc.text, doc.source, doc.published, separator)
+    return facts
+
+
+def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attribution]) -> np.ndarray:
+    """Return the attribution label of each piece side: its group's, with the rule prefixed
+    ``transitive-`` when neither the side's document nor its partner in the piece decided it
+    (the text reached the document through other carriers). New labels join `attributions`.
+    """
+    sides = pieces.sides
+    labels = decided.labels[sides[:, SIDE_GROUP]] if len(sides) else np.empty(0, np.int64)
+    if not len(sides):
+        return labels
+    span = int(sides[:, [SIDE_DOC, SIDE_PARTNER]].max()) + 1
+    codes = decided.deciders[:, 0] * span + decided.deciders[:, 1]
+    group = sides[:, SIDE_GROUP]
+    direct = np.isin(group * span + sides[:, SIDE_DOC], codes) | np.isin(
+        group * span + sides[:, SIDE_PARTNER], codes
+    )
+    transitive_of: dict[int, int] = {}
+    for label in np.unique(labels[~direct]).tolist():
+        attribution = attributions[label]
+        if attribution.rule is None:
+            transitive_of[label] = label
+            continue
+        twin = Attribution(attribution.source, "transitive-" + attribution.rule)
+        if twin not in attributions:
+            attributions.append(twin)
+        transitive_of[label] = attributions.index(twin)
+    result = labels.copy()
+    indirect = np.flatnonzero(~direct)
+    result[indirect] = [transitive_of[label] for label in labels[indirect].tolist()]
+    return result
+
+
+def _name_numbers(sources: Sequence[str | None]) -> dict[str, int]:
+    """Return a number for each distinct outlet name (in order of first appearance)."""
+    numbers: dict[str, int] = {}
+    for source in sources:
+        if source and source not in numbers:
+            numbers[source] = len(numbers)
+    return numbers
+
+
+def _families_of_groups(
+    carried: Carriage, boilerplate: np.ndarray, labels: np.ndarray, originals: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return each group's family (-1 for boilerplate), and each family's original and label.
+
+    Groups with the same original article are one family (everything taken from it); a group
+    without one joins the groups carried by the same documents with the same source.
+    """
+    docs_of: dict[int, list[int]] = {}
+    for group, doc in zip(carried.group.tolist(), carried.doc.tolist(), strict=True):
+        docs_of.setdefault(group, []).append(doc)
+    family_of_key: dict[object, int] = {}
+    group_family = np.full(len(boilerplate), -1, dtype=np.int64)
+    family_original: list[int] = []
+    family_label: list[int] = []
+    for group in range(len(boilerplate)):
+        if boilerplate[group]:
+            continue
+        original, label = int(originals[group]), int(labels[group])
+        key: object = ("original", original) if original >= 0 else (tuple(docs_of[group]), label)
+        family = family_of_key.get(key)
+        if family is None:
+            family = family_of_key[key] = len(family_original)
+            family_original.append(original)
+            family_label.append(label)
+        group_family[group] = family
+    return (
+        group_family,
+        np.array(family_original, dtype=np.int64),
+        np.array(family_label, dtype=np.int64),
+    )
+
+
+def _side_kinds(
+    pieces: Pieces,
+    boilerplate: np.ndarray,
+    originals: np.ndarray,
+    labels: np.ndarray,
+    attributions: Sequence[Attribution],
+    sources: Sequence[str | None],
+    names: dict[str, int],
+) -> np.ndarray:
+    """Return whether each piece side is COPIED, OWN or BOILERPLATE text of its document.
+
+    Text is a document's own when the document is its original, or when its original source
+    is the document's outlet (or the wire that outlet is): copying from oneself is not
+    copying. Text of an undecided origin is copied: each carrier took it from somewhere.
+    """
+    numbers = dict(names)
+    wires = [wire_of_outlet(source) for source in sources]
+    for name in [*(a.source for a in attributions), *wires]:
+        if name and name not in numbers:
+            numbers[name] = len(numbers)
+    own_outlet = np.array([numbers[s] if s else -1 for s in sources], dtype=np.int64)
+    own_wire = np.array([numbers[w] if w else -1 for w in wires], dtype=np.int64)
+    label_source = np.array(
+        [numbers[a.source] if a.source else -1 for a in attributions], dtype=np.int64
+    )
+    sides = pieces.sides
+    doc, group = sides[:, SIDE_DOC], sides[:, SIDE_GROUP]
+    source = label_source[labels[group]] if len(group) else np.empty(0, dtype=np.int64)
+    own = (originals[group] == doc) | (
+        (source >= 0) & ((source == own_outlet[doc]) | (source == own_wire[doc]))
+    )
+    kind = np.where(own, OWN, COPIED)
+    kind[boilerplate[group]] = BOILERPLATE
+    return kind.astype(np.int64)

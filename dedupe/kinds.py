@@ -1,0 +1,11 @@
+"""What a shared span is to the document that carries it (shared by the family stage, the
+report and their kernels)."""
+
+COPIED = 0
+"""Text the document took from another article or source (or of unknown origin)."""
+OWN = 1
+"""Text the document is the original of, or that comes from its own outlet."""
+BOILERPLATE = 2
+"""Text its outlet repeats across articles (footers, blurbs): left out of every figure."""
+QUOTED = 3
+"""A shared quotation: shared, never copied."""

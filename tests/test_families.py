@@ -1,0 +1,444 @@
+"""Tests of the family stage: cutting and grouping links, deciding groups (transitively),
+boilerplate, and families."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.attribution import (
+    UNDECIDED,
+    Attribution,
+    Carrier,
+    Credit,
+    DocumentFacts,
+    document_facts,
+    wire_of_outlet,
+)
+from dedupe.documents import parse_date
+from dedupe.families import (
+    SIDE_FIRST,
+    SIDE_LAST,
+    SIDE_ROW,
+    Carriage,
+    boilerplate_groups,
+    carriage,
+    centre_order,
+    decide_groups,
+    link_pieces,
+    side_labels,
+    split_and_group,
+)
+
+OIL_TALKS = (
+    "Iraqi officials said on Sunday that negotiations with the Kurdish regional government over "
+    "oil exports through the northern pipeline would resume next week."
+)
+LOCAL_STORY = (
+    "A separate story by our own correspondent about the city's new bus lanes begins here."
+)
+REUTERS_CREDIT = (Credit("Reuters", 0, 1000),)
+
+Links = Sequence[tuple[Carrier, Carrier]]
+
+
+def facts(
+    id: str,
+    *,
+    source: str | None = None,
+    published: str | None = None,
+    credits: tuple[Credit, ...] = (),
+) -> DocumentFacts:
+    return DocumentFacts(
+        id=id,
+        source=source,
+        published=parse_date(published),
+        wire=wire_of_outlet(source),
+        credits=credits,
+    )
+
+
+def rows_of(links: Links) -> np.ndarray:
+    """Return links as rows (a, a_start, a_end, b, b_start, b_end)."""
+    flat = [(a.doc, a.start, a.end, b.doc, b.start, b.end) for a, b in links]
+    return np.array(flat, dtype=np.int64).reshape(-1, 6)
+
+
+@pytest.fixture(params=["plain", "compiled"])
+def compiled(request: pytest.FixtureRequest) -> bool:
+    """Run a test with the plain kernels and with their compiled twins."""
+    return bool(request.param == "compiled")
+
+
+def groups_of(links: Links, compiled: bool) -> list[int]:
+    return split_and_group(rows_of(links), compiled)[2].tolist()  # type: ignore[no-any-return]
+
+
+# --- cutting and grouping --------------------------------------------------------------------
+
+
+def test_links_sharing_overlapping_text_share_a_group(compiled: bool) -> None:
+    links = [
+        (Carrier(2, 0, 100), Carrier(1, 50, 150)),  # C-B
+        (Carrier(1, 120, 200), Carrier(0, 10, 90)),  # B-A, overlapping B's span above
+        (Carrier(1, 200, 300), Carrier(3, 0, 100)),  # B-D: touches but does not overlap
+        (Carrier(4, 0, 10), Carrier(5, 0, 10)),  # unrelated
+        (Carrier(3, 90, 95), Carrier(6, 0, 5)),  # D-G: inside D's span above
+    ]
+    _, owners, groups = split_and_group(rows_of(links), compiled)
+    by_link = {int(o): int(g) for o, g in zip(owners, groups, strict=True)}
+    assert by_link[0] == by_link[1]
+    assert by_link[2] == by_link[4]
+    assert len({by_link[0], by_link[2], by_link[3]}) == 3
+
+
+def test_no_links(compiled: bool) -> None:
+    pieces, owners, groups = split_and_group(np.empty((0, 6), dtype=np.int64), compiled)
+    assert len(pieces) == len(owners) == len(groups) == 0
+
+
+def test_same_span_in_different_documents_does_not_link(compiled: bool) -> None:
+    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(2, 0, 100), Carrier(3, 0, 100))]
+    assert len(set(groups_of(links, compiled))) == 2
+
+
+def test_a_link_is_cut_where_another_link_of_its_document_ends() -> None:
+    # Doc 1 carries a Reuters story (0-100, shared with doc 0) and an AP story (100-200,
+    # shared with doc 2); doc 3 copies all of doc 1.
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(2, 0, 100), Carrier(1, 100, 200)),
+        (Carrier(1, 0, 200), Carrier(3, 0, 200)),
+    ]
+    pieces, owners, groups = split_and_group(rows_of(links))
+    whole = [p for p, o in zip(pieces.tolist(), owners.tolist(), strict=True) if o == 2]
+    assert whole == [[1, 0, 100, 3, 0, 100], [1, 100, 200, 3, 100, 200]]
+    assert len(set(groups.tolist())) == 2
+
+
+def test_positions_beyond_32_bits_are_refused() -> None:
+    with pytest.raises(ValueError, match="2\\*\\*32"):
+        split_and_group(np.array([[0, 0, 2**32, 1, 0, 10]]))
+
+
+def brute_force_groups(links: list[tuple[int, int, int, int, int, int]]) -> list[frozenset[int]]:
+    """Return the groups of uncut links by brute force: links whose spans overlap in a
+    document, transitively."""
+    parent = list(range(len(links)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    spans = [(i, link[3 * side], link[3 * side + 1], link[3 * side + 2])
+             for i, link in enumerate(links) for side in (0, 1)]  # fmt: skip
+    for (i, d1, s1, e1), (j, d2, s2, e2) in itertools.combinations(spans, 2):
+        if d1 == d2 and s1 < e2 and s2 < e1:
+            parent[find(i)] = find(j)
+    members: dict[int, set[int]] = {}
+    for i in range(len(links)):
+        members.setdefault(find(i), set()).add(i)
+    return sorted((frozenset(m) for m in members.values()), key=min)
+
+
+span = st.tuples(st.integers(0, 3), st.integers(0, 300), st.integers(1, 200)).map(
+    lambda t: (t[0], t[1], t[1] + t[2])
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(span, span), max_size=8))
+def test_groups_of_pieces_join_exactly_the_overlapping_links(
+    raw: list[tuple[tuple[int, int, int], tuple[int, int, int]]],
+) -> None:
+    links = [(*a, *b) for a, b in raw if a[0] != b[0]]
+    rows = np.array(links, dtype=np.int64).reshape(-1, 6)
+    plain = split_and_group(rows)
+    fast = split_and_group(rows, True)
+    for mine, theirs in zip(plain, fast, strict=True):
+        assert mine.tolist() == theirs.tolist()
+    pieces, owners, groups = plain
+    # Pieces tile each link exactly, on its a side.
+    for index, link in enumerate(links):
+        own = pieces[owners == index]
+        assert own[0, 1] == link[1] and own[-1, 2] == link[2]
+        assert (own[1:, 1] == own[:-1, 2]).all()
+    # Cutting only ever separates text at a shared edge: links joined uncut whose pieces
+    # all overlap stay joined, and pieces of links in different uncut groups never join.
+    uncut = brute_force_groups(links)
+    uncut_of = {i: k for k, members in enumerate(uncut) for i in members}
+    for group in set(groups.tolist()):
+        links_in = {int(o) for o in owners[groups == group]}
+        assert len({uncut_of[i] for i in links_in}) == 1
+
+
+# --- deciding groups, transitively -------------------------------------------------------------
+
+
+def attribute(links: Links, all_facts: Sequence[DocumentFacts]) -> list[Attribution]:
+    """Return, for each link, the attribution of most of its a side's characters, as the
+    family stage decides them (groups from cut links, rules, transitive prefixes)."""
+    rows = rows_of(links)
+    pieces = link_pieces(rows, rows[:, [1, 2, 4, 5]])
+    decided = decide_groups(
+        pieces,
+        np.ones(pieces.groups, dtype=bool),
+        lambda docs: {d: all_facts[d] for d in docs},
+    )
+    labels = side_labels(pieces, decided, decided.attributions)
+    found = []
+    for index in range(len(links)):
+        a_sides = np.flatnonzero(
+            (pieces.sides[:, SIDE_ROW] == index) & (np.arange(len(labels)) % 2 == 0)
+        )
+        weights: Counter[int] = Counter()
+        for k in a_sides.tolist():
+            weights[int(labels[k])] += int(pieces.sides[k, SIDE_LAST] - pieces.sides[k, SIDE_FIRST])
+        label = max(weights, key=lambda x: (weights[x], decided.attributions[x].rule is not None))
+        attribution = decided.attributions[label]
+        found.append(Attribution(attribution.source, attribution.rule))
+    return found
+
+
+@pytest.fixture
+def transitive_corpus() -> tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]]:
+    """A credits Reuters; B reuses A's passage without credit; C reuses the same text from B."""
+    a_text = f"BAGHDAD, Jan 5 (Reuters) - {OIL_TALKS}"
+    b_text = f"{LOCAL_STORY}\n\n{OIL_TALKS}"
+    c_text = f"{OIL_TALKS}\n\nOur readers will remember the last round of talks."
+    texts = [a_text, b_text, c_text]
+    all_facts = [
+        document_facts("a", a_text, "The Bugle", "2024-01-05T12:00:00Z"),
+        document_facts("b", b_text, "The Planet", "2024-01-05T09:00:00Z"),
+        document_facts("c", c_text, "The Herald", None),
+    ]
+
+    def carrier(doc: int, start_word: str, end_word: str) -> Carrier:
+        text = texts[doc]
+        start = text.index(start_word)
+        return Carrier(doc, start, text.index(end_word, start) + len(end_word))
+
+    links = [
+        (carrier(2, "Iraqi", "week"), carrier(1, "Iraqi", "week")),  # C-B
+        (carrier(1, "negotiations", "pipeline"), carrier(0, "negotiations", "pipeline")),  # B-A
+    ]
+    return links, all_facts
+
+
+def test_transitive_wire_credit(
+    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
+) -> None:
+    links, all_facts = transitive_corpus
+    c_b, b_a = attribute(links, all_facts)
+    assert c_b == Attribution("Reuters", "transitive-wire-credit")
+    assert b_a == Attribution("Reuters", "wire-credit")
+
+
+def test_unlinked_passage_of_the_same_document_is_not_transitive(
+    transitive_corpus: tuple[list[tuple[Carrier, Carrier]], list[DocumentFacts]],
+) -> None:
+    links, all_facts = transitive_corpus
+    # C-B now carries B's first paragraph, which does not overlap what B shares with A.
+    links = [(Carrier(2, 0, 50), Carrier(1, 0, len(LOCAL_STORY))), links[1]]
+    c_b, b_a = attribute(links, all_facts)
+    assert c_b == UNDECIDED  # C has no date, so earliest publication cannot decide
+    assert b_a == Attribution("Reuters", "wire-credit")
+
+
+def test_a_passage_spanning_two_stories_does_not_join_them() -> None:
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(2, 0, 100), Carrier(1, 100, 200)),
+        (Carrier(1, 0, 200), Carrier(3, 0, 200)),
+    ]
+    by_outlet = [
+        facts("w", source="Reuters"),
+        facts("m", source="Metro"),
+        facts("ap", source="Associated Press"),
+        facts("n", source="Nightly"),
+    ]
+    reuters, ap, both = attribute(links, by_outlet)
+    assert (reuters.source, ap.source) == ("Reuters", "Associated Press")
+    assert ap.rule == "wire-outlet"
+    assert both.source in ("Reuters", "Associated Press")
+
+
+def test_transitive_prefix_for_wire_outlet_and_earliest_publication() -> None:
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),  # doc 0 - doc 1
+        (Carrier(1, 20, 120), Carrier(2, 0, 100)),  # doc 1 - doc 2 (mostly overlaps on doc 1)
+    ]
+    by_outlet = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="AFP")]
+    assert attribute(links, by_outlet) == [
+        Attribution("AFP", "transitive-wire-outlet"),
+        Attribution("AFP", "wire-outlet"),
+    ]
+    by_date = [
+        facts("x", source="Planet", published="2024-01-05T08:00:00Z"),
+        facts("y", source="Bugle", published="2024-01-05T09:00:00Z"),
+        facts("z", source="Herald", published="2024-01-05T10:00:00Z"),
+    ]
+    assert attribute(links, by_date) == [
+        Attribution("Planet", "earliest-publication"),
+        Attribution("Planet", "transitive-earliest-publication"),
+    ]
+
+
+def test_direct_when_any_decider_is_in_the_pair() -> None:
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(1, 0, 100), Carrier(2, 0, 100)),
+    ]
+    both_credit = [
+        facts("x", credits=REUTERS_CREDIT),
+        facts("y"),
+        facts("z", credits=REUTERS_CREDIT),
+    ]
+    assert attribute(links, both_credit) == [
+        Attribution("Reuters", "wire-credit"),
+        Attribution("Reuters", "wire-credit"),
+    ]
+
+
+def test_undecided_links_get_no_prefix() -> None:
+    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(1, 0, 100), Carrier(2, 0, 100))]
+    undated = [facts("x", source="Planet"), facts("y", source="Bugle"), facts("z", source="Herald")]
+    assert attribute(links, undated) == [UNDECIDED, UNDECIDED]
+
+
+def test_the_original_of_a_wire_story_is_the_wire_article_and_of_a_dated_one_the_first() -> None:
+    links = [(Carrier(0, 0, 100), Carrier(1, 0, 100)), (Carrier(2, 0, 100), Carrier(1, 0, 100))]
+    rows = rows_of(links)
+    pieces = link_pieces(rows, rows[:, [1, 2, 4, 5]])
+    everything = np.ones(pieces.groups, dtype=bool)
+    wire = [facts("a", source="Planet"), facts("r", source="Reuters"), facts("b", source="Bugle")]
+    decided = decide_groups(pieces, everything, lambda docs: {d: wire[d] for d in docs})
+    assert decided.originals.tolist() == [1]
+    dated = [
+        facts("a", source="Planet", published="2024-01-05T10:00:00Z"),
+        facts("b", source="Bugle", published="2024-01-05T08:00:00Z"),
+        facts("c", source="Herald", published="2024-01-05T09:00:00Z"),
+    ]
+    decided = decide_groups(pieces, everything, lambda docs: {d: dated[d] for d in docs})
+    assert decided.originals.tolist() == [1]
+    credited = [facts("a", credits=REUTERS_CREDIT), facts("b"), facts("c")]
+    decided = decide_groups(pieces, everything, lambda docs: {d: credited[d] for d in docs})
+    assert decided.originals.tolist() == [-1]
+    assert decided.attributions[decided.labels[0]].source == "Reuters"
+
+
+# --- carriage --------------------------------------------------------------------------------
+
+
+def test_carriage_counts_overlapping_pieces_once() -> None:
+    # Doc 0 is aligned with docs 1 and 2 over overlapping spans: words 0-10 with doc 1,
+    # words 5-15 with doc 2, a character a word. Cut at each other's edges: three groups,
+    # the middle one (words 5-10 of doc 0) carried by all three.
+    links = np.array([[0, 0, 100, 1, 0, 100], [0, 50, 150, 2, 0, 100]], dtype=np.int64)
+    words = np.array([[0, 10, 0, 10], [5, 15, 0, 10]], dtype=np.int64)
+    pieces = link_pieces(links, words)
+    carried = carriage(pieces)
+    rows = list(
+        zip(carried.group.tolist(), carried.doc.tolist(), carried.words.tolist(), strict=True)
+    )
+    assert rows == [(0, 0, 5), (0, 1, 5), (1, 0, 5), (1, 1, 5), (1, 2, 5), (2, 0, 5), (2, 2, 5)]
+    # Doc 0 is aligned twice over words 5-10 (with docs 1 and 2): counted once.
+    assert carried.first.tolist()[2:5] == [5, 5, 0]
+
+
+# --- boilerplate -----------------------------------------------------------------------------
+
+
+def carried_of(rows: list[tuple[int, int, int, int]]) -> Carriage:
+    """Carriage rows (group, doc, first, last): words = last - first."""
+    group, doc, first, last = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
+    return Carriage(group, doc, last - first, first, last)
+
+
+def test_an_outlets_footer_on_its_articles_is_boilerplate() -> None:
+    # Group 0: outlet 0's 50-word footer at the end of its five 300-word articles.
+    rows = [(0, doc, 250, 300) for doc in range(5)]
+    outlets = np.zeros(5, dtype=np.int64)
+    found = boilerplate_groups(carried_of(rows), outlets, np.full(5, 300), 1)
+    assert found.tolist() == [True]
+
+
+def test_a_story_an_outlet_runs_three_times_is_not_boilerplate() -> None:
+    rows = [(0, doc, 0, 280) for doc in range(3)]
+    found = boilerplate_groups(carried_of(rows), np.zeros(3, np.int64), np.full(3, 300), 1)
+    assert found.tolist() == [False]
+
+
+def test_two_articles_of_one_outlet_are_not_enough_to_call_text_boilerplate() -> None:
+    rows = [(0, doc, 250, 300) for doc in range(2)]
+    found = boilerplate_groups(carried_of(rows), np.zeros(2, np.int64), np.full(2, 300), 1)
+    assert found.tolist() == [False]
+
+
+def test_a_short_standard_line_closing_several_outlets_stories_is_boilerplate() -> None:
+    # Group 0: a 19-word copyright line at the end of 6 articles of 6 outlets, 3 stories.
+    rows = [(0, doc, 281, 300) for doc in range(6)]
+    rows += [(1 + doc // 2, doc, 0, 200) for doc in range(6)]
+    found = boilerplate_groups(carried_of(sorted(rows)), np.arange(6), np.full(6, 300), 4)
+    assert found.tolist() == [True, False, False, False]
+
+
+def test_a_stories_last_paragraph_carried_by_a_brief_of_it_alone_is_the_storys() -> None:
+    # Group 0: the wire story's last 21 words, carried by the wire (doc 0), a copy of the
+    # story (doc 1, group 1 with the wire) and a 21-word brief (doc 2): two stories.
+    rows = [(0, 0, 662, 683), (0, 1, 646, 658), (0, 2, 0, 21), (1, 0, 0, 600), (1, 1, 0, 600)]
+    words = np.array([683, 658, 21])
+    found = boilerplate_groups(carried_of(sorted(rows)), np.arange(3), words, 2)
+    assert found.tolist() == [False, False]
+
+
+def test_a_short_line_closing_one_story_of_several_outlets_is_that_storys() -> None:
+    rows = [(0, doc, 281, 300) for doc in range(4)] + [(1, doc, 0, 200) for doc in range(4)]
+    found = boilerplate_groups(carried_of(rows), np.arange(4), np.full(4, 300), 2)
+    assert found.tolist() == [False, False]
+
+
+def test_text_several_outlets_share_inside_their_bodies_is_never_boilerplate() -> None:
+    rows = [(0, doc, 120, 150) for doc in range(6)]
+    found = boilerplate_groups(carried_of(rows), np.arange(6), np.full(6, 300), 1)
+    assert found.tolist() == [False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    outlets=st.lists(st.integers(0, 3), min_size=2, max_size=8),
+    data=st.data(),
+)
+def test_boilerplate_never_takes_body_text_two_outlets_share(
+    outlets: list[int], data: st.DataObject
+) -> None:
+    # Whatever else is shared, a group carried by two or more outlets at least 10 words from
+    # both ends of every carrier is a story's text.
+    words = 400
+    count = len(outlets)
+    starts = data.draw(st.lists(st.integers(10, 300), min_size=count, max_size=count))
+    length = data.draw(st.integers(10, 80))
+    rows = [(0, doc, start, start + length) for doc, start in enumerate(starts)]
+    extra = data.draw(st.lists(st.tuples(st.integers(1, 3), st.integers(0, count - 1)), max_size=6))
+    rows += [(group, doc, 0, 20) for group, doc in sorted(set(extra))]
+    found = boilerplate_groups(
+        carried_of(sorted(rows)), np.array(outlets, dtype=np.int64), np.full(count, words), 4
+    )
+    if len(set(outlets)) >= 2 and Counter(outlets).most_common(1)[0][1] < 2 / 3 * count:
+        assert not found[0]
+
+
+# --- star centres --------------------------------------------------------------------------
+
+
+def test_centres_are_wires_first_then_the_earliest() -> None:
+    sources = ["Planet", "Reuters", "Bugle", "Herald"]
+    published = ["2024-01-02T00:00:00Z", None, "2024-01-01T00:00:00Z", None]
+    assert centre_order(sources, published).tolist() == [2, 0, 1, 3]
