@@ -10,9 +10,14 @@ Only what numba compiles is used: arrays, scalars, loops and slices. No numba im
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from dedupe.kinds import BOILERPLATE, COPIED, QUOTED
+
+# Kernels take and return numpy arrays; numba types them itself, mypy need not.
+Array = Any
 
 # Entry columns: one side of a shared span, seen from the document on that side.
 E_DOC, E_PARTNER, E_START, E_END, E_KIND, E_FAMILY, E_LABEL, E_RANK = range(8)
@@ -21,7 +26,7 @@ ENTRY_COLUMNS = 8
 T_BOILERPLATE, T_SHARED, T_COPIED, T_QUOTED = range(4)
 
 
-def coverage(entries, inside, words, lo):  # type: ignore[no-untyped-def]
+def coverage(entries: Array, inside: Array, words: Array, lo: int) -> tuple[Array, ...]:
     """Return (totals, partners, labels, families) of documents [lo, lo + len(words)).
 
     `entries` rows (see the E_ columns) and `inside` rows (doc, start, end), the quotations
@@ -78,7 +83,7 @@ def coverage(entries, inside, words, lo):  # type: ignore[no-untyped-def]
     return totals, partners[:n_partners], labels[:n_labels], families[:n_families]
 
 
-def _marked(entries, first, stop, n):  # type: ignore[no-untyped-def]
+def _marked(entries: Array, first: int, stop: int, n: int) -> tuple[Array, ...]:
     """Return the shared, copied and quoted words of a document's entries [first, stop), and
     each copied word's label (the first of the best rank)."""
     shared = np.zeros(n, np.bool_)
@@ -103,7 +108,7 @@ def _marked(entries, first, stop, n):  # type: ignore[no-untyped-def]
     return shared, copied, quoted, label
 
 
-def _count_labels(labels, doc, out, filled):  # type: ignore[no-untyped-def]
+def _count_labels(labels: Array, doc: int, out: Array, filled: int) -> int:
     """Append (doc, label, words) rows for the labels of `labels`, by label, to `out`."""
     ordered = np.sort(labels)
     k = 0
@@ -119,7 +124,9 @@ def _count_labels(labels, doc, out, filled):  # type: ignore[no-untyped-def]
     return filled
 
 
-def _count_partners(entries, first, stop, excluded, doc, out, filled):  # type: ignore[no-untyped-def]
+def _count_partners(
+    entries: Array, first: int, stop: int, excluded: Array, doc: int, out: Array, filled: int
+) -> int:
     """Append (doc, partner, words) rows to `out`: the words of doc's non-quote entries with
     each partner, counted once, `excluded` words left out."""
     chosen = np.empty(stop - first, np.int64)
@@ -145,7 +152,9 @@ def _count_partners(entries, first, stop, excluded, doc, out, filled):  # type: 
     return filled
 
 
-def _count_families(entries, first, stop, boilerplate, doc, out, filled):  # type: ignore[no-untyped-def]
+def _count_families(
+    entries: Array, first: int, stop: int, boilerplate: Array, doc: int, out: Array, filled: int
+) -> int:
     """Append (doc, family, words) rows to `out`: the words of doc's spans of each family,
     with the shared quotations that lie within them (a carrier takes a story's quotations
     with it), boilerplate left out."""

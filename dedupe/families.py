@@ -202,7 +202,8 @@ def _words_at(chars: np.ndarray, char_span: np.ndarray, word_span: np.ndarray) -
     words = word_span[:, 1] - word_span[:, 0]
     offsets = chars - char_span[:, [0]]
     mapped = word_span[:, [0]] + np.rint(offsets * words[:, None] / width[:, None]).astype(np.int64)
-    return np.clip(mapped, word_span[:, [0]], word_span[:, [1]])
+    clipped: np.ndarray = np.clip(mapped, word_span[:, [0]], word_span[:, [1]])
+    return clipped
 
 
 # --- completing small groups ---------------------------------------------------------------

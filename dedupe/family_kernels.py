@@ -12,14 +12,27 @@ Only what numba compiles is used: arrays, scalars and loops. No numba import her
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+# Kernels take and return numpy arrays; numba types them itself, mypy need not.
+Array = Any
 
 # Cuts closer than this (characters) to another cut are dropped: copies of one story end
 # their passages a few characters apart, and slivers between such edges decide nothing.
 MIN_PIECE = 40
 
 
-def split_links(links, edge_positions, a_first, a_last, b_first, b_last, min_piece):  # type: ignore[no-untyped-def]
+def split_links(
+    links: Array,
+    edge_positions: Array,
+    a_first: Array,
+    a_last: Array,
+    b_first: Array,
+    b_last: Array,
+    min_piece: int,
+) -> tuple[Array, Array]:
     """Return (pieces, owners): the links cut at the edges strictly inside them, and the link
     each piece came from.
 
@@ -71,7 +84,7 @@ def split_links(links, edge_positions, a_first, a_last, b_first, b_last, min_pie
     return pieces[:count], owners[:count]
 
 
-def _grown(pieces, owners, needed):  # type: ignore[no-untyped-def]
+def _grown(pieces: Array, owners: Array, needed: int) -> tuple[Array, Array]:
     capacity = max(needed, 2 * len(pieces))
     more_pieces = np.empty((capacity, 6), dtype=np.int64)
     more_owners = np.empty(capacity, dtype=np.int64)
@@ -80,15 +93,15 @@ def _grown(pieces, owners, needed):  # type: ignore[no-untyped-def]
     return more_pieces, more_owners
 
 
-def group_pieces(pieces):  # type: ignore[no-untyped-def]
+def group_pieces(pieces: Array) -> Array:
     """Return, for each piece row (a, a_start, a_end, b, b_start, b_end), its group: the
     lowest node (2 x piece + side) of the pieces joined to it by spans that overlap in a
     document."""
     count = len(pieces)
-    parent = np.arange(2 * count)
-    docs = np.empty(2 * count, np.int64)
-    starts = np.empty(2 * count, np.int64)
-    ends = np.empty(2 * count, np.int64)
+    parent: Array = np.arange(2 * count)
+    docs: Array = np.empty(2 * count, np.int64)
+    starts: Array = np.empty(2 * count, np.int64)
+    ends: Array = np.empty(2 * count, np.int64)
     for index in range(count):
         _union(parent, 2 * index, 2 * index + 1)
         for side in range(2):
@@ -97,7 +110,7 @@ def group_pieces(pieces):  # type: ignore[no-untyped-def]
             starts[node] = pieces[index, 3 * side + 1]
             ends[node] = pieces[index, 3 * side + 2]
     # Spans in (doc, start, end, node) order: the overlaps of one document are neighbours.
-    order = np.arange(2 * count)
+    order: Array = np.arange(2 * count)
     order = order[np.argsort(ends[order], kind="mergesort")]
     order = order[np.argsort(starts[order], kind="mergesort")]
     order = order[np.argsort(docs[order], kind="mergesort")]
@@ -115,14 +128,14 @@ def group_pieces(pieces):  # type: ignore[no-untyped-def]
     return groups
 
 
-def _find(parent, node):  # type: ignore[no-untyped-def]
+def _find(parent: Array, node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]
         node = parent[node]
     return node
 
 
-def _union(parent, x, y):  # type: ignore[no-untyped-def]
+def _union(parent: Array, x: int, y: int) -> None:
     rx, ry = _find(parent, x), _find(parent, y)
     if rx != ry:
         parent[max(rx, ry)] = min(rx, ry)

@@ -21,7 +21,7 @@ Function = TypeVar("Function", bound=Callable[..., Any])
 
 def compiled(function: Function) -> Function:
     """Return `function` compiled by numba (made, or loaded from numba's cache, once)."""
-    return _compiled(function)  # type: ignore[no-any-return]
+    return _compiled(function)  # type: ignore[return-value]
 
 
 @cache
@@ -29,7 +29,7 @@ def _compiled(function: Callable[..., Any]) -> Callable[..., Any]:
     import numba  # half a second to import: only when something is compiled
 
     _register_module(function.__module__)
-    return numba.njit(cache=True, nogil=True)(function)  # type: ignore[no-any-return]
+    return numba.njit(cache=True, nogil=True)(function)
 
 
 @cache
