@@ -23,7 +23,6 @@ families are read from pieces, never from all pairs of carriers.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -168,14 +167,6 @@ def split_and_group(links: np.ndarray, compiled: bool = False) -> tuple[np.ndarr
     return pieces, owners, group(pieces)
 
 
-def group_spans(rows: np.ndarray, compiled: bool = False) -> np.ndarray:
-    """Return the group of each row (a, a_start, a_end, b, b_start, b_end) of spans, uncut:
-    rows whose spans overlap in a document share a group (numbered as they appear)."""
-    rows = np.ascontiguousarray(rows, dtype=np.int64).reshape(-1, 6)
-    group = jitted(kernels.group_pieces) if compiled else kernels.group_pieces
-    return _renumbered(group(rows))
-
-
 def _inside(
     edges: np.ndarray, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -204,60 +195,6 @@ def _words_at(chars: np.ndarray, char_span: np.ndarray, word_span: np.ndarray) -
     mapped = word_span[:, [0]] + np.rint(offsets * words[:, None] / width[:, None]).astype(np.int64)
     clipped: np.ndarray = np.clip(mapped, word_span[:, [0]], word_span[:, [1]])
     return clipped
-
-
-# --- completing small groups ---------------------------------------------------------------
-
-# Text carried by at most this many documents has all its carriers aligned pairwise (cheap,
-# and every pair's own passages are then known); beyond, only the stars are aligned.
-PAIRWISE_MAX = 24
-
-
-def completion_pairs(
-    aligned: AlignedPassages, tried: np.ndarray, compiled: bool = False
-) -> np.ndarray:
-    """Return the pairs (a < b, sorted) of documents that carry a common text (a group of
-    the shared passages or of the shared quotations) of at most PAIRWISE_MAX carriers and
-    were not among the `tried` pairs."""
-    pieces = cut_pieces(aligned, compiled)
-    quotes = aligned.rows[aligned.rows[:, QUOTE] == 1]
-    quote_sides = aligned.pairs[aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1]]
-    quote_groups = group_spans(
-        np.column_stack(
-            (quote_sides[:, 0], quotes[:, A_FIRST], quotes[:, A_LAST],
-             quote_sides[:, 1], quotes[:, B_FIRST], quotes[:, B_LAST])
-        ),
-        compiled,
-    )  # fmt: skip
-    carriers = np.concatenate(
-        (
-            np.column_stack((pieces.sides[:, SIDE_GROUP], pieces.sides[:, SIDE_DOC])),
-            np.column_stack(
-                (
-                    pieces.groups + np.repeat(quote_groups, 2),
-                    np.stack((quote_sides[:, 0], quote_sides[:, 1]), axis=1).reshape(-1),
-                )
-            ),
-        )
-    )
-    if not len(carriers):
-        return np.empty((0, 2), dtype=np.int64)
-    span = int(carriers[:, 1].max()) + 1
-    codes = unique_values(carriers[:, 0] * span + carriers[:, 1])
-    group, doc = codes // span, codes % span
-    starts = np.flatnonzero(np.diff(group, prepend=-1))
-    sizes = np.diff(np.append(starts, len(group)))
-    wanted: set[tuple[int, int]] = set()
-    docs = doc.tolist()
-    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
-        if 2 < size <= PAIRWISE_MAX:
-            wanted.update(itertools.combinations(docs[start : start + size], 2))
-    if not wanted:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.array(sorted(wanted), dtype=np.int64)
-    tried_codes = tried[:, 0] * span + tried[:, 1] if len(tried) else tried.reshape(-1)
-    fresh = ~np.isin(pairs[:, 0] * span + pairs[:, 1], tried_codes)
-    return pairs[fresh]
 
 
 # --- carriage: how much of each group each document carries ---------------------------------

@@ -6,17 +6,18 @@ hashes of each band, spilled to disk band by band and grouped by sorting one ban
 far smaller than datasketch's dict of bytes per band, and the same buckets (barring a hash
 collision, which can only add a candidate pair, verified by alignment like any other).
 
-A bucket of k documents gives k - 1 candidate pairs, not k(k - 1)/2: each member is paired
-with the bucket's centre, its member with the lowest owner number. One wire story carried by
-2,000 sites costs 1,999 alignments, not two million; who shares what with whom beyond the
-centre is read from the story families later. Callers number owners so that the likeliest
-original of a bucket comes first. `reference_candidate_pairs` runs datasketch itself, for
-tests.
+A bucket of up to `pairwise_max` documents gives all its pairs; a larger one gives k - 1,
+not k(k - 1)/2: each member is paired with the bucket's centre, its member with the lowest
+owner number. One wire story carried by 2,000 sites costs 1,999 alignments, not two million;
+who shares what with whom beyond the centre is read from the story families later. Callers
+number owners so that the likeliest original of a bucket comes first.
+`reference_candidate_pairs` runs datasketch itself, for tests.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import tempfile
@@ -28,7 +29,9 @@ from typing import Any
 import numpy as np
 from datasketch import MinHashLSH
 
+from dedupe import index_kernels
 from dedupe.errors import ParameterError
+from dedupe.jit import compiled as jitted
 from dedupe.parallel import map_ordered
 from dedupe.signatures import to_lean_minhash
 from dedupe.text import fmix64
@@ -174,27 +177,43 @@ def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
 BandKeys = np.ndarray | SpilledBandKeys
 
 
-def candidate_pairs(keys: BandKeys, owners: np.ndarray, jobs: int = 1) -> np.ndarray:
-    """Return the sorted unique (i, j), i < j, owner pairs of the LSH buckets, as stars.
+# Buckets of at most this many documents are paired all with all (the passages of every
+# pair of a small story's carriers are then known); larger ones as stars.
+PAIRWISE_MAX = 24
+
+
+def candidate_pairs(
+    keys: BandKeys,
+    owners: np.ndarray,
+    jobs: int = 1,
+    pairwise_max: int = PAIRWISE_MAX,
+    *,
+    compiled: bool = False,
+) -> np.ndarray:
+    """Return the sorted unique (i, j), i < j, owner pairs of the LSH buckets.
 
     `keys` is (paragraphs, bands) from `band_keys`, or the same spilled to disk;
     `owners[p]` is the owner number of paragraph p (its document, numbered in the order in
-    which documents should be preferred as a bucket's centre). Each bucket pairs its other
-    members with its lowest-numbered member; paragraphs of the same document are never
-    paired. Bands are processed one at a time, on up to `jobs` processes.
+    which documents should be preferred as a bucket's centre). A bucket of at most
+    `pairwise_max` owners gives all its pairs, a larger one pairs its other members with its
+    lowest-numbered member; paragraphs of the same document are never paired. Bands are
+    processed one at a time, on up to `jobs` processes, the pairs of each listed by
+    `dedupe.index_kernels`, compiled with `compiled`.
     """
+    if compiled:
+        jitted(index_kernels.bucket_pair_codes)  # compiled (or loaded) before workers fork
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
-    state = (keys, owners, span)
+    state = (keys, owners, span, pairwise_max, compiled)
     codes = list(map_ordered(_band_pair_codes, state, range(bands), jobs))
     unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
-def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.ndarray:
-    """Return the unique codes i * span + j of the star pairs of one band's buckets."""
-    keys, owners, span = state
+def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, int, bool], band: int) -> np.ndarray:
+    """Return the unique codes i * span + j of the pairs of one band's buckets."""
+    keys, owners, span, pairwise_max, compiled = state
     column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
     # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
     # one plain sort groups by key, then owner: several times faster than a lexsort. Two
@@ -208,20 +227,10 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int], band: int) -> np.n
     first[1:] = packed[1:] != packed[:-1]
     packed = packed[first]
     members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
-    pairs = star_pairs(packed >> _U64(owner_bits), members)
-    return unique_values(pairs[:, 0] * span + pairs[:, 1])
-
-
-def star_pairs(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Return (centre, member) for every member of each run of equal keys but its first
-    (`keys` sorted, and `members` by key then number: the first is the lowest)."""
-    if not len(keys):
-        return np.empty((0, 2), dtype=np.int64)
-    head = np.ones(len(keys), dtype=bool)
-    head[1:] = keys[1:] != keys[:-1]
-    centre = np.maximum.accumulate(np.where(head, np.arange(len(keys)), 0))
-    others = np.flatnonzero(~head)
-    return np.stack((members[centre[others]], members[others]), axis=1)
+    pair_codes = (
+        jitted(index_kernels.bucket_pair_codes) if compiled else index_kernels.bucket_pair_codes
+    )
+    return unique_values(pair_codes(packed >> _U64(owner_bits), members, span, pairwise_max))
 
 
 def concatenated_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -243,7 +252,11 @@ def unique_values(values: np.ndarray) -> np.ndarray:
 
 
 def reference_candidate_pairs(
-    signatures: np.ndarray, owners: np.ndarray, params: LSHParams, seed: int
+    signatures: np.ndarray,
+    owners: np.ndarray,
+    params: LSHParams,
+    seed: int,
+    pairwise_max: int = PAIRWISE_MAX,
 ) -> np.ndarray:
     """Return the same pairs as `candidate_pairs`, from the buckets of datasketch's
     MinHashLSH (slow)."""
@@ -254,5 +267,8 @@ def reference_candidate_pairs(
     for table in lsh.hashtables:
         for key in table.keys():  # noqa: SIM118 (a datasketch storage, not a dict)
             members = sorted({int(owners[index]) for index in table.get(key)})
-            pairs.update((members[0], other) for other in members[1:])
+            if len(members) <= pairwise_max:
+                pairs.update(itertools.combinations(members, 2))
+            else:
+                pairs.update((members[0], other) for other in members[1:])
     return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)

@@ -29,7 +29,6 @@ from dedupe.coverage_kernels import (
 )
 from dedupe.documents import Document
 from dedupe.families import (
-    PAIRWISE_MAX,
     SIDE_DOC,
     SIDE_FIRST,
     SIDE_GROUP,
@@ -37,6 +36,7 @@ from dedupe.families import (
     SIDE_ROW,
     Families,
 )
+from dedupe.index import PAIRWISE_MAX
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, QUOTED
 from dedupe.parallel import map_ordered, pickled_by_fields
@@ -401,9 +401,13 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
             text = context.documents[index].text
         doc = _document_report(context, index, text, totals[local], base, shared, attribution)
         documents.append(doc)
+        # Whether the document names a source, asked once a source.
+        named = {attribution.source: doc.credited}
         for _, family, family_words in rows.tolist():
             source = sources[families.family_label[family]]
-            credited = _credited(context, index, text or "", source)
+            if source not in named:
+                named[source] = _credited(context, index, text or "", source)
+            credited = named[source]
             members.append((index, family, family_words, -1 if credited is None else credited))
     return _ReportPart(
         documents,
@@ -430,11 +434,13 @@ def _document_report(
 ) -> DocumentReport:
     """Return one document's report (its families are named later)."""
     ids = context.ids
-    strongest = sorted(
-        (Match(ids[p], percent(n, base), n) for p, n in shared.items() if n),
-        key=lambda m: (-m.shared_words, natural_key(m.id)),
-    )
-    shown = [m for m in strongest if m.percent >= context.min_percent]
+    # Strongest first; ties in document (id) order.
+    strongest = sorted((-n, p) for p, n in shared.items() if n)
+    shown = [
+        match
+        for n, p in strongest
+        if (match := Match(ids[p], percent(-n, base), -n)).percent >= context.min_percent
+    ]
     return DocumentReport(
         id=ids[index],
         source=context.sources[index],

@@ -18,7 +18,7 @@ import numpy as np
 from dedupe.align import AlignParams, GramIndex, align
 from dedupe.documents import Document, FieldNames, ReadLog, read_documents
 from dedupe.errors import InputError, ParameterError
-from dedupe.families import centre_order, completion_pairs, find_families
+from dedupe.families import centre_order, find_families
 from dedupe.index import (
     BandKeys,
     LSHParams,
@@ -291,7 +291,8 @@ def _run_stages(
         )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
-        pairs = star_candidates(signed, params, centre_order(sources, published), jobs)
+        ranks = centre_order(sources, published)
+        pairs = star_candidates(signed, params, ranks, jobs, compiled_for_documents)
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
@@ -299,12 +300,7 @@ def _run_stages(
         aligned = align_pairs(
             documents, pairs, params, jobs=jobs, progress=progress, compiled=compiled_for_pairs
         )
-        more = completion_pairs(aligned, pairs, compiled_for_pairs)
-        if len(more):
-            completed = align_pairs(documents, more, params, jobs=jobs, compiled=compiled_for_pairs)
-            aligned = joined([aligned, completed]).sorted_by_pair()
-        timing.items = len(pairs) + len(more)
-    stats.count("completing document pairs", len(more))
+        timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
     with stats.stage("families", "passages") as timing:
         families = find_families(
@@ -337,7 +333,11 @@ def _run_stages(
 
 
 def star_candidates(
-    signed: Signed, params: Parameters, centre_ranks: np.ndarray, jobs: int
+    signed: Signed,
+    params: Parameters,
+    centre_ranks: np.ndarray,
+    jobs: int,
+    compiled: bool = False,
 ) -> np.ndarray:
     """Return the candidate document pairs (a < b, sorted) of the signed paragraphs: in each
     LSH bucket, every member with the bucket's centre (its document of lowest rank)."""
@@ -345,7 +345,7 @@ def star_candidates(
     if signed.signatures is not None:
         ranked = reference_candidate_pairs(signed.signatures, owners, params.lsh, params.seed)
     else:
-        ranked = candidate_pairs(signed.keys, owners, jobs)
+        ranked = candidate_pairs(signed.keys, owners, jobs, compiled=compiled)
     if isinstance(signed.keys, SpilledBandKeys):
         signed.keys.close()
     document_of = np.argsort(centre_ranks)

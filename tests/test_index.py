@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Callable
 
@@ -20,9 +22,10 @@ from dedupe.index import (
     candidate_pairs,
     lsh_params,
     reference_candidate_pairs,
-    star_pairs,
     unique_values,
 )
+from dedupe.index_kernels import bucket_pair_codes
+from dedupe.jit import compiled
 from dedupe.parallel import map_ordered
 from dedupe.signatures import sign
 from dedupe.text import ngram_hashes, shingle_hash32, word_hashes
@@ -197,10 +200,10 @@ def test_candidate_pairs_equal_datasketch_lsh(
 PairFinder = Callable[..., np.ndarray]
 
 
-@pytest.fixture
-def find_pairs() -> PairFinder:
-    """Return `candidate_pairs`."""
-    return candidate_pairs
+@pytest.fixture(params=["plain", "compiled"])
+def find_pairs(request: pytest.FixtureRequest) -> PairFinder:
+    """Return `candidate_pairs`, listing pairs with the plain or the compiled kernel."""
+    return functools.partial(candidate_pairs, compiled=request.param == "compiled")
 
 
 def test_candidate_pairs_find_shared_paragraphs_and_nothing_else(find_pairs: PairFinder) -> None:
@@ -216,9 +219,14 @@ def test_candidate_pairs_find_shared_paragraphs_and_nothing_else(find_pairs: Pai
     signatures, owners = signatures_of(documents, 128)
     params = lsh_params(0.3, 128)
     pairs = find_pairs(band_keys(signatures, params), owners)
-    # A star: both copies are paired with the centre of their buckets, not with each other.
-    assert pairs.tolist() == [[0, 2], [0, 4]]
+    assert pairs.tolist() == [[0, 2], [0, 4], [2, 4]]
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+    # As stars: both copies are paired with the centre of their buckets, not with each other.
+    stars = find_pairs(band_keys(signatures, params), owners, pairwise_max=2)
+    assert stars.tolist() == [[0, 2], [0, 4]]
+    assert np.array_equal(
+        stars, reference_candidate_pairs(signatures, owners, params, SEED, pairwise_max=2)
+    )
 
 
 def test_a_bucket_of_k_copies_gives_k_minus_one_pairs_around_the_lowest_owner() -> None:
@@ -234,22 +242,39 @@ def test_a_bucket_of_k_copies_gives_k_minus_one_pairs_around_the_lowest_owner() 
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, numbered, params, SEED))
 
 
-@settings(max_examples=100, deadline=None)
-@given(keys=st.lists(st.integers(0, 5), max_size=40), data=st.data())
-def test_star_pairs_join_each_member_to_the_first_of_its_run(
-    keys: list[int], data: st.DataObject
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 5), max_size=40),
+    pairwise_max=st.integers(1, 6),
+    data=st.data(),
+)
+def test_bucket_pairs_are_all_pairs_of_small_runs_and_stars_of_large_ones(
+    keys: list[int], pairwise_max: int, data: st.DataObject
 ) -> None:
     ordered = sorted(keys)
+    # Within a bucket each owner appears once (duplicates are dropped before).
     members = sorted(
-        data.draw(st.lists(st.integers(0, 1000), min_size=len(keys), max_size=len(keys)))
+        data.draw(
+            st.lists(st.integers(0, 1000), min_size=len(keys), max_size=len(keys), unique=True)
+        )
     )
-    found = star_pairs(np.array(ordered, dtype=np.uint64), np.array(members, dtype=np.int64))
-    expected = [
-        (members[ordered.index(key)], member)
-        for position, (key, member) in enumerate(zip(ordered, members, strict=True))
-        if ordered.index(key) != position
-    ]
-    assert [tuple(p) for p in found.tolist()] == expected
+    codes = bucket_pair_codes(
+        np.array(ordered, dtype=np.uint64), np.array(members, dtype=np.int64), 1001, pairwise_max
+    )
+    fast = compiled(bucket_pair_codes)(
+        np.array(ordered, dtype=np.uint64), np.array(members, dtype=np.int64), 1001, pairwise_max
+    )
+    assert codes.tolist() == fast.tolist()
+    found = np.stack((codes // 1001, codes % 1001), axis=1)
+    expected = set()
+    for key in set(ordered):
+        run = [m for k, m in zip(ordered, members, strict=True) if k == key]
+        if len(run) <= pairwise_max:
+            expected.update(itertools.combinations(run, 2))
+        else:
+            expected.update((run[0], other) for other in run[1:])
+    assert sorted(map(tuple, found.tolist())) == sorted(expected)
+    assert len(found) == len(expected)
 
 
 def test_paragraphs_of_the_same_document_are_never_paired(find_pairs: PairFinder) -> None:
