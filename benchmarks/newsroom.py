@@ -284,6 +284,12 @@ def _gen_paras(
     return paras
 
 
+def prose(rng: np.random.Generator, words: int, topic: int | None = None) -> str:
+    """Return about `words` words of pseudo-English paragraphs (joined by blank lines) of the
+    newsroom's vocabulary: text no other call shares but by chance phrases."""
+    return "\n\n".join(p.text for p in _gen_paras(rng, words, topic, []))
+
+
 def _quote_para(
     rng: np.random.Generator, quote: list[str], speaker: list[str], role: list[str]
 ) -> _Para:

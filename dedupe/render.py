@@ -44,7 +44,7 @@ DOCUMENT_COLUMNS = (
     "rule",
     "credited",
 )
-BOILERPLATE_COLUMNS = ("source", "articles", "words", "text")
+BOILERPLATE_COLUMNS = ("source", "articles", "texts", "most carried", "articles with it")
 PAIR_COLUMNS = ("a", "b", "% of a", "% of b", "passages", "quoted passages")
 _TEXT_WIDTH = 60
 
@@ -81,10 +81,12 @@ def _document_row(doc: DocumentReport) -> list[Any]:
 
 
 def _boilerplate_row(item: BoilerplateReport) -> list[Any]:
-    text = " ".join(item.text.split())
+    top = item.texts[0]
+    text = " ".join(top.text.split())
     if len(text) > _TEXT_WIDTH:
         text = text[: _TEXT_WIDTH - 1] + "…"
-    return [item.source or "(several)", item.articles, item.words, text]
+    count = len(item.texts) + item.more_texts
+    return [item.source or "(several outlets)", item.articles, count, text, top.articles]
 
 
 def _pair_rows(report: Report) -> list[list[Any]]:

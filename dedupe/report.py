@@ -61,6 +61,9 @@ and pairs only on request (1 had reused_percent and every pair)."""
 MAX_MATCHES = 20
 """A document lists its strongest matches up to this many, and counts the rest."""
 
+MAX_BOILERPLATE_TEXTS = 10
+"""An outlet's boilerplate lists its most carried texts up to this many, and counts the rest."""
+
 # Lower rank wins when several attributions cover the same word.
 _RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
 
@@ -129,14 +132,24 @@ class FamilyReport:
 
 
 @dataclass(frozen=True, slots=True)
+class BoilerplateText:
+    """One text repeated across articles: how many carry it, its words, the text itself."""
+
+    text: str
+    articles: int
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
 class BoilerplateReport:
-    """Text repeated across one outlet's articles (or standard lines of several outlets):
-    the outlet (None for several), how many articles carry it, its words and its text."""
+    """The boilerplate of one outlet (None: standard lines several outlets carry): how many
+    of its articles carry some, and its texts, the most carried first (the first
+    MAX_BOILERPLATE_TEXTS; `more_texts` counts the rest)."""
 
     source: str | None
     articles: int
-    words: int
-    text: str
+    texts: tuple[BoilerplateText, ...]
+    more_texts: int = 0
 
 
 @pickled_by_fields
@@ -608,29 +621,41 @@ def _family_text(context: _Context, family: int, doc: int) -> str:
 
 
 def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
-    """Return one report per boilerplate text, the most widely carried first."""
+    """Return the boilerplate of each outlet, the outlet with most articles carrying it first
+    (texts several outlets carry come under no outlet)."""
     families = context.families
     sides = families.pieces.sides
     chosen = sides[families.boilerplate[sides[:, SIDE_GROUP]]]
     if not len(chosen):
         return []
     sources = context.sources
-    reports = []
-    order = np.lexsort((chosen[:, SIDE_DOC], chosen[:, SIDE_GROUP]))
-    chosen = chosen[order]
+    chosen = chosen[np.lexsort((chosen[:, SIDE_DOC], chosen[:, SIDE_GROUP]))]
     bounds = np.flatnonzero(np.diff(chosen[:, SIDE_GROUP], prepend=-1)).tolist()
+    texts_of: dict[str | None, list[BoilerplateText]] = {}
+    carriers_of: dict[str | None, set[int]] = {}
     for lo, hi in itertools.pairwise([*bounds, len(chosen)]):
         rows = chosen[lo:hi]
         docs = sorted(set(rows[:, SIDE_DOC].tolist()))
-        outlets = Counter(sources[doc] for doc in docs)
-        first = docs[0]
-        mine = rows[rows[:, SIDE_DOC] == first]
-        text = context.documents[first].text[
+        outlets = {sources[doc] for doc in docs}
+        source = next(iter(outlets)) if len(outlets) == 1 else None
+        mine = rows[rows[:, SIDE_DOC] == docs[0]]
+        text = context.documents[docs[0]].text[
             int(mine[:, SIDE_FIRST].min()) : int(mine[:, SIDE_LAST].max())
         ]
-        source = next(iter(outlets)) if len(outlets) == 1 else None
-        reports.append(BoilerplateReport(source, len(docs), len(text.split()), text))
-    reports.sort(key=lambda b: (-b.articles, b.source or "", b.text))
+        texts_of.setdefault(source, []).append(BoilerplateText(text, len(docs), len(text.split())))
+        carriers_of.setdefault(source, set()).update(docs)
+    reports = []
+    for source, texts in texts_of.items():
+        texts.sort(key=lambda t: (-t.articles, t.text))
+        reports.append(
+            BoilerplateReport(
+                source,
+                len(carriers_of[source]),
+                tuple(texts[:MAX_BOILERPLATE_TEXTS]),
+                max(len(texts) - MAX_BOILERPLATE_TEXTS, 0),
+            )
+        )
+    reports.sort(key=lambda b: (-b.articles, b.source is None, b.source or ""))
     return reports
 
 
@@ -750,12 +775,12 @@ def family_dict(family: FamilyReport) -> dict[str, Any]:
 
 
 def boilerplate_dict(item: BoilerplateReport) -> dict[str, Any]:
-    """Return one boilerplate entry of the JSON report."""
+    """Return one outlet's boilerplate entry of the JSON report."""
     return {
         "source": item.source,
         "articles": item.articles,
-        "words": item.words,
-        "text": item.text,
+        "texts": [{"text": t.text, "articles": t.articles, "words": t.words} for t in item.texts],
+        "more_texts": item.more_texts,
     }
 
 

@@ -298,7 +298,13 @@ def _run_stages(
     compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
     with stats.stage("align", "pairs") as timing:
         aligned = align_pairs(
-            documents, pairs, params, jobs=jobs, progress=progress, compiled=compiled_for_pairs
+            documents,
+            pairs,
+            params,
+            text_hashes=signed.text_hashes,
+            jobs=jobs,
+            progress=progress,
+            compiled=compiled_for_pairs,
         )
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
@@ -662,6 +668,7 @@ def align_pairs(
     pairs: np.ndarray,
     params: Parameters,
     *,
+    text_hashes: np.ndarray | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     compiled: bool = False,
@@ -669,7 +676,10 @@ def align_pairs(
     """Return the candidate pairs that share text, with their passages, sorted by (a, b).
 
     With `compiled`, pairs are aligned by `dedupe.align_compiled`, else one by one by
-    `dedupe.align.align`: the same passages.
+    `dedupe.align.align`: the same passages. With `text_hashes` (`sequence_hashes` of each
+    document's words), a pair whose two texts are character for character those of a pair
+    already aligned takes its passages instead of being aligned again: 2,000 verbatim copies
+    of a story cost one alignment.
     """
     if compiled:
         # Compiled (or loaded from numba's cache) once, here, before workers are forked;
@@ -678,10 +688,18 @@ def align_pairs(
 
         align_compiled.prepare()
         text_compiled.prepare()
+    representative = (
+        same_texts(documents, pairs, text_hashes)
+        if text_hashes is not None
+        else np.arange(len(pairs), dtype=np.int64)
+    )
+    distinct = pairs[np.flatnonzero(representative == np.arange(len(pairs)))]
     # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
     # worker tokenises each document once instead of once per chunk it appears in.
     ordered = (
-        pairs[np.lexsort((pairs[:, 1], pairs[:, 0], clusters(pairs)))] if len(pairs) else pairs
+        distinct[np.lexsort((distinct[:, 1], distinct[:, 0], clusters(distinct)))]
+        if len(distinct)
+        else distinct
     )
     chunks = [ordered[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(ordered), _ALIGN_CHUNK)]
     parts: list[AlignedPassages] = []
@@ -690,8 +708,59 @@ def align_pairs(
         parts.append(part)
         done += _ALIGN_CHUNK
         if progress:
-            progress("align", min(done, len(pairs)), len(pairs))
-    return joined(parts).sorted_by_pair()
+            progress("align", min(done, len(distinct)), len(distinct))
+    aligned = joined(parts)
+    if len(distinct) == len(pairs):
+        return aligned.sorted_by_pair()
+    return _with_copies(aligned, pairs, representative)
+
+
+def same_texts(
+    documents: Sequence[Document], pairs: np.ndarray, text_hashes: np.ndarray
+) -> np.ndarray:
+    """Return, for each pair, the first pair whose two texts are the same as its own (itself
+    when none is): same word hashes, then compared character for character."""
+    representative = np.arange(len(pairs), dtype=np.int64)
+    if not len(pairs):
+        return representative
+    keys = np.stack((text_hashes[pairs[:, 0]], text_hashes[pairs[:, 1]]), axis=1)
+    order = np.lexsort((keys[:, 1], keys[:, 0]))
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = np.all(keys[order][1:] == keys[order][:-1], axis=1)
+    texts: dict[int, str] = {}
+
+    def text(index: int) -> str:
+        found = texts.get(index)
+        if found is None:
+            found = texts[index] = documents[index].text
+        return found
+
+    head = 0
+    for position in range(len(order)):
+        if not same[position]:
+            head = position
+            texts.clear()
+            continue
+        first, pair = int(order[head]), int(order[position])
+        (a0, b0), (a, b) = pairs[first].tolist(), pairs[pair].tolist()
+        if text(a) == text(a0) and text(b) == text(b0):
+            representative[pair] = representative[first]
+    return representative
+
+
+def _with_copies(
+    aligned: AlignedPassages, pairs: np.ndarray, representative: np.ndarray
+) -> AlignedPassages:
+    """Return every pair with the passages found for its representative, sorted by pair."""
+    span = int(pairs.max()) + 1
+    found = aligned.pairs[:, 0] * span + aligned.pairs[:, 1]
+    order = np.argsort(found)
+    codes = pairs[representative, 0] * span + pairs[representative, 1]
+    at = np.searchsorted(found[order], codes)
+    hit = at < len(found)
+    hit[hit] = found[order][at[hit]] == codes[hit]
+    taken = aligned.select(order[at[hit]])
+    return AlignedPassages(pairs[hit], taken.bounds, taken.rows, taken.quoted).sorted_by_pair()
 
 
 def clusters(pairs: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from dedupe.errors import OutputError
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
 from dedupe.report import (
     BoilerplateReport,
+    BoilerplateText,
     DocumentReport,
     FamilyMember,
     FamilyReport,
@@ -112,7 +113,15 @@ families = st.builds(
     st.none() | texts,
 )
 boilerplate = st.builds(
-    BoilerplateReport, st.none() | texts, st.integers(0, 10**6), st.integers(0, 10**6), texts
+    BoilerplateReport,
+    st.none() | texts,
+    st.integers(0, 10**6),
+    st.lists(
+        st.builds(BoilerplateText, texts, st.integers(0, 10**6), st.integers(0, 10**6)),
+        min_size=1,
+        max_size=2,
+    ).map(tuple),
+    st.integers(0, 10**6),
 )
 
 

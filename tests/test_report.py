@@ -178,7 +178,9 @@ def test_an_outlets_footer_is_left_out_of_every_figure_and_reported_once() -> No
         assert doc.boilerplate_words == footer_words
         assert (doc.copied_percent, doc.shared_percent) == (0.0, 0.0)
     (item,) = report.boilerplate
-    assert (item.source, item.articles, item.text) == ("Valley Post", 5, FOOTER.rstrip("."))
+    assert (item.source, item.articles, item.more_texts) == ("Valley Post", 5, 0)
+    (text,) = item.texts
+    assert (text.text, text.articles) == (FOOTER.rstrip("."), 5)
     kept = scan(documents, keep_boilerplate=True)
     assert kept.boilerplate == ()
     assert all(d.shared_percent > 10 for d in kept.documents)
