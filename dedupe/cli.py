@@ -305,7 +305,8 @@ def _summary(log: ReadLog, report: Report) -> str:
     if counts:
         skipped += " (" + ", ".join(f"{reason}: {n}" for reason, n in counts.items()) + ")"
     copying = sum(1 for doc in report.documents if doc.copied_percent > 0)
-    boilerplate = f", {len(report.boilerplate)} boilerplate texts" if report.boilerplate else ""
+    texts = sum(len(b.texts) + b.more_texts for b in report.boilerplate)
+    boilerplate = f", {texts} boilerplate texts left out" if texts else ""
     return (
         f"dedupe: read {log.read} documents, {skipped}, {len(report.families)} families,"
         f" {copying} documents copy text{boilerplate}"

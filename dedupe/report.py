@@ -580,6 +580,7 @@ def _family_reports(
     family_ids = [""] * count
     reports = []
     ids = context.ids
+    spans = _family_spans(context, {d[0]: d[3] for d in drafts}) if with_text else {}
     for number, (family, carriers, original, representative, words) in enumerate(drafts, 1):
         name = f"f{number}"
         family_ids[family] = name
@@ -601,20 +602,35 @@ def _family_reports(
                 rule=attribution.rule,
                 words=words,
                 members=member_reports,
-                text=_family_text(context, family, representative) if with_text else None,
+                text=_family_text(context, representative, spans[family]) if with_text else None,
             )
         )
     return reports, family_ids
 
 
-def _family_text(context: _Context, family: int, doc: int) -> str:
-    """Return the text of a family in one of its documents (first to last character)."""
+def _family_spans(
+    context: _Context, representatives: Mapping[int, int]
+) -> dict[int, tuple[int, int]]:
+    """Return, for each family, the first and last character of its text in its
+    representative document (`representatives` by family)."""
+    if not representatives:
+        return {}
     families = context.families
     sides = families.pieces.sides
-    group_family = families.group_family[sides[:, SIDE_GROUP]]
-    mine = sides[(group_family == family) & (sides[:, SIDE_DOC] == doc)]
-    text = context.documents[doc].text
-    return text[int(mine[:, SIDE_FIRST].min()) : int(mine[:, SIDE_LAST].max())]
+    family = families.group_family[sides[:, SIDE_GROUP]]
+    representative = np.full(len(families.family_original), -1, dtype=np.int64)
+    representative[list(representatives)] = list(representatives.values())
+    mine = (family >= 0) & (sides[:, SIDE_DOC] == representative[np.maximum(family, 0)])
+    first = np.full(len(representative), np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.zeros(len(representative), dtype=np.int64)
+    np.minimum.at(first, family[mine], sides[mine, SIDE_FIRST])
+    np.maximum.at(last, family[mine], sides[mine, SIDE_LAST])
+    return {f: (int(first[f]), int(last[f])) for f in representatives}
+
+
+def _family_text(context: _Context, doc: int, span: tuple[int, int]) -> str:
+    """Return characters [first, last) of a document: a family's text in it."""
+    return context.documents[doc].text[span[0] : span[1]]
 
 
 # --- boilerplate ---------------------------------------------------------------------------
