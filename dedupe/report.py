@@ -29,6 +29,7 @@ from dedupe.coverage_kernels import (
 )
 from dedupe.documents import Document
 from dedupe.families import (
+    OUTLET_SHARE,
     SIDE_DOC,
     SIDE_FIRST,
     SIDE_GROUP,
@@ -638,7 +639,8 @@ def _family_text(context: _Context, doc: int, span: tuple[int, int]) -> str:
 
 def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
     """Return the boilerplate of each outlet, the outlet with most articles carrying it first
-    (texts several outlets carry come under no outlet)."""
+    (a text comes under the outlet of most of its carriers, or under none when no outlet has
+    OUTLET_SHARE of them)."""
     families = context.families
     sides = families.pieces.sides
     chosen = sides[families.boilerplate[sides[:, SIDE_GROUP]]]
@@ -652,12 +654,12 @@ def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
     for lo, hi in itertools.pairwise([*bounds, len(chosen)]):
         rows = chosen[lo:hi]
         docs = sorted(set(rows[:, SIDE_DOC].tolist()))
-        outlets = {sources[doc] for doc in docs}
-        source = next(iter(outlets)) if len(outlets) == 1 else None
+        (source, carried), *_ = Counter(sources[doc] for doc in docs).most_common(1)
+        if carried < OUTLET_SHARE * len(docs):
+            source = None
         mine = rows[rows[:, SIDE_DOC] == docs[0]]
-        text = context.documents[docs[0]].text[
-            int(mine[:, SIDE_FIRST].min()) : int(mine[:, SIDE_LAST].max())
-        ]
+        first, last = _longest_run(mine[:, SIDE_FIRST].tolist(), mine[:, SIDE_LAST].tolist())
+        text = context.documents[docs[0]].text[first:last]
         texts_of.setdefault(source, []).append(BoilerplateText(text, len(docs), len(text.split())))
         carriers_of.setdefault(source, set()).update(docs)
     reports = []
@@ -673,6 +675,16 @@ def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
         )
     reports.sort(key=lambda b: (-b.articles, b.source is None, b.source or ""))
     return reports
+
+
+def _longest_run(starts: list[int], ends: list[int]) -> tuple[int, int]:
+    """Return the longest stretch covered by overlapping or touching spans."""
+    best, current = (0, 0), (-1, -1)
+    for start, end in sorted(zip(starts, ends, strict=True)):
+        current = (current[0], max(current[1], end)) if start <= current[1] else (start, end)
+        if current[1] - current[0] > best[1] - best[0]:
+            best = current
+    return best
 
 
 # --- pairs ---------------------------------------------------------------------------------
