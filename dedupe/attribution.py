@@ -26,42 +26,71 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import regex
 
 from dedupe.documents import parse_date
+from dedupe.outlets import host_on, is_aggregator, source_host
 from dedupe.parallel import pickled_by_fields
 from dedupe.text import paragraph_spans
 
 
+CreditKind = Literal["story", "article"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A line that closes a wire's copy without naming the wire: a regular expression matched
+    at the start of a line, and plain strings one of which such a line always contains."""
+
+    pattern: str
+    hints: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Wire:
-    """A wire service: its canonical name, outlet names, and how texts credit it."""
+    """A wire service: its canonical name, outlet names, how texts credit it, its web domains
+    and the lines that close its copy without naming it."""
 
     name: str
     outlets: tuple[str, ...]
     credits: tuple[str, ...]
+    domains: tuple[str, ...] = ()
+    signatures: tuple[Signature, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """A copy credit to `wire` covering the characters [start, end) of a document."""
+    """A copy credit to `wire` covering the characters [start, end) of a document.
+
+    `kind` is ``"story"`` for a credit of the story it opens or closes (a dateline, "(Reuters)",
+    "Reuters has the story", a sign-off, a "Reporting by ...; Editing by ..." line, a copyright
+    notice) and ``"article"`` for a credit of the whole text (a byline, "... contributed to
+    this report", "This story was provided by ...").
+    """
 
     wire: str
     start: int
     end: int
+    kind: CreditKind = "story"
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentFacts:
-    """What attribution needs to know about one document."""
+    """What attribution needs to know about one document.
+
+    `aggregator`: the source is a news aggregator or portal (``dedupe.outlets``); `weak_date`:
+    `published` is a crawl time (when a copy was fetched), not a publication time.
+    """
 
     id: str
     source: str | None
     published: datetime | None
     wire: str | None
     credits: tuple[Credit, ...]
+    aggregator: bool = False
+    weak_date: bool = False
 
 
 class Carrier(NamedTuple):
@@ -96,7 +125,16 @@ Facts = Sequence[DocumentFacts] | Mapping[int, DocumentFacts]
 def load_wires() -> tuple[Wire, ...]:
     """Return the wire services of the data table shipped with dedupe."""
     raw = json.loads(resources.files("dedupe").joinpath("data/wires.json").read_text("utf-8"))
-    return tuple(Wire(w["name"], tuple(w["outlets"]), tuple(w["credits"])) for w in raw["wires"])
+    return tuple(
+        Wire(
+            w["name"],
+            tuple(w["outlets"]),
+            tuple(w["credits"]),
+            tuple(d.casefold() for d in w.get("domains", ())),
+            tuple(Signature(s["pattern"], tuple(s["hints"])) for s in w.get("signatures", ())),
+        )
+        for w in raw["wires"]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -104,51 +142,195 @@ def _outlet_index() -> dict[str, str]:
     return {outlet.casefold(): wire.name for wire in load_wires() for outlet in wire.outlets}
 
 
+# Letters of place names in datelines (Latin script, with the accented capitals of European
+# and Turkish names), and the small words inside them ("Rio de Janeiro", "Dar es Salaam").
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LO = "a-zß-öø-ÿāăąćčďđēėęěğīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|al|es|en|au|aux|sur|am|an|der|den|von|van|of|y)"
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    r"(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day),?[ \t]+)?"
+    rf"(?:{_MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH}\.?(?:,?[ \t]+\d{{4}})?)"
+)
+_UP_WORD = rf"[{_UP}][{_UP}.'’-]*"
+_TITLE_WORD = rf"[{_UP}](?:[{_LO}][{_LO}{_UP}'’-]*\.?|\.(?:[{_UP}]\.)*)"
+_PLACE = (
+    rf"(?:{_UP_WORD}(?:[ \t]+{_UP_WORD}){{0,4}}"
+    rf"|{_TITLE_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TITLE_WORD}){{0,3}})"
+)
+# One place or several ("TOKYO/SEOUL", "Berlin/Washington"), then a country or state in
+# brackets ("New Delhi [India]") or after a comma ("SPRINGFIELD, Ill.", "OFER PRISON, West Bank").
+_PLACES = rf"{_PLACE}(?:[ \t]*/[ \t]*{_PLACE}|[ \t]+(?:and|&)[ \t]+{_PLACE}){{0,4}}"
+_REGION = (
+    rf"(?:[ \t]*\[[^\]\n]{{1,40}}\])?"
+    rf"(?:,[ \t]*[{_UP}][{_LO}{_UP}.'’-]*(?:[ \t]+[{_UP}][{_LO}{_UP}.'’-]*){{0,2}})?"
+)
+# What follows a dateline's credit: a dash of any length, "--", "==", ":" (ANI), ".-" (EFE),
+# "." (TASS's "/TASS/."), or nothing at all (PTI, IANS: "New Delhi, Jul 15 (PTI) The ...").
+_AFTER = r"(?P<sep>[ \t]*\.?[ \t]*(?:--|==|[-–—―:])|\.(?=[ \t]|$))?"
+
+# A text open to a credit that stands alone (a sign-off, a copyright notice, "(AFP)") closes
+# the story above it once that story has this many characters; with less above it (nothing,
+# or only a headline) it credits the story below instead.
+HEADER_TEXT = 250
+
+
+class _Patterns(NamedTuple):
+    """The compiled credit patterns, built from the wire table (see `_credit_patterns`)."""
+
+    tokens: dict[str, str]  # credit token -> canonical wire name
+    needles: tuple[str, ...]  # a text holds one of these, or it credits no wire
+    token: re.Pattern[str]  # any token, as a word
+    dateline: re.Pattern[str]  # "PARIS (AFP) -", "New Delhi, Jul 15 (PTI)", "(Reuters) -"
+    bare: re.Pattern[str]  # "Damascus, SANA-": a wire after the place, without brackets
+    plain: re.Pattern[str]  # a dateline without a wire ("BAGHDAD —"), "Reuters has the story"
+    bracket_end: re.Pattern[str]  # "... said on Monday. (Reuters)", "jm/dm (AFP, dpa)"
+    signoff: re.Pattern[str]  # "— AFP", "==Kyodo", "PTI ABC XYZ", "AP - AFP" (the last line)
+    end_marker: re.Pattern[str]  # "(END) Dow Jones Newswires"
+    copyright: re.Pattern[str]  # "Copyright 2024 The Associated Press. All rights reserved."
+    signatures: re.Pattern[str] | None  # the wires' own closing lines; group sN = wire N
+    signature_wires: dict[str, str]  # group name -> wire
+    byline: re.Pattern[str]  # "By Reuters Staff", "By JOHN DOE, AP Business Writer"
+    source_line: re.Pattern[str]  # "Source: AFP", "Xinhua | Updated: 2017-09-15 17:52"
+    whole: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # article credits in running text
+    contributed: re.Pattern[str]
+    sentence_start: re.Pattern[str]  # a wire opening a "... contributed to this report" sentence
+
+
 @lru_cache(maxsize=1)
-def _credit_patterns() -> tuple[
-    re.Pattern[str],
-    re.Pattern[str],
-    re.Pattern[str],
-    tuple[tuple[str, re.Pattern[str]], ...],
-    re.Pattern[str],
-    dict[str, str],
-]:
-    tokens = {token: wire.name for wire in load_wires() for token in wire.credits}
+def _credit_patterns() -> _Patterns:
+    wires = load_wires()
+    tokens = {token: wire.name for wire in wires for token in wire.credits}
     alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
-
-    def name(group: str) -> str:
-        return rf"(?:The\s+)?(?P<{group}>{alternatives})"
-
-    # A paragraph that opens a new story: a dateline ("BAGHDAD, Jan 5 (Reuters) -",
-    # "PARIS (AFP) -", "BAGHDAD -") or a "Reuters has the story" line.
+    wire = rf"(?:The[ \t]+)?(?:{alternatives})(?![\w-])"
+    listed = rf"{wire}(?:[ \t]*(?:[,/;&+]|and)[ \t]*{wire})*"
+    dateline = re.compile(
+        rf"(?:(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?"
+        rf"|(?P<date_only>{_DATE}))?"
+        rf"[ \t]*[,.]?[ \t]*(?:\((?P<wire>{listed})\)|/(?P<slash>{wire})/){_AFTER}"
+    )
+    bare = re.compile(
+        rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*{_DATE})?[ \t]*,[ \t]*"
+        rf"(?P<wire>{wire})(?P<gap>[ \t]*)(?:--|[-–—])"
+    )
     date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
     region = r"[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?"
-    section = re.compile(
-        rf"\s*(?:[A-Z][A-Z.'’ -]{{1,40}}[A-Z.](?:,\s*(?:{date}|{region}(?:,\s*{date})?))?\s*"
-        rf"(?:\((?P<dateline>{alternatives})\))?\s*[-–—](?:\s|\Z)"
-        rf"|{name('story')}\s+has\s+the\s+story)"
+    plain = re.compile(
+        rf"(?:[A-Z][A-Z.'’ /-]{{1,40}}[A-Z.](?:,\s*(?:{date}|{region}(?:,\s*{date})?))?\s*"
+        rf"(?:--|[-–—])(?:\s|\Z)|(?P<story>{wire})\s+has\s+the\s+story)"
     )
-    # "(Reuters) - ..." opening a line; a bracket after a place name ("Harrisburg (PA)",
-    # "Andhra Pradesh (AP)") is an abbreviation, not a credit.
-    inline = re.compile(rf"\s*\((?P<inline>{alternatives})\)\s*(?:[-–—:]|\Z)")
-    # "... More details followed. (Reuters)": a credit closing its story.
-    closing = re.compile(rf"\((?P<closing>{alternatives})\)\s*\Z")
-    # Credits for the whole text. Each pattern starts with its keyword, not with the long
-    # alternation of wire names, so the regex engine can skip ahead to the keyword; each
-    # comes with a plain string it cannot match without, so most texts skip the regex.
+    # A credit in brackets closing a line: after the end of a sentence or a time ("Updated:
+    # 06:50 (Xinhua)"), after the editors' initials ("jm/dm (AFP, dpa)"), or alone. A bracket
+    # after a plain word ends a photo caption ("... the tram derailed (Reuters)").
+    bracket_end = re.compile(
+        rf"(?:^|(?<=[.!?\"”’\d])[ \t]*|(?<![\w/])[a-z]{{1,5}}(?:/[a-z]{{1,5}})+[ \t]+)"
+        rf"\((?P<wire>{listed})\)[ \t]*\.?$"
+    )
+    signoff = re.compile(
+        rf"(?P<dash>--|==|[-–—―]{{1,2}})?[ \t]*"
+        rf"(?P<wire>{wire}(?:[ \t]*(?:,|&|and|[-–—])[ \t]*{wire})*)"
+        rf"(?:[ \t]+(?!FILE|POOL)[A-Z]{{2,4}}){{0,5}}[ \t]*\.?$"
+    )
+    end_marker = re.compile(rf"\(END\)[ \t]*(?P<wire>{wire})")
+    copyright = re.compile(
+        r"(?:Copyright|COPYRIGHT|©|\([cC]\))"
+        r"(?:[ \t]*(?:©|\([cC]\)|Copyright|\d{4}(?:[ \t]*[-–][ \t]*\d{4})?|,))*"
+        rf"[ \t]*(?P<wire>{wire})"
+    )
+    signature_wires = {}
+    parts = []
+    for w in wires:
+        for signature in w.signatures:
+            group = f"s{len(parts)}"
+            signature_wires[group] = w.name
+            parts.append(f"(?P<{group}>{signature.pattern})")
+    signatures = re.compile("|".join(parts)) if parts else None
+    names = rf"(?:[{_UP}][{_LO}{_UP}.'’-]*|{_PARTICLE}|and|&)"
+    staff = (
+        rf"(?:[{_UP}][{_LO}]+[ \t]+){{0,2}}"
+        r"(?:Staff|Writers?|Reporters?|Correspondents?|Editors?|Producers?|Journalists?|Desk|Team)"
+    )
+    stamp = rf"(?:Updated|Published|Posted|{_MONTH}\.?[ \t]+\d|\d)"
+    byline = re.compile(
+        rf"By[ \t]+(?:{names}(?:[ \t,]+{names}){{0,9}}[ \t]*[,|·•–—-]?[ \t]*)?"
+        rf"(?P<wire>{wire})(?:[ \t]+{staff})?(?:[ \t]*[|,·•–—-][ \t]*{stamp}.*)?[ \t]*\.?$"
+    )
+    source_line = re.compile(
+        rf"Source:[ \t]*(?P<wire>{listed})[ \t]*\.?$"
+        rf"|(?:Source:[ \t]*)?(?P<stamped>{wire})[ \t]*\|[ \t]*{stamp}"
+    )
+    # Article credits in running text; each comes with plain strings one of which it cannot
+    # match without, so most texts skip the regex.
     whole = (
-        ("By", re.compile(rf"(?m)^[ \t]*By[ \t]+{name('wire')}\b")),
-        ("eporting", re.compile(rf"[Rr]eporting\s+by\s+{name('wire')}\b")),
+        (("eporting by",), re.compile(rf"[Rr]eporting\s+by\s+(?P<wire>{wire})")),
         (
-            "originally",
-            re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b"),
+            ("originally",),
+            re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+(?P<wire>{wire})"),
         ),
-        ("first", re.compile(rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+{name('wire')}\b")),
-        ("Source:", re.compile(rf"(?m)^[ \t]*Source:[ \t]*{name('wire')}[ \t]*$")),
+        (
+            ("first published", "first appeared"),
+            re.compile(
+                rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+(?P<wire>{wire})"
+                rf"|(?:report|story|article)\s+by\s+(?P<first>{wire})\s+was\s+first\s+published"
+            ),
+        ),
+        (
+            ("provided by", "supplied by", "distributed by", "produced by", "syndicated by"),
+            re.compile(
+                r"(?:[Ss]tory|[Aa]rticle|[Rr]eport|[Cc]ontent|[Cc]opy|[Mm]aterial|[Pp]iece)\s+"
+                r"(?:was|is|has\s+been|were|are)\s+"
+                r"(?:provided|supplied|distributed|produced|syndicated)\s+"
+                rf"by\s+(?P<wire>{listed})"
+            ),
+        ),
+        (
+            ("input",),
+            re.compile(
+                rf"[Ww]ith\s+(?:additional\s+)?inputs?\s+from\s+(?P<wire>{listed})"
+                rf"|[Ww]ith\s+(?P<before>{listed})\s+inputs?\b"
+            ),
+        ),
+        (
+            ("used in",),
+            re.compile(
+                r"(?:Material|Information|Reporting|Content)\s+from\s+"
+                rf"(?P<wire>{listed})\s+(?:was|were)\s+used\s+in\s+(?:this|the)\b"
+            ),
+        ),
     )
-    # "Reuters contributed to this report": the keyword is found first, the name before it.
     contributed = re.compile(r"contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)")
-    return section, inline, closing, whole, contributed, tokens
+    sentence_start = re.compile(rf"[\s_—–(-]*(?:Additional\s+reporting\s+by\s+)?{wire}")
+    hints = (h for w in wires for signature in w.signatures for h in signature.hints)
+    return _Patterns(
+        tokens=tokens,
+        needles=tuple(dict.fromkeys((*sorted(tokens, key=len), *hints))),
+        token=re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"),
+        dateline=dateline,
+        bare=bare,
+        plain=plain,
+        bracket_end=bracket_end,
+        signoff=signoff,
+        end_marker=end_marker,
+        copyright=copyright,
+        signatures=signatures,
+        signature_wires=signature_wires,
+        byline=byline,
+        source_line=source_line,
+        whole=whole,
+        contributed=contributed,
+        sentence_start=sentence_start,
+    )
+
+
+def _wires_in(patterns: _Patterns, named: str | None) -> list[str]:
+    """Return the wires named in `named` (one credit token or a list of them), in order."""
+    if not named:
+        return []
+    return [patterns.tokens[m.group()] for m in patterns.token.finditer(named)]
 
 
 @lru_cache(maxsize=1)
@@ -168,56 +350,220 @@ def wire_named(name: str) -> Wire | None:
 
 
 def wire_of_outlet(source: str | None) -> str | None:
-    """Return the canonical wire name when `source` is a wire service's outlet name, else None."""
+    """Return the canonical wire name when `source` is a wire service's outlet name, or a web
+    address or host on one of its domains (``www.reuters.com``), else None."""
     if not source:
         return None
-    return _outlet_index().get(source.strip().casefold())
+    named = _outlet_index().get(source.strip().casefold())
+    if named:
+        return named
+    host = source_host(source)
+    if host is None:
+        return None
+    return next((w.name for w in load_wires() if host_on(host, w.domains)), None)
+
+
+class _Section:
+    """A story of a text while credits are read: where it starts, where it ends (None while
+    open), the wires credited for it, and how many characters of its own text it has."""
+
+    __slots__ = ("start", "end", "wires", "body")
+
+    def __init__(self, start: int, wires: list[str], body: int = 0) -> None:
+        self.start = start
+        self.end: int | None = None
+        self.wires = wires
+        self.body = body
 
 
 def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
-    """Return the copy credits in `text`, each with the span of text it covers.
+    """Return the copy credits in `text`, each with the span of text it covers and its kind.
 
-    A dateline or "has the story" credit covers its story: up to the next dateline; text
-    before the first dateline takes the first story's credit. Bylines and "contributed to this
-    report" lines cover the whole text.
+    A story credit covers its story. An opening credit (a dateline, "(Reuters) -", "Reuters
+    has the story") runs to the next dateline; text before the first dateline takes the first
+    story's credit. A closing credit ("... on Monday. (Reuters)", "— AFP", "(Reporting by ...;
+    Editing by ...)", "Copyright 2024 The Associated Press") covers the story above it, from
+    its dateline (or the end of the story before) to the credit's line; standing above a story
+    (with less than HEADER_TEXT characters over it) it covers the story below instead. Article
+    credits (bylines, "... contributed to this report", "This story was provided by ...")
+    cover the whole text.
     """
-    section_re, inline_re, closing_re, whole_res, contributed_re, tokens = _credit_patterns()
-    whole = [
-        Credit(tokens[m["wire"]], 0, len(text))
-        for keyword, pattern in whole_res
-        if keyword in text
-        for m in pattern.finditer(text)
-    ]
-    for m in contributed_re.finditer(text):
-        before = _name_before(text[max(0, m.start() - 60) : m.start()])
-        if before:
-            whole.append(Credit(tokens[before], 0, len(text)))
-    sections: list[tuple[int, list[str]]] = []
-    for start, end in _line_spans(text, separator):
-        opening = section_re.match(text, start, end)
-        # Inline and closing credits are in brackets: most lines have none.
-        bracket = text.find("(", start, end) >= 0
-        inline = inline_re.match(text, start, end) if bracket else None
-        named = [
-            *(opening.group("dateline", "story") if opening else ()),
-            inline["inline"] if inline else None,
-        ]
-        wires = [tokens[name] for name in named if name]
-        if opening or wires:
-            sections.append((start, wires))
-        closing = closing_re.search(text, start, end) if bracket else None
-        if closing and not inline:
-            if not sections:
-                sections.append((0, []))
-            sections[-1][1].append(tokens[closing["closing"]])
+    patterns = _credit_patterns()
+    article = _running_text_credits(text, patterns)
+    lines = [(s, e) for s, e in _line_spans(text, separator) if s < e and not text[s:e].isspace()]
+    sections: list[_Section] = []
+    loose = 0  # characters of text outside any story since the last story closed
+    last = len(lines) - 1
+    signatures = patterns.signatures
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end].strip()
+        # Cheap tests first: most lines can hold no credit at all.
+        head = line[:100]
+        opened, wires = (
+            _opening(line, patterns) if _OPENING_HINT.search(head) else (False, _NOTHING)
+        )
+        signed = signatures is not None and signatures.match(line) is not None
+        closing, body = (
+            _closing(line, index == last, signed, patterns)
+            if ")" in line[-3:]
+            or (len(line) < 80 and (index == last or line[0] in _DASHES))
+            or line.startswith(_CLOSING_STARTS)
+            or signed
+            else (_NOTHING, 0)
+        )
+        if opened:
+            if sections and sections[-1].end is None:
+                sections[-1].end = start
+            sections.append(_Section(start, wires + closing, len(line)))
+            continue
+        if closing:
+            current = sections[-1] if sections and sections[-1].end is None else None
+            if current is None:
+                before = sections[-1] if sections else None
+                if before is not None and loose == 0:
+                    # Right below the lines that closed the story before: its credits too.
+                    before.wires += closing
+                    before.end = end
+                    continue
+                begin = before.end if before is not None and before.end is not None else 0
+                current = _Section(begin, [], loose)
+                sections.append(current)
+            current.wires += closing
+            current.body += body
+            if current.body >= HEADER_TEXT:
+                current.end, loose = end, 0
+            continue
+        credited = (
+            _line_credits(line, patterns)
+            if line.startswith(("By ", "Source")) or "|" in head
+            else _NOTHING
+        )
+        if credited:
+            article += credited
+        elif sections and sections[-1].end is None:
+            sections[-1].body += len(line)
+        else:
+            loose += len(line)
     scoped: list[Credit] = []
-    bounds = [s for s, _ in sections] + [len(text)]
-    for index, (start, wires) in enumerate(sections):
+    for index, section in enumerate(sections):
         # Text before the first story (a summary, a headline) belongs to the first credit;
         # a story with a dateline of its own never does.
-        begin = 0 if index == 0 else start
-        scoped.extend(Credit(w, begin, bounds[index + 1]) for w in dict.fromkeys(wires))
+        begin = 0 if index == 0 else section.start
+        finish = len(text) if section.end is None else section.end
+        scoped.extend(Credit(w, begin, finish) for w in dict.fromkeys(section.wires))
+    whole = [Credit(w, 0, len(text), "article") for w in dict.fromkeys(article)]
     return tuple(dict.fromkeys(whole + scoped))
+
+
+def _opening(line: str, patterns: _Patterns) -> tuple[bool, list[str]]:
+    """Return whether `line` opens a story (a dateline, "Reuters has the story") and the wires
+    it credits."""
+    if not line:
+        return False, []
+    # A credit in a dateline stands in its first hundred characters, in brackets or slashes.
+    head = line[:100]
+    match = patterns.dateline.match(line) if "(" in head or "/" in head else None
+    if match:
+        place, dated, sep = match["place"], match["date"] or match["date_only"], match["sep"]
+        # Without a separator after the credit, only a dateline with a date ("New Delhi, Jul
+        # 15 (PTI) The ...") or a place in capitals opens a story: "Andhra Pradesh (AP) chief
+        # minister ..." does not. A bracket with nothing before it needs a separator too.
+        if sep or (place and (match["date"] or place.isupper())):
+            return True, _wires_in(patterns, match["wire"] or match["slash"])
+        if not place and not dated:
+            return False, []
+    match = patterns.bare.match(line) if "," in head and _has_dash(head) else None
+    if match and (match["place"].isupper() or not match["gap"]):
+        return True, _wires_in(patterns, match["wire"])
+    match = patterns.plain.match(line)
+    if match:
+        return True, _wires_in(patterns, match["story"])
+    return False, []
+
+
+_NOTHING: list[str] = []
+_DASHES = "-–—―="
+_CLOSING_STARTS = ("(END)", "Copyright", "COPYRIGHT", "©", "(c)", "(C)")
+_OPENING_HINT = re.compile(r"[(/\-–—]|has the story")
+_YEAR = re.compile(r"\d{4}")
+
+
+def _has_dash(text: str) -> bool:
+    return "-" in text or "–" in text or "—" in text
+
+
+def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[list[str], int]:
+    """Return the wires credited by `line` as a credit closing its story, with how many
+    characters of story text the line holds besides (0 for a credit alone on its line).
+    `last`: the line is the text's last; `signed`: it matches a wire's signature."""
+    if ")" in line[-3:]:
+        match = patterns.bracket_end.search(line)
+        if match:
+            return _wires_in(patterns, match["wire"]), len(line[: match.start()].strip())
+    # A wire's name alone on a line is a photo credit too; as the text's last line it signs
+    # the story off (as papers print agency copy: "... the ministry said.\nReuters").
+    if len(line) < 80 and (last or line[0] in _DASHES):
+        match = patterns.signoff.match(line)
+        if match and (match["dash"] or last):
+            return _wires_in(patterns, match["wire"]), 0
+    if line.startswith("(END)"):
+        match = patterns.end_marker.match(line)
+        if match:
+            return _wires_in(patterns, match["wire"]), 0
+    if line.startswith(_CLOSING_STARTS) and len(line) < 400:
+        match = patterns.copyright.match(line)
+        if match and (_YEAR.search(line) or "rights reserved" in line.casefold()):
+            return _wires_in(patterns, match["wire"]), 0
+    if signed and patterns.signatures is not None:
+        match = patterns.signatures.match(line)
+        if match and match.lastgroup:
+            return [patterns.signature_wires[match.lastgroup]], 0
+    return [], 0
+
+
+def _line_credits(line: str, patterns: _Patterns) -> list[str]:
+    """Return the wires that `line`, a byline or a source line, credits for the whole text."""
+    if line.startswith("By ") and len(line) < 200:
+        match = patterns.byline.match(line)
+        if match:
+            return _wires_in(patterns, match["wire"])
+    if (line.startswith("Source") or "|" in line) and len(line) < 200:
+        match = patterns.source_line.match(line)
+        if match:
+            return _wires_in(patterns, match["wire"] or match["stamped"])
+    return []
+
+
+def _running_text_credits(text: str, patterns: _Patterns) -> list[str]:
+    """Return the wires credited for the whole text in its running text ("Reuters contributed
+    to this report", "This story was provided by AFP", "With inputs from PTI")."""
+    found: list[str] = []
+    for keywords, pattern in patterns.whole:
+        for keyword in keywords:
+            if keyword in text:
+                for m in pattern.finditer(text):
+                    found += _wires_in(patterns, next(filter(None, m.groups()), None))
+                break
+    if "contributed" in text:
+        for m in patterns.contributed.finditer(text):
+            # The sentence that ends in "contributed to this report": credited wires open it
+            # ("Associated Press writer Jane Doe and Reuters contributed ...") or stand right
+            # before the verb ("..., and Reuters contributed ...").
+            sentence = _sentence_before(text, m.start())
+            if patterns.sentence_start.match(sentence):
+                found += _wires_in(patterns, sentence)
+            else:
+                before = _name_before(sentence)
+                if before:
+                    found.append(patterns.tokens[before])
+    return found
+
+
+def _sentence_before(text: str, end: int) -> str:
+    """Return the sentence of `text` that runs up to `end` (at most 300 characters)."""
+    window = text[max(0, end - 300) : end]
+    cut = max(window.rfind("\n"), window.rfind(". "), window.rfind("? "), window.rfind("! "))
+    return window[cut + 1 :]
 
 
 def _line_spans(text: str, separator: str | None) -> list[tuple[int, int]]:
@@ -261,15 +607,23 @@ def _name_patterns(name: str) -> tuple[tuple[str | regex.Pattern[str], re.Patter
 
 
 def document_facts(
-    id: str, text: str, source: str | None, published: str | None, separator: str | None = None
+    id: str,
+    text: str,
+    source: str | None,
+    published: str | None,
+    separator: str | None = None,
+    weak_date: bool = False,
 ) -> DocumentFacts:
-    """Return the attribution facts of one document."""
+    """Return the attribution facts of one document (`weak_date`: `published` is a crawl
+    time)."""
     return DocumentFacts(
         id=id,
         source=source,
         published=parse_date(published),
         wire=wire_of_outlet(source),
         credits=find_credits(text, separator),
+        aggregator=is_aggregator(source),
+        weak_date=weak_date,
     )
 
 
