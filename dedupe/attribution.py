@@ -35,7 +35,6 @@ from dedupe.outlets import host_on, is_aggregator, source_host
 from dedupe.parallel import pickled_by_fields
 from dedupe.text import paragraph_spans
 
-
 CreditKind = Literal["story", "article"]
 
 
@@ -146,7 +145,10 @@ def _outlet_index() -> dict[str, str]:
 # and Turkish names), and the small words inside them ("Rio de Janeiro", "Dar es Salaam").
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zß-öø-ÿāăąćčďđēėęěğīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
-_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|al|es|en|au|aux|sur|am|an|der|den|von|van|of|y)"
+_PARTICLE = (
+    r"(?:de|da|do|dos|das|del|della|di|du|des|la|le|les|el|al|es|en|au|aux|sur|am|an|der|den"
+    r"|von|van|of|y)"
+)
 _MONTH = (
     r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -241,8 +243,8 @@ def _credit_patterns() -> _Patterns:
         r"(?:[ \t]*(?:©|\([cC]\)|Copyright|\d{4}(?:[ \t]*[-–][ \t]*\d{4})?|,))*"
         rf"[ \t]*(?P<wire>{wire})"
     )
-    signature_wires = {}
-    parts = []
+    signature_wires: dict[str, str] = {}
+    parts: list[str] = []
     for w in wires:
         for signature in w.signatures:
             group = f"s{len(parts)}"
@@ -367,7 +369,7 @@ class _Section:
     """A story of a text while credits are read: where it starts, where it ends (None while
     open), the wires credited for it, and how many characters of its own text it has."""
 
-    __slots__ = ("start", "end", "wires", "body")
+    __slots__ = ("body", "end", "start", "wires")
 
     def __init__(self, start: int, wires: list[str], body: int = 0) -> None:
         self.start = start
