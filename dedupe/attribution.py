@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Literal, NamedTuple
@@ -217,7 +217,7 @@ def _credit_patterns() -> _Patterns:
     )
     bare = re.compile(
         rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*{_DATE})?[ \t]*,[ \t]*"
-        rf"(?P<wire>{wire})(?P<gap>[ \t]*)(?:--|[-–—])"
+        rf"(?P<wire>(?:The[ \t]+)?(?:{alternatives}))(?P<gap>[ \t]*)(?:--|[-–—])"
     )
     date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
     region = r"[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?"
@@ -235,7 +235,7 @@ def _credit_patterns() -> _Patterns:
     signoff = re.compile(
         rf"(?P<dash>--|==|[-–—―]{{1,2}})?[ \t]*"
         rf"(?P<wire>{wire}(?:[ \t]*(?:,|&|and|[-–—])[ \t]*{wire})*)"
-        rf"(?:[ \t]+(?!FILE|POOL)[A-Z]{{2,4}}){{0,5}}[ \t]*\.?$"
+        rf"(?:[ \t]+(?!(?:FILE|POOL|TV|PIX|PICS)\b)[A-Z]{{2,4}}){{0,5}}[ \t]*\.?$"
     )
     end_marker = re.compile(rf"\(END\)[ \t]*(?P<wire>{wire})")
     copyright = re.compile(
@@ -258,35 +258,48 @@ def _credit_patterns() -> _Patterns:
     )
     stamp = rf"(?:Updated|Published|Posted|{_MONTH}\.?[ \t]+\d|\d)"
     byline = re.compile(
-        rf"By[ \t]+(?:{names}(?:[ \t,]+{names}){{0,9}}[ \t]*[,|·•–—-]?[ \t]*)?"
+        rf"By[ \t]+(?:{names}(?:[ \t,]+{names}){{0,9}}(?:[ \t]*[,|·•–—-][ \t]*|[ \t]+))?"
         rf"(?P<wire>{wire})(?:[ \t]+{staff})?(?:[ \t]*[|,·•–—-][ \t]*{stamp}.*)?[ \t]*\.?$"
     )
     source_line = re.compile(
         rf"Source:[ \t]*(?P<wire>{listed})[ \t]*\.?$"
         rf"|(?:Source:[ \t]*)?(?P<stamped>{wire})[ \t]*\|[ \t]*{stamp}"
     )
+    this = (
+        r"[Tt]his\s+(?:[\w-]+\s+){0,2}(?:story|article|report|piece|post|content|copy)\s+"
+        r"(?:was\s+|is\s+|has\s+been\s+)?"
+    )
     # Article credits in running text; each comes with plain strings one of which it cannot
     # match without, so most texts skip the regex.
     whole = (
-        (("eporting by",), re.compile(rf"[Rr]eporting\s+by\s+(?P<wire>{wire})")),
         (
-            ("originally",),
-            re.compile(rf"originally\s+(?:published|appeared)\s+(?:by|on|in)\s+(?P<wire>{wire})"),
+            ("eporting by",),
+            # At the start of a line or sentence: "the reporting by Reuters" is a mention.
+            re.compile(
+                r"(?:^|(?<=[\n(;])|(?<=[.;]\s))[ \t]*(?:(?:Additional|Further)\s+)?"
+                rf"[Rr]eporting\s+by\s+(?P<wire>{listed})",
+                re.MULTILINE,
+            ),
         ),
         (
-            ("first published", "first appeared"),
+            ("originally", "first published", "first appeared", "first posted"),
+            # Said of this text ("This story was first published by ...", a line "Originally
+            # published by ..."): "the report, first published by Reuters," is a mention.
             re.compile(
-                rf"first\s+(?:published|appeared)\s+(?:by|on|in)\s+(?P<wire>{wire})"
-                rf"|(?:report|story|article)\s+by\s+(?P<first>{wire})\s+was\s+first\s+published"
+                rf"(?:{this}|^[ \t]*)(?:[Ff]irst|[Oo]riginally)\s+(?:published|appeared|posted)"
+                rf"\s+(?:by|on|in|at|with)\s+(?P<wire>{wire})"
+                rf"|{this}by\s+(?P<first>{wire})\s+was\s+first\s+published",
+                re.MULTILINE,
             ),
         ),
         (
             ("provided by", "supplied by", "distributed by", "produced by", "syndicated by"),
             re.compile(
-                r"(?:[Ss]tory|[Aa]rticle|[Rr]eport|[Cc]ontent|[Cc]opy|[Mm]aterial|[Pp]iece)\s+"
-                r"(?:was|is|has\s+been|were|are)\s+"
+                rf"(?:{this}|^[ \t]*(?:Content|Story|Article|Copy)\s+)"
+                r"(?:was\s+|is\s+|has\s+been\s+)?"
                 r"(?:provided|supplied|distributed|produced|syndicated)\s+"
-                rf"by\s+(?P<wire>{listed})"
+                rf"by\s+(?P<wire>{listed})",
+                re.MULTILINE,
             ),
         ),
         (
@@ -304,7 +317,9 @@ def _credit_patterns() -> _Patterns:
             ),
         ),
     )
-    contributed = re.compile(r"contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)")
+    contributed = re.compile(
+        r"contributed\s+(?:(?:to\s+)?(?:this|the)\s+(?:report|story|article)|reporting)"
+    )
     sentence_start = re.compile(rf"[\s_—–(-]*(?:Additional\s+reporting\s+by\s+)?{wire}")
     hints = (h for w in wires for signature in w.signatures for h in signature.hints)
     return _Patterns(
@@ -528,7 +543,9 @@ def _line_credits(line: str, patterns: _Patterns) -> list[str]:
     if line.startswith("By ") and len(line) < 200:
         match = patterns.byline.match(line)
         if match:
-            return _wires_in(patterns, match["wire"])
+            # The last name up to the credit, read whole: "By Jane Doe, Australian
+            # Associated Press" credits AAP, not the Associated Press its name ends with.
+            return _wires_in(patterns, line[: match.end("wire")])[-1:]
     if (line.startswith("Source") or "|" in line) and len(line) < 200:
         match = patterns.source_line.match(line)
         if match:
@@ -795,17 +812,64 @@ def _one_wire(wires_by_doc: dict[int, list[str]], facts: Facts, rule: str) -> At
     firsts = {w for moment, d in dated if moment == first for w in wires_by_doc[d]}
     if len(firsts) != 1:
         return UNDECIDED
+    winner = firsts.pop()
     deciders = tuple(sorted(d for moment, d in dated if moment == first))
-    return Attribution(firsts.pop(), rule, deciders)
+    rivals = [d for _, d in dated if winner not in wires_by_doc[d]]
+    if not _clear_lead(deciders, rivals, facts):
+        return UNDECIDED
+    return Attribution(winner, rule, deciders)
+
+
+# How much earlier than every other outlet the first must be for "earliest publication" to
+# decide, measured on news-clusters (benchmarks/README.md): copies of one wire story on sites
+# that print local times without an offset land up to 5 hours before the wire's own original.
+EARLIEST_MARGIN = timedelta(hours=6)
+# Added when a date has no time of day (it reads as midnight): it is a day, not a moment.
+DAY_MARGIN = timedelta(hours=24)
+# Added when a date is a crawl time (`DocumentFacts.weak_date`): a copy may be fetched hours or
+# days after it was published.
+WEAK_DATE_MARGIN = timedelta(hours=48)
+
+
+def date_margin(a: DocumentFacts, b: DocumentFacts) -> timedelta:
+    """Return how far apart the dates of `a` and `b` must be for the earlier to count as
+    published first: EARLIEST_MARGIN, plus DAY_MARGIN when either date has no time of day,
+    plus WEAK_DATE_MARGIN when either is a crawl time."""
+    margin = EARLIEST_MARGIN
+    if any(f.published is not None and f.published.time() == time() for f in (a, b)):
+        margin += DAY_MARGIN
+    if a.weak_date or b.weak_date:
+        margin += WEAK_DATE_MARGIN
+    return margin
+
+
+def _clear_lead(leaders: Sequence[int], rivals: Sequence[int], facts: Facts) -> bool:
+    """Return True when every rival is dated at least the margin after the leaders (who share
+    the earliest date)."""
+    for rival in rivals:
+        later = facts[rival].published
+        for leader in leaders:
+            first = facts[leader].published
+            if first is None or later is None:
+                return False
+            if later - first < date_margin(facts[leader], facts[rival]):
+                return False
+    return True
 
 
 def _earliest(docs: Sequence[int], facts: Facts) -> Attribution:
-    moments = [facts[d].published for d in docs]
-    if not docs or any(moment is None for moment in moments):
+    # Aggregators republish other outlets' articles: they never win against one that is not.
+    pool = [d for d in docs if not facts[d].aggregator] or list(docs)
+    moments = [facts[d].published for d in pool]
+    if not pool or any(moment is None for moment in moments):
         return UNDECIDED
     first = min(m for m in moments if m is not None)
-    firsts = [d for d in docs if facts[d].published == first]
+    firsts = [d for d in pool if facts[d].published == first]
     names = {facts[d].source or facts[d].id for d in firsts}
     if len(names) != 1:
         return UNDECIDED
-    return Attribution(names.pop(), "earliest-publication", tuple(firsts))
+    name = names.pop()
+    rivals = [d for d in pool if (facts[d].source or facts[d].id) != name]
+    if not _clear_lead(firsts, rivals, facts):
+        return UNDECIDED
+    return Attribution(name, "earliest-publication", tuple(firsts))

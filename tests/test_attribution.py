@@ -297,8 +297,8 @@ def test_several_documents_crediting_the_same_wire_all_decide() -> None:
 def test_credit_must_cover_the_middle_of_the_carried_text() -> None:
     scoped = (Credit("Reuters", 0, 150),)
     all_facts = [
-        facts("a", source="Planet", published="2024-01-01T00:00:00Z", credits=scoped),
-        facts("b", source="Bugle", published="2024-01-02T00:00:00Z"),
+        facts("a", source="Planet", published="2024-01-01T08:00:00Z", credits=scoped),
+        facts("b", source="Bugle", published="2024-01-02T08:00:00Z"),
     ]
     # The middle of [100, 300) is 200: outside the credit, so the earliest outlet decides.
     assert decide(carriers(0, 1), all_facts) == Attribution("Planet", "earliest-publication", (0,))
@@ -309,8 +309,8 @@ def test_credit_must_cover_the_middle_of_the_carried_text() -> None:
 def test_earliest_publication_picks_the_unique_earliest_outlet() -> None:
     all_facts = [
         facts("a", source="Bugle", published="2024-01-05T12:00:00Z"),
-        facts("b", source="Planet", published="2024-01-05T11:59:00Z"),
-        facts("c", source="Herald", published="2024-01-06T00:00:00Z"),
+        facts("b", source="Planet", published="2024-01-05T05:59:00Z"),
+        facts("c", source="Herald", published="2024-01-06T09:00:00Z"),
     ]
     assert decide(carriers(0, 1, 2), all_facts) == Attribution(
         "Planet", "earliest-publication", (1,)
@@ -319,8 +319,8 @@ def test_earliest_publication_picks_the_unique_earliest_outlet() -> None:
 
 def test_earliest_publication_honours_time_zones() -> None:
     all_facts = [
-        facts("a", source="Bugle", published="2024-01-05T09:00:00Z"),
-        facts("b", source="Planet", published="2024-01-05T10:00:00+02:00"),  # 08:00 UTC
+        facts("a", source="Bugle", published="2024-01-05T15:00:00Z"),
+        facts("b", source="Planet", published="2024-01-05T16:00:00+08:00"),  # 08:00 UTC
     ]
     assert decide(carriers(0, 1), all_facts) == Attribution("Planet", "earliest-publication", (1,))
 
@@ -328,7 +328,7 @@ def test_earliest_publication_honours_time_zones() -> None:
 def test_earliest_publication_uses_the_id_without_a_source() -> None:
     all_facts = [
         facts("story-1", published="2024-01-05T08:00:00Z"),
-        facts("story-2", source="Bugle", published="2024-01-05T09:00:00Z"),
+        facts("story-2", source="Bugle", published="2024-01-05T16:00:00Z"),
     ]
     decided = decide(carriers(0, 1), all_facts)
     assert decided == Attribution("story-1", "earliest-publication", (0,))
@@ -354,7 +354,7 @@ def test_same_outlet_publishing_first_twice_decides() -> None:
     all_facts = [
         facts("a", source="Bugle", published="2024-01-05T08:00:00Z"),
         facts("b", source="Bugle", published="2024-01-05T08:00:00Z"),
-        facts("c", source="Planet", published="2024-01-05T09:00:00Z"),
+        facts("c", source="Planet", published="2024-01-05T15:00:00Z"),
     ]
     assert decide(carriers(0, 1, 2), all_facts) == Attribution(
         "Bugle", "earliest-publication", (0, 1)
@@ -369,7 +369,7 @@ def test_two_wire_outlets_without_dates_are_undecided() -> None:
 def test_two_wire_outlets_with_dates_go_to_the_first() -> None:
     all_facts = [
         facts("a", source="Reuters", published="2024-01-05T09:00:00Z"),
-        facts("b", source="AP", published="2024-01-05T10:00:00+02:00"),
+        facts("b", source="AP", published="2024-01-05T10:00:00+09:00"),  # 01:00 UTC
     ]
     assert decide(carriers(0, 1), all_facts) == Attribution("Associated Press", "wire-outlet", (1,))
 
@@ -530,8 +530,8 @@ def test_transitive_prefix_for_wire_outlet_and_earliest_publication(
     ]
     by_date = [
         facts("x", source="Planet", published="2024-01-05T08:00:00Z"),
-        facts("y", source="Bugle", published="2024-01-05T09:00:00Z"),
-        facts("z", source="Herald", published="2024-01-05T10:00:00Z"),
+        facts("y", source="Bugle", published="2024-01-05T15:00:00Z"),
+        facts("z", source="Herald", published="2024-01-05T22:00:00Z"),
     ]
     assert attribute(links, by_date) == [
         Attribution("Planet", "earliest-publication", (0,)),
