@@ -178,7 +178,7 @@ _AFTER = r"(?P<sep>[ \t]*\.?[ \t]*(?:--|==|[-–—―:])|\.(?=[ \t]|$))?"
 # A text open to a credit that stands alone (a sign-off, a copyright notice, "(AFP)") closes
 # the story above it once that story has this many characters; with less above it (nothing,
 # or only a headline) it credits the story below instead.
-HEADER_TEXT = 250
+HEADER_TEXT = 150
 
 
 class _Patterns(NamedTuple):
