@@ -4,12 +4,15 @@ Documents that carry the same passage are linked into one group (a passage align
 and b links a's span to b's span; overlapping spans of one document are the same text), so
 attribution is transitive. In each group the first rule that decides wins:
 
-1. ``wire-outlet``: a document of the group is published by a wire service;
+1. ``wire-outlet``: a document of the group is published by a wire service (an outlet name or
+   a web address of the wire, ``wires.json``);
 2. ``wire-credit``: a document of the group credits a wire for the copy around the passage
-   (a wire dateline, "(Reuters)", "Reuters has the story", "By Reuters", "... contributed to
-   this report"); photo credits ("AFP via Getty Images") are not copy credits;
+   (a dateline, "(Reuters)", "Reuters has the story", a sign-off, a copyright notice, "By
+   Reuters", "... contributed to this report": `find_credits`); photo credits ("AFP via Getty
+   Images") are not copy credits;
 3. ``earliest-publication``: every document of the group has a date, and one outlet published
-   first.
+   first by at least `date_margin`; aggregators (``dedupe.outlets``) never win against other
+   outlets.
 
 Rules decided by a document outside the pair itself get a ``transitive-`` prefix. When no rule
 decides, or two wires tie, the answer is None: dedupe does not guess.
