@@ -265,6 +265,7 @@ def _bylines(wire: Wire, rng: random.Random) -> list[Form]:
         Form("byline", "open", f"By {name}, {long}"),
         Form("byline", "open", f"By {name.upper()} {token} Business Writer"),
         Form("byline", "open", f"By {name} | {long} | Updated: {rng.randint(1, 28)} July 2024"),
+        Form("byline", "open", f"BY {long.upper()}"),
         Form("has the story", "open", f"{_the(long)} has the story:"),
     ]
 
@@ -284,6 +285,8 @@ def _closings(wire: Wire, rng: random.Random) -> list[Form]:
         Form("copyright", "close", f"\u00a9 {year} {token}"),
         Form("copyright", "close", f"(c) Copyright {long} {year}."),
         Form("copyright", "close", f"Copyright \u00a9 {year} {_the(long)}"),
+        Form("copyright", "close", f"\u00a9 {long}", last_only=True),
+        Form("closing bracket", "close", f"(FRANCE 24 with {token})"),
         Form("sign-off", "close", f"\u2013 {token}"),
     ]
     house = {
@@ -351,8 +354,19 @@ def _notes(wire: Wire, rng: random.Random) -> list[Form]:
         Form("provided", "note", f"This article was originally published by {token}."),
         Form("provided", "note", f"(With inputs from {token})"),
         Form("provided", "note", f"Source: {long}"),
+        Form("provided", "note", f"SOURCE: {long.upper()}"),
+        Form("contributed", "note", f"\u2014 With files from {_the(long)}"),
         Form("provided", "note", f"Material from {_the(long)} was used in this report."),
     ]
+    if wire.name == "Associated Press":
+        forms.append(
+            Form(
+                "provided",
+                "note",
+                "The Associated Press\u2019 coverage receives support from several private"
+                " foundations. AP is solely responsible for all content.",
+            )
+        )
     if wire.name == "The Canadian Press":
         forms.append(
             Form(
@@ -441,6 +455,10 @@ def _negative_writers() -> list[tuple[str, NegativeWriter]]:
         lambda w, r: (
             f"Meanwhile, {_short(w)} — which first reported the deal — said talks went on."
         ),
+        lambda w, r: (
+            f"Meanwhile, {_short(w)}\u2014which first reported the deal\u2014said talks went on."
+        ),
+        lambda w, r: f"By {_long(w)} standards, the story was a short one.",
         lambda w, r: f"By {_short(w)}’s count, more than 40 people were hurt.",
         lambda w, r: f"A former {_long(w)} correspondent, {name(r)}, contributed to this report.",
         lambda w, r: f"Copyright lawyers told {_short(w)} the case could take years.",

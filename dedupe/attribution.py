@@ -187,20 +187,21 @@ HEADER_TEXT = 150
 class _Patterns(NamedTuple):
     """The compiled credit patterns, built from the wire table (see `_credit_patterns`)."""
 
-    tokens: dict[str, str]  # credit token -> canonical wire name
-    needles: tuple[str, ...]  # a text holds one of these, or it credits no wire
+    tokens: dict[str, str]  # credit token -> canonical wire name, also in capitals ("REUTERS")
     token: re.Pattern[str]  # any token, as a word
+    loud_token: re.Pattern[str]  # any token or a token in capitals, as a word
     dateline: re.Pattern[str]  # "PARIS (AFP) -", "New Delhi, Jul 15 (PTI)", "(Reuters) -"
     bare: re.Pattern[str]  # "Damascus, SANA-": a wire after the place, without brackets
     plain: re.Pattern[str]  # a dateline without a wire ("BAGHDAD —"), "Reuters has the story"
     bracket_end: re.Pattern[str]  # "... said on Monday. (Reuters)", "jm/dm (AFP, dpa)"
+    bracket_with: re.Pattern[str]  # "(FRANCE 24 with AFP, REUTERS)"
     signoff: re.Pattern[str]  # "— AFP", "==Kyodo", "PTI ABC XYZ", "AP - AFP" (the last line)
     end_marker: re.Pattern[str]  # "(END) Dow Jones Newswires"
     copyright: re.Pattern[str]  # "Copyright 2024 The Associated Press. All rights reserved."
     signatures: re.Pattern[str] | None  # the wires' own closing lines; group sN = wire N
     signature_wires: dict[str, str]  # group name -> wire
-    byline: re.Pattern[str]  # "By Reuters Staff", "By JOHN DOE, AP Business Writer"
-    source_line: re.Pattern[str]  # "Source: AFP", "Xinhua | Updated: 2017-09-15 17:52"
+    byline: re.Pattern[str]  # "By Reuters Staff", "By JOHN DOE, AP Business Writer", "BY REUTERS"
+    source_line: re.Pattern[str]  # "Source: AFP", "SOURCE: REUTERS", "Xinhua | Updated: ..."
     whole: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # article credits in running text
     contributed: re.Pattern[str]
     sentence_start: re.Pattern[str]  # a wire opening a "... contributed to this report" sentence
@@ -213,6 +214,14 @@ def _credit_patterns() -> _Patterns:
     alternatives = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
     wire = rf"(?:The[ \t]+)?(?:{alternatives})(?![\w-])"
     listed = rf"{wire}(?:[ \t]*(?:[,/;&+]|and)[ \t]*{wire})*"
+    # Bylines, source lines and France 24's "(... with AFP, REUTERS)" also print names in
+    # capitals; elsewhere a name in capitals is a photo credit ("REUTERS/Jane Doe").
+    loud = {t.upper(): name for t, name in tokens.items() if t.upper() != t and len(t) > 2}
+    loud_alternatives = "|".join(
+        re.escape(t) for t in sorted([*tokens, *loud], key=len, reverse=True)
+    )
+    loud_wire = rf"(?:(?i:the)[ \t]+)?(?:{loud_alternatives})(?![\w-])"
+    loud_listed = rf"{loud_wire}(?:[ \t]*(?:[,/;&+]|and|AND)[ \t]*{loud_wire})*"
     dateline = re.compile(
         rf"(?:(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?"
         rf"|(?P<date_only>{_DATE}))?"
@@ -220,7 +229,7 @@ def _credit_patterns() -> _Patterns:
     )
     bare = re.compile(
         rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*{_DATE})?[ \t]*,[ \t]*"
-        rf"(?P<wire>(?:The[ \t]+)?(?:{alternatives}))(?P<gap>[ \t]*)(?:--|[-–—])"
+        rf"(?P<wire>(?:The[ \t]+)?(?:{alternatives}))(?P<gap>[ \t]*)(?P<dash>--|[-–—])"
     )
     date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
     region = r"[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?"
@@ -234,6 +243,10 @@ def _credit_patterns() -> _Patterns:
     bracket_end = re.compile(
         rf"(?:^|(?<=[.!?\"”’\d])[ \t]*|(?<![\w/])[a-z]{{1,5}}(?:/[a-z]{{1,5}})+[ \t]+)"
         rf"\((?P<wire>{listed})\)[ \t]*\.?$"
+    )
+    bracket_with = re.compile(
+        rf"(?:^|(?<=[.!?\"”’\d])[ \t]*)\((?:[^()\n]{{1,40}}[ \t])?(?i:with)[ \t]+"
+        rf"(?P<wire>{loud_listed})\)[ \t]*\.?$"
     )
     signoff = re.compile(
         rf"(?P<dash>--|==|[-–—―]{{1,2}})?[ \t]*"
@@ -256,17 +269,17 @@ def _credit_patterns() -> _Patterns:
     signatures = re.compile("|".join(parts)) if parts else None
     names = rf"(?:[{_UP}][{_LO}{_UP}.'’-]*|{_PARTICLE}|and|&)"
     staff = (
-        rf"(?:[{_UP}][{_LO}]+[ \t]+){{0,2}}"
-        r"(?:Staff|Writers?|Reporters?|Correspondents?|Editors?|Producers?|Journalists?|Desk|Team)"
+        rf"(?:[{_UP}][{_LO}{_UP}]+[ \t]+){{0,2}}"
+        r"(?i:staff|writers?|reporters?|correspondents?|editors?|producers?|journalists?|desk|team)"
     )
     stamp = rf"(?:Updated|Published|Posted|{_MONTH}\.?[ \t]+\d|\d)"
     byline = re.compile(
-        rf"By[ \t]+(?:{names}(?:[ \t,]+{names}){{0,9}}(?:[ \t]*[,|·•–—-][ \t]*|[ \t]+))?"
-        rf"(?P<wire>{wire})(?:[ \t]+{staff})?(?:[ \t]*[|,·•–—-][ \t]*{stamp}.*)?[ \t]*\.?$"
+        rf"(?:By|BY)[ \t]+(?:{names}(?:[ \t,]+{names}){{0,9}}(?:[ \t]*[,|·•–—-][ \t]*|[ \t]+))?"
+        rf"(?P<wire>{loud_wire})(?:[ \t]+{staff})?(?:[ \t]*[|,·•–—-][ \t]*{stamp}.*)?[ \t]*\.?$"
     )
     source_line = re.compile(
-        rf"Source:[ \t]*(?P<wire>{listed})[ \t]*\.?$"
-        rf"|(?:Source:[ \t]*)?(?P<stamped>{wire})[ \t]*\|[ \t]*{stamp}"
+        rf"(?i:source):[ \t]*(?P<wire>{loud_listed})[ \t]*\.?$"
+        rf"|(?:(?i:source):[ \t]*)?(?P<stamped>{wire})[ \t]*\|[ \t]*{stamp}"
     )
     this = (
         r"[Tt]his\s+(?:[\w-]+\s+){0,2}(?:story|article|report|piece|post|content|copy)\s+"
@@ -306,6 +319,15 @@ def _credit_patterns() -> _Patterns:
             ),
         ),
         (
+            ("files from",),
+            re.compile(rf"[Ww]ith\s+(?:additional\s+)?files\s+from\s+(?P<wire>{listed})"),
+        ),
+        (
+            ("solely responsible",),
+            # The Associated Press' footer: "... AP is solely responsible for all content."
+            re.compile(rf"(?P<wire>{wire})\s+is\s+solely\s+responsible\s+for\s+all\s+content"),
+        ),
+        (
             ("input",),
             re.compile(
                 rf"[Ww]ith\s+(?:additional\s+)?inputs?\s+from\s+(?P<wire>{listed})"
@@ -324,15 +346,15 @@ def _credit_patterns() -> _Patterns:
         r"contributed\s+(?:(?:to\s+)?(?:this|the)\s+(?:report|story|article)|reporting)"
     )
     sentence_start = re.compile(rf"[\s_—–(-]*(?:Additional\s+reporting\s+by\s+)?{wire}")
-    hints = (h for w in wires for signature in w.signatures for h in signature.hints)
     return _Patterns(
-        tokens=tokens,
-        needles=tuple(dict.fromkeys((*sorted(tokens, key=len), *hints))),
+        tokens={**loud, **tokens},
         token=re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"),
+        loud_token=re.compile(rf"(?<![\w-])(?:{loud_alternatives})(?![\w-])"),
         dateline=dateline,
         bare=bare,
         plain=plain,
         bracket_end=bracket_end,
+        bracket_with=bracket_with,
         signoff=signoff,
         end_marker=end_marker,
         copyright=copyright,
@@ -346,11 +368,13 @@ def _credit_patterns() -> _Patterns:
     )
 
 
-def _wires_in(patterns: _Patterns, named: str | None) -> list[str]:
-    """Return the wires named in `named` (one credit token or a list of them), in order."""
+def _wires_in(patterns: _Patterns, named: str | None, loud: bool = False) -> list[str]:
+    """Return the wires named in `named` (one credit token or a list of them), in order;
+    `loud`: names in capitals count too."""
     if not named:
         return []
-    return [patterns.tokens[m.group()] for m in patterns.token.finditer(named)]
+    found = (patterns.loud_token if loud else patterns.token).finditer(named)
+    return [patterns.tokens[m.group()] for m in found]
 
 
 @lru_cache(maxsize=1)
@@ -455,7 +479,7 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
             continue
         credited = (
             _line_credits(line, patterns)
-            if line.startswith(("By ", "Source")) or "|" in head
+            if line.startswith(_LINE_CREDIT_STARTS) or "|" in head
             else _NOTHING
         )
         if credited:
@@ -493,7 +517,8 @@ def _opening(line: str, patterns: _Patterns) -> tuple[bool, list[str]]:
         if not place and not dated:
             return False, []
     match = patterns.bare.match(line) if "," in head and _has_dash(head) else None
-    if match and (match["place"].isupper() or not match["gap"]):
+    # "Damascus, SANA-" as SANA writes it; "Meanwhile, Reuters—which ..." is a sentence.
+    if match and (match["place"].isupper() or (not match["gap"] and match["dash"] == "-")):
         return True, _wires_in(patterns, match["wire"])
     match = patterns.plain.match(line)
     if match:
@@ -503,6 +528,7 @@ def _opening(line: str, patterns: _Patterns) -> tuple[bool, list[str]]:
 
 _NOTHING: list[str] = []
 _DASHES = "-–—―="
+_LINE_CREDIT_STARTS = ("By ", "BY ", "Source", "SOURCE", "source")
 _CLOSING_STARTS = ("(END)", "Copyright", "COPYRIGHT", "©", "(c)", "(C)")
 _OPENING_HINT = re.compile(r"[(/\-–—]|has the story")
 _YEAR = re.compile(r"\d{4}")
@@ -520,6 +546,9 @@ def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[
         match = patterns.bracket_end.search(line)
         if match:
             return _wires_in(patterns, match["wire"]), len(line[: match.start()].strip())
+        match = patterns.bracket_with.search(line) if "ith" in line else None
+        if match:
+            return _wires_in(patterns, match["wire"], True), len(line[: match.start()].strip())
     # A wire's name alone on a line is a photo credit too; as the text's last line it signs
     # the story off (as papers print agency copy: "... the ministry said.\nReuters").
     if len(line) < 80 and (last or line[0] in _DASHES):
@@ -532,7 +561,9 @@ def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[
             return _wires_in(patterns, match["wire"]), 0
     if line.startswith(_CLOSING_STARTS) and len(line) < 400:
         match = patterns.copyright.match(line)
-        if match and (_YEAR.search(line) or "rights reserved" in line.casefold()):
+        # "© AFP" alone is a photo credit too, but not with a year, "All rights reserved" or
+        # as the text's last line.
+        if match and (last or _YEAR.search(line) or "rights reserved" in line.casefold()):
             return _wires_in(patterns, match["wire"]), 0
     if signed and patterns.signatures is not None:
         match = patterns.signatures.match(line)
@@ -543,16 +574,16 @@ def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[
 
 def _line_credits(line: str, patterns: _Patterns) -> list[str]:
     """Return the wires that `line`, a byline or a source line, credits for the whole text."""
-    if line.startswith("By ") and len(line) < 200:
+    if line.startswith(("By ", "BY ")) and len(line) < 200:
         match = patterns.byline.match(line)
         if match:
             # The last name up to the credit, read whole: "By Jane Doe, Australian
             # Associated Press" credits AAP, not the Associated Press its name ends with.
-            return _wires_in(patterns, line[: match.end("wire")])[-1:]
-    if (line.startswith("Source") or "|" in line) and len(line) < 200:
+            return _wires_in(patterns, line[: match.end("wire")], True)[-1:]
+    if (line[:6].casefold() == "source" or "|" in line) and len(line) < 200:
         match = patterns.source_line.match(line)
         if match:
-            return _wires_in(patterns, match["wire"] or match["stamped"])
+            return _wires_in(patterns, match["wire"] or match["stamped"], True)
     return []
 
 

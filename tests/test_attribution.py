@@ -266,6 +266,7 @@ def test_datelines_credit_their_story(opening: str, wire: str, layout: str) -> N
         ("(AFP)", "AFP"),
         ("bur-jm/dm", "AFP"),
         ("(END) Dow Jones Newswires", "Dow Jones Newswires"),
+        ("\u00a9 Agence France-Presse", "AFP"),  # without a year: only as the last line
         (
             "To contact the reporter on this story: Jane Doe in London at jdoe@bloomberg.net",
             "Bloomberg",
@@ -282,6 +283,7 @@ def test_closing_credits_cover_the_story_above(closing: str, wire: str) -> None:
         (f"{STORY} (Reuters)", ["Reuters"]),
         (f"{STORY}\n\njm/dm (AFP, dpa)", ["AFP", "dpa"]),  # as DW closes agency copy
         (f"{STORY}\n\nAP - AFP", ["Associated Press", "AFP"]),
+        (f"{STORY}\n\n(FRANCE 24 with AFP, REUTERS)", ["AFP", "Reuters"]),
     ],
 )
 def test_closing_credits_naming_several_wires(text: str, wires: list[str]) -> None:
@@ -298,6 +300,11 @@ def test_closing_credits_naming_several_wires(text: str, wires: list[str]) -> No
         ("By Jane Doe, Australian Associated Press", "AAP"),
         ("By Jane Doe | Anadolu Agency", "Anadolu"),
         ("By AFP, July 15, 2024", "AFP"),
+        ("BY REUTERS", "Reuters"),
+        ("By ASSOCIATED PRESS", "Associated Press"),
+        ("SOURCE: REUTERS", "Reuters"),
+        ("\u2014 With files from The Canadian Press", "The Canadian Press"),
+        ("AP is solely responsible for all content.", "Associated Press"),
         ("Xinhua | Updated: 2017-09-15 17:52", "Xinhua"),
         ("Source: Xinhua", "Xinhua"),
         (
@@ -340,6 +347,9 @@ def test_article_credits_cover_the_whole_text(line: str, wire: str, where: str) 
         "By Monday, Reuters had counted more than 300 boats.",
         "By the time AFP reached the village, the road was closed.",
         "Meanwhile, Reuters \u2014 which first reported the deal \u2014 said talks went on.",
+        "Meanwhile, Reuters\u2014which first reported the deal\u2014said talks went on.",
+        "By Reuters standards, the story was a short one.",
+        "BY REUTERS/Jane Doe",
         "A former Reuters correspondent, Jane Doe, contributed to this report.",
         "Copyright lawyers told Reuters the case could take years.",
         "Andhra Pradesh (AP) chief minister Naidu visited the dam.",
@@ -404,8 +414,9 @@ def test_a_closing_form_above_the_story_credits_the_story_below(header: str) -> 
     assert credits_of(text) == [("Associated Press", 0, len(text))]
 
 
-def test_a_wire_name_alone_inside_the_text_is_a_photo_credit() -> None:
-    text = f"{OIL_TALKS}\n\nReuters\n\n{LOCAL_STORY}"
+@pytest.mark.parametrize("line", ["Reuters", "\u00a9 AFP", "PTI ABC DEF"])
+def test_a_wire_name_alone_inside_the_text_is_a_photo_credit(line: str) -> None:
+    text = f"{OIL_TALKS}\n\n{line}\n\n{LOCAL_STORY}"
     assert find_credits(text) == ()
 
 
