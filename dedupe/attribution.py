@@ -869,25 +869,36 @@ def date_margin(a: DocumentFacts, b: DocumentFacts) -> timedelta:
     """Return how far apart the dates of `a` and `b` must be for the earlier to count as
     published first: EARLIEST_MARGIN, plus DAY_MARGIN when either date has no time of day,
     plus WEAK_DATE_MARGIN when either is a crawl time."""
-    margin = EARLIEST_MARGIN
-    if any(f.published is not None and f.published.time() == time() for f in (a, b)):
-        margin += DAY_MARGIN
-    if a.weak_date or b.weak_date:
-        margin += WEAK_DATE_MARGIN
-    return margin
+    return _margin(_is_day(a.published) or _is_day(b.published), a.weak_date or b.weak_date)
+
+
+def _margin(day: bool, weak: bool) -> timedelta:
+    return (
+        EARLIEST_MARGIN
+        + (DAY_MARGIN if day else timedelta())
+        + (WEAK_DATE_MARGIN if weak else timedelta())
+    )
+
+
+def _is_day(moment: datetime | None) -> bool:
+    """True for a date without a time of day: it reads as midnight."""
+    return moment is not None and moment.time() == time()
 
 
 def _clear_lead(leaders: Sequence[int], rivals: Sequence[int], facts: Facts) -> bool:
     """Return True when every rival is dated at least the margin after the leaders (who share
     the earliest date)."""
+    first = facts[leaders[0]].published
+    if first is None:
+        return False
+    weak = any(facts[d].weak_date for d in leaders)
     for rival in rivals:
         later = facts[rival].published
-        for leader in leaders:
-            first = facts[leader].published
-            if first is None or later is None:
-                return False
-            if later - first < date_margin(facts[leader], facts[rival]):
-                return False
+        if later is None:
+            return False
+        margin = _margin(_is_day(first) or _is_day(later), weak or facts[rival].weak_date)
+        if later - first < margin:
+            return False
     return True
 
 
