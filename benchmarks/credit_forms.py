@@ -240,6 +240,12 @@ def _datelines(wire: Wire, rng: random.Random) -> list[Form]:
         "Interfax": [f"{up}. {month} {day} ({token}) - "],
         "Bloomberg": [f"({token}) -- "],
     }.get(wire.name, [])
+    shapes += [
+        f"{title}, {token} \u2013 ",  # IRNA, SANA: the wire after the place, unbracketed
+        f"{title}, {month} {day}, 2024, {token} -- ",
+    ]
+    if token.upper() != token:
+        shapes.append(f"{title} ({token.upper()}) - ")  # Antara: "Jakarta (ANTARA) -"
     return [Form("dateline", "open", shape, joint="") for shape in shapes + house]
 
 
@@ -267,6 +273,10 @@ def _bylines(wire: Wire, rng: random.Random) -> list[Form]:
         Form("byline", "open", f"By {name} | {long} | Updated: {rng.randint(1, 28)} July 2024"),
         Form("byline", "open", f"BY {long.upper()}"),
         Form("has the story", "open", f"{_the(long)} has the story:"),
+        # provider lines, as aggregators print them
+        Form("byline", "open", f"{long}\n{rng.choice(MONTHS)} 15, 2024 \u00b7 3 min read"),
+        Form("byline", "open", f"{long}\n{rng.randint(2, 9)} hours ago"),
+        Form("byline", "open", f"By {name} and {_name(rng)}\n{long}"),
     ]
 
 
@@ -280,12 +290,15 @@ def _closings(wire: Wire, rng: random.Random) -> list[Form]:
         Form("sign-off", "close", f"\u2014 {long}"),
         Form("sign-off", "close", f"-- {token}"),
         Form("sign-off", "close", f"=={token}"),
+        Form("sign-off", "close", f"-- {long.upper()}"),  # Bernama: "-- BERNAMA"
         Form("sign-off", "close", long, last_only=True),
         Form("copyright", "close", f"Copyright {year} {_the(long)}. All rights reserved."),
         Form("copyright", "close", f"\u00a9 {year} {token}"),
         Form("copyright", "close", f"(c) Copyright {long} {year}."),
         Form("copyright", "close", f"Copyright \u00a9 {year} {_the(long)}"),
         Form("copyright", "close", f"\u00a9 {long}", last_only=True),
+        Form("copyright", "close", f"\u00a9 {long.upper()}", last_only=True),
+        Form("copyright", "close", f"ALL RIGHTS RESERVED \u00a9 Copyright {token}"),
         Form("closing bracket", "close", f"(FRANCE 24 with {token})"),
         Form("sign-off", "close", f"\u2013 {token}"),
     ]
@@ -343,6 +356,7 @@ def _notes(wire: Wire, rng: random.Random) -> list[Form]:
             " to this report.",
         ),
         Form("contributed", "note", f"Additional reporting by {token}."),
+        Form("contributed", "note", f"{long} writer {_name(rng)} contributed from Lima."),
         Form(
             "contributed",
             "note",
@@ -459,6 +473,11 @@ def _negative_writers() -> list[tuple[str, NegativeWriter]]:
             f"Meanwhile, {_short(w)}\u2014which first reported the deal\u2014said talks went on."
         ),
         lambda w, r: f"By {_long(w)} standards, the story was a short one.",
+        lambda w, r: (
+            f"Andhra Pradesh ({_short(w)}) - the state\u2019s chief minister said the dam "
+            "would hold."
+        ),
+        lambda w, r: f"The {_long(w)} contributed $5 million to the fund.",
         lambda w, r: f"By {_short(w)}’s count, more than 40 people were hurt.",
         lambda w, r: f"A former {_long(w)} correspondent, {name(r)}, contributed to this report.",
         lambda w, r: f"Copyright lawyers told {_short(w)} the case could take years.",
@@ -482,6 +501,11 @@ def _negative_writers() -> list[tuple[str, NegativeWriter]]:
         lambda w, r: f"{_short(w)} TV",
         lambda w, r: f"({_short(w)} Video/{name(r)})",
         lambda w, r: f"File photo: {_long(w)}",
+        lambda w, r: (
+            f"\u00a9 {_short(w).upper()}/ Stringer The rocket takes off from Wenchang on"
+            " July 2, 2017."
+        ),
+        lambda w, r: f"{_short(w)}\nJuly 4, 2024 fireworks lit up the sky over the harbour",
     ]
     headline: list[NegativeWriter] = [
         lambda w, r: f"{_short(w)} Interview: Minister says the budget will hold",

@@ -178,9 +178,9 @@ _REGION = (
 # "." (TASS's "/TASS/."), or nothing at all (PTI, IANS: "New Delhi, Jul 15 (PTI) The ...").
 _AFTER = r"(?P<sep>[ \t]*\.?[ \t]*(?:--|==|[-–—―:])|\.(?=[ \t]|$))?"
 
-# A text open to a credit that stands alone (a sign-off, a copyright notice, "(AFP)") closes
-# the story above it once that story has this many characters; with less above it (nothing,
-# or only a headline) it credits the story below instead.
+# A closing credit (a sign-off, a copyright notice, "(AFP)") closes the story above it once
+# that story has this many characters; with less above it (nothing, or only a headline) it
+# credits the story below instead.
 HEADER_TEXT = 150
 
 
@@ -225,11 +225,11 @@ def _credit_patterns() -> _Patterns:
     dateline = re.compile(
         rf"(?:(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?"
         rf"|(?P<date_only>{_DATE}))?"
-        rf"[ \t]*[,.]?[ \t]*(?:\((?P<wire>{listed})\)|/(?P<slash>{wire})/){_AFTER}"
+        rf"[ \t]*[,.]?[ \t]*(?:\((?P<wire>{loud_listed})\)|/(?P<slash>{loud_wire})/){_AFTER}"
     )
     bare = re.compile(
-        rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*{_DATE})?[ \t]*,[ \t]*"
-        rf"(?P<wire>(?:The[ \t]+)?(?:{alternatives}))(?P<gap>[ \t]*)(?P<dash>--|[-–—])"
+        rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?[ \t]*,[ \t]*"
+        rf"(?P<wire>(?:The[ \t]+)?(?:{loud_alternatives}))[ \t]*(?:--|[-–—])"
     )
     date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
     region = r"[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?"
@@ -250,14 +250,14 @@ def _credit_patterns() -> _Patterns:
     )
     signoff = re.compile(
         rf"(?P<dash>--|==|[-–—―]{{1,2}})?[ \t]*"
-        rf"(?P<wire>{wire}(?:[ \t]*(?:,|&|and|[-–—])[ \t]*{wire})*)"
+        rf"(?P<wire>{loud_wire}(?:[ \t]*(?:,|&|and|[-–—])[ \t]*{loud_wire})*)"
         rf"(?:[ \t]+(?!(?:FILE|POOL|TV|PIX|PICS)\b)[A-Z]{{2,4}}){{0,5}}[ \t]*\.?$"
     )
     end_marker = re.compile(rf"\(END\)[ \t]*(?P<wire>{wire})")
     copyright = re.compile(
-        r"(?:Copyright|COPYRIGHT|©|\([cC]\))"
+        r"(?:(?i:all rights reserved)[ \t.,]*)?(?:Copyright|COPYRIGHT|©|\([cC]\))"
         r"(?:[ \t]*(?:©|\([cC]\)|Copyright|\d{4}(?:[ \t]*[-–][ \t]*\d{4})?|,))*"
-        rf"[ \t]*(?P<wire>{wire})"
+        rf"[ \t]*(?P<wire>{loud_wire})(?![ \t]*/)"  # "© REUTERS/Name" is a photo credit
     )
     signature_wires: dict[str, str] = {}
     parts: list[str] = []
@@ -343,7 +343,8 @@ def _credit_patterns() -> _Patterns:
         ),
     )
     contributed = re.compile(
-        r"contributed\s+(?:(?:to\s+)?(?:this|the)\s+(?:report|story|article)|reporting)"
+        r"contributed(?:\s+(?:(?:to\s+)?(?:this|the)\s+(?:report|story|article)|reporting|from\b)"
+        r"|(?=\.))"
     )
     sentence_start = re.compile(rf"[\s_—–(-]*(?:Additional\s+reporting\s+by\s+)?{wire}")
     return _Patterns(
@@ -482,6 +483,10 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
             if line.startswith(_LINE_CREDIT_STARTS) or "|" in head
             else _NOTHING
         )
+        if not credited and len(line) < 60 and index < last:
+            above = text[slice(*lines[index - 1])].strip() if index else ""
+            below = text[slice(*lines[index + 1])].strip()
+            credited = _provider(line, above, below, patterns)
         if credited:
             article += credited
         elif sections and sections[-1].end is None:
@@ -509,17 +514,22 @@ def _opening(line: str, patterns: _Patterns) -> tuple[bool, list[str]]:
     match = patterns.dateline.match(line) if "(" in head or "/" in head else None
     if match:
         place, dated, sep = match["place"], match["date"] or match["date_only"], match["sep"]
-        # Without a separator after the credit, only a dateline with a date ("New Delhi, Jul
-        # 15 (PTI) The ...") or a place in capitals opens a story: "Andhra Pradesh (AP) chief
-        # minister ..." does not. A bracket with nothing before it needs a separator too.
-        if sep or (place and (match["date"] or place.isupper())):
-            return True, _wires_in(patterns, match["wire"] or match["slash"])
+        # Without a date, a place in title case is a dateline only when a separator follows
+        # the credit and the story starts after it: "Andhra Pradesh (AP) chief minister ..."
+        # and "Andhra Pradesh (AP) - the state's ..." are sentences. Without a separator, only
+        # a dateline with a date ("New Delhi, Jul 15 (PTI) The ...") or a place in capitals
+        # opens a story; a bracket with nothing before it needs a separator.
+        if (
+            sep and (not place or dated or place.isupper() or _story_starts(line, match.end()))
+        ) or (place and (match["date"] or place.isupper())):
+            return True, _wires_in(patterns, match["wire"] or match["slash"], True)
         if not place and not dated:
             return False, []
     match = patterns.bare.match(line) if "," in head and _has_dash(head) else None
-    # "Damascus, SANA-" as SANA writes it; "Meanwhile, Reuters—which ..." is a sentence.
-    if match and (match["place"].isupper() or (not match["gap"] and match["dash"] == "-")):
-        return True, _wires_in(patterns, match["wire"])
+    # "Damascus, SANA- President ...", "Tehran, IRNA – Iran's ...", but "Meanwhile, Reuters
+    # — which first reported the deal — said ..." is a sentence.
+    if match and (match["place"].isupper() or match["date"] or _story_starts(line, match.end())):
+        return True, _wires_in(patterns, match["wire"], True)
     match = patterns.plain.match(line)
     if match:
         return True, _wires_in(patterns, match["story"])
@@ -529,9 +539,34 @@ def _opening(line: str, patterns: _Patterns) -> tuple[bool, list[str]]:
 _NOTHING: list[str] = []
 _DASHES = "-–—―="
 _LINE_CREDIT_STARTS = ("By ", "BY ", "Source", "SOURCE", "source")
-_CLOSING_STARTS = ("(END)", "Copyright", "COPYRIGHT", "©", "(c)", "(C)")
+_CLOSING_STARTS = (
+    "(END)",
+    "Copyright",
+    "COPYRIGHT",
+    "©",
+    "(c)",
+    "(C)",
+    "ALL RIGHTS RESERVED",
+    "All rights reserved",
+    "All Rights Reserved",
+)
 _OPENING_HINT = re.compile(r"[(/\-–—]|has the story")
 _YEAR = re.compile(r"\d{4}")
+# A line that is only a time stamp: "Updated: ...", "July 15, 2024 · 3 min read", "2024-07-15
+# 10:22", "3 hours ago".
+_STAMP_LINE = re.compile(
+    r"(?:(?:Last[ \t]+)?(?:Updated|Published|Posted)\b.*"
+    rf"|(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day),?[ \t]+)?"
+    rf"(?:{_MONTH}\.?[ \t]+\d{{1,2}},?[ \t]+\d{{4}}|\d{{1,2}}[ \t]+{_MONTH}\.?,?[ \t]+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})(?:[ \tT,]+(?:at[ \t]+)?\d{1,2}[:.]\d{2}.*|[ \t]*[·•|–—-].*)?"
+    r"|\d+[ \t]+(?:min|mins|minutes?|hours?|hrs?|days?)[ \t]+(?:ago|read)\b.*)$"
+)
+
+
+def _story_starts(line: str, end: int) -> bool:
+    """True when what follows a dateline ending at `end` starts like a story (not in lower case)."""
+    rest = line[end:].lstrip()
+    return not rest or not rest[0].islower()
 
 
 def _has_dash(text: str) -> bool:
@@ -553,8 +588,10 @@ def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[
     # the story off (as papers print agency copy: "... the ministry said.\nReuters").
     if len(line) < 80 and (last or line[0] in _DASHES):
         match = patterns.signoff.match(line)
-        if match and (match["dash"] or last):
-            return _wires_in(patterns, match["wire"]), 0
+        if match and match["dash"]:
+            return _wires_in(patterns, match["wire"], True), 0
+        if match and last:
+            return _lone_names(patterns, match["wire"]), 0
     if line.startswith("(END)"):
         match = patterns.end_marker.match(line)
         if match:
@@ -564,12 +601,31 @@ def _closing(line: str, last: bool, signed: bool, patterns: _Patterns) -> tuple[
         # "© AFP" alone is a photo credit too, but not with a year, "All rights reserved" or
         # as the text's last line.
         if match and (last or _YEAR.search(line) or "rights reserved" in line.casefold()):
-            return _wires_in(patterns, match["wire"]), 0
+            return _wires_in(patterns, match["wire"], True), 0
     if signed and patterns.signatures is not None:
         match = patterns.signatures.match(line)
         if match and match.lastgroup:
             return [patterns.signature_wires[match.lastgroup]], 0
     return [], 0
+
+
+def _lone_names(patterns: _Patterns, named: str) -> list[str]:
+    """Return the wires of a line of wire names alone, when none is in capitals ("REUTERS"
+    alone is a photo credit)."""
+    strict = _wires_in(patterns, named)
+    return strict if len(strict) == len(_wires_in(patterns, named, True)) else []
+
+
+def _provider(line: str, above: str, below: str, patterns: _Patterns) -> list[str]:
+    """Return the wires of `line` when it names only wires and is a provider line: under a
+    byline ("By Jane Doe" / "Reuters") or over a time stamp ("Reuters" / "July 15, 2024 · 3
+    min read"), as aggregators print them."""
+    if not (above.startswith(("By ", "BY ")) and len(above) < 100) and not (
+        len(below) < 80 and _STAMP_LINE.match(below)
+    ):
+        return []
+    match = patterns.signoff.match(line)
+    return _lone_names(patterns, match["wire"]) if match and not match["dash"] else []
 
 
 def _line_credits(line: str, patterns: _Patterns) -> list[str]:
