@@ -161,11 +161,14 @@ _DATE = (
     rf"(?:{_MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ \t]+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH}\.?(?:,?[ \t]+\d{{4}})?)"
 )
-_UP_WORD = rf"[{_UP}][{_UP}.'’-]*"
+_UP_WORD = rf"[{_UP}][{_UP}.'’-]*(?![{_LO}])"
 _TITLE_WORD = rf"[{_UP}](?:[{_LO}][{_LO}{_UP}'’-]*\.?|\.(?:[{_UP}]\.)*)"
+# Atomic: a place name read is not read again shorter, which keeps a sentence from costing
+# the regex engine a search of every split of its first words. Title case is tried first, as
+# capitals alone would take the "P" of "Paris".
 _PLACE = (
-    rf"(?:{_UP_WORD}(?:[ \t]+{_UP_WORD}){{0,4}}"
-    rf"|{_TITLE_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TITLE_WORD}){{0,3}})"
+    rf"(?>{_TITLE_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*{_TITLE_WORD}){{0,3}}"
+    rf"|{_UP_WORD}(?:[ \t]+{_UP_WORD}){{0,4}})"
 )
 # One place or several ("TOKYO/SEOUL", "Berlin/Washington"), then a country or state in
 # brackets ("New Delhi [India]") or after a comma ("SPRINGFIELD, Ill.", "OFER PRISON, West Bank").
@@ -190,6 +193,7 @@ class _Patterns(NamedTuple):
     tokens: dict[str, str]  # credit token -> canonical wire name, also in capitals ("REUTERS")
     token: re.Pattern[str]  # any token, as a word
     loud_token: re.Pattern[str]  # any token or a token in capitals, as a word
+    first_words: frozenset[str]  # the first words of the tokens, and "The"
     dateline: re.Pattern[str]  # "PARIS (AFP) -", "New Delhi, Jul 15 (PTI)", "(Reuters) -"
     bare: re.Pattern[str]  # "Damascus, SANA-": a wire after the place, without brackets
     plain: re.Pattern[str]  # a dateline without a wire ("BAGHDAD —"), "Reuters has the story"
@@ -202,7 +206,9 @@ class _Patterns(NamedTuple):
     signature_wires: dict[str, str]  # group name -> wire
     byline: re.Pattern[str]  # "By Reuters Staff", "By JOHN DOE, AP Business Writer", "BY REUTERS"
     source_line: re.Pattern[str]  # "Source: AFP", "SOURCE: REUTERS", "Xinhua | Updated: ..."
-    whole: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]  # article credits in running text
+    # Article credits in running text: keywords, how far before a keyword a match may start,
+    # and the pattern.
+    whole: tuple[tuple[tuple[str, ...], int, re.Pattern[str]], ...]
     contributed: re.Pattern[str]
     sentence_start: re.Pattern[str]  # a wire opening a "... contributed to this report" sentence
 
@@ -223,12 +229,13 @@ def _credit_patterns() -> _Patterns:
     loud_wire = rf"(?:(?i:the)[ \t]+)?(?:{loud_alternatives})(?![\w-])"
     loud_listed = rf"{loud_wire}(?:[ \t]*(?:[,/;&+]|and|AND)[ \t]*{loud_wire})*"
     dateline = re.compile(
-        rf"(?:(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?"
+        rf"(?:(?P<place>{_PLACES}){_REGION}(?:(?:[ \t]*[,.]|(?<=\.))[ \t]*(?P<date>{_DATE}))?"
         rf"|(?P<date_only>{_DATE}))?"
         rf"[ \t]*[,.]?[ \t]*(?:\((?P<wire>{loud_listed})\)|/(?P<slash>{loud_wire})/){_AFTER}"
     )
     bare = re.compile(
-        rf"(?P<place>{_PLACES}){_REGION}(?:[ \t]*[,.][ \t]*(?P<date>{_DATE}))?[ \t]*,[ \t]*"
+        rf"(?P<place>{_PLACES}){_REGION}(?:(?:[ \t]*[,.]|(?<=\.))[ \t]*(?P<date>{_DATE}))?"
+        rf"[ \t]*,[ \t]*"
         rf"(?P<wire>(?:The[ \t]+)?(?:{loud_alternatives}))[ \t]*(?:--|[-–—])"
     )
     date = r"[A-Z][a-z]{2,9}\.?\s+\d{1,2}"
@@ -286,10 +293,12 @@ def _credit_patterns() -> _Patterns:
         r"(?:was\s+|is\s+|has\s+been\s+)?"
     )
     # Article credits in running text; each comes with plain strings one of which it cannot
-    # match without, so most texts skip the regex.
+    # match without, and the regex runs only around them (from at most so many characters
+    # before): running over a whole text, such a regex costs more than all the rest.
     whole = (
         (
             ("eporting by",),
+            40,
             # At the start of a line or sentence: "the reporting by Reuters" is a mention.
             re.compile(
                 r"(?:^|(?<=[\n(;])|(?<=[.;]\s))[ \t]*(?:(?:Additional|Further)\s+)?"
@@ -298,7 +307,8 @@ def _credit_patterns() -> _Patterns:
             ),
         ),
         (
-            ("originally", "first published", "first appeared", "first posted"),
+            ("riginally", "first p", "first a"),
+            120,
             # Said of this text ("This story was first published by ...", a line "Originally
             # published by ..."): "the report, first published by Reuters," is a mention.
             re.compile(
@@ -309,7 +319,8 @@ def _credit_patterns() -> _Patterns:
             ),
         ),
         (
-            ("provided by", "supplied by", "distributed by", "produced by", "syndicated by"),
+            ("ed by",),  # provided, supplied, distributed, produced, syndicated
+            100,
             re.compile(
                 rf"(?:{this}|^[ \t]*(?:Content|Story|Article|Copy)\s+)"
                 r"(?:was\s+|is\s+|has\s+been\s+)?"
@@ -320,15 +331,18 @@ def _credit_patterns() -> _Patterns:
         ),
         (
             ("files from",),
+            40,
             re.compile(rf"[Ww]ith\s+(?:additional\s+)?files\s+from\s+(?P<wire>{listed})"),
         ),
         (
             ("solely responsible",),
+            60,
             # The Associated Press' footer: "... AP is solely responsible for all content."
             re.compile(rf"(?P<wire>{wire})\s+is\s+solely\s+responsible\s+for\s+all\s+content"),
         ),
         (
             ("input",),
+            80,
             re.compile(
                 rf"[Ww]ith\s+(?:additional\s+)?inputs?\s+from\s+(?P<wire>{listed})"
                 rf"|[Ww]ith\s+(?P<before>{listed})\s+inputs?\b"
@@ -336,6 +350,7 @@ def _credit_patterns() -> _Patterns:
         ),
         (
             ("used in",),
+            100,
             re.compile(
                 r"(?:Material|Information|Reporting|Content)\s+from\s+"
                 rf"(?P<wire>{listed})\s+(?:was|were)\s+used\s+in\s+(?:this|the)\b"
@@ -351,6 +366,7 @@ def _credit_patterns() -> _Patterns:
         tokens={**loud, **tokens},
         token=re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"),
         loud_token=re.compile(rf"(?<![\w-])(?:{loud_alternatives})(?![\w-])"),
+        first_words=frozenset({t.split()[0] for t in (*tokens, *loud)} | {"The", "THE", "the"}),
         dateline=dateline,
         bare=bare,
         plain=plain,
@@ -445,7 +461,14 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
         # Cheap tests first: most lines can hold no credit at all.
         head = line[:100]
         opened, wires = (
-            _opening(line, patterns) if _OPENING_HINT.search(head) else (False, _NOTHING)
+            _opening(line, patterns)
+            if "(" in head
+            or "/" in head
+            or "-" in head
+            or "\u2013" in head
+            or "\u2014" in head
+            or "has the story" in head
+            else (False, _NOTHING)
         )
         signed = signatures is not None and signatures.match(line) is not None
         closing, body = (
@@ -483,7 +506,12 @@ def find_credits(text: str, separator: str | None = None) -> tuple[Credit, ...]:
             if line.startswith(_LINE_CREDIT_STARTS) or "|" in head
             else _NOTHING
         )
-        if not credited and len(line) < 60 and index < last:
+        if (
+            not credited
+            and len(line) < 60
+            and index < last
+            and line.split(None, 1)[0] in patterns.first_words
+        ):
             above = text[slice(*lines[index - 1])].strip() if index else ""
             below = text[slice(*lines[index + 1])].strip()
             credited = _provider(line, above, below, patterns)
@@ -550,7 +578,6 @@ _CLOSING_STARTS = (
     "All rights reserved",
     "All Rights Reserved",
 )
-_OPENING_HINT = re.compile(r"[(/\-–—]|has the story")
 _YEAR = re.compile(r"\d{4}")
 # A line that is only a time stamp: "Updated: ...", "July 15, 2024 · 3 min read", "2024-07-15
 # 10:22", "3 hours ago".
@@ -646,13 +673,18 @@ def _line_credits(line: str, patterns: _Patterns) -> list[str]:
 def _running_text_credits(text: str, patterns: _Patterns) -> list[str]:
     """Return the wires credited for the whole text in its running text ("Reuters contributed
     to this report", "This story was provided by AFP", "With inputs from PTI")."""
-    found: list[str] = []
-    for keywords, pattern in patterns.whole:
+    found: dict[int, list[str]] = {}  # by where the credit starts, in text order
+    for keywords, back, pattern in patterns.whole:
         for keyword in keywords:
-            if keyword in text:
-                for m in pattern.finditer(text):
-                    found += _wires_in(patterns, next(filter(None, m.groups()), None))
-                break
+            at = text.find(keyword)
+            while at >= 0:
+                window_end = min(len(text), at + len(keyword) + 200)
+                for m in pattern.finditer(text, max(0, at - back), window_end):
+                    if m.start() <= at + len(keyword):
+                        wires = _wires_in(patterns, next(filter(None, m.groups()), None))
+                        found.setdefault(m.start(), wires)
+                at = text.find(keyword, at + 1)
+    credited = [w for _, wires in sorted(found.items()) for w in wires]
     if "contributed" in text:
         for m in patterns.contributed.finditer(text):
             # The sentence that ends in "contributed to this report": credited wires open it
@@ -660,12 +692,12 @@ def _running_text_credits(text: str, patterns: _Patterns) -> list[str]:
             # before the verb ("..., and Reuters contributed ...").
             sentence = _sentence_before(text, m.start())
             if patterns.sentence_start.match(sentence):
-                found += _wires_in(patterns, sentence)
+                credited += _wires_in(patterns, sentence)
             else:
                 before = _name_before(sentence)
                 if before:
-                    found.append(patterns.tokens[before])
-    return found
+                    credited.append(patterns.tokens[before])
+    return credited
 
 
 def _sentence_before(text: str, end: int) -> str:
