@@ -21,6 +21,8 @@ from dedupe.attribution import (
     Credit,
     DocumentFacts,
     Facts,
+    _credit_patterns,
+    _running_text_credits,
     attribute_links,
     date_margin,
     decide,
@@ -439,6 +441,50 @@ def test_credit_kinds() -> None:
     kinds = {(c.wire, c.kind) for c in find_credits(text)}
     assert kinds == {("Reuters", "article"), ("Reuters", "story")}
     assert Credit("AFP", 0, 10) == Credit("AFP", 0, 10, "story")
+
+
+FRAGMENTS = [
+    "This story was ",
+    "This article ",
+    "was first published by ",
+    "originally appeared on ",
+    "provided by ",
+    "Additional reporting by ",
+    "the reporting by ",
+    "With inputs from ",
+    "With files from ",
+    "Material from ",
+    " was used in this report",
+    " is solely responsible for all content",
+    "Reuters",
+    "The Associated Press",
+    "AFP",
+    "PTI",
+    ", ",
+    ". ",
+    "\n",
+    "Officials said the talks would resume. ",
+]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_running_text_credits_read_around_keywords_as_over_the_whole_text(
+    parts: list[str],
+) -> None:
+    text = "".join(parts)
+    patterns = _credit_patterns()
+    whole: dict[int, list[str]] = {}
+    for _, _, pattern in patterns.whole:
+        for m in pattern.finditer(text):
+            named = next(filter(None, m.groups()), None)
+            whole.setdefault(
+                m.start(),
+                [patterns.tokens[t.group()] for t in patterns.token.finditer(named or "")],
+            )
+    expected = [w for _, wires in sorted(whole.items()) for w in wires]
+    found = _running_text_credits(text, patterns)
+    assert found[: len(expected)] == expected
 
 
 @given(st.text(alphabet=st.sampled_from("ab (R)-\u2014\n.,APFRuters/"), max_size=200))
