@@ -41,6 +41,7 @@ from dedupe.documents import Document, parse_date
 from dedupe.index import unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
+from dedupe.outlets import is_aggregator
 from dedupe.parallel import map_ordered
 from dedupe.passages import (
     A_END,
@@ -60,7 +61,8 @@ from dedupe.passages import (
 
 def centre_order(sources: Sequence[str | None], published: Sequence[str | None]) -> np.ndarray:
     """Return each document's rank as a star centre (0 first): wire services' own articles,
-    then dated articles from the earliest, then the rest; ties in document order.
+    then dated articles from the earliest, then the rest, aggregators after all others; ties
+    in document order.
 
     Stars then mostly join carriers to their likely original, which keeps the listed pairs
     (original, carrier) where the original is in the corpus.
@@ -68,6 +70,7 @@ def centre_order(sources: Sequence[str | None], published: Sequence[str | None])
     keys = [
         (
             wire_of_outlet(source) is None,
+            is_aggregator(source),
             (moment := parse_date(date)) is None,
             moment.timestamp() if moment is not None else 0.0,
             index,

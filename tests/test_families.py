@@ -282,8 +282,8 @@ def test_transitive_prefix_for_wire_outlet_and_earliest_publication() -> None:
     ]
     by_date = [
         facts("x", source="Planet", published="2024-01-05T08:00:00Z"),
-        facts("y", source="Bugle", published="2024-01-05T09:00:00Z"),
-        facts("z", source="Herald", published="2024-01-05T10:00:00Z"),
+        facts("y", source="Bugle", published="2024-01-05T15:00:00Z"),
+        facts("z", source="Herald", published="2024-01-05T22:00:00Z"),
     ]
     assert attribute(links, by_date) == [
         Attribution("Planet", "earliest-publication"),
@@ -322,9 +322,9 @@ def test_the_original_of_a_wire_story_is_the_wire_article_and_of_a_dated_one_the
     decided = decide_groups(pieces, everything, lambda docs: {d: wire[d] for d in docs})
     assert decided.originals.tolist() == [1]
     dated = [
-        facts("a", source="Planet", published="2024-01-05T10:00:00Z"),
+        facts("a", source="Planet", published="2024-01-05T22:00:00Z"),
         facts("b", source="Bugle", published="2024-01-05T08:00:00Z"),
-        facts("c", source="Herald", published="2024-01-05T09:00:00Z"),
+        facts("c", source="Herald", published="2024-01-05T15:00:00Z"),
     ]
     decided = decide_groups(pieces, everything, lambda docs: {d: dated[d] for d in docs})
     assert decided.originals.tolist() == [1]
