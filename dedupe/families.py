@@ -23,6 +23,7 @@ families are read from pieces, never from all pairs of carriers.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -248,8 +249,8 @@ def carriage(pieces: Pieces) -> Carriage:
 # --- boilerplate --------------------------------------------------------------------------
 
 # Text one outlet repeats is boilerplate when at least this many of its articles carry it,
-# they make up at least OUTLET_SHARE of the carriers, and it is less than BODY_SHARE of
-# the typical carrier (a story an outlet runs three times is most of each article).
+# in at least two of its stories and in no other story, and it is less than BODY_SHARE of the
+# typical carrier (a story an outlet runs three times is most of each article).
 OUTLET_ARTICLES = 3
 OUTLET_SHARE = 2 / 3
 BODY_SHARE = 0.5
@@ -261,12 +262,22 @@ EDGE_WORDS = 3
 
 
 def boilerplate_groups(
-    carried: Carriage, outlets: np.ndarray, word_counts: np.ndarray, groups: int
+    carried: Carriage,
+    outlets: np.ndarray,
+    word_counts: np.ndarray,
+    groups: int,
+    related: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return, for each group, whether it is boilerplate (see the module's rules).
 
     `outlets` holds each document's outlet number, or -1 when it has none (such a document
-    is an outlet of its own).
+    is an outlet of its own). `related` rows are pairs of documents known to be about the
+    same story besides the groups (they share a quotation).
+
+    Boilerplate is text repeated across *stories*: the documents of a group that are joined
+    by other shared text (story groups, or a shared quotation) count as one story, so that
+    copies of an article never make its text look repeated, and an outlet's updates of one
+    story are not its boilerplate.
     """
     boilerplate = np.zeros(groups, dtype=bool)
     if not len(carried.group):
@@ -276,11 +287,7 @@ def boilerplate_groups(
     typical_share = _group_medians(carried.group, share, groups)
     typical_words = _group_medians(carried.group, carried.words.astype(np.float64), groups)
     top_outlet = _top_outlet_counts(carried.group, outlets[carried.doc], groups)
-    own = (
-        (top_outlet >= OUTLET_ARTICLES)
-        & (top_outlet >= OUTLET_SHARE * members)
-        & (typical_share < BODY_SHARE)
-    )
+    own = (top_outlet >= OUTLET_ARTICLES) & (typical_share < BODY_SHARE)
     at_edge = (carried.first <= EDGE_WORDS) | (
         carried.last >= word_counts[carried.doc] - EDGE_WORDS
     )
@@ -290,21 +297,21 @@ def boilerplate_groups(
     largest_share = np.zeros(groups, dtype=np.float64)
     np.maximum.at(largest_share, carried.group, share)
     short = (
-        ~own
-        & (members >= OUTLET_ARTICLES)
+        (members >= OUTLET_ARTICLES)
         & (typical_words <= SHORT_WORDS)
         & (edge_share >= OUTLET_SHARE)
         & (largest_share < BODY_SHARE)
     )
-    # Either kind is boilerplate only when its articles are several stories: text repeated
-    # within one story (an outlet's updates of it, a sentence cut off the story around it)
-    # is that story's. Text several outlets share must close at least OUTLET_ARTICLES
-    # different stories: a wire story's last paragraph, carried by the story's copies and
-    # by a brief made of that paragraph alone, is two.
     candidates = np.flatnonzero(own | short)
-    stories = _stories(carried, candidates, ~own & ~short)
-    needed = np.where(own[candidates], 2, OUTLET_ARTICLES)
-    boilerplate[candidates] = stories >= needed
+    stories = _stories(carried, candidates, ~own & ~short, outlets, related)
+    # An outlet's own text: in at least 2 of its stories, and in no story without an article
+    # of it (aggregators' copies of its pages are its stories; another outlet's story of its
+    # own carrying the text makes it syndicated). Short standard text of several outlets:
+    # closing at least OUTLET_ARTICLES stories (a wire story's last paragraph, carried by the
+    # story's copies and by a brief made of that paragraph alone, closes two).
+    is_own = own[candidates] & (stories[:, 1] >= 2) & (stories[:, 1] == stories[:, 0])
+    is_short = short[candidates] & (stories[:, 0] >= OUTLET_ARTICLES)
+    boilerplate[candidates] = is_own | is_short
     return boilerplate
 
 
@@ -332,10 +339,17 @@ def _top_outlet_counts(group: np.ndarray, outlet: np.ndarray, groups: int) -> np
     return top
 
 
-def _stories(carried: Carriage, candidates: np.ndarray, stories: np.ndarray) -> np.ndarray:
-    """Return, for each candidate group, how many stories its documents make up: documents
-    joined by the story groups they also carry are one story (a document carrying none is
-    a story of its own)."""
+def _stories(
+    carried: Carriage,
+    candidates: np.ndarray,
+    stories: np.ndarray,
+    outlets: np.ndarray,
+    related: np.ndarray | None,
+) -> np.ndarray:
+    """Return, for each candidate group, how many stories its documents make up, and in how
+    many of them its most common outlet has an article: documents joined by the story groups
+    they also carry, or by `related` pairs, are one story (a document joined to none is a
+    story of its own)."""
     stories_of: dict[int, list[int]] = {}
     docs_of: dict[int, list[int]] = {}
     wanted = set(candidates.tolist())
@@ -344,8 +358,12 @@ def _stories(carried: Carriage, candidates: np.ndarray, stories: np.ndarray) -> 
             stories_of.setdefault(doc, []).append(group)
         if group in wanted:
             docs_of.setdefault(group, []).append(doc)
-    result = []
-    for group in candidates.tolist():
+    neighbours: dict[int, list[int]] = {}
+    for a, b in (related if related is not None else np.empty((0, 2), np.int64)).tolist():
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    result = np.zeros((len(candidates), 2), dtype=np.int64)
+    for row, group in enumerate(candidates.tolist()):
         docs = docs_of[group]
         parent = {doc: doc for doc in docs}
         joined_by: dict[int, int] = {}
@@ -353,8 +371,15 @@ def _stories(carried: Carriage, candidates: np.ndarray, stories: np.ndarray) -> 
             for story in stories_of.get(doc, ()):
                 other = joined_by.setdefault(story, doc)
                 parent[_root(parent, doc)] = _root(parent, other)
-        result.append(len({_root(parent, doc) for doc in docs}))
-    return np.array(result, dtype=np.int64)
+            for other in neighbours.get(doc, ()):
+                if other in parent:
+                    parent[_root(parent, doc)] = _root(parent, other)
+        roots = {doc: _root(parent, doc) for doc in docs}
+        counts = Counter(int(outlets[doc]) for doc in docs if outlets[doc] >= 0).most_common()
+        top = min(o for o, n in counts if n == counts[0][1]) if counts else -1
+        result[row, 0] = len(set(roots.values()))
+        result[row, 1] = len({roots[doc] for doc in docs if top >= 0 and outlets[doc] == top})
+    return result
 
 
 def _root(parent: dict[int, int], node: int) -> int:
@@ -522,8 +547,9 @@ def find_families(
     if keep_boilerplate:
         boilerplate = np.zeros(pieces.groups, dtype=bool)
     else:
+        quoted = aligned.pairs[np.unique(aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1])]
         boilerplate = boilerplate_groups(
-            carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups
+            carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups, quoted
         )
     facts_of = functools.partial(read_facts, documents, separator)
     decided = decide_groups(pieces, ~boilerplate, facts_of, jobs)

@@ -411,16 +411,18 @@ def test_text_several_outlets_share_inside_their_bodies_is_never_boilerplate() -
     assert found.tolist() == [False]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     outlets=st.lists(st.integers(0, 3), min_size=2, max_size=8),
     data=st.data(),
 )
-def test_boilerplate_never_takes_body_text_two_outlets_share(
+def test_boilerplate_never_takes_body_text_two_outlets_stories_share(
     outlets: list[int], data: st.DataObject
 ) -> None:
-    # Whatever else is shared, a group carried by two or more outlets at least 10 words from
-    # both ends of every carrier is a story's text.
+    # Group 0 lies at least 10 words from both ends of every carrier. Other groups (1-3,
+    # each at the start of some carriers) join carriers into stories. Whenever a story
+    # without an article of the commonest outlet carries group 0, another outlet's story
+    # shares it: it is never boilerplate.
     words = 400
     count = len(outlets)
     starts = data.draw(st.lists(st.integers(10, 300), min_size=count, max_size=count))
@@ -428,10 +430,18 @@ def test_boilerplate_never_takes_body_text_two_outlets_share(
     rows = [(0, doc, start, start + length) for doc, start in enumerate(starts)]
     extra = data.draw(st.lists(st.tuples(st.integers(1, 3), st.integers(0, count - 1)), max_size=6))
     rows += [(group, doc, 0, 20) for group, doc in sorted(set(extra))]
-    found = boilerplate_groups(
-        carried_of(sorted(rows)), np.array(outlets, dtype=np.int64), np.full(count, words), 4
-    )
-    if len(set(outlets)) >= 2 and Counter(outlets).most_common(1)[0][1] < 2 / 3 * count:
+    carried = carried_of(sorted(rows))
+    found = boilerplate_groups(carried, np.array(outlets, dtype=np.int64), np.full(count, words), 4)
+    story = list(range(count))
+    for group in (1, 2, 3):
+        docs = sorted(doc for g, doc in set(extra) if g == group)
+        for doc in docs[1:]:
+            old, new = story[doc], story[docs[0]]
+            story = [new if s == old else s for s in story]
+    counts = Counter(outlets).most_common()
+    top = min(outlet for outlet, n in counts if n == counts[0][1])
+    with_top = {story[doc] for doc in range(count) if outlets[doc] == top}
+    if set(story) - with_top:
         assert not found[0]
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe import Document, Report
 from dedupe.report import PairReport, PassageReport
-from dedupe.text import Tokens, tokenize
+from dedupe.text import Tokens, ngram_hashes, tokenize
 
 MIN_WORDS = dedupe.Parameters().min_words
 
@@ -312,9 +312,12 @@ def test_unrelated_document_changes_nothing_else(
     assert extra.shared_percent == extra.quoted_percent == 0.0 and extra.matches == ()
 
 
-def sentences(text: str) -> list[str]:
-    """Return the sentences of a generated text (each POOL sentence ends with a full stop)."""
-    return [s for s in text.replace("\n", " ").split(". ") if s]
+def repeats_itself(text: str) -> bool:
+    """Return whether a text has a run of 5 words twice (a repeated or lightly edited
+    sentence): which occurrence a partner aligns with then depends on who else is aligned,
+    a limit the README states."""
+    hashes = ngram_hashes(tokenize(text).hashes, 5)
+    return len(set(hashes.tolist())) < len(hashes)
 
 
 def figures(doc: dedupe.DocumentReport) -> tuple[object, ...]:
@@ -336,9 +339,7 @@ def test_adding_copies_of_an_article_changes_no_other_articles_figures(
 ) -> None:
     # k verbatim copies of one article, each by an outlet of its own and published after
     # everything else: from 1 to past the size where carriers are aligned pairwise.
-    # An article repeating one sentence many times is another matter: which of its copies
-    # a partner aligns with then depends on who else is aligned (see the README).
-    assume(all(len(set(sentences(d.text))) == len(sentences(d.text)) for d in documents))
+    assume(not any(repeats_itself(d.text) for d in documents))
     copied = data.draw(st.sampled_from(documents))
     count = data.draw(st.sampled_from([1, 3, 30]))
     copies = [
