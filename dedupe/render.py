@@ -1,14 +1,15 @@
-"""Rendering a report as a terminal table, JSON, CSV or Markdown, and writing it atomically."""
+"""Rendering a report as a terminal table, JSON, CSV or Markdown.
+
+Text from the input is made safe for where each format is shown (`dedupe.escape`): control
+characters escaped in the table, formulas neutralised in CSV, Markdown punctuation escaped in
+Markdown. JSON is exact. Writing the report out is `dedupe.output`'s.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -16,6 +17,8 @@ import orjson
 from tabulate import tabulate
 
 from dedupe.errors import OutputError
+from dedupe.escape import csv_cell, markdown_cell, terminal_safe
+from dedupe.output import write_atomic as write_atomic  # re-exported: it lived here
 from dedupe.parallel import map_ordered
 from dedupe.report import DocumentReport, PairReport, Report, document_dict, pair_dict
 
@@ -139,22 +142,50 @@ def _same_float_text(number: float) -> bool:
     return number == 0.0 or 1e-4 <= abs(number) < 1e16
 
 
-def _tables(report: Report, tablefmt: str, missing: str) -> tuple[str, str]:
-    """Return the documents table and the pairs table in a tabulate format."""
+def _tables(
+    report: Report, tablefmt: str, missing: str, cell: Callable[[str], str]
+) -> tuple[str, str]:
+    """Return the documents table and the pairs table in a tabulate format, every text from
+    the input passed through `cell`."""
     documents = tabulate(
-        [_document_row(d) for d in report.documents],
+        _safe_rows([_document_row(d) for d in report.documents], cell),
         headers=DOCUMENT_COLUMNS,
         tablefmt=tablefmt,
         floatfmt=".1f",
         missingval=missing,
+        disable_numparse=_text_columns(DOCUMENT_COLUMNS),
     )
-    pairs = tabulate(_pair_rows(report), headers=PAIR_COLUMNS, tablefmt=tablefmt, floatfmt=".1f")
+    pairs = tabulate(
+        _safe_rows(_pair_rows(report), cell),
+        headers=PAIR_COLUMNS,
+        tablefmt=tablefmt,
+        floatfmt=".1f",
+        disable_numparse=_text_columns(PAIR_COLUMNS),
+    )
     return documents, pairs
+
+
+# --- escaping (dedupe.escape), kept apart so it can be applied to any layout of the tables ---
+
+# Columns holding text from the input: escaped, and never parsed as numbers ("007", "1e5").
+_TEXT_COLUMNS = {"id", "source", "top match", "original source", "rule", "a", "b"}
+
+
+def _text_columns(columns: Sequence[str]) -> list[int]:
+    return [k for k, name in enumerate(columns) if name in _TEXT_COLUMNS]
+
+
+def _safe_rows(rows: list[list[Any]], cell: Callable[[str], str]) -> list[list[Any]]:
+    return [[cell(v) if isinstance(v, str) else v for v in row] for row in rows]
+
+
+def _csv_row(row: list[Any]) -> list[Any]:
+    return [csv_cell(v) for v in row]
 
 
 def render_table(report: Report) -> str:
     """Return the report as plain-text tables: documents, then pairs."""
-    documents, pairs = _tables(report, "simple", "-")
+    documents, pairs = _tables(report, "simple", "-", terminal_safe)
     if not report.pairs:
         pairs = "No shared passages."
     return f"Documents\n\n{documents}\n\nPairs\n\n{pairs}\n"
@@ -162,12 +193,13 @@ def render_table(report: Report) -> str:
 
 def render_markdown(report: Report) -> str:
     """Return the report as Markdown: a documents table and a pairs table."""
-    documents, pairs = _tables(report, "github", "")
+    documents, pairs = _tables(report, "github", "", markdown_cell)
     return f"## Documents\n\n{documents}\n\n## Pairs\n\n{pairs}\n"
 
 
 def render_csv(report: Report) -> str:
-    """Return one CSV row per document (matches as `id:percent` joined by `;`)."""
+    """Return one CSV row per document (matches as `id:percent` joined by `;`); text cells that
+    a spreadsheet would run as a formula start with `'`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -186,18 +218,20 @@ def render_csv(report: Report) -> str:
     )
     for d in report.documents:
         writer.writerow(
-            [
-                d.id,
-                d.source or "",
-                d.published or "",
-                d.words,
-                d.reused_percent,
-                d.quoted_percent,
-                ";".join(f"{m.id}:{m.percent}" for m in d.matches),
-                d.original_source or "",
-                d.attribution_rule or "",
-                "" if d.credited is None else str(d.credited).lower(),
-            ]
+            _csv_row(
+                [
+                    d.id,
+                    d.source or "",
+                    d.published or "",
+                    d.words,
+                    d.reused_percent,
+                    d.quoted_percent,
+                    ";".join(f"{m.id}:{m.percent}" for m in d.matches),
+                    d.original_source or "",
+                    d.attribution_rule or "",
+                    "" if d.credited is None else str(d.credited).lower(),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -223,42 +257,3 @@ def render_chunks(report: Report, format: str = "table", *, jobs: int = 1) -> It
     if format == "json":
         return json_chunks(report, jobs)
     return iter((RENDERERS[format](report),))
-
-
-def _file_mode(target: str) -> int:
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: str | os.PathLike[str], content: str | Iterable[str]) -> None:
-    """Write `content` (a text, or its pieces) to `path`: readers see the old file or the
-    whole new one, never a part."""
-    # Through a symbolic link, replace the file it points to, not the link.
-    target = os.path.realpath(os.fspath(path))
-    folder = os.path.dirname(os.path.abspath(target))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".dedupe-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write here: {exc.strerror}") from exc
-    try:
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        os.chmod(temporary, _file_mode(target))
-        # Lone surrogates (possible in JSON input) cannot be UTF-8: write them escaped.
-        with os.fdopen(
-            handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
-        ) as stream:
-            for piece in (content,) if isinstance(content, str) else content:
-                stream.write(piece)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
-        raise
