@@ -1,32 +1,40 @@
 """Reading documents: files, folders, JSONL/CSV/TSV and standard input, into `Document` records.
 
 `read_documents` is the entry point. Each input is a file, a folder (walked recursively in
-sorted order, hidden entries ignored) or "-" for JSONL on standard input. Items that cannot be
-used are skipped and recorded in a `ReadLog`; problems the user must fix (a missing path, an
-unsupported file named explicitly, an unreadable file, a CSV without the text column, a
-duplicate id) raise `InputError`. JSONL and CSV/TSV are streamed line by line, so their size is
-not limited by memory.
+sorted order, hidden entries ignored, each real file and folder once however many links lead
+to it) or "-" for JSONL on standard input. Items that cannot be used are skipped and recorded
+in a `ReadLog`; problems the user must fix (a missing path, an unsupported file named
+explicitly, an unreadable file, a CSV without the text column, records without the text
+field, an input with records but no document, a duplicate id) raise `InputError`.
+
+JSONL and CSV/TSV are streamed record by record, so their size is not limited by memory, and
+no record larger than `max_document_size` bytes is ever held: it is skipped ("too-large").
+A NUL byte is never read as text: a text file holding one is skipped as binary, and so is the
+record of a JSONL/CSV/TSV file that holds one. UTF-16 and UTF-32 are read with or without a
+byte-order mark. CSV quoting is checked strictly: a quotation mark that is opened and never
+properly closed does not swallow the rows after it (see `_quoted_records`). TSV has no
+quoting unless asked (`tsv_quotes=True`): a text that starts with a quotation mark keeps it.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import io
 import json
 import os
+import stat
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, Literal, NamedTuple
 
 from charset_normalizer import from_bytes
 
 from dedupe.errors import InputError, ParameterError
-
-if TYPE_CHECKING:
-    from _csv import Reader as CsvReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +124,19 @@ DEFAULT_FIELDS = FieldNames()
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 BINARY_PROBE = 8192
-"""How many leading bytes are checked for NUL bytes to tell a binary file."""
+"""How many leading bytes are looked at to tell the encoding, and a binary file."""
+DEFAULT_MAX_DOCUMENT_SIZE = 16 * 1024 * 1024
+"""Records (a text file, a JSON line, a CSV/TSV record) larger than this many bytes are
+skipped: the later stages need about 50 bytes of memory per byte of text."""
 
 _UTF8_BOM = codecs.BOM_UTF8
-_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _FALLBACK_ENCODING = "cp1252"
 _FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 _SHOW_LIMIT = 60
@@ -132,39 +149,127 @@ _JSON_TYPES = {
     bool: "a boolean",
 }
 
+Input = str | os.PathLike[str] | Document
+
+
+def input_list(inputs: Input | Iterable[Input], *, documents: bool = True) -> list[Input]:
+    """Return the inputs as a list: a single path or Document is a list of one.
+
+    Raise TypeError for what cannot be an input: bytes, None, a path that is not text, a
+    Document whose id or text is not a string (or, with `documents=False`, any Document).
+    """
+    if isinstance(inputs, str | os.PathLike | Document):
+        items: list[object] = [inputs]
+    elif inputs is None or isinstance(inputs, bytes | bytearray | memoryview):
+        raise TypeError(
+            f"inputs must be a path (str or os.PathLike), a Document or an iterable of them,"
+            f" not {type(inputs).__name__}"
+        )
+    else:
+        try:
+            items = list(inputs)
+        except TypeError:
+            raise TypeError(
+                "inputs must be a path (str or os.PathLike), a Document or an iterable of"
+                f" them, not {type(inputs).__name__}"
+            ) from None
+    for position, item in enumerate(items):
+        _check_item(item, position, documents)
+    return items  # type: ignore[return-value]
+
+
+def _check_item(item: object, position: int, documents: bool) -> None:
+    """Raise TypeError if one input is neither a text path nor (if allowed) a sound Document."""
+    if isinstance(item, Document) and documents:
+        for name in ("id", "text"):
+            value = getattr(item, name)
+            if not isinstance(value, str):
+                raise TypeError(
+                    f"input {position}: Document {name} must be a str, not {type(value).__name__}"
+                )
+        for name in ("source", "published", "origin"):
+            value = getattr(item, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"input {position}: Document {name} must be a str or None,"
+                    f" not {type(value).__name__}"
+                )
+        return
+    path = os.fspath(item) if isinstance(item, str | os.PathLike) else None
+    if not isinstance(path, str):
+        wanted = "a path (str or os.PathLike)" + (" or a Document" if documents else "")
+        raise TypeError(f"input {position} must be {wanted}, not {type(item).__name__}")
+
 
 def read_documents(
-    inputs: Iterable[str | os.PathLike[str]],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     fields: FieldNames = DEFAULT_FIELDS,
     duplicate_ids: Literal["error", "suffix"] = "error",
     log: ReadLog | None = None,
     stdin: IO[bytes] | None = None,
+    max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
+    tsv_quotes: bool = False,
 ) -> Iterator[Document]:
     """Return an iterator over every readable document of the inputs, in a deterministic order.
 
-    Missing paths and unsupported files named explicitly raise `InputError` at once; other
-    problems are found while iterating. Skipped items and warnings are recorded in `log`;
-    "-" reads JSONL from `stdin` (default: the process's standard input).
+    `inputs` is one path or several. Missing paths and unsupported files named explicitly
+    raise `InputError` at once; other problems are found while iterating. Skipped items and
+    warnings are recorded in `log`; "-" reads JSONL from `stdin` (default: the process's
+    standard input). Records over `max_document_size` bytes are skipped (None: no limit);
+    `tsv_quotes` reads TSV fields in quotation marks as CSV does.
     """
     if duplicate_ids not in ("error", "suffix"):
         raise ParameterError(
             f"duplicate_ids must be 'error' or 'suffix', not {_show(duplicate_ids)}"
         )
-    sources = [_check_input(os.fspath(item)) for item in inputs]
-    context = _Context(fields, duplicate_ids, log if log is not None else ReadLog())
+    if max_document_size is not None and max_document_size < 1:
+        raise ParameterError(
+            f"the maximum document size must be at least 1 byte, not {max_document_size}"
+        )
+    items = input_list(inputs, documents=False)
+    sources = [_check_input(os.fspath(item)) for item in items]  # type: ignore[arg-type]
+    log = log if log is not None else ReadLog()
+    context = _Context(fields, duplicate_ids, log, max_document_size, tsv_quotes)
     return _iter_documents(sources, context, stdin)
 
 
 def _iter_documents(
     sources: list[str], context: _Context, stdin: IO[bytes] | None
 ) -> Iterator[Document]:
-    """Yield the documents of each checked input in turn, counting them in the log."""
+    """Yield the documents of each checked input in turn, counting them in the log.
+
+    Raise InputError when an input had records but gave no document.
+    """
     log = context.log
     for source in sources:
+        records, first_skip = context.records, len(log.skips)
+        context.fields_seen.clear()
+        found = 0
         for document in _documents_of(source, context, stdin):
             log.read += 1
+            found += 1
             yield document
+        if not found and context.records > records:
+            raise _no_document(source, context.records - records, log.skips[first_skip:], context)
+
+
+def _no_document(source: str, records: int, skips: list[Skip], context: _Context) -> InputError:
+    """Return the error for an input whose records all were skipped."""
+    reasons = Counter(s.reason for s in skips if not s.kept)
+    shown = ", ".join(f"{reason}: {n:,}" for reason, n in sorted(reasons.items()))
+    message = f"no document could be read from its {records:,} record(s) ({shown})"
+    if context.fields_seen:
+        message += f"; fields found: {_field_list(context.fields_seen)}"
+    if reasons.get("missing-text"):
+        message += "; name the text field with --text-field"
+    return InputError(message, path=STDIN_LABEL if source == STDIN else source)
+
+
+def _field_list(seen: Counter[str]) -> str:
+    """Return the field names most often seen first (then by name), at most 20, quoted."""
+    names = sorted(seen, key=lambda name: (-seen[name], name))
+    return ", ".join(_show(n) for n in names[:20]) + (", …" if len(names) > 20 else "")
 
 
 def _documents_of(source: str, context: _Context, stdin: IO[bytes] | None) -> Iterator[Document]:
@@ -173,9 +278,10 @@ def _documents_of(source: str, context: _Context, stdin: IO[bytes] | None) -> It
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield from _guard_io(STDIN_LABEL, _jsonl_stream(stream, STDIN_LABEL, STDIN_LABEL, context))
     elif os.path.isdir(source):
-        for path in _walk(source, context, frozenset({_dir_key(source)})):
-            yield from _read_file(path, context)
-    else:
+        if context.visit(source):
+            for path in _walk(source, context):
+                yield from _read_file(path, context)
+    elif context.visit(source):
         yield from _read_file(source, context)
 
 
@@ -198,42 +304,51 @@ def _check_input(path: str) -> str:
     return path
 
 
-def _walk(folder: str, context: _Context, ancestors: frozenset[tuple[int, int]]) -> Iterator[str]:
+def _walk(folder: str, context: _Context) -> Iterator[str]:
     """Yield the supported files under a folder, sorted by path; record skips of the others.
 
-    Hidden entries (names starting with ".") are ignored; a symbolic link back to a folder
-    being walked is not followed again.
+    Hidden entries (names starting with ".") are ignored. A file or folder reached again
+    through a symbolic link (a loop, or two links to one place) is not read again: that is
+    recorded as a "duplicate-path" skip. Links that loop or lead nowhere are "broken-link".
     """
     try:
         with os.scandir(folder) as scan:
             entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        device = os.stat(folder).st_dev
     except OSError as exc:
         raise _unreadable(folder, exc) from exc
     for entry in entries:
-        if entry.is_dir():
-            key = _dir_key(entry.path)
-            if key not in ancestors:
-                yield from _walk(entry.path, context, ancestors | {key})
-        elif not entry.is_file():
+        try:
+            if entry.is_symlink():
+                info = entry.stat()  # where the link leads; fails if it loops or leads nowhere
+                mode, key = info.st_mode, (info.st_dev, info.st_ino)
+            elif entry.is_dir(follow_symlinks=False):
+                info = entry.stat()
+                mode, key = info.st_mode, (info.st_dev, info.st_ino)
+            else:
+                # No system call: the folder listing has the kind and the inode.
+                mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else 0
+                key = (device, entry.inode())
+        except OSError as exc:
+            if entry.is_symlink():
+                context.skip(entry.path, None, "broken-link", f"broken link: {exc.strerror or exc}")
+            else:
+                context.skip(entry.path, None, "unreadable", f"cannot read: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(mode):
+            if context.visit(entry.path, key):
+                yield from _walk(entry.path, context)
+        elif not stat.S_ISREG(mode):
             context.skip(entry.path, None, "unsupported-file", "not a regular file")
-        elif _extension(entry.name) in _READERS:
-            yield entry.path
-        else:
+        elif _extension(entry.name) not in _READERS:
             context.skip(
                 entry.path,
                 None,
                 "unsupported-file",
                 f"unsupported file type {_extension(entry.name) or '(no extension)'}",
             )
-
-
-def _dir_key(path: str) -> tuple[int, int]:
-    """Return the (device, inode) pair identifying a folder, to detect symbolic-link loops."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-    return info.st_dev, info.st_ino
+        elif context.visit(entry.path, key):
+            yield entry.path
 
 
 def _extension(path: str) -> str:
@@ -246,34 +361,65 @@ def _read_file(path: str, context: _Context) -> Iterator[Document]:
     return _READERS[_extension(path)](path, context)
 
 
-# --- text files ---------------------------------------------------------------------------
+# --- encodings ----------------------------------------------------------------------------
 
 
-def _read_text(path: str, context: _Context) -> Iterator[Document]:
-    """Yield the single document of a .txt/.md file (id = file name without extension)."""
-    data = _read_bytes(path)
-    if not data or data == _UTF8_BOM:
-        context.skip(path, None, "empty-file", "empty file")
-        return
-    if _looks_binary(data[:BINARY_PROBE]):
-        context.skip(path, None, "binary-file", "binary file (NUL bytes), not text")
-        return
-    text = _decode_text(data, path, context)
-    if text is None:
-        return
-    name = os.path.splitext(os.path.basename(path))[0]
-    document = context.build({context.fields.text: text}, path, None, name)
-    if document is not None:
-        yield document
+def _wide_encoding(head: bytes) -> str | None:
+    """Return the codec of UTF-16 or UTF-32 data from its first bytes, or None if it is not.
+
+    A byte-order mark decides. Without one, the data must hold NUL bytes, read badly as
+    UTF-8 (more than a tenth of it NUL or other control characters, or not UTF-8 at all: a
+    UTF-8 text with a stray NUL byte stays UTF-8), and decode cleanly in the byte order its
+    NUL bytes point to; then either a quarter of its characters have a zero high byte (Latin
+    letters, digits, spaces, line ends: most text) or, on 256 bytes or more, charset
+    detection names the same encoding (text in other scripts).
+    """
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    if b"\0" not in head:
+        return None
+    as_utf8 = _incremental("utf-8", head)
+    if as_utf8 is not None and _control_share(as_utf8) <= 0.1:
+        return None
+    for width in (4, 2):
+        usable = head[: len(head) - len(head) % width]
+        # Little-endian text has its zero bytes last in each unit; try that order first.
+        low = sum(usable[k::width].count(0) for k in range(width // 2))
+        high = sum(usable[k::width].count(0) for k in range(width // 2, width))
+        for order in ("le", "be") if high >= low else ("be", "le"):
+            codec = f"utf-{8 * width}-{order}"
+            text = _incremental(codec, usable)
+            if not text or len(text) < 4 or "\0" in text or _control_share(text) > 0.02:
+                continue
+            if sum(1 for char in text if char < "\u0100") * 4 >= len(text):
+                return codec
+            if len(usable) >= 256 and _detected(usable) == codec:
+                return codec
+    return None
 
 
-def _read_bytes(path: str) -> bytes:
-    """Return the whole content of a file; raise InputError if it cannot be read."""
+def _detected(data: bytes) -> str | None:
+    """Return the codec name charset-normalizer finds most plausible ("utf-16-le"), or None."""
+    best = from_bytes(data).best()
+    return None if best is None else codecs.lookup(best.encoding).name
+
+
+def _incremental(codec: str, data: bytes) -> str | None:
+    """Return the bytes decoded in the codec, the last character allowed to be cut, or None."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
+        return codecs.getincrementaldecoder(codec)().decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _control_share(text: str) -> float:
+    """Return the share of the characters of a non-empty text that are control characters
+    (NUL included) other than tabs, line and page breaks."""
+    if not text:
+        return 0.0
+    controls = sum(1 for char in text if not char.isprintable() and char not in "\t\n\r\f\v")
+    return controls / len(text)
 
 
 def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
@@ -295,19 +441,18 @@ def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
 def _detect_encoding(data: bytes) -> str | None:
     """Return the encoding charset-normalizer finds most plausible for the bytes, or None.
 
-    Only encodings that keep ASCII as ASCII are considered unless the data starts with a
-    UTF-16/32 byte-order mark. Ties, and guesses without any language evidence, go to
-    Windows-1252 when it decodes the data, as most legacy news text is in it.
+    Only encodings that keep ASCII as ASCII are considered (UTF-16 and UTF-32 are told
+    apart before, by `_wide_encoding`). Ties, and guesses without any language evidence,
+    go to Windows-1252 when it decodes the data, as most legacy news text is in it.
     """
-    wide = data.startswith(_WIDE_BOMS)
-    matches = [m for m in from_bytes(data) if wide or _ascii_compatible(m.encoding)]
+    matches = [m for m in from_bytes(data) if _ascii_compatible(m.encoding)]
     if not matches:
         return None
     best = matches[0]
     tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
     if any(_FALLBACK_ENCODING in m.could_be_from_charset for m in tied):
         return _FALLBACK_ENCODING
-    if best.coherence == 0 and not wide and _decodes(data, _FALLBACK_ENCODING):
+    if best.coherence == 0 and _decodes(data, _FALLBACK_ENCODING):
         return _FALLBACK_ENCODING
     return str(best.encoding)
 
@@ -330,12 +475,228 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
-def _looks_binary(head: bytes) -> bool:
-    """Return whether leading bytes look binary: NUL bytes without a UTF-16/32 byte-order mark."""
-    return b"\0" in head and not head.startswith(_WIDE_BOMS)
+def _binary_file(head: bytes) -> bool:
+    """Return whether leading bytes are those of a binary file, not text in any encoding we
+    read: they hold a NUL byte, and are neither UTF-16/32 nor UTF-8 (a text file with a
+    stray NUL byte is UTF-8: only the record holding it is skipped)."""
+    if b"\0" not in head or _wide_encoding(head) is not None:
+        return False
+    return _incremental("utf-8", head) is None
 
 
-# --- streamed formats: JSONL, CSV, TSV ---------------------------------------------------
+# --- text files ---------------------------------------------------------------------------
+
+
+def _read_text(path: str, context: _Context) -> Iterator[Document]:
+    """Yield the single document of a .txt/.md file (id = file name without extension)."""
+    data = _read_bytes(path, context)
+    if data is None:
+        return
+    if not data or data == _UTF8_BOM:
+        context.skip(path, None, "empty-file", "empty file")
+        return
+    encoding = _wide_encoding(data[:BINARY_PROBE])
+    if encoding is not None:
+        text = _decode_wide(data, encoding, path, context)
+    elif b"\0" in data:
+        context.skip(path, None, "binary-file", "binary file (NUL bytes), not text")
+        return
+    else:
+        text = _decode_text(data, path, context)
+    if text is None:
+        return
+    name = os.path.splitext(os.path.basename(path))[0]
+    document = context.build({context.fields.text: text}, path, None, name)
+    if document is not None:
+        yield document
+
+
+def _decode_wide(data: bytes, encoding: str, path: str, context: _Context) -> str | None:
+    """Return a whole UTF-16/32 file's text, or None after recording that it is not."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        context.skip(path, None, "undecodable", f"not valid {encoding.upper()}")
+        return None
+    if "\0" in text:
+        context.skip(path, None, "binary-file", "binary file (NUL characters), not text")
+        return None
+    context.log.redecoded.append((path, encoding))
+    return text
+
+
+def _read_bytes(path: str, context: _Context) -> bytes | None:
+    """Return the whole content of a file, or None after recording that it is too large;
+    raise InputError if it cannot be read."""
+    limit = context.max_size
+    try:
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if limit is not None and info.st_size > limit:
+                context.skip(path, None, "too-large", _too_large(info.st_size, limit))
+                return None
+            data = stream.read() if limit is None else stream.read(limit + 1)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if limit is not None and len(data) > limit:  # not a regular file: its size was unknown
+        context.skip(path, None, "too-large", _too_large(len(data), limit, more=True))
+        return None
+    return data
+
+
+def _too_large(size: int, limit: int, *, more: bool = False) -> str:
+    """Return the message for a record over the size limit."""
+    amount = f"more than {limit:,}" if more else f"{size:,}"
+    return (
+        f"record of {amount} bytes is larger than the maximum document size"
+        f" ({limit:,} bytes; see --max-document-size)"
+    )
+
+
+# --- lines of streamed formats ------------------------------------------------------------
+
+
+class _Line(NamedTuple):
+    """One physical line of a streamed file.
+
+    `problem` is None, "undecodable", "undecodable-rest" (a UTF-16/32 file stops being valid
+    here), "binary" (it holds a NUL) or "too-large" (longer than
+    the size limit: its text is not kept; `text` is then '"' if it held an odd number of
+    quotation marks, else "", which is all a CSV reader needs to know of it). `size` is its
+    length in bytes.
+    """
+
+    number: int
+    text: str
+    problem: str | None
+    size: int
+
+
+class _Lines:
+    """The physical lines of a byte stream, decoded, with their numbers; never more than the
+    size limit of one line held in memory.
+
+    Lines are UTF-8 (a leading BOM is dropped); a line that is not is decoded with the file's
+    fallback encoding, detected once from the first such line and recorded in the log; a
+    line that even the fallback cannot decode is "undecodable". UTF-16/32 files (told from
+    the first bytes) are decoded as such.
+    """
+
+    def __init__(self, stream: IO[bytes], path: str, context: _Context, head: bytes) -> None:
+        self.stream = stream
+        self.path = path
+        self.context = context
+        self.limit = context.max_size
+        self.wide = _wide_encoding(head)
+
+    def __iter__(self) -> Iterator[_Line]:
+        if self.wide is not None:
+            return self._wide_lines(self.wide)
+        return map(_Line._make, self._byte_lines())
+
+    def plain(self) -> Iterator[tuple[int, str, str | None, int]]:
+        """Return the lines as plain tuples (number, text, problem, size): the same lines,
+        without the cost of a named tuple each (JSONL reads millions)."""
+        if self.wide is not None:
+            return self._wide_lines(self.wide)
+        return self._byte_lines()
+
+    def _byte_lines(self) -> Iterator[tuple[int, str, str | None, int]]:
+        readline = self.stream.readline
+        limit = self.limit
+        cap = -1 if limit is None else limit + 2  # room for the content and "\r\n"
+        fallback: str | None = None
+        number = 0
+        while True:
+            raw = readline(cap)
+            if not raw:
+                return
+            number += 1
+            if limit is not None and len(raw) > limit:
+                long = self._long_line(number, raw, limit)
+                if long is not None:
+                    yield long
+                    continue
+            problem = None
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                if fallback is None:
+                    fallback = _detect_encoding(raw) or _FALLBACK_ENCODING
+                    self.context.log.redecoded.append((self.path, fallback))
+                try:
+                    text = raw.decode(fallback)
+                except UnicodeDecodeError:
+                    text = raw.decode(fallback, "replace")
+                    problem = "undecodable"
+            if number == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            if problem is None and "\0" in text:
+                problem = "binary"
+            yield number, text, problem, len(raw)
+
+    def _long_line(self, number: int, raw: bytes, limit: int) -> _Line | None:
+        """Return the too-large line starting with `raw` (read to its end and dropped), or
+        None if `raw` is the whole line and its content, without the line end, fits."""
+        ending = 2 if raw.endswith(b"\r\n") else 1 if raw.endswith(b"\n") else 0
+        if ending and len(raw) - ending <= limit:
+            return None
+        size, quotes = len(raw), raw.count(b'"')
+        while not raw.endswith(b"\n"):
+            raw = self.stream.readline(1 << 20)
+            if not raw:
+                break
+            size += len(raw)
+            quotes += raw.count(b'"')
+        return _Line(number, '"' * (quotes % 2), "too-large", size)
+
+    def _wide_lines(self, encoding: str) -> Iterator[_Line]:
+        self.context.log.redecoded.append((self.path, encoding))
+        reader = io.TextIOWrapper(self.stream, encoding=encoding, newline="\n")
+        number = 0
+        try:
+            for number, line in enumerate(self._wide_texts(reader, encoding), 1):
+                yield line._replace(number=number)
+        except UnicodeDecodeError:
+            yield _Line(number + 1, "", "undecodable-rest", 0)
+        finally:
+            with contextlib.suppress(ValueError):  # already closed by its owner
+                reader.detach()  # else leave it open: its owner closes it
+
+    def _wide_texts(self, reader: io.TextIOWrapper, encoding: str) -> Iterator[_Line]:
+        """Yield the lines of a UTF-16/32 text stream (numbered 0: the caller numbers them);
+        raise UnicodeDecodeError where the data stops being valid."""
+        unit = 4 if "32" in encoding else 2  # bytes a character, near enough for the limit
+        limit = self.limit
+        cap = -1 if limit is None else limit // unit + 2
+        while text := reader.readline(cap):
+            cut = len(text) == cap and not text.endswith("\n")
+            content = len(text.removesuffix("\n").removesuffix("\r"))
+            if limit is not None and (cut or content * unit > limit):
+                size, quotes = len(text) * unit, text.count('"')
+                while not text.endswith("\n") and (text := reader.readline(1 << 20)):
+                    size += len(text) * unit
+                    quotes += text.count('"')
+                yield _Line(0, '"' * (quotes % 2), "too-large", size)
+            else:
+                yield _Line(0, text, "binary" if "\0" in text else None, len(text) * unit)
+
+
+def _record_skip(line: _Line, path: str, context: _Context, what: str) -> None:
+    """Record the skip of a record whose (first) line has a problem."""
+    if line.problem == "too-large":
+        context.skip(path, line.number, "too-large", _too_large(line.size, context.limit))
+    elif line.problem == "binary":
+        context.skip(path, line.number, "binary-record", "holds a NUL byte: binary data, not text")
+    elif line.problem == "undecodable-rest":
+        context.skip(
+            path, line.number, "undecodable", "cannot be decoded; the rest of the file is skipped"
+        )
+    else:
+        context.skip(path, line.number, "undecodable", f"{what} cannot be decoded")
+
+
+# --- JSONL --------------------------------------------------------------------------------
 
 
 def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
@@ -346,29 +707,45 @@ def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
 
 
 def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) -> Iterator[Document]:
-    """Yield the documents of a JSONL byte stream; blank lines are ignored."""
-    if _looks_binary(_peek(stream)):
+    """Yield the documents of a JSONL byte stream; blank lines are ignored.
+
+    Raise InputError when the stream has JSON objects and none has the text field.
+    """
+    head = _peek(stream)
+    if _binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not JSON lines")
         return
     build = context.build
+    text_field = context.fields.text
     empty = True
-    undecodable: list[int] = []
-    for line, text in _text_lines(stream, path, context, undecodable):
-        if undecodable:
-            undecodable.clear()
-            context.skip(path, line, "undecodable", "line cannot be decoded")
-            empty = False
-            continue
-        if not text or text.isspace():
+    objects = with_text = 0
+    fields: Counter[str] = Counter()
+    for number, text, problem, size in _Lines(stream, path, context, head).plain():
+        if problem is None and (not text or text.isspace()):
             continue
         empty = False
-        record = _parse_object(text, path, line, context)
-        if record is not None:
-            document = build(record, path, line, name)
-            if document is not None:
-                yield document
+        if problem is not None:
+            _record_skip(_Line(number, text, problem, size), path, context, "line")
+            continue
+        record = _parse_object(text, path, number, context)
+        if record is None:
+            continue
+        objects += 1
+        if text_field in record:
+            with_text += 1
+        elif objects - with_text <= 1000:  # enough to name the fields
+            fields.update(record.keys())
+        document = build(record, path, number, name)
+        if document is not None:
+            yield document
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")
+    elif objects and not with_text:
+        raise InputError(
+            f"none of its {objects:,} JSON object(s) has a {text_field!r} field (fields found:"
+            f" {_field_list(fields)}); name the text field with --text-field",
+            path=path,
+        )
 
 
 def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[str, object] | None:
@@ -391,139 +768,306 @@ def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[st
     return value
 
 
+# --- CSV and TSV --------------------------------------------------------------------------
+
+
+class _StrictCsv(csv.excel):
+    """CSV as written by spreadsheets, read strictly: a closing quotation mark must end its
+    field, and a file must not end inside a quoted field."""
+
+    strict = True
+
+
+class _StrictQuotedTsv(csv.excel_tab):
+    """Tab-separated values with CSV quoting (`tsv_quotes=True`), read strictly."""
+
+    strict = True
+
+
 def _read_csv(path: str, context: _Context) -> Iterator[Document]:
     """Yield the documents of a comma-separated file with a header row, streamed."""
-    return _read_delimited(path, context, "excel")
+    return _read_delimited(path, context, "csv")
 
 
 def _read_tsv(path: str, context: _Context) -> Iterator[Document]:
-    """Yield the documents of a tab-separated file with a header row, streamed."""
-    return _read_delimited(path, context, "excel-tab")
+    """Yield the documents of a tab-separated file with a header row, streamed: one record a
+    line, fields split at tabs, quotation marks kept as text (unless `tsv_quotes`)."""
+    return _read_delimited(path, context, "tsv-quoted" if context.tsv_quotes else "tsv")
 
 
-def _read_delimited(path: str, context: _Context, dialect: str) -> Iterator[Document]:
-    """Yield the documents of a CSV-like file in the given csv-module dialect."""
+def _read_delimited(path: str, context: _Context, kind: str) -> Iterator[Document]:
+    """Yield the documents of a CSV-like file of the given kind ("csv", "tsv", "tsv-quoted")."""
     csv.field_size_limit(_FIELD_SIZE_LIMIT)
     with _open_binary(path) as stream:
-        yield from _guard_io(path, _delimited_stream(stream, path, context, dialect))
+        yield from _guard_io(path, _delimited_stream(stream, path, context, kind))
 
 
 def _delimited_stream(
-    stream: IO[bytes], path: str, context: _Context, dialect: str
+    stream: IO[bytes], path: str, context: _Context, kind: str
 ) -> Iterator[Document]:
     """Yield one document per data row of a CSV-like byte stream; record the broken rows."""
-    if _looks_binary(_peek(stream)):
+    head = _peek(stream)
+    if _binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not delimited text")
         return
-    undecodable: list[int] = []
-    lines = (text for _, text in _text_lines(stream, path, context, undecodable))
-    reader = csv.reader(lines, dialect)
-    header = _header(reader, undecodable, path, context.fields)
+    lines = _Lines(stream, path, context, head)
+    context.columns = 0
+    if kind == "tsv":
+        records: Iterator[tuple[list[_Line], list[str] | None]] = _tab_records(lines)
+    else:
+        dialect = _StrictCsv if kind == "csv" else _StrictQuotedTsv
+        records = _quoted_records(iter(lines), dialect, path, context)
+    header = _header(records, path, context.fields)
     if header is None:
         context.skip(path, None, "empty-file", "empty file (no header row)")
         return
+    context.columns = len(header)
     name = os.path.basename(path)
-    for line, row in _rows(reader, undecodable, path, context):
+    for taken, row in records:
+        first = taken[0]
+        if row is None:
+            continue  # already recorded by _quoted_records
+        broken = next((line for line in taken if line.problem is not None), None)
+        if broken is not None:
+            if broken.problem == "undecodable" and len(taken) > 1:
+                where = ", ".join(str(line.number) for line in taken if line.problem)
+                context.skip(
+                    path,
+                    first.number,
+                    "undecodable",
+                    f"record skipped: line {where} cannot be decoded",
+                )
+            else:
+                _record_skip(broken, path, context, "record")
+            continue
         if len(row) != len(header):
             context.skip(
-                path, line, "malformed-row", f"expected {len(header)} fields, found {len(row)}"
+                path,
+                first.number,
+                "malformed-row",
+                f"expected {len(header)} fields, found {len(row)}{_span(taken)}",
             )
             continue
-        document = context.build(dict(zip(header, row, strict=True)), path, line, name)
+        document = context.build(dict(zip(header, row, strict=True)), path, first.number, name)
         if document is not None:
             yield document
 
 
+def _span(taken: list[_Line]) -> str:
+    """Return " (lines N-M)" for a record of several lines, else ""."""
+    if len(taken) < 2:
+        return ""
+    return f" (lines {taken[0].number}-{taken[-1].number})"
+
+
+def _tab_records(lines: Iterable[_Line]) -> Iterator[tuple[list[_Line], list[str] | None]]:
+    """Yield ([line], fields) for each non-blank line of a TSV file: no quoting, so one
+    record a line; a line with a problem comes with its text unsplit (fields ignored)."""
+    for line in lines:
+        text = line.text
+        if line.problem is None:
+            content = (
+                text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
+            )
+            if content and not content.isspace():
+                yield [line], content.split("\t")
+        else:
+            yield [line], []
+
+
 def _header(
-    reader: CsvReader, undecodable: list[int], path: str, fields: FieldNames
+    records: Iterator[tuple[list[_Line], list[str] | None]], path: str, fields: FieldNames
 ) -> list[str] | None:
-    """Return the column names of the first non-blank row (None if there is none).
+    """Return the column names of the first non-blank record (None if there is none).
 
-    Raise InputError if that row cannot be read or has no text column.
+    Raise InputError if that record cannot be read or has no text column.
     """
-    row: list[str] = []
-    while not row:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return None
-        except csv.Error as exc:
-            raise InputError(f"cannot read the header row: {exc}", path=path, line=line) from exc
-        if undecodable:
-            raise InputError("the header row cannot be decoded", path=path, line=undecodable[0])
-    columns = [name.strip() for name in row]
-    if fields.text not in columns:
-        shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
-        raise InputError(
-            f"the header has no {fields.text!r} column (columns: {shown}); "
-            "name the text column with --text-field",
-            path=path,
-            line=line,
-        )
-    return columns
+    for taken, row in records:
+        line = taken[0].number
+        broken = next((item for item in taken if item.problem is not None), None)
+        if row is None or broken is not None:
+            problem = broken.problem if broken is not None else None
+            what = {"too-large": "is too large", "binary": "holds a NUL byte"}.get(
+                problem or "", "cannot be read"
+            )
+            raise InputError(f"the header row {what}", path=path, line=line)
+        columns = [name.strip() for name in row]
+        if fields.text not in columns:
+            shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+            raise InputError(
+                f"the header has no {fields.text!r} column (columns: {shown}); "
+                "name the text column with --text-field",
+                path=path,
+                line=line,
+            )
+        return columns
+    return None
 
 
-def _rows(
-    reader: CsvReader, undecodable: list[int], path: str, context: _Context
-) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first physical line, fields) of each non-blank record; record unreadable ones."""
+class _Oversize(Exception):
+    """Raised into the csv reader when the record it reads grows over the size limit."""
+
+
+class _Feed:
+    """The lines given to the csv module, one record at a time, remembered per record.
+
+    Lines can be put back (`replay`) to be read again, and a record growing larger than the
+    size limit is stopped with `_Oversize` before it is held in memory.
+    """
+
+    def __init__(self, lines: Iterator[_Line], limit: int | None) -> None:
+        self._lines = lines
+        self._again: deque[_Line] = deque()
+        self._limit = limit
+        self.taken: list[_Line] = []
+        self._size = 0
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._lines)
+        self.taken.append(line)
+        self._size += line.size
+        if line.problem == "too-large" or (self._limit is not None and self._size > self._limit):
+            raise _Oversize
+        return line.text
+
+    def start(self) -> None:
+        """Begin a new record."""
+        self.taken = []
+        self._size = 0
+
+    def replay(self, lines: list[_Line]) -> None:
+        """Put lines back to be read again, before any other."""
+        self._again.extendleft(reversed(lines))
+
+    def next_line(self) -> _Line | None:
+        """Return the next line without giving it to the csv module (None at the end)."""
+        if self._again:
+            return self._again.popleft()
+        return next(self._lines, None)
+
+
+def _quoted_records(
+    lines: Iterator[_Line], dialect: type[csv.Dialect], path: str, context: _Context
+) -> Iterator[tuple[list[_Line], list[str] | None]]:
+    """Yield (lines, fields) for each record of a CSV-like file with quoting; fields is None
+    for a record already recorded as skipped.
+
+    A quotation mark that opens a field and is never properly closed (the file ends inside
+    it, or it closes with text right after it, or the record grows past the size limit) is
+    a broken record. When the lines it swallowed look like rows of their own (no blank line
+    among them, and most of them the right number of fields when read alone), the quote is a
+    stray one: only its first line is skipped and reading goes on from the next line.
+    Otherwise (a text field with paragraphs, cut short) the whole record is skipped.
+    """
+    feed = _Feed(lines, context.max_size)
+    reader = csv.reader(feed, dialect)
     while True:
-        start = reader.line_num + 1
+        feed.start()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            undecodable.clear()
-            context.skip(path, start, "malformed-row", f"unreadable record: {exc}")
+            taken = feed.taken
+            # The quote that closes a runaway field is on the last line: not a row to judge.
+            judged = taken[1:] if "end of data" in str(exc) else taken[1:-1]
+            _broken_record(feed, taken, judged, dialect, path, context, f"malformed CSV ({exc})")
+            yield taken[:1], None
             continue
-        if undecodable:
-            _skip_undecodable(start, undecodable, path, context)
-        elif row:
-            yield start, row
+        except _Oversize:
+            _oversized_record(feed, dialect, path, context)
+            yield feed.taken[:1], None
+            continue
+        if row or any(line.problem for line in feed.taken):
+            yield feed.taken, row
 
 
-def _skip_undecodable(start: int, undecodable: list[int], path: str, context: _Context) -> None:
-    """Record the skip of a record holding undecodable lines, then forget those lines."""
-    lines = ", ".join(str(n) for n in undecodable)
-    context.skip(path, start, "undecodable", f"record skipped: line {lines} cannot be decoded")
-    undecodable.clear()
+def _broken_record(
+    feed: _Feed,
+    taken: list[_Line],
+    judged: list[_Line],
+    dialect: type[csv.Dialect],
+    path: str,
+    context: _Context,
+    why: str,
+) -> None:
+    """Record the skip of a broken record of lines `taken`; put back the lines after its
+    first when the `judged` ones look like rows of their own."""
+    first = taken[0].number
+    if len(taken) > 1 and _rows_of_their_own(judged, dialect, context.columns):
+        context.skip(
+            path,
+            first,
+            "malformed-row",
+            f"{why}; a quotation mark opened on this line is not closed properly,"
+            f" so this line is skipped and reading goes on from line {first + 1}",
+        )
+        feed.replay(taken[1:])
+    else:
+        context.skip(path, first, "malformed-row", f"{why}{_span(taken)}")
 
 
-def _text_lines(
-    stream: IO[bytes], path: str, context: _Context, undecodable: list[int]
-) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, text with its line end) for each line of a byte stream.
+def _oversized_record(
+    feed: _Feed, dialect: type[csv.Dialect], path: str, context: _Context
+) -> None:
+    """Record the skip of a record over the size limit and drop the rest of it, up to where
+    its quotation marks close; a runaway quote is handled as by `_broken_record`."""
+    taken = list(feed.taken)
+    quotes = sum(line.text.count('"') for line in taken)
+    held = sum(line.size for line in taken[1:])
+    # Read on while the quote is open, holding at most the size limit of lines after the
+    # first, to judge whether the lines it swallows are rows of their own.
+    while quotes % 2 and held <= context.limit:
+        line = feed.next_line()
+        if line is None:
+            break
+        taken.append(line)
+        quotes += line.text.count('"')
+        held += line.size
+    if len(taken) > 1 and taken[0].text.count('"') % 2:
+        judged = taken[1:-1] if quotes % 2 == 0 else taken[1:]
+        if _rows_of_their_own(judged, dialect, context.columns, none=False):
+            _broken_record(feed, taken, judged, dialect, path, context, "a quoted field runs on")
+            return
+    last = taken[-1].number
+    while quotes % 2:  # a long quoted field: drop it up to its end
+        line = feed.next_line()
+        if line is None:
+            break
+        quotes += line.text.count('"')
+        last = line.number
+    first = taken[0].number
+    lines = f"lines {first}-{last}" if last > first else f"line {first}"
+    context.skip(
+        path,
+        first,
+        "too-large",
+        f"record ({lines}) is larger than the maximum document size"
+        f" ({context.limit:,} bytes; see --max-document-size)",
+    )
 
-    Lines are UTF-8 (a leading BOM is dropped); a line that is not is decoded with the file's
-    fallback encoding, detected once from the first such line and recorded in the log. A line
-    that even the fallback cannot decode is yielded with replacement characters after its
-    number is appended to `undecodable`, so the caller can drop what it belongs to.
-    """
-    fallback: str | None = None
-    recorded = False
-    for line, raw in enumerate(stream, 1):
+
+def _rows_of_their_own(
+    lines: list[_Line], dialect: type[csv.Dialect], columns: int, *, none: bool = True
+) -> bool:
+    """Return whether lines swallowed by a runaway quote look like rows: none blank, and
+    most of them `columns` fields when read alone (`none` when there is no line to judge)."""
+    if any(line.problem is None and not line.text.strip() for line in lines):
+        return False  # paragraphs of a text, not rows
+    candidates = [line for line in lines if line.problem is None]
+    if not candidates or columns == 0:
+        return none
+    rows = 0
+    for line in candidates:
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            fallback = fallback or _line_encoding(raw)
-            try:
-                text = raw.decode(fallback)
-            except UnicodeDecodeError:
-                undecodable.append(line)
-                text = raw.decode(fallback, "replace")
-            if not recorded:
-                context.log.redecoded.append((path, fallback))
-                recorded = True
-        if line == 1 and text.startswith("\ufeff"):
-            text = text[1:]
-        yield line, text
-
-
-def _line_encoding(raw: bytes) -> str:
-    """Return the encoding to decode a stream's non-UTF-8 lines with, guessed from one line."""
-    return _detect_encoding(raw) or _FALLBACK_ENCODING
+            fields = next(csv.reader([line.text], dialect), [])
+        except csv.Error:
+            continue
+        rows += len(fields) == columns
+    return rows * 2 > len(candidates)
 
 
 def _open_binary(path: str) -> IO[bytes]:
@@ -567,13 +1111,40 @@ class _Context:
     """The state shared by the readers of one call: field names, the log and the ids seen."""
 
     def __init__(
-        self, fields: FieldNames, duplicate_ids: Literal["error", "suffix"], log: ReadLog
+        self,
+        fields: FieldNames,
+        duplicate_ids: Literal["error", "suffix"],
+        log: ReadLog,
+        max_size: int | None,
+        tsv_quotes: bool,
     ) -> None:
         self.fields = fields
         self.duplicate_ids = duplicate_ids
         self.log = log
+        self.max_size = max_size
+        self.limit = max_size or 0  # for messages about records over it
+        self.tsv_quotes = tsv_quotes
+        self.records = 0  # records with fields (not whole text files) built or skipped
+        self.fields_seen: Counter[str] = Counter()  # field names of the current input's skips
+        self.columns = 0  # columns of the CSV/TSV file being read
         self._seen: dict[str, str] = {}
         self._next_suffix: dict[str, int] = {}
+        self._visited: dict[tuple[int, int], str] = {}
+
+    def visit(self, path: str, key: tuple[int, int] | None = None) -> bool:
+        """Return True the first time a real file or folder (device and inode `key`, else
+        found by `os.stat`) is reached; after that, record a "duplicate-path" skip."""
+        if key is None:
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                raise _unreadable(path, exc) from exc
+            key = (info.st_dev, info.st_ino)
+        first = self._visited.setdefault(key, path)
+        if first == path and first is path:
+            return True
+        self.skip(path, None, "duplicate-path", f"the same file or folder as {first}; read once")
+        return False
 
     def skip(
         self, path: str, line: int | None, reason: str, message: str, *, kept: bool = False
@@ -589,6 +1160,17 @@ class _Context:
         `name` makes the id of a record without one: "name:line", or `name` itself when
         `line` is None (a whole-file document).
         """
+        if line is None:
+            return self._build(record, path, line, name)
+        self.records += 1
+        document = self._build(record, path, line, name)
+        if document is None and len(self.fields_seen) < 1000:
+            self.fields_seen.update(record.keys())  # to name them if the input gives nothing
+        return document
+
+    def _build(
+        self, record: Mapping[str, object], path: str, line: int | None, name: str
+    ) -> Document | None:
         fields = self.fields
         text = record.get(fields.text)
         if text is None:
