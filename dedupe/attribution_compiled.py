@@ -12,6 +12,7 @@ import numpy as np
 
 from dedupe.attribution import MIN_PIECE, Attribution, Facts, attribute_pieces
 from dedupe.index import unique_values
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 
 # Link and piece rows: a, a_start, a_end, b, b_start, b_end.
 _COLUMNS = 6
@@ -67,7 +68,7 @@ def prepare() -> None:
     split_and_group(np.array([[0, 0, 100, 1, 0, 100], [0, 50, 100, 2, 0, 50]], dtype=np.int64))
 
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=CACHE, nogil=True)
 
 
 @_jit

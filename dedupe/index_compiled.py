@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
+
 
 def group_pair_codes(keys: np.ndarray, members: np.ndarray, span: int) -> np.ndarray:
     """Return `i * span + j` for every pair of members (i before j) within each run of equal
@@ -22,7 +24,7 @@ def prepare() -> None:
     group_pair_codes(np.array([1, 1, 2], dtype=np.uint64), np.array([0, 1, 2]), 3)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=CACHE, nogil=True)
 def _codes(keys, members, span):  # type: ignore[no-untyped-def]
     total = 0
     start = 0

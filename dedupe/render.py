@@ -147,20 +147,22 @@ def _tables(
 ) -> tuple[str, str]:
     """Return the documents table and the pairs table in a tabulate format, every text from
     the input passed through `cell`."""
+    document_rows = _safe_rows([_document_row(d) for d in report.documents], cell)
     documents = tabulate(
-        _safe_rows([_document_row(d) for d in report.documents], cell),
+        document_rows,
         headers=DOCUMENT_COLUMNS,
         tablefmt=tablefmt,
         floatfmt=".1f",
         missingval=missing,
-        disable_numparse=_text_columns(DOCUMENT_COLUMNS),
+        disable_numparse=_text_columns(DOCUMENT_COLUMNS, document_rows),
     )
+    pair_rows = _safe_rows(_pair_rows(report), cell)
     pairs = tabulate(
-        _safe_rows(_pair_rows(report), cell),
+        pair_rows,
         headers=PAIR_COLUMNS,
         tablefmt=tablefmt,
         floatfmt=".1f",
-        disable_numparse=_text_columns(PAIR_COLUMNS),
+        disable_numparse=_text_columns(PAIR_COLUMNS, pair_rows),
     )
     return documents, pairs
 
@@ -171,8 +173,9 @@ def _tables(
 _TEXT_COLUMNS = {"id", "source", "top match", "original source", "rule", "a", "b"}
 
 
-def _text_columns(columns: Sequence[str]) -> list[int]:
-    return [k for k, name in enumerate(columns) if name in _TEXT_COLUMNS]
+def _text_columns(columns: Sequence[str], rows: list[list[Any]]) -> list[int] | bool:
+    # tabulate fails on a list of columns for a table without rows.
+    return [k for k, name in enumerate(columns) if name in _TEXT_COLUMNS] if rows else True
 
 
 def _safe_rows(rows: list[list[Any]], cell: Callable[[str], str]) -> list[list[Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 from dedupe.report import (
     ENTRY_DOC,
     ENTRY_END,
@@ -52,7 +53,7 @@ def prepare() -> None:
     coverage_counts(entries, np.array([[1, 2]]), np.array([[0, 1], [1, 1]]), np.array([10]), 0)
 
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=CACHE, nogil=True)
 
 
 @_jit

@@ -81,7 +81,7 @@ def test_twenty_megabyte_document_and_a_copied_paragraph(runner: CliRunner, tmp_
 
     started = time.perf_counter()
     inputs = [tmp_path / "big.txt", tmp_path / "reprint.txt"]
-    result = scan_cli(runner, *inputs, "--format", "json", "-o", out)
+    result = scan_cli(runner, *inputs, "--format", "json", "-o", out, "--max-document-size", "32M")
     elapsed = time.perf_counter() - started
 
     assert result.exit_code == 0, result.output
