@@ -956,11 +956,12 @@ def _quoted_records(
     for a record already recorded as skipped.
 
     A quotation mark that opens a field and is never properly closed (the file ends inside
-    it, or it closes with text right after it, or the record grows past the size limit) is
-    a broken record. When the lines it swallowed look like rows of their own (no blank line
-    among them, and most of them the right number of fields when read alone), the quote is a
-    stray one: only its first line is skipped and reading goes on from the next line.
-    Otherwise (a text field with paragraphs, cut short) the whole record is skipped.
+    it, or it closes with text right after it, or where the record gets the wrong number of
+    fields, or the record grows past the size limit) makes a broken record. When the lines
+    it swallowed look like rows of their own (no blank line among them, and most of them the
+    right number of fields when read alone), the quote is a stray one: only its first line
+    is skipped and reading goes on from the next line. Otherwise (a text field with
+    paragraphs, cut short) the whole record is skipped.
     """
     feed = _Feed(lines, context.max_size)
     reader = csv.reader(feed, dialect)
@@ -981,8 +982,20 @@ def _quoted_records(
             _oversized_record(feed, dialect, path, context)
             yield feed.taken[:1], None
             continue
-        if row or any(line.problem for line in feed.taken):
-            yield feed.taken, row
+        taken = feed.taken
+        if (
+            len(taken) > 1
+            and context.columns
+            and len(row) != context.columns
+            and not any(line.problem for line in taken)
+            # A stray quote that a later one closed makes a record of the wrong width.
+            and _rows_of_their_own(taken[1:-1], dialect, context.columns, none=False)
+        ):
+            why = f"expected {context.columns} fields, found {len(row)}"
+            _broken_record(feed, taken, taken[1:-1], dialect, path, context, why)
+            yield taken[:1], None
+        elif row or any(line.problem for line in taken):
+            yield taken, row
 
 
 def _broken_record(
