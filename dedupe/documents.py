@@ -973,8 +973,7 @@ def _quoted_records(
             return
         except csv.Error as exc:
             taken = feed.taken
-            # The quote that closes a runaway field is on the last line: not a row to judge.
-            judged = taken[1:] if "end of data" in str(exc) else taken[1:-1]
+            judged = _judged(taken, dialect, context.columns, "end of data" not in str(exc))
             _broken_record(feed, taken, judged, dialect, path, context, f"malformed CSV ({exc})")
             yield taken[:1], None
             continue
@@ -983,19 +982,45 @@ def _quoted_records(
             yield feed.taken[:1], None
             continue
         taken = feed.taken
-        if (
-            len(taken) > 1
-            and context.columns
-            and len(row) != context.columns
-            and not any(line.problem for line in taken)
-            # A stray quote that a later one closed makes a record of the wrong width.
-            and _rows_of_their_own(taken[1:-1], dialect, context.columns, none=False)
-        ):
-            why = f"expected {context.columns} fields, found {len(row)}"
-            _broken_record(feed, taken, taken[1:-1], dialect, path, context, why)
+        why = _runaway(taken, row, dialect, context.columns)
+        if why is not None:
+            judged = _judged(taken, dialect, context.columns, True)
+            _broken_record(feed, taken, judged, dialect, path, context, why)
             yield taken[:1], None
         elif row or any(line.problem for line in taken):
             yield taken, row
+
+
+def _runaway(
+    taken: list[_Line], row: list[str], dialect: type[csv.Dialect], columns: int
+) -> str | None:
+    """Return why a record the csv module read looks like a stray quote that a later quote
+    closed (then `_broken_record` judges it), or None: it spans lines, and has the wrong
+    number of fields or was closed by a quotation mark right after a delimiter (the opening
+    mark of a later row's field) when its later lines are rows of their own."""
+    if len(taken) < 2 or not columns or any(line.problem for line in taken):
+        return None
+    judged = _judged(taken, dialect, columns, True)
+    if len(row) != columns:
+        why = f"expected {columns} fields, found {len(row)}"
+        return why if _rows_of_their_own(judged, dialect, columns) else None
+    if _closed_after_delimiter(taken[-1].text, dialect.delimiter):
+        # A text may end with a delimiter too: only rows in between tell a stray quote.
+        why = "a quotation mark closes a field right after a delimiter"
+        return why if _rows_of_their_own(judged, dialect, columns, none=False) else None
+    return None
+
+
+def _closed_after_delimiter(text: str, delimiter: str) -> bool:
+    """Return whether the first quotation mark of a line that is not a doubled one (the mark
+    that closes a field opened on an earlier line) comes right after a delimiter."""
+    at = 0
+    while (at := text.find('"', at)) >= 0:
+        if text.startswith('""', at):
+            at += 2
+            continue
+        return at > 0 and text[at - 1] == delimiter
+    return False
 
 
 def _broken_record(
@@ -1063,6 +1088,29 @@ def _oversized_record(
     )
 
 
+def _judged(
+    taken: list[_Line], dialect: type[csv.Dialect], columns: int, closed: bool
+) -> list[_Line]:
+    """Return the lines of a broken record to judge as rows: those after its first, the last
+    one (where a later quote `closed` the runaway one) only if it is a row when read alone,
+    since it may be a broken row of its own."""
+    if not closed or len(taken) < 2:
+        return taken[1:]
+    last = taken[-1]
+    return taken[1:] if _row_alone(last, dialect, columns) else taken[1:-1]
+
+
+def _row_alone(line: _Line, dialect: type[csv.Dialect], columns: int) -> bool:
+    """Return whether a line read alone is a row of `columns` fields."""
+    if line.problem is not None:
+        return False
+    try:
+        fields = next(csv.reader([line.text], dialect), [])
+    except csv.Error:
+        return False
+    return len(fields) == columns
+
+
 def _rows_of_their_own(
     lines: list[_Line], dialect: type[csv.Dialect], columns: int, *, none: bool = True
 ) -> bool:
@@ -1073,13 +1121,7 @@ def _rows_of_their_own(
     candidates = [line for line in lines if line.problem is None]
     if not candidates or columns == 0:
         return none
-    rows = 0
-    for line in candidates:
-        try:
-            fields = next(csv.reader([line.text], dialect), [])
-        except csv.Error:
-            continue
-        rows += len(fields) == columns
+    rows = sum(1 for line in candidates if _row_alone(line, dialect, columns))
     return rows * 2 > len(candidates)
 
 
