@@ -138,6 +138,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _FALLBACK_ENCODING = "cp1252"
+# The control bytes binary data is full of and text is not (text has tabs, line and page
+# breaks; ESC is left out: terminal escapes are hostile text, not binary data).
+_BINARY_BYTES = {*range(9), *range(14, 27), *range(28, 32)}
+_TEXT_BYTES = bytes(b for b in range(256) if b not in _BINARY_BYTES)
 _FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 _SHOW_LIMIT = 60
 _JSON_TYPES = {
@@ -369,10 +373,11 @@ def _wide_encoding(head: bytes) -> str | None:
 
     A byte-order mark decides. Without one, the data must hold NUL bytes, read badly as
     UTF-8 (more than a tenth of it NUL or other control characters, or not UTF-8 at all: a
-    UTF-8 text with a stray NUL byte stays UTF-8), and decode cleanly in the byte order its
-    NUL bytes point to; then either a quarter of its characters have a zero high byte (Latin
-    letters, digits, spaces, line ends: most text) or, on 256 bytes or more, charset
-    detection names the same encoding (text in other scripts).
+    UTF-8 text with a stray NUL byte stays UTF-8), and decode in the byte order its NUL
+    bytes point to into text with hardly any control character; then either a quarter of
+    its characters have a zero high byte (Latin letters, digits, spaces, line ends: most
+    text) or, on 256 bytes or more, charset detection names the same encoding (text in
+    other scripts).
     """
     for bom, codec in _BOMS:
         if head.startswith(bom):
@@ -390,7 +395,8 @@ def _wide_encoding(head: bytes) -> str | None:
         for order in ("le", "be") if high >= low else ("be", "le"):
             codec = f"utf-{8 * width}-{order}"
             text = _incremental(codec, usable)
-            if not text or len(text) < 4 or "\0" in text or _control_share(text) > 0.02:
+            # A NUL character (a binary record in a wide file) may be there, but rarely.
+            if not text or len(text) < 4 or _control_share(text) > 0.02:
                 continue
             if sum(1 for char in text if char < "\u0100") * 4 >= len(text):
                 return codec
@@ -476,12 +482,13 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 
 def _binary_file(head: bytes) -> bool:
-    """Return whether leading bytes are those of a binary file, not text in any encoding we
-    read: they hold a NUL byte, and are neither UTF-16/32 nor UTF-8 (a text file with a
-    stray NUL byte is UTF-8: only the record holding it is skipped)."""
+    """Return whether leading bytes are those of a binary file (a PDF or a spreadsheet
+    renamed), not text in any encoding we read: they hold NUL bytes, are not UTF-16/32, and
+    more than 1 in 20 of them are control bytes, as in compressed or packed data. A text with
+    a few NUL bytes is text: only the records holding them are skipped."""
     if b"\0" not in head or _wide_encoding(head) is not None:
         return False
-    return _incremental("utf-8", head) is None
+    return len(head.translate(None, _TEXT_BYTES)) * 20 > len(head)
 
 
 # --- text files ---------------------------------------------------------------------------
@@ -973,8 +980,12 @@ def _quoted_records(
             return
         except csv.Error as exc:
             taken = feed.taken
-            judged = _judged(taken, dialect, context.columns, "end of data" not in str(exc))
-            _broken_record(feed, taken, judged, dialect, path, context, f"malformed CSV ({exc})")
+            closed = "end of data" not in str(exc)
+            judged = _judged(taken, dialect, context.columns, closed)
+            # The opening mark of a later row's field, right after a delimiter, closed it.
+            stray = closed and _closed_after_delimiter(taken[-1].text, dialect.delimiter)
+            why = f"malformed CSV ({exc})"
+            _broken_record(feed, taken, judged, dialect, path, context, why, stray=stray)
             yield taken[:1], None
             continue
         except _Oversize:
@@ -982,10 +993,10 @@ def _quoted_records(
             yield feed.taken[:1], None
             continue
         taken = feed.taken
-        why = _runaway(taken, row, dialect, context.columns)
-        if why is not None:
+        runaway = _runaway(taken, row, dialect, context.columns)
+        if runaway is not None:
             judged = _judged(taken, dialect, context.columns, True)
-            _broken_record(feed, taken, judged, dialect, path, context, why)
+            _broken_record(feed, taken, judged, dialect, path, context, runaway)
             yield taken[:1], None
         elif row or any(line.problem for line in taken):
             yield taken, row
@@ -1031,11 +1042,17 @@ def _broken_record(
     path: str,
     context: _Context,
     why: str,
+    *,
+    stray: bool = False,
 ) -> None:
     """Record the skip of a broken record of lines `taken`; put back the lines after its
-    first when the `judged` ones look like rows of their own."""
+    first when the `judged` ones look like rows of their own, or when the quote is known to
+    be a `stray` one and no blank line (a paragraph break) says otherwise."""
     first = taken[0].number
-    if len(taken) > 1 and _rows_of_their_own(judged, dialect, context.columns):
+    blank = any(line.problem is None and not line.text.strip() for line in judged)
+    if len(taken) > 1 and (
+        (stray and not blank) or _rows_of_their_own(judged, dialect, context.columns)
+    ):
         context.skip(
             path,
             first,
