@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import os
+import re
 import stat
 import sys
 from collections import Counter, deque
@@ -138,6 +139,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _FALLBACK_ENCODING = "cp1252"
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # The control bytes binary data is full of and text is not (text has tabs, line and page
 # breaks; ESC is left out: terminal escapes are hostile text, not binary data).
 _BINARY_BYTES = {*range(9), *range(14, 27), *range(28, 32)}
@@ -420,12 +422,11 @@ def _incremental(codec: str, data: bytes) -> str | None:
 
 
 def _control_share(text: str) -> float:
-    """Return the share of the characters of a non-empty text that are control characters
-    (NUL included) other than tabs, line and page breaks."""
+    """Return the share of the characters of a text that are control characters (C0, DEL
+    and C1, NUL included) other than tabs, line and page breaks; 0 for an empty text."""
     if not text:
         return 0.0
-    controls = sum(1 for char in text if not char.isprintable() and char not in "\t\n\r\f\v")
-    return controls / len(text)
+    return len(_CONTROLS.findall(text)) / len(text)
 
 
 def _decode_text(data: bytes, path: str, context: _Context) -> str | None:

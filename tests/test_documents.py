@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dedupe import documents
@@ -632,21 +632,24 @@ def accounting(raw: bytes, first: bool) -> tuple[bool, bool]:
 )
 @given(
     data=CONTENT,
-    extension=st.sampled_from([".jsonl", ".csv", ".txt"]),
-    header=st.sampled_from([b"", b"id,text,published\n"]),
+    extension=st.sampled_from([".jsonl", ".csv", ".tsv", ".txt", ".md"]),
+    header=st.sampled_from([b"", b"id,text,published\n", b"id\ttext\n"]),
+    limit=st.sampled_from([None, 24, documents.DEFAULT_MAX_DOCUMENT_SIZE]),
+    tsv_quotes=st.booleans(),
 )
 def test_arbitrary_bytes_never_crash(
-    tmp_path: Path, data: bytes, extension: str, header: bytes
+    tmp_path: Path, data: bytes, extension: str, header: bytes, limit: int | None, tsv_quotes: bool
 ) -> None:
-    if extension == ".csv":
+    if extension in (".csv", ".tsv"):
         data = header + data
     path = write(tmp_path / f"fuzz{extension}", data)
     log = ReadLog()
     docs: list[Document] = []
     try:
-        docs.extend(read_documents([path], log=log))
+        docs.extend(read_documents([path], log=log, max_document_size=limit, tsv_quotes=tsv_quotes))
     except InputError:
         return
+    assert all("\0" not in d.text for d in docs)
     assert log.read == len(docs)
     dropped = [s for s in log.skips if not s.kept]
     if any(s.line is None for s in dropped):
@@ -656,18 +659,65 @@ def test_arbitrary_bytes_never_crash(
     if documents._wide_encoding(data[: documents.BINARY_PROBE]) is not None:
         return  # read as UTF-16/32: its lines are not the byte lines below
     raw_lines = data.split(b"\n")
-    lines = {int(d.origin.rsplit(":", 1)[1]) for d in docs} if extension != ".txt" else set()
+    whole = extension in (".txt", ".md")
+    lines = set() if whole else {int(d.origin.rsplit(":", 1)[1]) for d in docs}
     skipped = {s.line for s in dropped}
-    if extension == ".txt":
+    if extension in (".txt", ".md"):
         assert len(docs) == 1
         return
     assert all(1 <= n <= len(raw_lines) for n in lines | skipped if n is not None)
-    if extension == ".jsonl":
+    if extension == ".tsv" and not tsv_quotes:
+        assert not lines & skipped  # one record a line
+    if extension == ".jsonl" and limit is None:
         assert not lines & skipped
         verdicts = [accounting(raw, i == 1) for i, raw in enumerate(raw_lines, 1)]
         must = {i for i, (needed, _) in enumerate(verdicts, 1) if needed}
         may = {i for i, (_, allowed) in enumerate(verdicts, 1) if allowed}
         assert must <= lines | skipped <= may
+
+
+RECORD_TEXT = st.text(
+    st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from(list("\n\t\"'é“”")), min_size=1
+).filter(lambda t: t.strip() and not t.lstrip('"').startswith((",", "\n")))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(RECORD_TEXT, min_size=1, max_size=5),
+    extension=st.sampled_from([".jsonl", ".csv", ".tsv", ".txt"]),
+    codec=st.sampled_from(
+        ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"]
+    ),
+)
+def test_every_encoding_read_gives_the_same_documents(
+    tmp_path: Path, texts: list[str], extension: str, codec: str
+) -> None:
+    """Property: a file written in UTF-16 or UTF-32 (with or without a byte-order mark) or
+    UTF-8 gives the same documents, texts exact (the writers: json, csv, TSV lines)."""
+    if extension == ".txt":
+        texts = texts[:1]
+    ids = [f"id{k}" for k in range(len(texts))]
+    if extension == ".tsv":
+        texts = [t.replace("\t", " ").replace("\n", " ").replace("\r", " ") for t in texts]
+        assume(all(t.strip() for t in texts))
+    out = io.StringIO()
+    if extension == ".jsonl":
+        out.writelines(jsonl({"id": i, "text": t}) for i, t in zip(ids, texts, strict=True))
+    elif extension == ".csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows([("id", "text"), *zip(ids, texts, strict=True)])
+    elif extension == ".tsv":
+        out.writelines(f"{i}\t{t}\n" for i, t in [("id", "text"), *zip(ids, texts, strict=True)])
+    else:
+        out.write(texts[0])
+        ids = ["doc"]
+    data = out.getvalue().encode(codec)
+    assume(codec.endswith(("8", "sig")) or len(data) >= 64)  # enough to tell a wide encoding
+    docs, log = read(write(tmp_path / f"doc{extension}", data))
+    assert [(d.id, d.text) for d in docs] == list(zip(ids, texts, strict=True))
+    assert [s for s in log.skips if not s.kept] == []
 
 
 # --- hostile input (issue #12) -------------------------------------------------------------
