@@ -316,34 +316,21 @@ def _walk(folder: str, context: _Context) -> Iterator[str]:
     Hidden entries (names starting with ".") are ignored. A file or folder reached again
     through a symbolic link (a loop, or two links to one place) is not read again: that is
     recorded as a "duplicate-path" skip. Links that loop or lead nowhere are "broken-link".
+    Folders are walked with a stack, not recursion, so any depth can be walked.
     """
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
-        device = os.stat(folder).st_dev
-    except OSError as exc:
-        raise _unreadable(folder, exc) from exc
-    for entry in entries:
-        try:
-            if entry.is_symlink():
-                info = entry.stat()  # where the link leads; fails if it loops or leads nowhere
-                mode, key = info.st_mode, (info.st_dev, info.st_ino)
-            elif entry.is_dir(follow_symlinks=False):
-                info = entry.stat()
-                mode, key = info.st_mode, (info.st_dev, info.st_ino)
-            else:
-                # No system call: the folder listing has the kind and the inode.
-                mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else 0
-                key = (device, entry.inode())
-        except OSError as exc:
-            if entry.is_symlink():
-                context.skip(entry.path, None, "broken-link", f"broken link: {exc.strerror or exc}")
-            else:
-                context.skip(entry.path, None, "unreadable", f"cannot read: {exc.strerror or exc}")
+    stack = [_listing(folder)]
+    while stack:
+        entry, device = next(stack[-1], (None, 0))
+        if entry is None:
+            stack.pop()
             continue
+        kind = _kind_of(entry, device, context)
+        if kind is None:
+            continue
+        mode, key = kind
         if stat.S_ISDIR(mode):
             if context.visit(entry.path, key):
-                yield from _walk(entry.path, context)
+                stack.append(_listing(entry.path))
         elif not stat.S_ISREG(mode):
             context.skip(entry.path, None, "unsupported-file", "not a regular file")
         elif _extension(entry.name) not in _READERS:
@@ -355,6 +342,39 @@ def _walk(folder: str, context: _Context) -> Iterator[str]:
             )
         elif context.visit(entry.path, key):
             yield entry.path
+
+
+def _listing(folder: str) -> Iterator[tuple[os.DirEntry[str], int]]:
+    """Return the visible entries of a folder sorted by name, each with the folder's device;
+    raise InputError if the folder cannot be listed."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        device = os.stat(folder).st_dev
+    except OSError as exc:
+        raise _unreadable(folder, exc) from exc
+    return ((entry, device) for entry in entries)
+
+
+def _kind_of(
+    entry: os.DirEntry[str], device: int, context: _Context
+) -> tuple[int, tuple[int, int]] | None:
+    """Return (file mode, (device, inode)) of what a folder entry is, following links, or
+    None after recording a skip for a link that loops or leads nowhere (or an entry that
+    cannot be looked at)."""
+    try:
+        if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+            info = entry.stat()  # where a link leads; fails if it loops or leads nowhere
+            return info.st_mode, (info.st_dev, info.st_ino)
+        # No system call: the folder listing has the kind and the inode.
+        mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else 0
+        return mode, (device, entry.inode())
+    except OSError as exc:
+        if entry.is_symlink():
+            context.skip(entry.path, None, "broken-link", f"broken link: {exc.strerror or exc}")
+        else:
+            context.skip(entry.path, None, "unreadable", f"cannot read: {exc.strerror or exc}")
+        return None
 
 
 def _extension(path: str) -> str:
@@ -732,6 +752,7 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         if problem is None and (not text or text.isspace()):
             continue
         empty = False
+        context.records += 1
         if problem is not None:
             _record_skip(_Line(number, text, problem, size), path, context, "line")
             continue
@@ -833,6 +854,7 @@ def _delimited_stream(
     name = os.path.basename(path)
     for taken, row in records:
         first = taken[0]
+        context.records += 1
         if row is None:
             continue  # already recorded by _quoted_records
         broken = next((line for line in taken if line.problem is not None), None)
@@ -1197,7 +1219,7 @@ class _Context:
         self.max_size = max_size
         self.limit = max_size or 0  # for messages about records over it
         self.tsv_quotes = tsv_quotes
-        self.records = 0  # records with fields (not whole text files) built or skipped
+        self.records = 0  # JSONL/CSV/TSV records met (read or skipped, not whole text files)
         self.fields_seen: Counter[str] = Counter()  # field names of the current input's skips
         self.columns = 0  # columns of the CSV/TSV file being read
         self._seen: dict[str, str] = {}
@@ -1235,7 +1257,6 @@ class _Context:
         """
         if line is None:
             return self._build(record, path, line, name)
-        self.records += 1
         document = self._build(record, path, line, name)
         if document is None and len(self.fields_seen) < 1000:
             self.fields_seen.update(record.keys())  # to name them if the input gives nothing

@@ -35,21 +35,22 @@ class OutputPlace:
     """Where one output goes: the path as given, the file written, and how.
 
     `direct` is True for an existing file that is not regular (FIFO, character device): it
-    is written into directly, not atomically.
+    is written into directly, not atomically. `descriptor` is set for a path that names an
+    open file descriptor of this process (`/dev/stdout`, `/dev/fd/3`): that descriptor is
+    written into, as a shell redirection left it (appending, say).
     """
 
     path: str
     target: str
     direct: bool = False
+    descriptor: int | None = None
 
     def note(self) -> str | None:
         """Return the one-line note to show for a direct (non-atomic) write, or None."""
         if not self.direct:
             return None
-        return (
-            f"{terminal_safe(self.path)} is not a regular file: writing into it directly,"
-            " not atomically"
-        )
+        what = "an open file descriptor" if self.descriptor is not None else "not a regular file"
+        return f"{terminal_safe(self.path)} is {what}: writing into it directly, not atomically"
 
 
 def check_output_place(
@@ -67,18 +68,21 @@ def check_output_place(
     given = os.fspath(path)
     if not given:
         raise OutputError("the output path is empty")
-    target = os.path.realpath(given)
     shown = terminal_safe(given)
     if given.endswith(("/", os.sep)):
         raise OutputError(f"{shown}: names a folder; name a file to write to")
+    descriptor = _descriptor(given)
+    if descriptor is not None:
+        return _descriptor_place(given, descriptor)
     try:
-        info = os.stat(target)
+        info = os.stat(given)
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise OutputError(f"{shown}: cannot use as output: {exc.strerror or exc}") from exc
+    target = os.path.realpath(given)
     if info is not None and not stat.S_ISREG(info.st_mode):
-        return _special_place(given, target, info.st_mode)
+        return _special_place(given, given, info.st_mode)
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise OutputError(f"{shown}: the folder {terminal_safe(folder)} does not exist")
@@ -88,6 +92,32 @@ def check_output_place(
         raise OutputError(f"{shown}: the file is read-only")
     _refuse_inputs(given, target, info, inputs, input_extensions)
     return OutputPlace(given, target)
+
+
+_DESCRIPTOR_PATH = re.compile(r"/dev/(stdout|stderr|fd/(\d+))|/proc/self/fd/(\d+)")
+_STANDARD = {"stdout": 1, "stderr": 2}
+
+
+def _descriptor(given: str) -> int | None:
+    """Return the file descriptor of this process a path names (/dev/stdout is 1), or None."""
+    match = _DESCRIPTOR_PATH.fullmatch(os.path.normpath(os.path.abspath(given)))
+    if match is None:
+        return None
+    name, fd, proc_fd = match.groups()
+    return _STANDARD[name] if name in _STANDARD else int(fd or proc_fd)
+
+
+def _descriptor_place(given: str, descriptor: int) -> OutputPlace:
+    """Return the place of an open descriptor of this process, or refuse a closed one."""
+    try:
+        mode = os.fstat(descriptor).st_mode
+    except OSError:
+        raise OutputError(
+            f"{terminal_safe(given)}: file descriptor {descriptor} is not open"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{terminal_safe(given)}: is a folder; name a file to write to")
+    return OutputPlace(given, given, direct=True, descriptor=descriptor)
 
 
 def _special_place(given: str, target: str, mode: int) -> OutputPlace:
@@ -151,17 +181,21 @@ def write_output(place: OutputPlace, content: str | Iterable[str]) -> None:
 
 
 def _write_direct(place: OutputPlace, content: str | Iterable[str]) -> None:
-    """Write into an existing non-regular file (FIFO, device) without creating or replacing
-    it; a regular file found there by now is written atomically after all."""
+    """Write into an existing non-regular file (FIFO, device) or an open descriptor without
+    creating or replacing anything; a regular file found at a path by now is written
+    atomically after all."""
     shown = terminal_safe(place.path)
     try:
-        descriptor = os.open(place.target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        if place.descriptor is not None:
+            descriptor = os.dup(place.descriptor)
+        else:
+            descriptor = os.open(place.target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         write_atomic(place.target, content)
         return
     except OSError as exc:
         raise OutputError(f"{shown}: cannot write: {exc.strerror or exc}") from exc
-    if stat.S_ISREG(os.fstat(descriptor).st_mode):
+    if place.descriptor is None and stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
         write_atomic(place.target, content)
         return

@@ -414,3 +414,20 @@ def test_a_full_disk_on_standard_output_is_one_line_exit_2() -> None:
         "dedupe: error: cannot write the report to standard output: No space left on device"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_dash_o_dev_stdout_appends_where_the_shell_points(tmp_path: Path) -> None:
+    """`-o /dev/stdout` (a pipe, or `>> log`) is standard output itself: it worked only by
+    accident before (replacing a redirected file, failing on a pipe)."""
+    log = tmp_path / "log.txt"
+    log.write_text("earlier\n")
+    command = shlex.join([*COMMAND, "--format", "csv", "-q", "-o", "/dev/stdout"])
+    done = subprocess.run(
+        f"{command} >> {shlex.quote(str(log))}; {command} | head -1",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.startswith("id,source,published")
+    assert log.read_text().startswith("earlier\nid,source,published")

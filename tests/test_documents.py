@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import random
+import sys
 import threading
 import time
 from contextlib import suppress
@@ -256,7 +257,7 @@ def test_unusable_json_lines_are_skipped_with_a_reason(
 
 
 def test_malformed_json_message_includes_the_json_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "f.jsonl", '{"text": "a",}\n')
+    path = write(tmp_path / "f.jsonl", '{"text": "a",}\n{"text": "fine"}\n')
     skip = only_skip(read(path)[1])
     assert skip.reason == "malformed-json"
     assert "Expecting property name enclosed in double quotes" in skip.message
@@ -851,6 +852,23 @@ def test_records_without_a_single_document_are_an_error_naming_the_fields(
         read("-", stdin=io.BytesIO(b'{"id": 1, "body": "x"}\n'))
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "reasons"),
+    [
+        ("array.jsonl", '[{"id": 1, "text": "a"}, {"id": 2, "text": "b"}]\n', "not-an-object: 1"),
+        ("pretty.jsonl", '{\n  "id": 1,\n  "text": "a"\n}\n', "malformed-json: 4"),
+        ("rows.csv", "id,text,outlet\n1,a\n2,b\n", "malformed-row: 2"),
+    ],
+)
+def test_records_none_of_which_is_readable_are_an_error(
+    tmp_path: Path, name: str, content: str, reasons: str
+) -> None:
+    """Issue #12.2: a JSON array or a pretty-printed JSON file named .jsonl, rows all of the
+    wrong width: records, but no document."""
+    with pytest.raises(InputError, match=reasons):
+        read(write(tmp_path / name, content))
+
+
 def test_a_csv_whose_texts_are_all_empty_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path / "e.csv", "id,text,outlet\n1,,A\n2, ,B\n")
     with pytest.raises(InputError, match=r"no document .* 2 record.*empty-text: 2"):
@@ -939,6 +957,15 @@ def test_folder_graphs_are_walked_once_per_real_path(tmp_path: Path) -> None:
     assert log.counts() == {"duplicate-path": 16}
     twice, log = read(levels[16] / "story16.txt", levels[16])
     assert [d.id for d in twice] == ["story16"] and log.counts() == {"duplicate-path": 1}
+
+
+def test_folders_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
+    folder = tmp_path
+    for _ in range(sys.getrecursionlimit() + 200):
+        folder = folder / "d"
+        folder.mkdir()
+    write(folder / "deep.txt", "a story at the bottom")
+    assert [d.id for d in read(tmp_path)[0]] == ["deep"]
 
 
 STORY = "The council voted on Tuesday to approve the budget, officials said.\n"

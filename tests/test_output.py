@@ -84,6 +84,30 @@ def test_fifo_and_character_devices_are_written_directly(tmp_path: Path) -> None
     assert check(os.devnull).direct
 
 
+def test_descriptor_paths_write_into_the_descriptor_as_the_shell_left_it(
+    tmp_path: Path,
+) -> None:
+    """`-o /dev/stdout >> log` appends to the log: the descriptor is written into, the file
+    behind it is neither replaced nor reopened from its start."""
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    descriptor = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        for alias in (f"/dev/fd/{descriptor}", f"/proc/self/fd/{descriptor}"):
+            place = check(alias)
+            assert (place.direct, place.descriptor) == (True, descriptor)
+            assert "open file descriptor" in (place.note() or "")
+            write_output(place, f"report via {alias}\n")
+    finally:
+        os.close(descriptor)
+    assert log.read_text() == (
+        f"earlier line\nreport via /dev/fd/{descriptor}\nreport via /proc/self/fd/{descriptor}\n"
+    )
+    assert check("/dev/stdout").descriptor == 1
+    with pytest.raises(OutputError, match="file descriptor 999 is not open"):
+        check("/dev/fd/999")
+
+
 def test_sockets_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.sock"
     server = socket.socket(socket.AF_UNIX)
