@@ -12,29 +12,44 @@ no record larger than `max_document_size` bytes is ever held: it is skipped ("to
 A NUL byte is never read as text: a text file holding one is skipped as binary, and so is the
 record of a JSONL/CSV/TSV file that holds one. UTF-16 and UTF-32 are read with or without a
 byte-order mark. CSV quoting is checked strictly: a quotation mark that is opened and never
-properly closed does not swallow the rows after it (see `_quoted_records`). TSV has no
+properly closed does not swallow the rows after it (see `dedupe.delimited`). TSV has no
 quoting unless asked (`tsv_quotes=True`): a text that starts with a quotation mark keeps it.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import csv
-import io
 import json
 import os
-import re
 import stat
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, Literal, NamedTuple
+from typing import IO, Literal
 
-from charset_normalizer import from_bytes
-
+from dedupe import decoding
+from dedupe.decoding import (
+    BINARY_PROBE,
+    FALLBACK_ENCODING,
+    UTF8_BOM,
+    Line,
+    Lines,
+    binary_file,
+    peek,
+    too_large,
+    wide_encoding,
+)
+from dedupe.delimited import (
+    QuotedRecords,
+    Record,
+    Skipper,
+    StrictCsv,
+    StrictQuotedTsv,
+    span,
+    tab_records,
+)
 from dedupe.errors import InputError, ParameterError
 
 
@@ -124,26 +139,10 @@ class FieldNames:
 DEFAULT_FIELDS = FieldNames()
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
-BINARY_PROBE = 8192
-"""How many leading bytes are looked at to tell the encoding, and a binary file."""
 DEFAULT_MAX_DOCUMENT_SIZE = 16 * 1024 * 1024
 """Records (a text file, a JSON line, a CSV/TSV record) larger than this many bytes are
 skipped: the later stages need about 50 bytes of memory per byte of text."""
 
-_UTF8_BOM = codecs.BOM_UTF8
-# UTF-32 first: its little-endian mark starts with UTF-16's.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_FALLBACK_ENCODING = "cp1252"
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-# The control bytes binary data is full of and text is not (text has tabs, line and page
-# breaks; ESC is left out: terminal escapes are hostile text, not binary data).
-_BINARY_BYTES = {*range(9), *range(14, 27), *range(28, 32)}
-_TEXT_BYTES = bytes(b for b in range(256) if b not in _BINARY_BYTES)
 _FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 _SHOW_LIMIT = 60
 _JSON_TYPES = {
@@ -387,66 +386,7 @@ def _read_file(path: str, context: _Context) -> Iterator[Document]:
     return _READERS[_extension(path)](path, context)
 
 
-# --- encodings ----------------------------------------------------------------------------
-
-
-def _wide_encoding(head: bytes) -> str | None:
-    """Return the codec of UTF-16 or UTF-32 data from its first bytes, or None if it is not.
-
-    A byte-order mark decides. Without one, the data must hold NUL bytes, read badly as
-    UTF-8 (more than a tenth of it NUL or other control characters, or not UTF-8 at all: a
-    UTF-8 text with a stray NUL byte stays UTF-8), and decode in the byte order its NUL
-    bytes point to into text with hardly any control character; then either a quarter of
-    its characters have a zero high byte (Latin letters, digits, spaces, line ends: most
-    text) or, on 256 bytes or more, charset detection names the same encoding (text in
-    other scripts).
-    """
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            return codec
-    if b"\0" not in head:
-        return None
-    as_utf8 = _incremental("utf-8", head)
-    if as_utf8 is not None and _control_share(as_utf8) <= 0.1:
-        return None
-    for width in (4, 2):
-        usable = head[: len(head) - len(head) % width]
-        # Little-endian text has its zero bytes last in each unit; try that order first.
-        low = sum(usable[k::width].count(0) for k in range(width // 2))
-        high = sum(usable[k::width].count(0) for k in range(width // 2, width))
-        for order in ("le", "be") if high >= low else ("be", "le"):
-            codec = f"utf-{8 * width}-{order}"
-            text = _incremental(codec, usable)
-            # A NUL character (a binary record in a wide file) may be there, but rarely.
-            if not text or len(text) < 4 or _control_share(text) > 0.02:
-                continue
-            if sum(1 for char in text if char < "\u0100") * 4 >= len(text):
-                return codec
-            if len(usable) >= 256 and _detected(usable) == codec:
-                return codec
-    return None
-
-
-def _detected(data: bytes) -> str | None:
-    """Return the codec name charset-normalizer finds most plausible ("utf-16-le"), or None."""
-    best = from_bytes(data).best()
-    return None if best is None else codecs.lookup(best.encoding).name
-
-
-def _incremental(codec: str, data: bytes) -> str | None:
-    """Return the bytes decoded in the codec, the last character allowed to be cut, or None."""
-    try:
-        return codecs.getincrementaldecoder(codec)().decode(data, final=False)
-    except UnicodeDecodeError:
-        return None
-
-
-def _control_share(text: str) -> float:
-    """Return the share of the characters of a text that are control characters (C0, DEL
-    and C1, NUL included) other than tabs, line and page breaks; 0 for an empty text."""
-    if not text:
-        return 0.0
-    return len(_CONTROLS.findall(text)) / len(text)
+# --- text files ---------------------------------------------------------------------------
 
 
 def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
@@ -455,64 +395,14 @@ def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    encoding = _detect_encoding(data)
+    encoding = decoding.detect_encoding(data)
     try:
-        text = data.decode(encoding or _FALLBACK_ENCODING)
+        text = data.decode(encoding or FALLBACK_ENCODING)
     except (UnicodeDecodeError, LookupError):
         context.skip(path, None, "undecodable", "not UTF-8 and no other encoding fits")
         return None
-    context.log.redecoded.append((path, encoding or _FALLBACK_ENCODING))
+    context.log.redecoded.append((path, encoding or FALLBACK_ENCODING))
     return text
-
-
-def _detect_encoding(data: bytes) -> str | None:
-    """Return the encoding charset-normalizer finds most plausible for the bytes, or None.
-
-    Only encodings that keep ASCII as ASCII are considered (UTF-16 and UTF-32 are told
-    apart before, by `_wide_encoding`). Ties, and guesses without any language evidence,
-    go to Windows-1252 when it decodes the data, as most legacy news text is in it.
-    """
-    matches = [m for m in from_bytes(data) if _ascii_compatible(m.encoding)]
-    if not matches:
-        return None
-    best = matches[0]
-    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
-    if any(_FALLBACK_ENCODING in m.could_be_from_charset for m in tied):
-        return _FALLBACK_ENCODING
-    if best.coherence == 0 and _decodes(data, _FALLBACK_ENCODING):
-        return _FALLBACK_ENCODING
-    return str(best.encoding)
-
-
-def _ascii_compatible(encoding: str) -> bool:
-    """Return whether an encoding writes the ASCII characters of JSON and CSV as ASCII."""
-    probe = '\n\r\t {}[]",:;0aZ\\'
-    try:
-        return probe.encode(encoding) == probe.encode("ascii")
-    except (LookupError, UnicodeError):
-        return False
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    """Return whether the bytes decode without error in the encoding."""
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _binary_file(head: bytes) -> bool:
-    """Return whether leading bytes are those of a binary file (a PDF or a spreadsheet
-    renamed), not text in any encoding we read: they hold NUL bytes, are not UTF-16/32, and
-    more than 1 in 20 of them are control bytes, as in compressed or packed data. A text with
-    a few NUL bytes is text: only the records holding them are skipped."""
-    if b"\0" not in head or _wide_encoding(head) is not None:
-        return False
-    return len(head.translate(None, _TEXT_BYTES)) * 20 > len(head)
-
-
-# --- text files ---------------------------------------------------------------------------
 
 
 def _read_text(path: str, context: _Context) -> Iterator[Document]:
@@ -520,10 +410,10 @@ def _read_text(path: str, context: _Context) -> Iterator[Document]:
     data = _read_bytes(path, context)
     if data is None:
         return
-    if not data or data == _UTF8_BOM:
+    if not data or data == UTF8_BOM:
         context.skip(path, None, "empty-file", "empty file")
         return
-    encoding = _wide_encoding(data[:BINARY_PROBE])
+    encoding = wide_encoding(data[:BINARY_PROBE])
     if encoding is not None:
         text = _decode_wide(data, encoding, path, context)
     elif b"\0" in data:
@@ -561,159 +451,24 @@ def _read_bytes(path: str, context: _Context) -> bytes | None:
         with open(path, "rb") as stream:
             info = os.fstat(stream.fileno())
             if limit is not None and info.st_size > limit:
-                context.skip(path, None, "too-large", _too_large(info.st_size, limit))
+                context.skip(path, None, "too-large", too_large(info.st_size, limit))
                 return None
             data = stream.read() if limit is None else stream.read(limit + 1)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     if limit is not None and len(data) > limit:  # not a regular file: its size was unknown
-        context.skip(path, None, "too-large", _too_large(len(data), limit, more=True))
+        context.skip(path, None, "too-large", too_large(len(data), limit, more=True))
         return None
     return data
-
-
-def _too_large(size: int, limit: int, *, more: bool = False) -> str:
-    """Return the message for a record over the size limit."""
-    amount = f"more than {limit:,}" if more else f"{size:,}"
-    return (
-        f"record of {amount} bytes is larger than the maximum document size"
-        f" ({limit:,} bytes; see --max-document-size)"
-    )
 
 
 # --- lines of streamed formats ------------------------------------------------------------
 
 
-class _Line(NamedTuple):
-    """One physical line of a streamed file.
-
-    `problem` is None, "undecodable", "undecodable-rest" (a UTF-16/32 file stops being valid
-    here), "binary" (it holds a NUL) or "too-large" (longer than
-    the size limit: its text is not kept; `text` is then '"' if it held an odd number of
-    quotation marks, else "", which is all a CSV reader needs to know of it). `size` is its
-    length in bytes.
-    """
-
-    number: int
-    text: str
-    problem: str | None
-    size: int
-
-
-class _Lines:
-    """The physical lines of a byte stream, decoded, with their numbers; never more than the
-    size limit of one line held in memory.
-
-    Lines are UTF-8 (a leading BOM is dropped); a line that is not is decoded with the file's
-    fallback encoding, detected once from the first such line and recorded in the log; a
-    line that even the fallback cannot decode is "undecodable". UTF-16/32 files (told from
-    the first bytes) are decoded as such.
-    """
-
-    def __init__(self, stream: IO[bytes], path: str, context: _Context, head: bytes) -> None:
-        self.stream = stream
-        self.path = path
-        self.context = context
-        self.limit = context.max_size
-        self.wide = _wide_encoding(head)
-
-    def __iter__(self) -> Iterator[_Line]:
-        if self.wide is not None:
-            return self._wide_lines(self.wide)
-        return map(_Line._make, self._byte_lines())
-
-    def plain(self) -> Iterator[tuple[int, str, str | None, int]]:
-        """Return the lines as plain tuples (number, text, problem, size): the same lines,
-        without the cost of a named tuple each (JSONL reads millions)."""
-        if self.wide is not None:
-            return self._wide_lines(self.wide)
-        return self._byte_lines()
-
-    def _byte_lines(self) -> Iterator[tuple[int, str, str | None, int]]:
-        readline = self.stream.readline
-        limit = self.limit
-        cap = -1 if limit is None else limit + 2  # room for the content and "\r\n"
-        fallback: str | None = None
-        number = 0
-        while True:
-            raw = readline(cap)
-            if not raw:
-                return
-            number += 1
-            if limit is not None and len(raw) > limit:
-                long = self._long_line(number, raw, limit)
-                if long is not None:
-                    yield long
-                    continue
-            problem = None
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                if fallback is None:
-                    fallback = _detect_encoding(raw) or _FALLBACK_ENCODING
-                    self.context.log.redecoded.append((self.path, fallback))
-                try:
-                    text = raw.decode(fallback)
-                except UnicodeDecodeError:
-                    text = raw.decode(fallback, "replace")
-                    problem = "undecodable"
-            if number == 1 and text.startswith("\ufeff"):
-                text = text[1:]
-            if problem is None and "\0" in text:
-                problem = "binary"
-            yield number, text, problem, len(raw)
-
-    def _long_line(self, number: int, raw: bytes, limit: int) -> _Line | None:
-        """Return the too-large line starting with `raw` (read to its end and dropped), or
-        None if `raw` is the whole line and its content, without the line end, fits."""
-        ending = 2 if raw.endswith(b"\r\n") else 1 if raw.endswith(b"\n") else 0
-        if ending and len(raw) - ending <= limit:
-            return None
-        size, quotes = len(raw), raw.count(b'"')
-        while not raw.endswith(b"\n"):
-            raw = self.stream.readline(1 << 20)
-            if not raw:
-                break
-            size += len(raw)
-            quotes += raw.count(b'"')
-        return _Line(number, '"' * (quotes % 2), "too-large", size)
-
-    def _wide_lines(self, encoding: str) -> Iterator[_Line]:
-        self.context.log.redecoded.append((self.path, encoding))
-        reader = io.TextIOWrapper(self.stream, encoding=encoding, newline="\n")
-        number = 0
-        try:
-            for number, line in enumerate(self._wide_texts(reader, encoding), 1):
-                yield line._replace(number=number)
-        except UnicodeDecodeError:
-            yield _Line(number + 1, "", "undecodable-rest", 0)
-        finally:
-            with contextlib.suppress(ValueError):  # already closed by its owner
-                reader.detach()  # else leave it open: its owner closes it
-
-    def _wide_texts(self, reader: io.TextIOWrapper, encoding: str) -> Iterator[_Line]:
-        """Yield the lines of a UTF-16/32 text stream (numbered 0: the caller numbers them);
-        raise UnicodeDecodeError where the data stops being valid."""
-        unit = 4 if "32" in encoding else 2  # bytes a character, near enough for the limit
-        limit = self.limit
-        cap = -1 if limit is None else limit // unit + 2
-        while text := reader.readline(cap):
-            cut = len(text) == cap and not text.endswith("\n")
-            content = len(text.removesuffix("\n").removesuffix("\r"))
-            if limit is not None and (cut or content * unit > limit):
-                size, quotes = len(text) * unit, text.count('"')
-                while not text.endswith("\n") and (text := reader.readline(1 << 20)):
-                    size += len(text) * unit
-                    quotes += text.count('"')
-                yield _Line(0, '"' * (quotes % 2), "too-large", size)
-            else:
-                yield _Line(0, text, "binary" if "\0" in text else None, len(text) * unit)
-
-
-def _record_skip(line: _Line, path: str, context: _Context, what: str) -> None:
+def _record_skip(line: Line, path: str, context: _Context, what: str) -> None:
     """Record the skip of a record whose (first) line has a problem."""
     if line.problem == "too-large":
-        context.skip(path, line.number, "too-large", _too_large(line.size, context.limit))
+        context.skip(path, line.number, "too-large", too_large(line.size, context.limit))
     elif line.problem == "binary":
         context.skip(path, line.number, "binary-record", "holds a NUL byte: binary data, not text")
     elif line.problem == "undecodable-rest":
@@ -739,8 +494,8 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
 
     Raise InputError when the stream has JSON objects and none has the text field.
     """
-    head = _peek(stream)
-    if _binary_file(head):
+    head = peek(stream)
+    if binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not JSON lines")
         return
     build = context.build
@@ -748,13 +503,14 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
     empty = True
     objects = with_text = 0
     fields: Counter[str] = Counter()
-    for number, text, problem, size in _Lines(stream, path, context, head).plain():
+    lines = Lines(stream, head, context.max_size, context.redecoded(path))
+    for number, text, problem, size in lines.plain():
         if problem is None and (not text or text.isspace()):
             continue
         empty = False
         context.records += 1
         if problem is not None:
-            _record_skip(_Line(number, text, problem, size), path, context, "line")
+            _record_skip(Line(number, text, problem, size), path, context, "line")
             continue
         record = _parse_object(text, path, number, context)
         if record is None:
@@ -800,19 +556,6 @@ def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[st
 # --- CSV and TSV --------------------------------------------------------------------------
 
 
-class _StrictCsv(csv.excel):
-    """CSV as written by spreadsheets, read strictly: a closing quotation mark must end its
-    field, and a file must not end inside a quoted field."""
-
-    strict = True
-
-
-class _StrictQuotedTsv(csv.excel_tab):
-    """Tab-separated values with CSV quoting (`tsv_quotes=True`), read strictly."""
-
-    strict = True
-
-
 def _read_csv(path: str, context: _Context) -> Iterator[Document]:
     """Yield the documents of a comma-separated file with a header row, streamed."""
     return _read_delimited(path, context, "csv")
@@ -835,28 +578,31 @@ def _delimited_stream(
     stream: IO[bytes], path: str, context: _Context, kind: str
 ) -> Iterator[Document]:
     """Yield one document per data row of a CSV-like byte stream; record the broken rows."""
-    head = _peek(stream)
-    if _binary_file(head):
+    head = peek(stream)
+    if binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not delimited text")
         return
-    lines = _Lines(stream, path, context, head)
-    context.columns = 0
+    lines = Lines(stream, head, context.max_size, context.redecoded(path))
+    quoted: QuotedRecords | None = None
     if kind == "tsv":
-        records: Iterator[tuple[list[_Line], list[str] | None]] = _tab_records(lines)
+        records: Iterator[Record] = tab_records(lines)
     else:
-        dialect = _StrictCsv if kind == "csv" else _StrictQuotedTsv
-        records = _quoted_records(iter(lines), dialect, path, context)
+        dialect = StrictCsv if kind == "csv" else StrictQuotedTsv
+        records = quoted = QuotedRecords(
+            iter(lines), dialect, context.skipper(path), context.max_size
+        )
     header = _header(records, path, context.fields)
     if header is None:
         context.skip(path, None, "empty-file", "empty file (no header row)")
         return
-    context.columns = len(header)
+    if quoted is not None:
+        quoted.columns = len(header)
     name = os.path.basename(path)
     for taken, row in records:
         first = taken[0]
         context.records += 1
         if row is None:
-            continue  # already recorded by _quoted_records
+            continue  # already recorded by QuotedRecords
         broken = next((line for line in taken if line.problem is not None), None)
         if broken is not None:
             if broken.problem == "undecodable" and len(taken) > 1:
@@ -875,7 +621,7 @@ def _delimited_stream(
                 path,
                 first.number,
                 "malformed-row",
-                f"expected {len(header)} fields, found {len(row)}{_span(taken)}",
+                f"expected {len(header)} fields, found {len(row)}{span(taken)}",
             )
             continue
         document = context.build(dict(zip(header, row, strict=True)), path, first.number, name)
@@ -883,31 +629,7 @@ def _delimited_stream(
             yield document
 
 
-def _span(taken: list[_Line]) -> str:
-    """Return " (lines N-M)" for a record of several lines, else ""."""
-    if len(taken) < 2:
-        return ""
-    return f" (lines {taken[0].number}-{taken[-1].number})"
-
-
-def _tab_records(lines: Iterable[_Line]) -> Iterator[tuple[list[_Line], list[str] | None]]:
-    """Yield ([line], fields) for each non-blank line of a TSV file: no quoting, so one
-    record a line; a line with a problem comes with its text unsplit (fields ignored)."""
-    for line in lines:
-        text = line.text
-        if line.problem is None:
-            content = (
-                text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-            )
-            if content and not content.isspace():
-                yield [line], content.split("\t")
-        else:
-            yield [line], []
-
-
-def _header(
-    records: Iterator[tuple[list[_Line], list[str] | None]], path: str, fields: FieldNames
-) -> list[str] | None:
+def _header(records: Iterator[Record], path: str, fields: FieldNames) -> list[str] | None:
     """Return the column names of the first non-blank record (None if there is none).
 
     Raise InputError if that record cannot be read or has no text column.
@@ -934,256 +656,12 @@ def _header(
     return None
 
 
-class _Oversize(Exception):
-    """Raised into the csv reader when the record it reads grows over the size limit."""
-
-
-class _Feed:
-    """The lines given to the csv module, one record at a time, remembered per record.
-
-    Lines can be put back (`replay`) to be read again, and a record growing larger than the
-    size limit is stopped with `_Oversize` before it is held in memory.
-    """
-
-    def __init__(self, lines: Iterator[_Line], limit: int | None) -> None:
-        self._lines = lines
-        self._again: deque[_Line] = deque()
-        self._limit = limit
-        self.taken: list[_Line] = []
-        self._size = 0
-
-    def __iter__(self) -> _Feed:
-        return self
-
-    def __next__(self) -> str:
-        line = self._again.popleft() if self._again else next(self._lines)
-        self.taken.append(line)
-        self._size += line.size
-        if line.problem == "too-large" or (self._limit is not None and self._size > self._limit):
-            raise _Oversize
-        return line.text
-
-    def start(self) -> None:
-        """Begin a new record."""
-        self.taken = []
-        self._size = 0
-
-    def replay(self, lines: list[_Line]) -> None:
-        """Put lines back to be read again, before any other."""
-        self._again.extendleft(reversed(lines))
-
-    def next_line(self) -> _Line | None:
-        """Return the next line without giving it to the csv module (None at the end)."""
-        if self._again:
-            return self._again.popleft()
-        return next(self._lines, None)
-
-
-def _quoted_records(
-    lines: Iterator[_Line], dialect: type[csv.Dialect], path: str, context: _Context
-) -> Iterator[tuple[list[_Line], list[str] | None]]:
-    """Yield (lines, fields) for each record of a CSV-like file with quoting; fields is None
-    for a record already recorded as skipped.
-
-    A quotation mark that opens a field and is never properly closed (the file ends inside
-    it, or it closes with text right after it, or where the record gets the wrong number of
-    fields, or the record grows past the size limit) makes a broken record. When the lines
-    it swallowed look like rows of their own (no blank line among them, and most of them the
-    right number of fields when read alone), the quote is a stray one: only its first line
-    is skipped and reading goes on from the next line. Otherwise (a text field with
-    paragraphs, cut short) the whole record is skipped.
-    """
-    feed = _Feed(lines, context.max_size)
-    reader = csv.reader(feed, dialect)
-    while True:
-        feed.start()
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            taken = feed.taken
-            closed = "end of data" not in str(exc)
-            judged = _judged(taken, dialect, context.columns, closed)
-            # The opening mark of a later row's field, right after a delimiter, closed it.
-            stray = closed and _closed_after_delimiter(taken[-1].text, dialect.delimiter)
-            why = f"malformed CSV ({exc})"
-            _broken_record(feed, taken, judged, dialect, path, context, why, stray=stray)
-            yield taken[:1], None
-            continue
-        except _Oversize:
-            _oversized_record(feed, dialect, path, context)
-            yield feed.taken[:1], None
-            continue
-        taken = feed.taken
-        runaway = _runaway(taken, row, dialect, context.columns)
-        if runaway is not None:
-            judged = _judged(taken, dialect, context.columns, True)
-            _broken_record(feed, taken, judged, dialect, path, context, runaway)
-            yield taken[:1], None
-        elif row or any(line.problem for line in taken):
-            yield taken, row
-
-
-def _runaway(
-    taken: list[_Line], row: list[str], dialect: type[csv.Dialect], columns: int
-) -> str | None:
-    """Return why a record the csv module read looks like a stray quote that a later quote
-    closed (then `_broken_record` judges it), or None: it spans lines, and has the wrong
-    number of fields or was closed by a quotation mark right after a delimiter (the opening
-    mark of a later row's field) when its later lines are rows of their own."""
-    if len(taken) < 2 or not columns or any(line.problem for line in taken):
-        return None
-    judged = _judged(taken, dialect, columns, True)
-    if len(row) != columns:
-        why = f"expected {columns} fields, found {len(row)}"
-        return why if _rows_of_their_own(judged, dialect, columns) else None
-    if _closed_after_delimiter(taken[-1].text, dialect.delimiter):
-        # A text may end with a delimiter too: only rows in between tell a stray quote.
-        why = "a quotation mark closes a field right after a delimiter"
-        return why if _rows_of_their_own(judged, dialect, columns, none=False) else None
-    return None
-
-
-def _closed_after_delimiter(text: str, delimiter: str) -> bool:
-    """Return whether the first quotation mark of a line that is not a doubled one (the mark
-    that closes a field opened on an earlier line) comes right after a delimiter."""
-    at = 0
-    while (at := text.find('"', at)) >= 0:
-        if text.startswith('""', at):
-            at += 2
-            continue
-        return at > 0 and text[at - 1] == delimiter
-    return False
-
-
-def _broken_record(
-    feed: _Feed,
-    taken: list[_Line],
-    judged: list[_Line],
-    dialect: type[csv.Dialect],
-    path: str,
-    context: _Context,
-    why: str,
-    *,
-    stray: bool = False,
-) -> None:
-    """Record the skip of a broken record of lines `taken`; put back the lines after its
-    first when the `judged` ones look like rows of their own, or when the quote is known to
-    be a `stray` one and no blank line (a paragraph break) says otherwise."""
-    first = taken[0].number
-    blank = any(line.problem is None and not line.text.strip() for line in judged)
-    if len(taken) > 1 and (
-        (stray and not blank) or _rows_of_their_own(judged, dialect, context.columns)
-    ):
-        context.skip(
-            path,
-            first,
-            "malformed-row",
-            f"{why}; a quotation mark opened on this line is not closed properly,"
-            f" so this line is skipped and reading goes on from line {first + 1}",
-        )
-        feed.replay(taken[1:])
-    else:
-        context.skip(path, first, "malformed-row", f"{why}{_span(taken)}")
-
-
-def _oversized_record(
-    feed: _Feed, dialect: type[csv.Dialect], path: str, context: _Context
-) -> None:
-    """Record the skip of a record over the size limit and drop the rest of it, up to where
-    its quotation marks close; a runaway quote is handled as by `_broken_record`."""
-    taken = list(feed.taken)
-    quotes = sum(line.text.count('"') for line in taken)
-    held = sum(line.size for line in taken[1:])
-    # Read on while the quote is open, holding at most the size limit of lines after the
-    # first, to judge whether the lines it swallows are rows of their own.
-    while quotes % 2 and held <= context.limit:
-        line = feed.next_line()
-        if line is None:
-            break
-        taken.append(line)
-        quotes += line.text.count('"')
-        held += line.size
-    if len(taken) > 1 and taken[0].text.count('"') % 2:
-        judged = taken[1:-1] if quotes % 2 == 0 else taken[1:]
-        if _rows_of_their_own(judged, dialect, context.columns, none=False):
-            _broken_record(feed, taken, judged, dialect, path, context, "a quoted field runs on")
-            return
-    last = taken[-1].number
-    while quotes % 2:  # a long quoted field: drop it up to its end
-        line = feed.next_line()
-        if line is None:
-            break
-        quotes += line.text.count('"')
-        last = line.number
-    first = taken[0].number
-    lines = f"lines {first}-{last}" if last > first else f"line {first}"
-    context.skip(
-        path,
-        first,
-        "too-large",
-        f"record ({lines}) is larger than the maximum document size"
-        f" ({context.limit:,} bytes; see --max-document-size)",
-    )
-
-
-def _judged(
-    taken: list[_Line], dialect: type[csv.Dialect], columns: int, closed: bool
-) -> list[_Line]:
-    """Return the lines of a broken record to judge as rows: those after its first, the last
-    one (where a later quote `closed` the runaway one) only if it is a row when read alone,
-    since it may be a broken row of its own."""
-    if not closed or len(taken) < 2:
-        return taken[1:]
-    last = taken[-1]
-    return taken[1:] if _row_alone(last, dialect, columns) else taken[1:-1]
-
-
-def _row_alone(line: _Line, dialect: type[csv.Dialect], columns: int) -> bool:
-    """Return whether a line read alone is a row of `columns` fields."""
-    if line.problem is not None:
-        return False
-    try:
-        fields = next(csv.reader([line.text], dialect), [])
-    except csv.Error:
-        return False
-    return len(fields) == columns
-
-
-def _rows_of_their_own(
-    lines: list[_Line], dialect: type[csv.Dialect], columns: int, *, none: bool = True
-) -> bool:
-    """Return whether lines swallowed by a runaway quote look like rows: none blank, and
-    most of them `columns` fields when read alone (`none` when there is no line to judge)."""
-    if any(line.problem is None and not line.text.strip() for line in lines):
-        return False  # paragraphs of a text, not rows
-    candidates = [line for line in lines if line.problem is None]
-    if not candidates or columns == 0:
-        return none
-    rows = sum(1 for line in candidates if _row_alone(line, dialect, columns))
-    return rows * 2 > len(candidates)
-
-
 def _open_binary(path: str) -> IO[bytes]:
     """Return the file opened for binary reading; raise InputError if it cannot be opened."""
     try:
         return open(path, "rb", buffering=1 << 16)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
-
-
-def _peek(stream: IO[bytes]) -> bytes:
-    """Return up to BINARY_PROBE leading bytes of a stream without consuming them (or b"")."""
-    peek: Callable[[int], bytes] | None = getattr(stream, "peek", None)
-    if peek is not None:
-        return bytes(peek(BINARY_PROBE))[:BINARY_PROBE]
-    if stream.seekable():
-        position = stream.tell()
-        head = stream.read(BINARY_PROBE)
-        stream.seek(position)
-        return head
-    return b""
 
 
 def _guard_io(path: str, documents: Iterator[Document]) -> Iterator[Document]:
@@ -1221,7 +699,6 @@ class _Context:
         self.tsv_quotes = tsv_quotes
         self.records = 0  # JSONL/CSV/TSV records met (read or skipped, not whole text files)
         self.fields_seen: Counter[str] = Counter()  # field names of the current input's skips
-        self.columns = 0  # columns of the CSV/TSV file being read
         self._seen: dict[str, str] = {}
         self._next_suffix: dict[str, int] = {}
         self._visited: dict[tuple[int, int], str] = {}
@@ -1246,6 +723,14 @@ class _Context:
     ) -> None:
         """Record a skipped item (or, with kept=True, a warning on a kept one)."""
         self.log.add(Skip(path, line, reason, message, kept))
+
+    def skipper(self, path: str) -> Skipper:
+        """Return a function that records the skip of a record of `path` at a line."""
+        return lambda line, reason, message: self.skip(path, line, reason, message)
+
+    def redecoded(self, path: str) -> Callable[[str], None]:
+        """Return a function that notes `path` as read in another encoding than UTF-8."""
+        return lambda encoding: self.log.redecoded.append((path, encoding))
 
     def build(
         self, record: Mapping[str, object], path: str, line: int | None, name: str

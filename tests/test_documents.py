@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dedupe import documents
+from dedupe import decoding, documents
 from dedupe.documents import Document, FieldNames, ReadLog, Skip, read_documents
 from dedupe.errors import InputError, ParameterError
 
@@ -518,7 +518,7 @@ def test_streamed_lines_not_in_utf8_are_redecoded_once_per_file(
 
 
 def test_undecodable_lines_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     bad = b'{"text": "\x81\x8d"}'  # bytes undefined in Windows-1252
     path = write(tmp_path / "bad.jsonl", b'{"text": "ok"}\n' + bad + b'\n{"text": "\xe9t\xe9"}\n')
     docs, log = read(path)
@@ -529,7 +529,7 @@ def test_undecodable_lines_are_skipped(tmp_path: Path, monkeypatch: pytest.Monke
 def test_undecodable_csv_line_inside_a_record_skips_the_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     data = b'id,text\n1,"starts\n\x81 here"\n2,\x8d\n3,fine\n'
     docs, log = read(write(tmp_path / "bad.csv", data))
     assert [d.id for d in docs] == ["3"]
@@ -537,7 +537,7 @@ def test_undecodable_csv_line_inside_a_record_skips_the_record(
 
 
 def test_undecodable_text_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     docs, log = read(write(tmp_path / "bad.txt", b"caf\xe9 \x81\x8d\x8f"))
     assert docs == []
     assert (only_skip(log).reason, only_skip(log).line) == ("undecodable", None)
@@ -657,7 +657,7 @@ def test_arbitrary_bytes_never_crash(
         assert docs == []
         assert len(dropped) == 1
         return
-    if documents._wide_encoding(data[: documents.BINARY_PROBE]) is not None:
+    if decoding.wide_encoding(data[: decoding.BINARY_PROBE]) is not None:
         return  # read as UTF-16/32: its lines are not the byte lines below
     raw_lines = data.split(b"\n")
     whole = extension in (".txt", ".md")
@@ -960,12 +960,18 @@ def test_folder_graphs_are_walked_once_per_real_path(tmp_path: Path) -> None:
 
 
 def test_folders_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
-    folder = tmp_path
+    folders = [tmp_path / "d"]
     for _ in range(sys.getrecursionlimit() + 200):
-        folder = folder / "d"
+        folders.append(folders[-1] / "d")
+    for folder in folders:
         folder.mkdir()
-    write(folder / "deep.txt", "a story at the bottom")
-    assert [d.id for d in read(tmp_path)[0]] == ["deep"]
+    story = write(folders[-1] / "deep.txt", "a story at the bottom")
+    try:
+        assert [d.id for d in read(tmp_path)[0]] == ["deep"]
+    finally:  # pytest's own clean-up recurses and would fail on this depth
+        story.unlink()
+        for folder in reversed(folders):
+            folder.rmdir()
 
 
 STORY = "The council voted on Tuesday to approve the budget, officials said.\n"
