@@ -101,6 +101,7 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     _UNITS: ClassVar[dict[str, int]] = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Return the size in bytes, or None for no limit."""
         if value is None or isinstance(value, int):
             return value
         text = str(value).strip().lower()
