@@ -111,6 +111,7 @@ class Builder:
         self.count += 1
         base = f"c{self.number}-r{self.count}"
         if self.rng.random() < 0.25:
+            self.corpus.pieces["escapes, formula or markup in an id"] += 1
             return base + self.rng.choice(HOSTILE_NAMES)
         return base
 
@@ -150,6 +151,7 @@ class Builder:
             record: dict[str, Any] = {"id": doc_id, "text": self.text()}
             if self.rng.random() < 0.3:
                 record["outlet"] = self.rng.choice(HOSTILE_NAMES)
+                self.corpus.pieces["escapes, formula or markup in a source"] += 1
             lines.append(json.dumps(record, ensure_ascii=self.rng.random() < 0.5))
             self.valid(doc_id)
         for _ in range(self.rng.randint(0, 4)):
@@ -230,6 +232,7 @@ class Builder:
         stem = f"story-c{self.number}-{self.count}"
         if self.rng.random() < 0.2:
             stem += self.rng.choice(HOSTILE_NAMES).replace("/", "").replace("\n", "")
+            self.corpus.pieces["escapes, formula or markup in a file name"] += 1
         choice = self.rng.randrange(10)
         extension = self.rng.choice([".txt", ".md"])
         if choice < 6:
