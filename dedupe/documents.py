@@ -638,10 +638,12 @@ def _header(records: Iterator[Record], path: str, fields: FieldNames) -> list[st
         line = taken[0].number
         broken = next((item for item in taken if item.problem is not None), None)
         if row is None or broken is not None:
-            problem = broken.problem if broken is not None else None
-            what = {"too-large": "is too large", "binary": "holds a NUL byte"}.get(
-                problem or "", "cannot be read"
-            )
+            problem = broken.problem if broken is not None else "quoting"
+            what = {
+                "too-large": "is too large",
+                "binary": "holds a NUL byte",
+                "quoting": "has a quotation mark that is not closed properly",
+            }.get(problem or "", "cannot be decoded")
             raise InputError(f"the header row {what}", path=path, line=line)
         columns = [name.strip() for name in row]
         if fields.text not in columns:

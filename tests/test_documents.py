@@ -750,6 +750,13 @@ def test_an_unclosed_quote_skips_its_row_and_the_rest_is_read(
     assert "quotation mark opened on this line" in skip.message
 
 
+def test_an_unclosed_quote_in_the_header_is_an_error_naming_line_1(tmp_path: Path) -> None:
+    path = write(tmp_path / "h.csv", 'id,"text\n1,hello\n2,more\n')
+    with pytest.raises(InputError, match="quotation mark that is not closed") as info:
+        read(path)
+    assert (info.value.path, info.value.line) == (str(path), 1)
+
+
 def test_a_text_cut_short_inside_its_quotes_is_one_skip_not_many_documents(
     tmp_path: Path,
 ) -> None:
