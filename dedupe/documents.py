@@ -294,6 +294,8 @@ def _check_input(path: str) -> str:
     """Return the input unchanged if it can be read; raise InputError if it cannot."""
     if path == STDIN:
         return path
+    if "\0" in path:
+        raise InputError("a path cannot hold a NUL character", path=repr(path))
     try:
         os.stat(path)
     except FileNotFoundError:

@@ -66,8 +66,8 @@ def check_output_place(
     with one of `input_extensions` that the folder walk would read.
     """
     given = os.fspath(path)
-    if not given:
-        raise OutputError("the output path is empty")
+    if not given or "\0" in given:
+        raise OutputError(f"{given!r}: not a path (empty, or holding a NUL character)")
     shown = terminal_safe(given)
     if given.endswith(("/", os.sep)):
         raise OutputError(f"{shown}: names a folder; name a file to write to")

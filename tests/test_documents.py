@@ -362,6 +362,11 @@ def test_missing_path_raises_at_once(tmp_path: Path) -> None:
     assert "no such file" in str(info.value)
 
 
+def test_a_path_holding_a_nul_character_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="cannot hold a NUL"):
+        read_documents("feed\0.jsonl")
+
+
 @pytest.mark.parametrize("name", ["paper.pdf", "data.json", "README"])
 def test_explicit_unsupported_file_raises_listing_supported_types(
     tmp_path: Path, name: str

@@ -56,6 +56,12 @@ def test_a_missing_folder_is_refused(tmp_path: Path) -> None:
         check(tmp_path / "nowhere" / "out.json")
 
 
+@pytest.mark.parametrize("path", ["", "a\0b.json"])
+def test_what_is_not_a_path_is_refused(path: str) -> None:
+    with pytest.raises(OutputError, match="not a path"):
+        check(path)
+
+
 def test_a_trailing_slash_names_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="names a folder"):
         check(f"{tmp_path}/new/")
