@@ -215,7 +215,7 @@ def test_dev_null_and_fifos_are_written_into_not_replaced(
     fifo = tmp_path / "report.fifo"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     result = runner.invoke(main, ["scan", "--example", "--format", "json", "-o", str(fifo)])
     reader.join(30)

@@ -931,7 +931,7 @@ def test_an_endless_text_file_is_read_no_further_than_the_limit(tmp_path: Path) 
             for _ in range(1000):
                 stream.write(b"more words " * 1000)
 
-    writer = threading.Thread(target=feed)
+    writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     docs, log = read(fifo, max_document_size=50_000)
     writer.join(10)

@@ -170,7 +170,7 @@ def test_direct_write_into_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     write_output(check(fifo), iter(["one ", "two"]))
     reader.join(10)
