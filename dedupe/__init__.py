@@ -8,7 +8,8 @@
 from dedupe.documents import Document, FieldNames, ReadLog, read_documents
 from dedupe.errors import DedupeError, InputError, OutputError, ParameterError
 from dedupe.examples import example_path
-from dedupe.render import render, write_atomic
+from dedupe.output import write_atomic
+from dedupe.render import render
 from dedupe.report import Report
 from dedupe.scan import Parameters, scan
 

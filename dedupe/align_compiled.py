@@ -16,6 +16,7 @@ import numpy as np
 
 from dedupe.align import AlignParams, Passage, quoted_runs
 from dedupe.index import concatenated_ranges
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 from dedupe.passages import AlignedPassages, passage_columns
 from dedupe.text import Tokens, TokenTable, joined_tokens, tokenize
 from dedupe.text_compiled import ngram_hashes
@@ -87,7 +88,7 @@ def prepare() -> None:
     align_many(np.array([[0, 1]], dtype=np.int64), tokens, AlignParams())
 
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=CACHE, nogil=True)
 
 
 @_jit

@@ -1,35 +1,119 @@
-"""The `dedupe` command: parses options, calls the library, prints. No detection logic here."""
+"""The `dedupe` command: parses options, calls the library, prints. No detection logic here.
+
+Exit codes mean one thing each: 0 done; 1 done, but input items were skipped (`--strict`);
+2 an input, usage or output error (one line); 3 an internal error (one line, the traceback
+with `--debug`); 130 interrupted. A closed pipe on standard output ends the command quietly,
+by SIGPIPE, as Unix tools do. Every text from the input that reaches a message is escaped
+for the terminal.
+"""
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import re
 import signal
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import Any
+from typing import Any, ClassVar, NoReturn
 
 import click
 
 from dedupe import __version__
-from dedupe.documents import FieldNames, ReadLog
-from dedupe.errors import DedupeError
+from dedupe.documents import DEFAULT_MAX_DOCUMENT_SIZE, SUPPORTED_EXTENSIONS, FieldNames, ReadLog
+from dedupe.errors import DedupeError, InputError, OutputError
+from dedupe.escape import terminal_safe
 from dedupe.examples import example_path
+from dedupe.output import OutputPlace, check_output_place, write_output
 from dedupe.parallel import default_jobs
-from dedupe.render import RENDERERS, render_chunks, write_atomic
+from dedupe.render import RENDERERS, render_chunks
 from dedupe.report import Report
 from dedupe.scan import Parameters, scan
 from dedupe.stats import Stats
 
 EXIT_SKIPS = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 _DEFAULTS = Parameters()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ClosedPipe(Exception):
+    """Standard output (or error) is a pipe whose reader has gone."""
+
+
+class _Command(click.Group):
+    """The `dedupe` group, run with dedupe's exit codes and one-line messages instead of
+    click's (which exits 1 on a closed pipe, prints three lines for a usage error, and
+    "Aborted!" with code 1 on Ctrl-C)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line `args` (default: sys.argv) and exit with dedupe's codes."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        arguments = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(arguments, prog_name, complete_var, False, **extra)
+        except SystemExit as exc:
+            # click ends a closed pipe met while printing help with code 1, having wrapped
+            # standard output so that nothing more is said: end as for a report instead.
+            if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                _end_on_closed_pipe()
+            raise
+        except click.ClickException as exc:
+            _say(f"error: {exc.format_message()} (see --help)")
+            code = EXIT_ERROR
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            _say("interrupted")
+            code = EXIT_INTERRUPTED
+        except _ClosedPipe:
+            _end_on_closed_pipe()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                _internal_error(exc, "--debug" in arguments)
+            _end_on_closed_pipe()
+        except Exception as exc:
+            _internal_error(exc, "--debug" in arguments)
+        sys.exit(code or 0)
+
+
+@click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dedupe")
 def main() -> None:
     """Find syndicated and reused text across news articles, and where it came from."""
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg]
+    """A size in bytes: 16M, 500k, 2G (binary units), a plain number, or 0/none for no limit."""
+
+    name = "size"
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Return the size in bytes, or None for no limit."""
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        if text in ("0", "none", "unlimited"):
+            return None
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?", text)
+        if match is None:
+            self.fail(f"{value!r} is not a size such as 16M, 500k or 0 (no limit)", param, ctx)
+        size = int(float(match.group(1)) * self._UNITS[match.group(2)])
+        if size < 1:
+            self.fail(f"{value!r} is less than one byte", param, ctx)
+        return size
 
 
 @main.command("scan")
@@ -47,7 +131,8 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Write the report here (atomically) instead of standard output.",
+    help="Write the report here (atomically; into a FIFO or device directly) instead of"
+    " standard output.",
 )
 @click.option(
     "--min-percent",
@@ -160,7 +245,21 @@ def main() -> None:
     is_flag=True,
     help="Print per-stage times and counts to standard error.",
 )
+@click.option(
+    "--max-document-size",
+    type=_Size(),
+    default=str(DEFAULT_MAX_DOCUMENT_SIZE >> 20) + "M",
+    show_default=True,
+    help="Skip records (a file, a JSON line, a CSV/TSV record) larger than this: 500k, 64M,"
+    " or 0 for no limit.",
+)
+@click.option(
+    "--tsv-quotes",
+    is_flag=True,
+    help="Read TSV fields in quotation marks as CSV does (default: quotation marks are text).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but the report (no summary line).")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def scan_command(
     paths: Sequence[str],
     example: bool,
@@ -186,7 +285,10 @@ def scan_command(
     errors_path: str | None,
     strict: bool,
     show_stats: bool,
+    max_document_size: int | None,
+    tsv_quotes: bool,
     quiet: bool,
+    debug: bool,
 ) -> None:
     """Report the story families of the documents in PATHS, and for every document how much
     of its text is copied, shared and quoted, and where it came from.
@@ -207,8 +309,9 @@ def scan_command(
     )
     log = ReadLog()
     stats = Stats()
-    with _interruptible():
-        try:
+    report_place, errors_place = _output_places(paths, output, errors_path)
+    try:
+        with _interruptible():
             report = scan(
                 paths,
                 fields=fields,
@@ -228,20 +331,79 @@ def scan_command(
                 paragraph_separator=paragraph_separator,
                 jobs=jobs,
                 progress=None if quiet or not sys.stderr.isatty() else _show_progress,
+                max_document_size=max_document_size,
+                tsv_quotes=tsv_quotes,
             )
             _clear_progress(quiet)
-            _write_report(report, format_, output, jobs or default_jobs())
-            if errors_path:
-                write_atomic(errors_path, log.to_jsonl())
-        except DedupeError as exc:
-            _fail(str(exc))
-    if show_stats:
-        _print_stats(stats)
-    if not quiet:
-        _print_warnings(log)
-        click.echo(_summary(log, report), err=True)
+            _write_report(report, format_, report_place, jobs or default_jobs(), quiet)
+    except DedupeError as exc:
+        _clear_progress(quiet)
+        _write_errors(errors_place, log, exc if isinstance(exc, InputError) else None)
+        _fail(str(exc))
+    except _ClosedPipe:
+        _write_errors(errors_place, log, None)
+        raise
+    except Exception as exc:
+        _write_errors(errors_place, log, None)
+        _internal_error(exc, debug)
+    _write_errors(errors_place, log, None, fail=True)
+    with _stderr_guard():
+        if show_stats:
+            _print_stats(stats)
+        if not quiet:
+            _print_warnings(log)
+            _say(_summary(log, report))
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
+
+
+def _output_places(
+    paths: Sequence[str], output: str | None, errors_path: str | None
+) -> tuple[OutputPlace | None, OutputPlace | None]:
+    """Return the checked places of the report (None: standard output) and of the errors
+    file, before anything is read; exit with code 2 naming the first that cannot be used."""
+    try:
+        report = None
+        if output and output != "-":
+            report = check_output_place(output, paths, input_extensions=SUPPORTED_EXTENSIONS)
+        elif sys.stdout is None:
+            raise OutputError("standard output is closed; name a file with -o")
+        errors = None
+        if errors_path:
+            errors = check_output_place(errors_path, paths, input_extensions=SUPPORTED_EXTENSIONS)
+            if report is not None and errors.target == report.target:
+                raise OutputError(
+                    f"{terminal_safe(errors_path)}: the report and --errors name the same file"
+                )
+    except OutputError as exc:
+        _fail(str(exc))
+    return report, errors
+
+
+def _write_errors(
+    place: OutputPlace | None, log: ReadLog, fatal: InputError | None, *, fail: bool = False
+) -> None:
+    """Write the skips collected so far (and the input error that stopped the run, if any,
+    as the last line) to the --errors file. A failure to write exits with code 2 if `fail`,
+    else it is only told (the run is already failing for another reason)."""
+    if place is None:
+        return
+    content = log.to_jsonl()
+    if fatal is not None:
+        line = {
+            "path": fatal.path,
+            "line": fatal.line,
+            "reason": "fatal",
+            "message": fatal.reason,
+            "kept": False,
+        }
+        content += json.dumps(line, ensure_ascii=False) + "\n"
+    try:
+        write_output(place, content)
+    except OutputError as exc:
+        if fail:
+            _fail(str(exc))
+        _say(f"error: {exc}")
 
 
 def _show_progress(stage: str, done: int, total: int) -> None:
@@ -253,9 +415,59 @@ def _clear_progress(quiet: bool) -> None:
         click.echo("\r\033[K", err=True, nl=False)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"dedupe: error: {message}", err=True)
+def _fail(message: str) -> NoReturn:
+    _say(f"error: {message}")
     sys.exit(EXIT_ERROR)
+
+
+def _say(message: str) -> None:
+    """Print one line to standard error, escaped for the terminal; never fail."""
+    with suppress(OSError, ValueError):
+        click.echo(f"dedupe: {terminal_safe(message)}", err=True)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> NoReturn:
+    """Exit with code 3 and one line about an error dedupe did not expect (its traceback
+    first with --debug)."""
+    if debug:
+        with suppress(OSError, ValueError):
+            traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, MemoryError):
+        _say(
+            "error: out of memory; try a smaller --max-document-size or fewer --jobs"
+            + ("" if debug else " (--debug shows where)")
+        )
+    else:
+        name = type(exc).__name__
+        hint = "" if debug else "; run with --debug for the traceback"
+        _say(f"internal error: {name}: {exc}{hint}; please report it")
+    sys.exit(EXIT_INTERNAL)
+
+
+def _end_on_closed_pipe() -> NoReturn:
+    """End quietly after the reader of standard output went away: by SIGPIPE, as Unix tools
+    do (the shell sees status 141), with nothing more written anywhere."""
+    with suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    _die_of_sigpipe()
+    sys.exit(128 + signal.SIGPIPE)  # only if the signal did not end the process
+
+
+def _die_of_sigpipe() -> None:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGPIPE)
+
+
+@contextmanager
+def _stderr_guard() -> Iterator[None]:
+    """Turn a closed pipe on standard error into a quiet end; other write errors there are
+    ignored (there is nowhere left to tell them)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise _ClosedPipe from exc
 
 
 class _interruptible:
@@ -277,26 +489,45 @@ class _interruptible:
 
 def _print_warnings(log: ReadLog) -> None:
     for path, encoding in log.redecoded:
-        click.echo(f"dedupe: note: {path}: not UTF-8, read as {encoding}", err=True)
+        _say(f"note: {path}: not UTF-8, read as {encoding}")
     shown = log.skips[:20]
     for skip in shown:
         label = "warning" if skip.kept else "skipped"
-        click.echo(f"dedupe: {label}: {skip}", err=True)
+        _say(f"{label}: {skip}")
     if len(log.skips) > len(shown):
-        click.echo(
-            f"dedupe: ... and {len(log.skips) - len(shown)} more (use --errors FILE for all)",
-            err=True,
-        )
+        _say(f"... and {len(log.skips) - len(shown)} more (use --errors FILE for all)")
+    cache_note = _numba_cache_note()
+    if cache_note:
+        _say(f"note: {cache_note}")
 
 
-def _write_report(report: Report, format_: str, output: str | None, jobs: int) -> None:
+def _numba_cache_note() -> str | None:
+    """Return the note of `dedupe.numba_cache` if the compiled code was loaded, else None."""
+    module = sys.modules.get("dedupe.numba_cache")
+    return getattr(module, "NOTE", None) if module is not None else None
+
+
+def _write_report(
+    report: Report, format_: str, place: OutputPlace | None, jobs: int, quiet: bool
+) -> None:
     chunks = render_chunks(report, format_, jobs=jobs)
-    if output and output != "-":
-        write_atomic(output, chunks)
-    else:
+    if place is not None:
+        note = place.note()
+        if note and not quiet:
+            _say(f"note: {note}")
+        write_output(place, chunks)
+        return
+    try:
         for text in chunks:
             # Lone surrogates (possible in JSON input) cannot be printed: show them escaped.
             click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise _ClosedPipe from exc
+        raise OutputError(
+            f"cannot write the report to standard output: {exc.strerror or exc}"
+        ) from exc
 
 
 def _summary(log: ReadLog, report: Report) -> str:
@@ -308,7 +539,7 @@ def _summary(log: ReadLog, report: Report) -> str:
     texts = sum(len(b.texts) + b.more_texts for b in report.boilerplate)
     boilerplate = f", {texts} boilerplate texts left out" if texts else ""
     return (
-        f"dedupe: read {log.read} documents, {skipped}, {len(report.families)} families,"
+        f"read {log.read} documents, {skipped}, {len(report.families)} families,"
         f" {copying} documents copy text{boilerplate}"
     )
 

@@ -1,32 +1,56 @@
 """Reading documents: files, folders, JSONL/CSV/TSV and standard input, into `Document` records.
 
 `read_documents` is the entry point. Each input is a file, a folder (walked recursively in
-sorted order, hidden entries ignored) or "-" for JSONL on standard input. Items that cannot be
-used are skipped and recorded in a `ReadLog`; problems the user must fix (a missing path, an
-unsupported file named explicitly, an unreadable file, a CSV without the text column, a
-duplicate id) raise `InputError`. JSONL and CSV/TSV are streamed line by line, so their size is
-not limited by memory.
+sorted order, hidden entries ignored, each real file and folder once however many links lead
+to it) or "-" for JSONL on standard input. Items that cannot be used are skipped and recorded
+in a `ReadLog`; problems the user must fix (a missing path, an unsupported file named
+explicitly, an unreadable file, a CSV without the text column, records without the text
+field, an input with records but no document, a duplicate id) raise `InputError`.
+
+JSONL and CSV/TSV are streamed record by record, so their size is not limited by memory, and
+no record larger than `max_document_size` bytes is ever held: it is skipped ("too-large").
+A NUL byte is never read as text: a text file holding one is skipped as binary, and so is the
+record of a JSONL/CSV/TSV file that holds one. UTF-16 and UTF-32 are read with or without a
+byte-order mark. CSV quoting is checked strictly: a quotation mark that is opened and never
+properly closed does not swallow the rows after it (see `dedupe.delimited`). TSV has no
+quoting unless asked (`tsv_quotes=True`): a text that starts with a quotation mark keeps it.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, Literal
 
-from charset_normalizer import from_bytes
-
+from dedupe import decoding
+from dedupe.decoding import (
+    BINARY_PROBE,
+    FALLBACK_ENCODING,
+    UTF8_BOM,
+    Line,
+    Lines,
+    binary_file,
+    peek,
+    too_large,
+    wide_encoding,
+)
+from dedupe.delimited import (
+    QuotedRecords,
+    Record,
+    Skipper,
+    StrictCsv,
+    StrictQuotedTsv,
+    span,
+    tab_records,
+)
 from dedupe.errors import InputError, ParameterError
-
-if TYPE_CHECKING:
-    from _csv import Reader as CsvReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +139,10 @@ class FieldNames:
 DEFAULT_FIELDS = FieldNames()
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
-BINARY_PROBE = 8192
-"""How many leading bytes are checked for NUL bytes to tell a binary file."""
+DEFAULT_MAX_DOCUMENT_SIZE = 16 * 1024 * 1024
+"""Records (a text file, a JSON line, a CSV/TSV record) larger than this many bytes are
+skipped: the later stages need about 50 bytes of memory per byte of text."""
 
-_UTF8_BOM = codecs.BOM_UTF8
-_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
-_FALLBACK_ENCODING = "cp1252"
 _FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 _SHOW_LIMIT = 60
 _JSON_TYPES = {
@@ -132,39 +154,127 @@ _JSON_TYPES = {
     bool: "a boolean",
 }
 
+Input = str | os.PathLike[str] | Document
+
+
+def input_list(inputs: Input | Iterable[Input], *, documents: bool = True) -> list[Input]:
+    """Return the inputs as a list: a single path or Document is a list of one.
+
+    Raise TypeError for what cannot be an input: bytes, None, a path that is not text, a
+    Document whose id or text is not a string (or, with `documents=False`, any Document).
+    """
+    if isinstance(inputs, str | os.PathLike | Document):
+        items: list[object] = [inputs]
+    elif inputs is None or isinstance(inputs, bytes | bytearray | memoryview):
+        raise TypeError(
+            f"inputs must be a path (str or os.PathLike), a Document or an iterable of them,"
+            f" not {type(inputs).__name__}"
+        )
+    else:
+        try:
+            items = list(inputs)
+        except TypeError:
+            raise TypeError(
+                "inputs must be a path (str or os.PathLike), a Document or an iterable of"
+                f" them, not {type(inputs).__name__}"
+            ) from None
+    for position, item in enumerate(items):
+        _check_item(item, position, documents)
+    return items  # type: ignore[return-value]
+
+
+def _check_item(item: object, position: int, documents: bool) -> None:
+    """Raise TypeError if one input is neither a text path nor (if allowed) a sound Document."""
+    if isinstance(item, Document) and documents:
+        for name in ("id", "text"):
+            value = getattr(item, name)
+            if not isinstance(value, str):
+                raise TypeError(
+                    f"input {position}: Document {name} must be a str, not {type(value).__name__}"
+                )
+        for name in ("source", "published", "origin"):
+            value = getattr(item, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"input {position}: Document {name} must be a str or None,"
+                    f" not {type(value).__name__}"
+                )
+        return
+    path = os.fspath(item) if isinstance(item, str | os.PathLike) else None
+    if not isinstance(path, str):
+        wanted = "a path (str or os.PathLike)" + (" or a Document" if documents else "")
+        raise TypeError(f"input {position} must be {wanted}, not {type(item).__name__}")
+
 
 def read_documents(
-    inputs: Iterable[str | os.PathLike[str]],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     fields: FieldNames = DEFAULT_FIELDS,
     duplicate_ids: Literal["error", "suffix"] = "error",
     log: ReadLog | None = None,
     stdin: IO[bytes] | None = None,
+    max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
+    tsv_quotes: bool = False,
 ) -> Iterator[Document]:
     """Return an iterator over every readable document of the inputs, in a deterministic order.
 
-    Missing paths and unsupported files named explicitly raise `InputError` at once; other
-    problems are found while iterating. Skipped items and warnings are recorded in `log`;
-    "-" reads JSONL from `stdin` (default: the process's standard input).
+    `inputs` is one path or several. Missing paths and unsupported files named explicitly
+    raise `InputError` at once; other problems are found while iterating. Skipped items and
+    warnings are recorded in `log`; "-" reads JSONL from `stdin` (default: the process's
+    standard input). Records over `max_document_size` bytes are skipped (None: no limit);
+    `tsv_quotes` reads TSV fields in quotation marks as CSV does.
     """
     if duplicate_ids not in ("error", "suffix"):
         raise ParameterError(
             f"duplicate_ids must be 'error' or 'suffix', not {_show(duplicate_ids)}"
         )
-    sources = [_check_input(os.fspath(item)) for item in inputs]
-    context = _Context(fields, duplicate_ids, log if log is not None else ReadLog())
+    if max_document_size is not None and max_document_size < 1:
+        raise ParameterError(
+            f"the maximum document size must be at least 1 byte, not {max_document_size}"
+        )
+    items = input_list(inputs, documents=False)
+    sources = [_check_input(os.fspath(item)) for item in items]  # type: ignore[arg-type]
+    log = log if log is not None else ReadLog()
+    context = _Context(fields, duplicate_ids, log, max_document_size, tsv_quotes)
     return _iter_documents(sources, context, stdin)
 
 
 def _iter_documents(
     sources: list[str], context: _Context, stdin: IO[bytes] | None
 ) -> Iterator[Document]:
-    """Yield the documents of each checked input in turn, counting them in the log."""
+    """Yield the documents of each checked input in turn, counting them in the log.
+
+    Raise InputError when an input had records but gave no document.
+    """
     log = context.log
     for source in sources:
+        records, first_skip = context.records, len(log.skips)
+        context.fields_seen.clear()
+        found = 0
         for document in _documents_of(source, context, stdin):
             log.read += 1
+            found += 1
             yield document
+        if not found and context.records > records:
+            raise _no_document(source, context.records - records, log.skips[first_skip:], context)
+
+
+def _no_document(source: str, records: int, skips: list[Skip], context: _Context) -> InputError:
+    """Return the error for an input whose records all were skipped."""
+    reasons = Counter(s.reason for s in skips if not s.kept)
+    shown = ", ".join(f"{reason}: {n:,}" for reason, n in sorted(reasons.items()))
+    message = f"no document could be read from its {records:,} record(s) ({shown})"
+    if context.fields_seen:
+        message += f"; fields found: {_field_list(context.fields_seen)}"
+    if reasons.get("missing-text"):
+        message += "; name the text field with --text-field"
+    return InputError(message, path=STDIN_LABEL if source == STDIN else source)
+
+
+def _field_list(seen: Counter[str]) -> str:
+    """Return the field names most often seen first (then by name), at most 20, quoted."""
+    names = sorted(seen, key=lambda name: (-seen[name], name))
+    return ", ".join(_show(n) for n in names[:20]) + (", …" if len(names) > 20 else "")
 
 
 def _documents_of(source: str, context: _Context, stdin: IO[bytes] | None) -> Iterator[Document]:
@@ -173,9 +283,10 @@ def _documents_of(source: str, context: _Context, stdin: IO[bytes] | None) -> It
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield from _guard_io(STDIN_LABEL, _jsonl_stream(stream, STDIN_LABEL, STDIN_LABEL, context))
     elif os.path.isdir(source):
-        for path in _walk(source, context, frozenset({_dir_key(source)})):
-            yield from _read_file(path, context)
-    else:
+        if context.visit(source):
+            for path in _walk(source, context):
+                yield from _read_file(path, context)
+    elif context.visit(source):
         yield from _read_file(source, context)
 
 
@@ -183,6 +294,8 @@ def _check_input(path: str) -> str:
     """Return the input unchanged if it can be read; raise InputError if it cannot."""
     if path == STDIN:
         return path
+    if "\0" in path:
+        raise InputError("a path cannot hold a NUL character", path=repr(path))
     try:
         os.stat(path)
     except FileNotFoundError:
@@ -198,42 +311,71 @@ def _check_input(path: str) -> str:
     return path
 
 
-def _walk(folder: str, context: _Context, ancestors: frozenset[tuple[int, int]]) -> Iterator[str]:
+def _walk(folder: str, context: _Context) -> Iterator[str]:
     """Yield the supported files under a folder, sorted by path; record skips of the others.
 
-    Hidden entries (names starting with ".") are ignored; a symbolic link back to a folder
-    being walked is not followed again.
+    Hidden entries (names starting with ".") are ignored. A file or folder reached again
+    through a symbolic link (a loop, or two links to one place) is not read again: that is
+    recorded as a "duplicate-path" skip. Links that loop or lead nowhere are "broken-link".
+    Folders are walked with a stack, not recursion, so any depth can be walked.
     """
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError as exc:
-        raise _unreadable(folder, exc) from exc
-    for entry in entries:
-        if entry.is_dir():
-            key = _dir_key(entry.path)
-            if key not in ancestors:
-                yield from _walk(entry.path, context, ancestors | {key})
-        elif not entry.is_file():
+    stack = [_listing(folder)]
+    while stack:
+        entry, device = next(stack[-1], (None, 0))
+        if entry is None:
+            stack.pop()
+            continue
+        kind = _kind_of(entry, device, context)
+        if kind is None:
+            continue
+        mode, key = kind
+        if stat.S_ISDIR(mode):
+            if context.visit(entry.path, key):
+                stack.append(_listing(entry.path))
+        elif not stat.S_ISREG(mode):
             context.skip(entry.path, None, "unsupported-file", "not a regular file")
-        elif _extension(entry.name) in _READERS:
-            yield entry.path
-        else:
+        elif _extension(entry.name) not in _READERS:
             context.skip(
                 entry.path,
                 None,
                 "unsupported-file",
                 f"unsupported file type {_extension(entry.name) or '(no extension)'}",
             )
+        elif context.visit(entry.path, key):
+            yield entry.path
 
 
-def _dir_key(path: str) -> tuple[int, int]:
-    """Return the (device, inode) pair identifying a folder, to detect symbolic-link loops."""
+def _listing(folder: str) -> Iterator[tuple[os.DirEntry[str], int]]:
+    """Return the visible entries of a folder sorted by name, each with the folder's device;
+    raise InputError if the folder cannot be listed."""
     try:
-        info = os.stat(path)
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        device = os.stat(folder).st_dev
     except OSError as exc:
-        raise _unreadable(path, exc) from exc
-    return info.st_dev, info.st_ino
+        raise _unreadable(folder, exc) from exc
+    return ((entry, device) for entry in entries)
+
+
+def _kind_of(
+    entry: os.DirEntry[str], device: int, context: _Context
+) -> tuple[int, tuple[int, int]] | None:
+    """Return (file mode, (device, inode)) of what a folder entry is, following links, or
+    None after recording a skip for a link that loops or leads nowhere (or an entry that
+    cannot be looked at)."""
+    try:
+        if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+            info = entry.stat()  # where a link leads; fails if it loops or leads nowhere
+            return info.st_mode, (info.st_dev, info.st_ino)
+        # No system call: the folder listing has the kind and the inode.
+        mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else 0
+        return mode, (device, entry.inode())
+    except OSError as exc:
+        if entry.is_symlink():
+            context.skip(entry.path, None, "broken-link", f"broken link: {exc.strerror or exc}")
+        else:
+            context.skip(entry.path, None, "unreadable", f"cannot read: {exc.strerror or exc}")
+        return None
 
 
 def _extension(path: str) -> str:
@@ -249,16 +391,38 @@ def _read_file(path: str, context: _Context) -> Iterator[Document]:
 # --- text files ---------------------------------------------------------------------------
 
 
+def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
+    """Return a whole file's text: UTF-8 (BOM stripped) or the detected encoding, else None."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    encoding = decoding.detect_encoding(data)
+    try:
+        text = data.decode(encoding or FALLBACK_ENCODING)
+    except (UnicodeDecodeError, LookupError):
+        context.skip(path, None, "undecodable", "not UTF-8 and no other encoding fits")
+        return None
+    context.log.redecoded.append((path, encoding or FALLBACK_ENCODING))
+    return text
+
+
 def _read_text(path: str, context: _Context) -> Iterator[Document]:
     """Yield the single document of a .txt/.md file (id = file name without extension)."""
-    data = _read_bytes(path)
-    if not data or data == _UTF8_BOM:
+    data = _read_bytes(path, context)
+    if data is None:
+        return
+    if not data or data == UTF8_BOM:
         context.skip(path, None, "empty-file", "empty file")
         return
-    if _looks_binary(data[:BINARY_PROBE]):
+    encoding = wide_encoding(data[:BINARY_PROBE])
+    if encoding is not None:
+        text = _decode_wide(data, encoding, path, context)
+    elif b"\0" in data:
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not text")
         return
-    text = _decode_text(data, path, context)
+    else:
+        text = _decode_text(data, path, context)
     if text is None:
         return
     name = os.path.splitext(os.path.basename(path))[0]
@@ -267,75 +431,57 @@ def _read_text(path: str, context: _Context) -> Iterator[Document]:
         yield document
 
 
-def _read_bytes(path: str) -> bytes:
-    """Return the whole content of a file; raise InputError if it cannot be read."""
+def _decode_wide(data: bytes, encoding: str, path: str, context: _Context) -> str | None:
+    """Return a whole UTF-16/32 file's text, or None after recording that it is not."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read()
-    except OSError as exc:
-        raise _unreadable(path, exc) from exc
-
-
-def _decode_text(data: bytes, path: str, context: _Context) -> str | None:
-    """Return a whole file's text: UTF-8 (BOM stripped) or the detected encoding, else None."""
-    try:
-        return data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        pass
-    encoding = _detect_encoding(data)
-    try:
-        text = data.decode(encoding or _FALLBACK_ENCODING)
-    except (UnicodeDecodeError, LookupError):
-        context.skip(path, None, "undecodable", "not UTF-8 and no other encoding fits")
+        context.skip(path, None, "undecodable", f"not valid {encoding.upper()}")
         return None
-    context.log.redecoded.append((path, encoding or _FALLBACK_ENCODING))
+    if "\0" in text:
+        context.skip(path, None, "binary-file", "binary file (NUL characters), not text")
+        return None
+    context.log.redecoded.append((path, encoding))
     return text
 
 
-def _detect_encoding(data: bytes) -> str | None:
-    """Return the encoding charset-normalizer finds most plausible for the bytes, or None.
-
-    Only encodings that keep ASCII as ASCII are considered unless the data starts with a
-    UTF-16/32 byte-order mark. Ties, and guesses without any language evidence, go to
-    Windows-1252 when it decodes the data, as most legacy news text is in it.
-    """
-    wide = data.startswith(_WIDE_BOMS)
-    matches = [m for m in from_bytes(data) if wide or _ascii_compatible(m.encoding)]
-    if not matches:
+def _read_bytes(path: str, context: _Context) -> bytes | None:
+    """Return the whole content of a file, or None after recording that it is too large;
+    raise InputError if it cannot be read."""
+    limit = context.max_size
+    try:
+        with open(path, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if limit is not None and info.st_size > limit:
+                context.skip(path, None, "too-large", too_large(info.st_size, limit))
+                return None
+            data = stream.read() if limit is None else stream.read(limit + 1)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    if limit is not None and len(data) > limit:  # not a regular file: its size was unknown
+        context.skip(path, None, "too-large", too_large(len(data), limit, more=True))
         return None
-    best = matches[0]
-    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
-    if any(_FALLBACK_ENCODING in m.could_be_from_charset for m in tied):
-        return _FALLBACK_ENCODING
-    if best.coherence == 0 and not wide and _decodes(data, _FALLBACK_ENCODING):
-        return _FALLBACK_ENCODING
-    return str(best.encoding)
+    return data
 
 
-def _ascii_compatible(encoding: str) -> bool:
-    """Return whether an encoding writes the ASCII characters of JSON and CSV as ASCII."""
-    probe = '\n\r\t {}[]",:;0aZ\\'
-    try:
-        return probe.encode(encoding) == probe.encode("ascii")
-    except (LookupError, UnicodeError):
-        return False
+# --- lines of streamed formats ------------------------------------------------------------
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
-    """Return whether the bytes decode without error in the encoding."""
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
+def _record_skip(line: Line, path: str, context: _Context, what: str) -> None:
+    """Record the skip of a record whose (first) line has a problem."""
+    if line.problem == "too-large":
+        context.skip(path, line.number, "too-large", too_large(line.size, context.limit))
+    elif line.problem == "binary":
+        context.skip(path, line.number, "binary-record", "holds a NUL byte: binary data, not text")
+    elif line.problem == "undecodable-rest":
+        context.skip(
+            path, line.number, "undecodable", "cannot be decoded; the rest of the file is skipped"
+        )
+    else:
+        context.skip(path, line.number, "undecodable", f"{what} cannot be decoded")
 
 
-def _looks_binary(head: bytes) -> bool:
-    """Return whether leading bytes look binary: NUL bytes without a UTF-16/32 byte-order mark."""
-    return b"\0" in head and not head.startswith(_WIDE_BOMS)
-
-
-# --- streamed formats: JSONL, CSV, TSV ---------------------------------------------------
+# --- JSONL --------------------------------------------------------------------------------
 
 
 def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
@@ -346,29 +492,47 @@ def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
 
 
 def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) -> Iterator[Document]:
-    """Yield the documents of a JSONL byte stream; blank lines are ignored."""
-    if _looks_binary(_peek(stream)):
+    """Yield the documents of a JSONL byte stream; blank lines are ignored.
+
+    Raise InputError when the stream has JSON objects and none has the text field.
+    """
+    head = peek(stream)
+    if binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not JSON lines")
         return
     build = context.build
+    text_field = context.fields.text
     empty = True
-    undecodable: list[int] = []
-    for line, text in _text_lines(stream, path, context, undecodable):
-        if undecodable:
-            undecodable.clear()
-            context.skip(path, line, "undecodable", "line cannot be decoded")
-            empty = False
-            continue
-        if not text or text.isspace():
+    objects = with_text = 0
+    fields: Counter[str] = Counter()
+    lines = Lines(stream, head, context.max_size, context.redecoded(path))
+    for number, text, problem, size in lines.plain():
+        if problem is None and (not text or text.isspace()):
             continue
         empty = False
-        record = _parse_object(text, path, line, context)
-        if record is not None:
-            document = build(record, path, line, name)
-            if document is not None:
-                yield document
+        context.records += 1
+        if problem is not None:
+            _record_skip(Line(number, text, problem, size), path, context, "line")
+            continue
+        record = _parse_object(text, path, number, context)
+        if record is None:
+            continue
+        objects += 1
+        if text_field in record:
+            with_text += 1
+        elif objects - with_text <= 1000:  # enough to name the fields
+            fields.update(record.keys())
+        document = build(record, path, number, name)
+        if document is not None:
+            yield document
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")
+    elif objects and not with_text:
+        raise InputError(
+            f"none of its {objects:,} JSON object(s) has a {text_field!r} field (fields found:"
+            f" {_field_list(fields)}); name the text field with --text-field",
+            path=path,
+        )
 
 
 def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[str, object] | None:
@@ -391,139 +555,109 @@ def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[st
     return value
 
 
+# --- CSV and TSV --------------------------------------------------------------------------
+
+
 def _read_csv(path: str, context: _Context) -> Iterator[Document]:
     """Yield the documents of a comma-separated file with a header row, streamed."""
-    return _read_delimited(path, context, "excel")
+    return _read_delimited(path, context, "csv")
 
 
 def _read_tsv(path: str, context: _Context) -> Iterator[Document]:
-    """Yield the documents of a tab-separated file with a header row, streamed."""
-    return _read_delimited(path, context, "excel-tab")
+    """Yield the documents of a tab-separated file with a header row, streamed: one record a
+    line, fields split at tabs, quotation marks kept as text (unless `tsv_quotes`)."""
+    return _read_delimited(path, context, "tsv-quoted" if context.tsv_quotes else "tsv")
 
 
-def _read_delimited(path: str, context: _Context, dialect: str) -> Iterator[Document]:
-    """Yield the documents of a CSV-like file in the given csv-module dialect."""
+def _read_delimited(path: str, context: _Context, kind: str) -> Iterator[Document]:
+    """Yield the documents of a CSV-like file of the given kind ("csv", "tsv", "tsv-quoted")."""
     csv.field_size_limit(_FIELD_SIZE_LIMIT)
     with _open_binary(path) as stream:
-        yield from _guard_io(path, _delimited_stream(stream, path, context, dialect))
+        yield from _guard_io(path, _delimited_stream(stream, path, context, kind))
 
 
 def _delimited_stream(
-    stream: IO[bytes], path: str, context: _Context, dialect: str
+    stream: IO[bytes], path: str, context: _Context, kind: str
 ) -> Iterator[Document]:
     """Yield one document per data row of a CSV-like byte stream; record the broken rows."""
-    if _looks_binary(_peek(stream)):
+    head = peek(stream)
+    if binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not delimited text")
         return
-    undecodable: list[int] = []
-    lines = (text for _, text in _text_lines(stream, path, context, undecodable))
-    reader = csv.reader(lines, dialect)
-    header = _header(reader, undecodable, path, context.fields)
+    lines = Lines(stream, head, context.max_size, context.redecoded(path))
+    quoted: QuotedRecords | None = None
+    if kind == "tsv":
+        records: Iterator[Record] = tab_records(lines)
+    else:
+        dialect = StrictCsv if kind == "csv" else StrictQuotedTsv
+        records = quoted = QuotedRecords(
+            iter(lines), dialect, context.skipper(path), context.max_size
+        )
+    header = _header(records, path, context.fields)
     if header is None:
         context.skip(path, None, "empty-file", "empty file (no header row)")
         return
+    if quoted is not None:
+        quoted.columns = len(header)
     name = os.path.basename(path)
-    for line, row in _rows(reader, undecodable, path, context):
+    for taken, row in records:
+        first = taken[0]
+        context.records += 1
+        if row is None:
+            continue  # already recorded by QuotedRecords
+        broken = next((line for line in taken if line.problem is not None), None)
+        if broken is not None:
+            if broken.problem == "undecodable" and len(taken) > 1:
+                where = ", ".join(str(line.number) for line in taken if line.problem)
+                context.skip(
+                    path,
+                    first.number,
+                    "undecodable",
+                    f"record skipped: line {where} cannot be decoded",
+                )
+            else:
+                _record_skip(broken, path, context, "record")
+            continue
         if len(row) != len(header):
             context.skip(
-                path, line, "malformed-row", f"expected {len(header)} fields, found {len(row)}"
+                path,
+                first.number,
+                "malformed-row",
+                f"expected {len(header)} fields, found {len(row)}{span(taken)}",
             )
             continue
-        document = context.build(dict(zip(header, row, strict=True)), path, line, name)
+        document = context.build(dict(zip(header, row, strict=True)), path, first.number, name)
         if document is not None:
             yield document
 
 
-def _header(
-    reader: CsvReader, undecodable: list[int], path: str, fields: FieldNames
-) -> list[str] | None:
-    """Return the column names of the first non-blank row (None if there is none).
+def _header(records: Iterator[Record], path: str, fields: FieldNames) -> list[str] | None:
+    """Return the column names of the first non-blank record (None if there is none).
 
-    Raise InputError if that row cannot be read or has no text column.
+    Raise InputError if that record cannot be read or has no text column.
     """
-    row: list[str] = []
-    while not row:
-        line = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return None
-        except csv.Error as exc:
-            raise InputError(f"cannot read the header row: {exc}", path=path, line=line) from exc
-        if undecodable:
-            raise InputError("the header row cannot be decoded", path=path, line=undecodable[0])
-    columns = [name.strip() for name in row]
-    if fields.text not in columns:
-        shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
-        raise InputError(
-            f"the header has no {fields.text!r} column (columns: {shown}); "
-            "name the text column with --text-field",
-            path=path,
-            line=line,
-        )
-    return columns
-
-
-def _rows(
-    reader: CsvReader, undecodable: list[int], path: str, context: _Context
-) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first physical line, fields) of each non-blank record; record unreadable ones."""
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            undecodable.clear()
-            context.skip(path, start, "malformed-row", f"unreadable record: {exc}")
-            continue
-        if undecodable:
-            _skip_undecodable(start, undecodable, path, context)
-        elif row:
-            yield start, row
-
-
-def _skip_undecodable(start: int, undecodable: list[int], path: str, context: _Context) -> None:
-    """Record the skip of a record holding undecodable lines, then forget those lines."""
-    lines = ", ".join(str(n) for n in undecodable)
-    context.skip(path, start, "undecodable", f"record skipped: line {lines} cannot be decoded")
-    undecodable.clear()
-
-
-def _text_lines(
-    stream: IO[bytes], path: str, context: _Context, undecodable: list[int]
-) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, text with its line end) for each line of a byte stream.
-
-    Lines are UTF-8 (a leading BOM is dropped); a line that is not is decoded with the file's
-    fallback encoding, detected once from the first such line and recorded in the log. A line
-    that even the fallback cannot decode is yielded with replacement characters after its
-    number is appended to `undecodable`, so the caller can drop what it belongs to.
-    """
-    fallback: str | None = None
-    recorded = False
-    for line, raw in enumerate(stream, 1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            fallback = fallback or _line_encoding(raw)
-            try:
-                text = raw.decode(fallback)
-            except UnicodeDecodeError:
-                undecodable.append(line)
-                text = raw.decode(fallback, "replace")
-            if not recorded:
-                context.log.redecoded.append((path, fallback))
-                recorded = True
-        if line == 1 and text.startswith("\ufeff"):
-            text = text[1:]
-        yield line, text
-
-
-def _line_encoding(raw: bytes) -> str:
-    """Return the encoding to decode a stream's non-UTF-8 lines with, guessed from one line."""
-    return _detect_encoding(raw) or _FALLBACK_ENCODING
+    for taken, row in records:
+        line = taken[0].number
+        broken = next((item for item in taken if item.problem is not None), None)
+        if row is None or broken is not None:
+            problem = broken.problem if broken is not None else "quoting"
+            what = {
+                "too-large": "is too large",
+                "binary": "holds a NUL byte",
+                "quoting": "has a quotation mark that is not closed properly",
+            }.get(problem or "", "cannot be decoded")
+            raise InputError(f"the header row {what}", path=path, line=line)
+        columns = [name.strip() for name in row]
+        if fields.text not in columns:
+            shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+            raise InputError(
+                f"the header has no {fields.text!r} column (columns: {shown}); "
+                "name the text column with --text-field",
+                path=path,
+                line=line,
+            )
+        return columns
+    return None
 
 
 def _open_binary(path: str) -> IO[bytes]:
@@ -532,19 +666,6 @@ def _open_binary(path: str) -> IO[bytes]:
         return open(path, "rb", buffering=1 << 16)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
-
-
-def _peek(stream: IO[bytes]) -> bytes:
-    """Return up to BINARY_PROBE leading bytes of a stream without consuming them (or b"")."""
-    peek: Callable[[int], bytes] | None = getattr(stream, "peek", None)
-    if peek is not None:
-        return bytes(peek(BINARY_PROBE))[:BINARY_PROBE]
-    if stream.seekable():
-        position = stream.tell()
-        head = stream.read(BINARY_PROBE)
-        stream.seek(position)
-        return head
-    return b""
 
 
 def _guard_io(path: str, documents: Iterator[Document]) -> Iterator[Document]:
@@ -567,19 +688,53 @@ class _Context:
     """The state shared by the readers of one call: field names, the log and the ids seen."""
 
     def __init__(
-        self, fields: FieldNames, duplicate_ids: Literal["error", "suffix"], log: ReadLog
+        self,
+        fields: FieldNames,
+        duplicate_ids: Literal["error", "suffix"],
+        log: ReadLog,
+        max_size: int | None,
+        tsv_quotes: bool,
     ) -> None:
         self.fields = fields
         self.duplicate_ids = duplicate_ids
         self.log = log
+        self.max_size = max_size
+        self.limit = max_size or 0  # for messages about records over it
+        self.tsv_quotes = tsv_quotes
+        self.records = 0  # JSONL/CSV/TSV records met (read or skipped, not whole text files)
+        self.fields_seen: Counter[str] = Counter()  # field names of the current input's skips
         self._seen: dict[str, str] = {}
         self._next_suffix: dict[str, int] = {}
+        self._visited: dict[tuple[int, int], str] = {}
+
+    def visit(self, path: str, key: tuple[int, int] | None = None) -> bool:
+        """Return True the first time a real file or folder (device and inode `key`, else
+        found by `os.stat`) is reached; after that, record a "duplicate-path" skip."""
+        if key is None:
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                raise _unreadable(path, exc) from exc
+            key = (info.st_dev, info.st_ino)
+        first = self._visited.setdefault(key, path)
+        if first == path and first is path:
+            return True
+        self.skip(path, None, "duplicate-path", f"the same file or folder as {first}; read once")
+        return False
 
     def skip(
         self, path: str, line: int | None, reason: str, message: str, *, kept: bool = False
     ) -> None:
         """Record a skipped item (or, with kept=True, a warning on a kept one)."""
         self.log.add(Skip(path, line, reason, message, kept))
+
+    def skipper(self, path: str) -> Skipper:
+        """Return a function that records the skip of a record of `path` at a line."""
+        return lambda line, reason, message: self.skip(path, line, reason, message)
+
+    def redecoded(self, path: str) -> Callable[[str], None]:
+        """Return a function that notes `path` as read in another encoding than UTF-8."""
+        return lambda encoding: self.log.redecoded.append((path, encoding))
 
     def build(
         self, record: Mapping[str, object], path: str, line: int | None, name: str
@@ -589,6 +744,16 @@ class _Context:
         `name` makes the id of a record without one: "name:line", or `name` itself when
         `line` is None (a whole-file document).
         """
+        if line is None:
+            return self._build(record, path, line, name)
+        document = self._build(record, path, line, name)
+        if document is None and len(self.fields_seen) < 1000:
+            self.fields_seen.update(record.keys())  # to name them if the input gives nothing
+        return document
+
+    def _build(
+        self, record: Mapping[str, object], path: str, line: int | None, name: str
+    ) -> Document | None:
         fields = self.fields
         text = record.get(fields.text)
         if text is None:

@@ -26,10 +26,13 @@ def compiled(function: Function) -> Function:
 
 @cache
 def _compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    # Where numba caches is decided before numba is imported (`dedupe.numba_cache`).
+    from dedupe.numba_cache import CACHE  # noqa: I001
+
     import numba  # half a second to import: only when something is compiled
 
     _register_module(function.__module__)
-    return numba.njit(cache=True, nogil=True)(function)
+    return numba.njit(cache=CACHE, nogil=True)(function)
 
 
 @cache

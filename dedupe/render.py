@@ -1,14 +1,15 @@
-"""Rendering a report as a terminal table, JSON, CSV or Markdown, and writing it atomically."""
+"""Rendering a report as a terminal table, JSON, CSV or Markdown.
+
+Text from the input is made safe for where each format is shown (`dedupe.escape`): control
+characters escaped in the table, formulas neutralised in CSV, Markdown punctuation escaped in
+Markdown. JSON is exact. Writing the report out is `dedupe.output`'s.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -16,6 +17,8 @@ import orjson
 from tabulate import tabulate
 
 from dedupe.errors import OutputError
+from dedupe.escape import csv_cell, markdown_cell, terminal_safe
+from dedupe.output import write_atomic as write_atomic  # re-exported: it lived here
 from dedupe.parallel import map_ordered
 from dedupe.report import (
     REPORT_VERSION,
@@ -195,13 +198,24 @@ def _same_float_text(number: float) -> bool:
     return number == 0.0 or 1e-4 <= abs(number) < 1e16
 
 
-def _sections(report: Report, tablefmt: str, missing: str) -> list[tuple[str, str]]:
+def _sections(
+    report: Report, tablefmt: str, missing: str, cell: Callable[[str], str]
+) -> list[tuple[str, str]]:
     """Return the titled tables of a report in a tabulate format: families, documents,
-    boilerplate, and pairs when the report lists them."""
+    boilerplate, and pairs when the report lists them; every text from the input passed
+    through `cell`."""
 
     def table(rows: list[list[Any]], headers: Sequence[str]) -> str:
+        safe = _safe_rows(rows, cell)
         return str(
-            tabulate(rows, headers=headers, tablefmt=tablefmt, floatfmt=".1f", missingval=missing)
+            tabulate(
+                safe,
+                headers=headers,
+                tablefmt=tablefmt,
+                floatfmt=".1f",
+                missingval=missing,
+                disable_numparse=_text_columns(headers, safe),
+            )
         )
 
     families = (
@@ -224,19 +238,52 @@ def _sections(report: Report, tablefmt: str, missing: str) -> list[tuple[str, st
     return sections
 
 
+# --- escaping (dedupe.escape), kept apart so it can be applied to any layout of the tables ---
+
+# Columns holding text from the input: escaped, and never parsed as numbers ("007", "1e5").
+_TEXT_COLUMNS = {
+    "id",
+    "source",
+    "top match",
+    "original source",
+    "rule",
+    "a",
+    "b",
+    "family",
+    "original",
+    "most carried",
+}
+
+
+def _text_columns(columns: Sequence[str], rows: list[list[Any]]) -> list[int] | bool:
+    # tabulate fails on a list of columns for a table without rows.
+    return [k for k, name in enumerate(columns) if name in _TEXT_COLUMNS] if rows else True
+
+
+def _safe_rows(rows: list[list[Any]], cell: Callable[[str], str]) -> list[list[Any]]:
+    return [[cell(v) if isinstance(v, str) else v for v in row] for row in rows]
+
+
+def _csv_row(row: list[Any]) -> list[Any]:
+    return [csv_cell(v) for v in row]
+
+
 def render_table(report: Report) -> str:
     """Return the report as plain-text tables: families, documents, boilerplate (and pairs
     when the report lists them)."""
-    return "\n".join(f"{title}\n\n{body}\n" for title, body in _sections(report, "simple", "-"))
+    sections = _sections(report, "simple", "-", terminal_safe)
+    return "\n".join(f"{title}\n\n{body}\n" for title, body in sections)
 
 
 def render_markdown(report: Report) -> str:
     """Return the report as Markdown: the same tables as `render_table`."""
-    return "\n".join(f"## {title}\n\n{body}\n" for title, body in _sections(report, "github", ""))
+    sections = _sections(report, "github", "", markdown_cell)
+    return "\n".join(f"## {title}\n\n{body}\n" for title, body in sections)
 
 
 def render_csv(report: Report) -> str:
-    """Return one CSV row per document (matches as `id:percent` joined by `;`)."""
+    """Return one CSV row per document (matches as `id:percent` joined by `;`); text cells that
+    a spreadsheet would run as a formula start with `'`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -259,22 +306,24 @@ def render_csv(report: Report) -> str:
     )
     for d in report.documents:
         writer.writerow(
-            [
-                d.id,
-                d.source or "",
-                d.published or "",
-                d.words,
-                d.boilerplate_words,
-                d.copied_percent,
-                d.shared_percent,
-                d.quoted_percent,
-                ";".join(f"{m.id}:{m.percent}" for m in d.matches),
-                d.more_matches,
-                ";".join(d.families),
-                d.original_source or "",
-                d.attribution_rule or "",
-                "" if d.credited is None else str(d.credited).lower(),
-            ]
+            _csv_row(
+                [
+                    d.id,
+                    d.source or "",
+                    d.published or "",
+                    d.words,
+                    d.boilerplate_words,
+                    d.copied_percent,
+                    d.shared_percent,
+                    d.quoted_percent,
+                    ";".join(f"{m.id}:{m.percent}" for m in d.matches),
+                    d.more_matches,
+                    ";".join(d.families),
+                    d.original_source or "",
+                    d.attribution_rule or "",
+                    "" if d.credited is None else str(d.credited).lower(),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -300,42 +349,3 @@ def render_chunks(report: Report, format: str = "table", *, jobs: int = 1) -> It
     if format == "json":
         return json_chunks(report, jobs)
     return iter((RENDERERS[format](report),))
-
-
-def _file_mode(target: str) -> int:
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: str | os.PathLike[str], content: str | Iterable[str]) -> None:
-    """Write `content` (a text, or its pieces) to `path`: readers see the old file or the
-    whole new one, never a part."""
-    # Through a symbolic link, replace the file it points to, not the link.
-    target = os.path.realpath(os.fspath(path))
-    folder = os.path.dirname(os.path.abspath(target))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".dedupe-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write here: {exc.strerror}") from exc
-    try:
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        os.chmod(temporary, _file_mode(target))
-        # Lone surrogates (possible in JSON input) cannot be UTF-8: write them escaped.
-        with os.fdopen(
-            handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
-        ) as stream:
-            for piece in (content,) if isinstance(content, str) else content:
-                stream.write(piece)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc.strerror}") from exc
-        raise

@@ -11,12 +11,21 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 
 from dedupe.align import AlignParams, GramIndex, align
-from dedupe.documents import Document, FieldNames, ReadLog, read_documents
+from dedupe.documents import (
+    DEFAULT_MAX_DOCUMENT_SIZE,
+    Document,
+    FieldNames,
+    Input,
+    ReadLog,
+    input_list,
+    read_documents,
+)
 from dedupe.errors import InputError, ParameterError
 from dedupe.families import centre_order, find_families
 from dedupe.index import (
@@ -46,8 +55,6 @@ from dedupe.text import (
     tokenize_many,
     word_table,
 )
-
-Input = str | os.PathLike[str] | Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,7 @@ class Shingles:
 
 
 def scan(
-    inputs: Iterable[Input],
+    inputs: Input | Iterable[Input],
     *,
     fields: FieldNames | None = None,
     duplicate_ids: Literal["error", "suffix"] = "error",
@@ -120,26 +127,38 @@ def scan(
     reference: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
+    tsv_quotes: bool = False,
     **parameters: Any,
 ) -> Report:
-    """Return the report of the documents in `inputs` (paths, folders, "-" or Documents):
-    story families, each document's copied, shared and quoted figures, and boilerplate.
+    """Return the report of the documents in `inputs`: a path, a folder, "-" or a Document,
+    or several of them (TypeError for anything else, such as bytes or None): story families,
+    each document's copied, shared and quoted figures, and boilerplate.
 
     Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
     min_words, max_gap, window, paragraph_separator). `pairs=True` also lists every aligned
     pair of documents that shares text, with its passages; `keep_boilerplate=True` counts
     outlet boilerplate as any other text. Skipped input is recorded in `log`, stage times in
     `stats`. `jobs` is the number of processes (default: all cores); the report does not
-    depend on it. `progress(stage, done, total)` is called as work completes.
-    `reference=True` runs the slow datasketch-based signing and LSH and the Python aligner
-    instead of the vectorised and compiled ones (the report must be identical; kept for
-    tests).
+    depend on it. `progress(stage, done, total)` is called as work completes. Records read
+    from files that are larger than `max_document_size` bytes are skipped (None: no limit);
+    `tsv_quotes` reads TSV fields in quotation marks as CSV does. `reference=True` runs the
+    slow datasketch-based signing and LSH and the Python aligner instead of the vectorised
+    and compiled ones (the report must be identical; kept for tests).
     """
+    items = input_list(inputs)
     params = Parameters(**parameters)
     params.validate()
     stats = stats if stats is not None else Stats()
     with stats.stage("read", "documents") as timing:
-        documents = load_documents(inputs, fields or FieldNames(), duplicate_ids, log)
+        documents = load_documents(
+            items,
+            fields or FieldNames(),
+            duplicate_ids,
+            log,
+            max_document_size=max_document_size,
+            tsv_quotes=tsv_quotes,
+        )
         timing.items = len(documents)
     if jobs is not None and jobs < 1:
         raise ParameterError(f"jobs must be at least 1, got {jobs}")
@@ -157,10 +176,13 @@ def scan(
 
 
 def load_documents(
-    inputs: Iterable[Input],
+    inputs: Input | Iterable[Input],
     fields: FieldNames,
     duplicate_ids: Literal["error", "suffix"],
     log: ReadLog | None,
+    *,
+    max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
+    tsv_quotes: bool = False,
 ) -> Sequence[Document]:
     """Return the documents of `inputs` sorted by id, so results never depend on input order.
 
@@ -168,9 +190,10 @@ def load_documents(
     number of documents, not the size of their texts. Document objects given directly stay in
     memory as given.
     """
-    items = list(inputs)
+    items = input_list(inputs)
     spool = not all(isinstance(item, Document) for item in items)
-    documents = as_sequence(_documents(items, fields, duplicate_ids, log), spool)
+    read = partial(read_documents, max_document_size=max_document_size, tsv_quotes=tsv_quotes)
+    documents = as_sequence(_documents(items, fields, duplicate_ids, log, read), spool)
     ids = document_ids(documents)
     for position in range(1, len(ids)):
         if ids[position] == ids[position - 1]:
@@ -187,6 +210,7 @@ def _documents(
     fields: FieldNames,
     duplicate_ids: Literal["error", "suffix"],
     log: ReadLog | None,
+    read: Callable[..., Iterator[Document]] = read_documents,
 ) -> Iterator[Document]:
     paths: list[str | os.PathLike[str]] = []
     for item in inputs:
@@ -195,7 +219,7 @@ def _documents(
         else:
             paths.append(item)
     if paths:
-        yield from read_documents(paths, fields=fields, duplicate_ids=duplicate_ids, log=log)
+        yield from read(paths, fields=fields, duplicate_ids=duplicate_ids, log=log)
 
 
 Progress = Callable[[str, int, int], None]

@@ -11,6 +11,7 @@ import numba
 import numpy as np
 
 from dedupe.index import BAND_MULT, BAND_SPREAD, LSHParams
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 from dedupe.signatures import checked_counts, fmix32, permutations
 from dedupe.text_compiled import fmix64
 
@@ -57,7 +58,7 @@ def prepare() -> None:
     sign_band_keys(np.arange(3, dtype=np.uint32), np.array([3]), 1, LSHParams(0.5, 4, 2, 2))
 
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=CACHE, nogil=True)
 
 
 @_jit

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 from dedupe.text import (
     _ASCII_JOINER,
     _ASCII_LETTER,
@@ -154,7 +155,7 @@ _MARK_OF = {"“": 1, "«": 2, "„": 2, "‹": 2, "”": 3, "»": 3, "›": 3, 
 _MARKS = np.array([_MARK_OF.get(chr(code), 0) for code in _CODES], dtype=np.uint8)
 
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=CACHE, nogil=True)
 
 
 @_jit

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import shlex
+import signal
 import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
+from dedupe import cli
 from dedupe.cli import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
@@ -139,3 +148,296 @@ def test_output_file_gets_ordinary_permissions(runner: CliRunner, tmp_path: Path
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+# --- hostile output places, exit codes, escaping (issue #12) ---------------------------------
+
+FEED = [
+    {"id": "wire-1", "text": "The council voted on Tuesday to approve a new budget for the"
+     " city's roads, officials said after a long debate that lasted into the night."},
+    {"id": "copy-1", "text": "The council voted on Tuesday to approve a new budget for the"
+     " city's roads, officials said after a long debate that lasted into the night."},
+]  # fmt: skip
+
+
+def write_feed(path: Path, records: list[dict[str, object]] = FEED) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    return path
+
+
+def one_error_line(result: Result, *needles: str) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("dedupe: error: "), line
+    for needle in needles:
+        assert needle in line, line
+    return line
+
+
+@pytest.fixture
+def no_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the scan starts: output places must be refused before any reading."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the scan started before the output places were checked")
+
+    monkeypatch.setattr(cli, "scan", refuse)
+
+
+@pytest.mark.usefixtures("no_scan")
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-o", "{tmp}/missing/report.json"], "does not exist"),
+        (["--errors", "{tmp}/missing/errors.jsonl"], "does not exist"),
+        (["-o", "{tmp}/out/"], "/out/"),
+        (["-o", "{feed}"], "is one of the inputs"),
+        (["--errors", "{tmp}/inbox/errors.jsonl", "{tmp}/inbox"], "inside the input folder"),
+        (["-o", "{tmp}/same.json", "--errors", "{tmp}/same.json"], "same file"),
+    ],
+    ids=["missing-folder", "errors-missing-folder", "folder", "input", "in-input-folder", "same"],
+)
+def test_output_places_are_refused_before_anything_is_read(
+    runner: CliRunner, tmp_path: Path, args: list[str], needle: str
+) -> None:
+    """Issue #12.7-8: refused at once, exit 2, one line; the input is untouched."""
+    feed = write_feed(tmp_path / "feed.jsonl")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "inbox").mkdir()
+    before = feed.read_bytes()
+    filled = [a.format(tmp=tmp_path, feed=feed) for a in args]
+    result = runner.invoke(main, ["scan", str(feed), *filled])
+    one_error_line(result, needle)
+    assert feed.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.jsonl", "inbox", "out"]
+
+
+def test_dev_null_and_fifos_are_written_into_not_replaced(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue #12.7: a FIFO or device node stays what it is (as root, -o /dev/null used to
+    replace the system's /dev/null with a regular file)."""
+    result = runner.invoke(main, ["scan", "--example", "-o", os.devnull])
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert "not atomically" in result.stderr
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = runner.invoke(main, ["scan", "--example", "--format", "json", "-o", str(fifo)])
+    reader.join(30)
+    assert result.exit_code == 0, result.output
+    assert json.loads(received[0])["documents"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_errors_file_is_written_when_the_run_fails(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue #12.8: exit 2 still writes what was collected, and the error that stopped it."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "a", "text": "one"}\n{"id": "b", "text": "cut\n{"id": "a", "text": "x"}\n'
+    )
+    errors = tmp_path / "errors.jsonl"
+    result = runner.invoke(main, ["scan", str(feed), "--errors", str(errors)])
+    one_error_line(result, "duplicate id")
+    lines = [json.loads(line) for line in errors.read_text("utf-8").splitlines()]
+    assert [(s["line"], s["reason"]) for s in lines] == [(2, "malformed-json"), (3, "fatal")]
+
+
+def test_internal_errors_exit_3_with_one_line(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #12.9: an internal error has its own code and one line; --debug adds the
+    traceback."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "scan", broken)
+    result = runner.invoke(main, ["scan", "--example"])
+    assert result.exit_code == 3
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("dedupe: internal error: ZeroDivisionError") and "--debug" in line
+    debug = runner.invoke(main, ["scan", "--example", "--debug"])
+    assert debug.exit_code == 3
+    assert "Traceback" in debug.stderr and "in broken" in debug.stderr
+
+
+def test_running_out_of_memory_says_so(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def hungry(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "scan", hungry)
+    result = runner.invoke(main, ["scan", "--example"])
+    assert result.exit_code == 3 and "out of memory" in result.stderr
+    assert "--max-document-size" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "--example", "--threshold", "2"], ["scan", "--nope"], ["scan"], ["bogus"]],
+)
+def test_usage_errors_are_one_line_with_exit_2(runner: CliRunner, args: list[str]) -> None:
+    one_error_line(runner.invoke(main, args))
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"), [("500k", 500 << 10), ("16M", 16 << 20), ("2g", 2 << 30), ("0", None)]
+)
+def test_max_document_size_values(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, value: str, limit: int | None
+) -> None:
+    seen: dict[str, object] = {}
+
+    def record(*args: object, **kwargs: object) -> None:
+        seen.update(kwargs)
+        raise cli.InputError("stop here")
+
+    monkeypatch.setattr(cli, "scan", record)
+    runner.invoke(main, ["scan", "--example", "--max-document-size", value])
+    assert seen["max_document_size"] == limit
+    one_error_line(runner.invoke(main, ["scan", "--example", "--max-document-size", "lots"]))
+
+
+def test_unclosed_quote_is_a_counted_skip_and_strict_exits_1(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue #12.1 end to end: the rows after the broken one are read, the skip is counted,
+    named in --errors, and --strict exits 1."""
+    rows = [f"{i},Row number {i} of the feed is a short text,Outlet" for i in range(3, 40)]
+    feed = tmp_path / "feed.csv"
+    feed.write_text('id,text,outlet\n1,fine,O\n2,"unclosed,O\n' + "\n".join(rows) + "\n")
+    errors = tmp_path / "errors.jsonl"
+    result = runner.invoke(
+        main, ["scan", str(feed), "--strict", "--errors", str(errors), "--format", "csv"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "read 38 documents, skipped 1 (malformed-row: 1)" in result.stderr
+    (skip,) = [json.loads(line) for line in errors.read_text("utf-8").splitlines()]
+    assert (skip["line"], skip["reason"]) == (3, "malformed-row")
+
+
+def test_text_under_another_key_is_an_error_naming_the_fields(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue #12.2 end to end."""
+    feed = write_feed(tmp_path / "feed.jsonl", [{"id": "x", "body": "text", "headline": "h"}])
+    one_error_line(runner.invoke(main, ["scan", str(feed)]), "'body'", "--text-field")
+
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\u202e\x9b1m"
+
+
+def test_terminal_escapes_never_reach_the_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue #12.10: in the table and in every message naming something from the input."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = [{**FEED[0], "id": "wire" + ESCAPES, "outlet": "Wire" + ESCAPES}, FEED[1]]
+    write_feed(folder / "feed.jsonl", records)
+    (folder / ("name" + ESCAPES.replace("/", "") + ".pdf")).write_bytes(b"%PDF")
+    (folder / "bad.jsonl").write_text('{"id": "x' + ESCAPES.replace("\\", "") + '", "text": 5}\n')
+    result = runner.invoke(main, ["scan", str(folder)])
+    assert result.exit_code == 0, result.output
+    for stream in (result.stdout, result.stderr):
+        assert not any(char in stream for char in "\x1b\x07\x9b\u202e"), stream
+    assert "wire\\x1b[2J" in result.stdout and "\\x1b]0;pwned\\x07" in result.stderr
+    missing = runner.invoke(main, ["scan", str(tmp_path / ("nope" + ESCAPES + ".txt"))])
+    assert "\x1b" not in missing.stderr and "\\x1b" in one_error_line(missing)
+
+
+def test_csv_output_neutralises_formulas_and_markdown_escapes(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Issue #12.11-12 end to end: JSON stays exact."""
+    records = [
+        {**FEED[0], "id": '=HYPERLINK("http://evil")', "outlet": "@SUM(A1)"},
+        {**FEED[1], "id": "a|b<img src=x onerror=alert(1)>\nc", "outlet": "-3"},
+    ]
+    feed = write_feed(tmp_path / "feed.jsonl", records)
+    rows = list(csv.DictReader(io.StringIO(scan_to(runner, feed, "csv"))))
+    assert {(r["id"], r["source"]) for r in rows} == {
+        ('\'=HYPERLINK("http://evil")', "'@SUM(A1)"),
+        ("a|b<img src=x onerror=alert(1)>\nc", "-3"),
+    }
+    markdown = scan_to(runner, feed, "markdown")
+    assert "a\\|b\\<img src=x onerror=alert(1)\\><br>c" in markdown
+    assert "<img" not in markdown.replace("\\<", "")
+    ids = {d["id"] for d in json.loads(scan_to(runner, feed, "json"))["documents"]}
+    assert ids == {r["id"] for r in records}
+
+
+def scan_to(runner: CliRunner, feed: Path, fmt: str) -> str:
+    result = runner.invoke(main, ["scan", str(feed), "--format", fmt, "-q"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_numba_cache_note_is_shown(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #12.14: when the compiled code was loaded with a cache fallback, one line says
+    so (the fallback itself: tests/test_numba_cache.py)."""
+    note = "numba cannot write its cache ...: compiled code is cached in /tmp/x"
+    monkeypatch.setitem(sys.modules, "dedupe.numba_cache", SimpleNamespace(NOTE=note))
+    result = runner.invoke(main, ["scan", "--example"])
+    assert f"dedupe: note: {note}\n" in result.stderr
+
+
+# --- real processes: pipes and full disks ------------------------------------------------------
+
+COMMAND = [sys.executable, "-c", "from dedupe.cli import main; main()", "scan", "--example"]
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_a_closed_pipe_ends_quietly_as_unix_tools_do() -> None:
+    """Issue #12.9: `dedupe scan ... | head` ends by SIGPIPE, no message, not exit 1."""
+    for fmt in ("json", "table"):
+        done = subprocess.run(
+            f"{shlex.join([*COMMAND, '--format', fmt])} | true",
+            shell=True,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            executable="/bin/bash",
+        )
+        # bash reports the status of the last command; ask it for the first one.
+        status = subprocess.run(
+            f"{shlex.join([*COMMAND, '--format', fmt])} 2>/dev/null | true;"
+            " echo ${PIPESTATUS[0]}",
+            shell=True,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            executable="/bin/bash",
+        )
+        assert done.stderr == ""
+        assert status.stdout.strip() == str(128 + signal.SIGPIPE)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_on_standard_output_is_one_line_exit_2() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(COMMAND, cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "dedupe: error: cannot write the report to standard output: No space left on device"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_dash_o_dev_stdout_appends_where_the_shell_points(tmp_path: Path) -> None:
+    """`-o /dev/stdout` (a pipe, or `>> log`) is standard output itself: it worked only by
+    accident before (replacing a redirected file, failing on a pipe)."""
+    log = tmp_path / "log.txt"
+    log.write_text("earlier\n")
+    command = shlex.join([*COMMAND, "--format", "csv", "-q", "-o", "/dev/stdout"])
+    done = subprocess.run(
+        f"{command} >> {shlex.quote(str(log))}; {command} | head -1",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.stdout.startswith("id,source,published")
+    assert log.read_text().startswith("earlier\nid,source,published")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import itertools
 import json
 import os
 import random
+import sys
+import threading
+import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from dedupe import documents
+from dedupe import decoding, documents
 from dedupe.documents import Document, FieldNames, ReadLog, Skip, read_documents
 from dedupe.errors import InputError, ParameterError
 
@@ -80,7 +86,7 @@ def test_delimited_rows_report_the_line_where_the_record_starts(
         ["3", "after", ""],
     ]
     path = write(tmp_path / f"table{extension}", "".join(sep.join(r) + "\n" for r in rows))
-    docs, log = read(path)
+    docs, log = read(path, tsv_quotes=True)  # TSV reads quotes as CSV only when asked
     assert [(d.id, d.text, d.source, d.origin) for d in docs] == [
         ("1", "plain", "Wire", f"{path}:2"),
         ("2", "spans\ntwo lines", "Daily", f"{path}:3"),
@@ -251,7 +257,7 @@ def test_unusable_json_lines_are_skipped_with_a_reason(
 
 
 def test_malformed_json_message_includes_the_json_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "f.jsonl", '{"text": "a",}\n')
+    path = write(tmp_path / "f.jsonl", '{"text": "a",}\n{"text": "fine"}\n')
     skip = only_skip(read(path)[1])
     assert skip.reason == "malformed-json"
     assert "Expecting property name enclosed in double quotes" in skip.message
@@ -279,8 +285,9 @@ def test_truncated_last_line_is_skipped(tmp_path: Path) -> None:
     [
         ("a.txt", b"text\x00\x01\x02 more"),
         ("a.md", b"%PDF-1.4\x00\x00"),
-        ("a.jsonl", b'{"text": "x"}\n\x00\x00\x00\n'),
-        ("a.csv", b"id,text\n1,\x00\n"),
+        ("a.txt", b"text " * 5000 + b"\x00"),  # a NUL after the first 8 KB too
+        ("a.jsonl", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x01\xff"),
+        ("a.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5\xe9"),
     ],
 )
 def test_binary_files_are_skipped(tmp_path: Path, name: str, content: bytes) -> None:
@@ -355,6 +362,11 @@ def test_missing_path_raises_at_once(tmp_path: Path) -> None:
     assert "no such file" in str(info.value)
 
 
+def test_a_path_holding_a_nul_character_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="cannot hold a NUL"):
+        read_documents("feed\0.jsonl")
+
+
 @pytest.mark.parametrize("name", ["paper.pdf", "data.json", "README"])
 def test_explicit_unsupported_file_raises_listing_supported_types(
     tmp_path: Path, name: str
@@ -391,10 +403,7 @@ def test_unreadable_file_by_permissions_raises(tmp_path: Path) -> None:
 
 def test_read_error_while_streaming_raises(tmp_path: Path) -> None:
     class Failing(io.BytesIO):
-        def __iter__(self) -> Failing:
-            return self
-
-        def __next__(self) -> bytes:
+        def readline(self, size: int | None = -1) -> bytes:
             raise OSError(5, "Input/output error")
 
     with pytest.raises(InputError, match=r"^<stdin>: cannot read: Input/output error$"):
@@ -514,7 +523,7 @@ def test_streamed_lines_not_in_utf8_are_redecoded_once_per_file(
 
 
 def test_undecodable_lines_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     bad = b'{"text": "\x81\x8d"}'  # bytes undefined in Windows-1252
     path = write(tmp_path / "bad.jsonl", b'{"text": "ok"}\n' + bad + b'\n{"text": "\xe9t\xe9"}\n')
     docs, log = read(path)
@@ -525,7 +534,7 @@ def test_undecodable_lines_are_skipped(tmp_path: Path, monkeypatch: pytest.Monke
 def test_undecodable_csv_line_inside_a_record_skips_the_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     data = b'id,text\n1,"starts\n\x81 here"\n2,\x8d\n3,fine\n'
     docs, log = read(write(tmp_path / "bad.csv", data))
     assert [d.id for d in docs] == ["3"]
@@ -533,7 +542,7 @@ def test_undecodable_csv_line_inside_a_record_skips_the_record(
 
 
 def test_undecodable_text_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "_detect_encoding", lambda data: None)
+    monkeypatch.setattr(decoding, "detect_encoding", lambda data: None)
     docs, log = read(write(tmp_path / "bad.txt", b"caf\xe9 \x81\x8d\x8f"))
     assert docs == []
     assert (only_skip(log).reason, only_skip(log).line) == ("undecodable", None)
@@ -576,7 +585,7 @@ def test_symbolic_link_loop_is_not_followed_forever(tmp_path: Path) -> None:
 
 def test_twenty_megabyte_text_document(tmp_path: Path) -> None:
     text = ("All work and no play makes a dull story. " * 500_000)[: 20 * 1024 * 1024]
-    docs, _ = read(write(tmp_path / "huge.txt", text))
+    docs, _ = read(write(tmp_path / "huge.txt", text), max_document_size=None)
     assert len(docs) == 1
     assert docs[0].text == text
 
@@ -629,37 +638,420 @@ def accounting(raw: bytes, first: bool) -> tuple[bool, bool]:
 )
 @given(
     data=CONTENT,
-    extension=st.sampled_from([".jsonl", ".csv", ".txt"]),
-    header=st.sampled_from([b"", b"id,text,published\n"]),
+    extension=st.sampled_from([".jsonl", ".csv", ".tsv", ".txt", ".md"]),
+    header=st.sampled_from([b"", b"id,text,published\n", b"id\ttext\n"]),
+    limit=st.sampled_from([None, 24, documents.DEFAULT_MAX_DOCUMENT_SIZE]),
+    tsv_quotes=st.booleans(),
 )
 def test_arbitrary_bytes_never_crash(
-    tmp_path: Path, data: bytes, extension: str, header: bytes
+    tmp_path: Path, data: bytes, extension: str, header: bytes, limit: int | None, tsv_quotes: bool
 ) -> None:
-    if extension == ".csv":
+    if extension in (".csv", ".tsv"):
         data = header + data
     path = write(tmp_path / f"fuzz{extension}", data)
     log = ReadLog()
     docs: list[Document] = []
     try:
-        docs.extend(read_documents([path], log=log))
+        docs.extend(read_documents([path], log=log, max_document_size=limit, tsv_quotes=tsv_quotes))
     except InputError:
         return
+    assert all("\0" not in d.text for d in docs)
     assert log.read == len(docs)
     dropped = [s for s in log.skips if not s.kept]
     if any(s.line is None for s in dropped):
         assert docs == []
         assert len(dropped) == 1
         return
+    if decoding.wide_encoding(data[: decoding.BINARY_PROBE]) is not None:
+        return  # read as UTF-16/32: its lines are not the byte lines below
     raw_lines = data.split(b"\n")
-    lines = {int(d.origin.rsplit(":", 1)[1]) for d in docs} if extension != ".txt" else set()
+    whole = extension in (".txt", ".md")
+    lines = set() if whole else {int(d.origin.rsplit(":", 1)[1]) for d in docs}
     skipped = {s.line for s in dropped}
-    if extension == ".txt":
+    if extension in (".txt", ".md"):
         assert len(docs) == 1
         return
     assert all(1 <= n <= len(raw_lines) for n in lines | skipped if n is not None)
-    if extension == ".jsonl":
+    if extension == ".tsv" and not tsv_quotes:
+        assert not lines & skipped  # one record a line
+    if extension == ".jsonl" and limit is None:
         assert not lines & skipped
         verdicts = [accounting(raw, i == 1) for i, raw in enumerate(raw_lines, 1)]
         must = {i for i, (needed, _) in enumerate(verdicts, 1) if needed}
         may = {i for i, (_, allowed) in enumerate(verdicts, 1) if allowed}
         assert must <= lines | skipped <= may
+
+
+RECORD_TEXT = st.text(
+    st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from(list("\n\t\"'é“”")), min_size=1
+).filter(lambda t: t.strip() and not t.lstrip('"').startswith((",", "\n")))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(RECORD_TEXT, min_size=1, max_size=5),
+    extension=st.sampled_from([".jsonl", ".csv", ".tsv", ".txt"]),
+    codec=st.sampled_from(
+        ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"]
+    ),
+)
+def test_every_encoding_read_gives_the_same_documents(
+    tmp_path: Path, texts: list[str], extension: str, codec: str
+) -> None:
+    """Property: a file written in UTF-16 or UTF-32 (with or without a byte-order mark) or
+    UTF-8 gives the same documents, texts exact (the writers: json, csv, TSV lines)."""
+    if extension == ".txt":
+        texts = texts[:1]
+    ids = [f"id{k}" for k in range(len(texts))]
+    if extension == ".tsv":
+        texts = [t.replace("\t", " ").replace("\n", " ").replace("\r", " ") for t in texts]
+        assume(all(t.strip() for t in texts))
+    out = io.StringIO()
+    if extension == ".jsonl":
+        out.writelines(jsonl({"id": i, "text": t}) for i, t in zip(ids, texts, strict=True))
+    elif extension == ".csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows([("id", "text"), *zip(ids, texts, strict=True)])
+    elif extension == ".tsv":
+        out.writelines(f"{i}\t{t}\n" for i, t in [("id", "text"), *zip(ids, texts, strict=True)])
+    else:
+        out.write(texts[0])
+        ids = ["doc"]
+    data = out.getvalue().encode(codec)
+    assume(codec.endswith(("8", "sig")) or len(data) >= 64)  # enough to tell a wide encoding
+    docs, log = read(write(tmp_path / f"doc{extension}", data))
+    assert [(d.id, d.text) for d in docs] == list(zip(ids, texts, strict=True))
+    assert [s for s in log.skips if not s.kept] == []
+
+
+# --- hostile input (issue #12) -------------------------------------------------------------
+
+ROWS = "".join(f"{i},text of row {i},Outlet{i}\n" for i in range(3, 9))
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '2,"unclosed text,O2\n',  # the quote runs to the end of the file
+        '2,"unclosed, text\n',  # ... in the middle column
+        '2,O2,"unclosed at the end\n',  # ... in the last column
+    ],
+)
+@pytest.mark.parametrize("after", ["", '9,"a ""quoted"" text",O9\n10,"two\nlines",O10\n'])
+def test_an_unclosed_quote_skips_its_row_and_the_rest_is_read(
+    tmp_path: Path, broken: str, after: str
+) -> None:
+    """Issue #12.1: the rows after a broken row are read; the broken row is skipped with the
+    line where its quote opened (a later quote, which would close it, changes nothing)."""
+    path = write(tmp_path / "feed.csv", "id,text,outlet\n1,fine,O1\n" + broken + ROWS + after)
+    docs, log = read(path)
+    expected = ["1", *map(str, range(3, 9))] + (["9", "10"] if after else [])
+    assert [d.id for d in docs] == expected
+    assert docs[-1].text == ("two\nlines" if after else "text of row 8")
+    skip = only_skip(log)
+    assert (skip.line, skip.reason) == (3, "malformed-row")
+    assert "quotation mark opened on this line" in skip.message
+
+
+def test_an_unclosed_quote_in_the_header_is_an_error_naming_line_1(tmp_path: Path) -> None:
+    path = write(tmp_path / "h.csv", 'id,"text\n1,hello\n2,more\n')
+    with pytest.raises(InputError, match="quotation mark that is not closed") as info:
+        read(path)
+    assert (info.value.path, info.value.line) == (str(path), 1)
+
+
+def test_a_text_cut_short_inside_its_quotes_is_one_skip_not_many_documents(
+    tmp_path: Path,
+) -> None:
+    """A multi-paragraph text whose closing quote is missing (a file cut short) is skipped
+    whole: its paragraphs ("para two, with a comma") are not rows."""
+    body = '1,fine\n2,"para one\n\npara two, with a comma\n\npara three, yes'
+    docs, log = read(write(tmp_path / "cut.csv", "id,text\n" + body))
+    assert [d.id for d in docs] == ["1"]
+    skip = only_skip(log)
+    assert (skip.line, skip.reason) == (3, "malformed-row") and "lines 3-7" in skip.message
+
+
+def test_a_stray_quote_closed_by_a_later_one_does_not_swallow_rows(tmp_path: Path) -> None:
+    # The second stray quote starts a field with a comma: it closes the first one "properly".
+    body = '1,"stray,O1\n2,two,O2\n3,three,O3\n4,",comma first",O4\n5,five,O5\n'
+    docs, log = read(write(tmp_path / "s.csv", "id,text,outlet\n" + body))
+    assert [d.id for d in docs] == ["2", "3", "4", "5"]
+    assert docs[2].text == ",comma first"
+    assert [(s.line, s.reason) for s in log.skips] == [(2, "malformed-row")]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.text(st.sampled_from(list('ab ,."\n')), min_size=1).filter(
+            lambda t: t.strip() and not t.lstrip('"').startswith((",", "\n"))
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    position=st.integers(0, 8),
+)
+def test_one_broken_row_loses_no_other_row(tmp_path: Path, texts: list[str], position: int) -> None:
+    """Property: rows written by csv.writer (quotes, commas and line breaks in their texts)
+    around one row with an unclosed quote are all read, exactly; the broken row is skipped.
+
+    Known limit, left out here: when the next quoted text after the stray quote starts with
+    a comma or a line break (after any quotation marks), its opening mark closes the stray
+    one as a text's closing mark would, and a text with line breaks cannot always be told
+    from rows by syntax."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "text", "outlet"])
+    rows = [[f"r{k}", text, f"O{k}"] for k, text in enumerate(texts)]
+    for row in rows:
+        writer.writerow(row)
+    lines = out.getvalue()
+    at = min(position, len(rows))
+    # Insert the broken row before row `at` (after the header, at a record boundary).
+    records = list(csv.reader(io.StringIO(lines, newline="")))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for k, record in enumerate(records):
+        if k == at + 1:
+            out.write('broken,"never closed,Ox\n')
+        writer.writerow(record)
+    if at + 1 >= len(records):
+        out.write('broken,"never closed,Ox\n')
+    path = write(tmp_path / "p.csv", out.getvalue())
+    docs, log = read(path)
+    assert [(d.id, d.text, d.source) for d in docs] == [tuple(r) for r in rows]
+    assert [s.reason for s in log.skips] == ["malformed-row"]
+
+
+def test_tsv_keeps_quotation_marks_as_text(tmp_path: Path) -> None:
+    """Issue #12.1: TSV has no quoting by default; a text starting with a quote keeps it."""
+    body = 'id\ttext\n1\t"We are devastated," she said.\n2\tplain "quoted\n3\tlast\n'
+    path = write(tmp_path / "q.tsv", body)
+    docs, log = read(path)
+    assert [(d.id, d.text) for d in docs] == [
+        ("1", '"We are devastated," she said.'),
+        ("2", 'plain "quoted'),
+        ("3", "last"),
+    ]
+    assert log.skips == []
+    quoted = write(tmp_path / "quoted.tsv", 'id\ttext\n1\t"two\tcolumns\nand lines"\n')
+    assert [d.text for d in read(quoted, tsv_quotes=True)[0]] == ["two\tcolumns\nand lines"]
+
+
+@pytest.mark.parametrize(
+    ("content", "fields"),
+    [
+        ('{"id": 1, "body": "x"}\n{"id": 2, "body": "y", "title": "t"}\n', "'body', 'id', 'title'"),
+        ('{"id": 1, "text": ""}\n{"id": 2, "text": null, "kind": "k"}\n', "'id', 'text', 'kind'"),
+    ],
+    ids=["text-under-another-key", "every-text-empty"],
+)
+def test_records_without_a_single_document_are_an_error_naming_the_fields(
+    tmp_path: Path, content: str, fields: str
+) -> None:
+    """Issue #12.2: reading no document from an input that had records is an error."""
+    path = write(tmp_path / "feed.jsonl", content)
+    with pytest.raises(InputError) as info:
+        read(path)
+    assert info.value.path == str(path) and fields in str(info.value)
+    assert "--text-field" in str(info.value)
+    with pytest.raises(InputError, match="body"):
+        read("-", stdin=io.BytesIO(b'{"id": 1, "body": "x"}\n'))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reasons"),
+    [
+        ("array.jsonl", '[{"id": 1, "text": "a"}, {"id": 2, "text": "b"}]\n', "not-an-object: 1"),
+        ("pretty.jsonl", '{\n  "id": 1,\n  "text": "a"\n}\n', "malformed-json: 4"),
+        ("rows.csv", "id,text,outlet\n1,a\n2,b\n", "malformed-row: 2"),
+    ],
+)
+def test_records_none_of_which_is_readable_are_an_error(
+    tmp_path: Path, name: str, content: str, reasons: str
+) -> None:
+    """Issue #12.2: a JSON array or a pretty-printed JSON file named .jsonl, rows all of the
+    wrong width: records, but no document."""
+    with pytest.raises(InputError, match=reasons):
+        read(write(tmp_path / name, content))
+
+
+def test_a_csv_whose_texts_are_all_empty_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.csv", "id,text,outlet\n1,,A\n2, ,B\n")
+    with pytest.raises(InputError, match=r"no document .* 2 record.*empty-text: 2"):
+        read(path)
+
+
+def test_a_folder_with_one_misnamed_field_file_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "good.jsonl", jsonl({"id": "a", "text": "fine"}))
+    write(tmp_path / "other.jsonl", jsonl({"id": "b", "content": "wrong field"}))
+    with pytest.raises(InputError, match=r"other.jsonl: none of its 1 JSON object.*'content'"):
+        read(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("big.txt", "word " * 40),
+        ("big.jsonl", '{"id": "big", "text": "' + "word " * 40 + '"}\n'),
+        ("big.csv", 'id,text\nbig,"' + "word\n" * 40 + '"\n'),
+        ("big.tsv", "id\ttext\nbig\t" + "word " * 40 + "\n"),
+    ],
+)
+def test_records_over_the_size_limit_are_skipped_with_a_reason(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    """Issue #12.3: a record over max_document_size is skipped ("too-large"), the others read."""
+    small = {".txt": None, ".jsonl": '{"id": "s", "text": "small"}\n'}.get(
+        Path(name).suffix, "s\tsmall\n" if name.endswith(".tsv") else "s,small\n"
+    )
+    text = content if small is None else content + small
+    path = write(tmp_path / name, text)
+    docs, log = read(path, max_document_size=100)
+    assert [d.id for d in docs] == ([] if small is None else ["s"])
+    skip = only_skip(log)
+    assert skip.reason == "too-large" and "maximum document size (100 bytes" in skip.message
+    assert skip.line == {".txt": None, ".jsonl": 1}.get(Path(name).suffix, 2)
+    assert [d.id for d in read(path, max_document_size=None)[0]][:1] == ["big"]
+
+
+def test_an_endless_text_file_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
+    """A .txt that is a FIFO (or a link to /dev/zero) has no size: reading stops past the
+    limit instead of filling memory."""
+    fifo = tmp_path / "endless.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with suppress(BrokenPipeError), open(fifo, "wb") as stream:
+            for _ in range(1000):
+                stream.write(b"more words " * 1000)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    docs, log = read(fifo, max_document_size=50_000)
+    writer.join(10)
+    assert docs == [] and only_skip(log).reason == "too-large"
+
+
+def test_a_link_to_itself_in_a_folder_is_skipped_not_a_traceback(tmp_path: Path) -> None:
+    """Issue #12.4."""
+    write(tmp_path / "story.txt", "the story")
+    (tmp_path / "self").symlink_to(tmp_path / "self")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    docs, log = read(tmp_path)
+    assert [d.id for d in docs] == ["story"]
+    assert sorted((Path(s.path).name, s.reason) for s in log.skips) == [
+        ("gone.txt", "broken-link"),
+        ("self", "broken-link"),
+    ]
+    with pytest.raises(InputError, match="cannot read"):
+        read(tmp_path / "self")
+
+
+def test_folder_graphs_are_walked_once_per_real_path(tmp_path: Path) -> None:
+    """Issue #12.4: each level links twice to the next; 16 levels are 2**16 paths but 16
+    folders, each read once."""
+    levels = [tmp_path / f"level{k}" for k in range(17)]
+    for k, level in enumerate(levels):
+        write(level / f"story{k}.txt", f"story {k}")
+    for here, below in itertools.pairwise(levels):
+        (here / "a").symlink_to(below, target_is_directory=True)
+        (here / "b").symlink_to(below, target_is_directory=True)
+    started = time.perf_counter()
+    docs, log = read(levels[0])
+    assert time.perf_counter() - started < 2
+    assert sorted(d.id for d in docs) == sorted(f"story{k}" for k in range(17))
+    assert log.counts() == {"duplicate-path": 16}
+    twice, log = read(levels[16] / "story16.txt", levels[16])
+    assert [d.id for d in twice] == ["story16"] and log.counts() == {"duplicate-path": 1}
+
+
+def test_folders_deeper_than_the_recursion_limit_are_walked(tmp_path: Path) -> None:
+    folders = [tmp_path / "d"]
+    for _ in range(sys.getrecursionlimit() + 200):
+        folders.append(folders[-1] / "d")
+    for folder in folders:
+        folder.mkdir()
+    story = write(folders[-1] / "deep.txt", "a story at the bottom")
+    try:
+        assert [d.id for d in read(tmp_path)[0]] == ["deep"]
+    finally:  # pytest's own clean-up recurses and would fail on this depth
+        story.unlink()
+        for folder in reversed(folders):
+            folder.rmdir()
+
+
+STORY = "The council voted on Tuesday to approve the budget, officials said.\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", [STORY, "Городской совет утвердил бюджет во вторник.\n"])
+def test_utf16_and_utf32_without_a_byte_order_mark_are_read(
+    tmp_path: Path, codec: str, text: str
+) -> None:
+    """Issue #12.5: not skipped as binary; JSONL and CSV too."""
+    docs, log = read(write(tmp_path / "wide.txt", (text * 3).encode(codec)))
+    assert [d.text for d in docs] == [text * 3]
+    assert log.redecoded == [(str(tmp_path / "wide.txt"), codec)]
+    record = json.dumps({"id": "w", "text": text.strip()}, ensure_ascii=False) + "\n"
+    docs, _ = read(write(tmp_path / "wide.jsonl", (record * 1 + "\n").encode(codec)))
+    assert [d.text for d in docs] == [text.strip()]
+    table = f'id,text\nw,"{text.strip()}"\n'.encode(codec)
+    docs, _ = read(write(tmp_path / "wide.csv", table))
+    assert [d.text for d in docs] == [text.strip()]
+
+
+@pytest.mark.parametrize("offset", [10, 20_000])
+def test_a_nul_byte_is_binary_wherever_it_is(tmp_path: Path, offset: int) -> None:
+    """Issue #12.5, one rule: a NUL is never kept in a text, before or after the first 8 KB.
+    A text file holding one is skipped whole; a JSONL/CSV record holding one is skipped."""
+    text = ("x" * offset + "\0" + "y" * 100).encode()
+    docs, log = read(write(tmp_path / "n.txt", text))
+    assert docs == [] and only_skip(log).reason == "binary-file"
+    lines = [
+        jsonl({"id": f"k{k}", "text": "fine " * 2000}).encode() for k in range(offset // 10_000 + 2)
+    ]
+    lines.insert(-1, b'{"id": "bad", "text": "a\0b"}\n')
+    docs, log = read(write(tmp_path / "n.jsonl", b"".join(lines)))
+    assert "bad" not in [d.id for d in docs] and len(docs) == len(lines) - 1
+    assert (only_skip(log).reason, only_skip(log).line) == ("binary-record", len(lines) - 1)
+    assert all("\0" not in d.text for d in docs)
+    rows = b"id,text\n" + b"".join(b"k%d,%s\n" % (k, b"fine " * 2000) for k in range(3))
+    docs, log = read(write(tmp_path / "n.csv", rows + b"bad,a\0b\nlast,ok\n"))
+    assert [d.id for d in docs] == ["k0", "k1", "k2", "last"]
+    assert only_skip(log).reason == "binary-record"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ("{path}", ["a"]),
+        ("{pathlib}", ["a"]),
+    ],
+)
+def test_a_single_path_is_one_input(tmp_path: Path, inputs: str, expected: list[str]) -> None:
+    """Issue #12.6: a plain string is one path, not a sequence of one-letter paths."""
+    path = write(tmp_path / "f.jsonl", jsonl({"id": "a", "text": "t"}))
+    given = str(path) if inputs == "{path}" else path
+    assert [d.id for d in read_documents(given)] == expected
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (b"f.jsonl", "not bytes"),
+        (None, "not NoneType"),
+        ([b"f.jsonl"], "input 0 must be a path"),
+        (["ok.jsonl", 7], "input 1 must be a path"),
+        ([Document("a", "t")], "input 0 must be a path"),  # read_documents reads paths only
+        (42, "not int"),
+    ],
+)
+def test_what_cannot_be_an_input_is_a_type_error(inputs: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        read_documents(inputs)  # type: ignore[arg-type]

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import string
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,7 +83,9 @@ def test_twenty_megabyte_document_and_a_copied_paragraph(runner: CliRunner, tmp_
 
     started = time.perf_counter()
     inputs = [tmp_path / "big.txt", tmp_path / "reprint.txt"]
-    result = scan_cli(runner, *inputs, "--format", "json", "--pairs", "-o", out)
+    result = scan_cli(
+        runner, *inputs, "--format", "json", "--pairs", "-o", out, "--max-document-size", "32M"
+    )
     elapsed = time.perf_counter() - started
 
     assert result.exit_code == 0, result.output
@@ -355,3 +359,38 @@ def test_tokenizer_survives_any_text(text: str, separator: str | None) -> None:
     expected = [(m.start(), m.end()) for s, e in paragraphs for m in WORD_RE.finditer(text, s, e)]
     assert list(zip(starts, ends, strict=True)) == expected
     assert tokens.hashes.tolist() == word_hashes(words).tolist()
+
+
+MEMORY_PROBE = """
+import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(done.returncode, peak)
+sys.stderr.write(done.stderr)
+"""
+
+
+def test_a_fifty_megabyte_record_finishes_under_one_gigabyte(tmp_path: Path) -> None:
+    """Issue #12.3: a 50 MB record (a JSON line, a CSV record, a text file) is skipped as
+    larger than --max-document-size without being held; the run stays under 1 GB (it needed
+    2.2 GB before)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = "word " * (10 * 1024 * 1024)  # 50 MiB
+    with (folder / "feed.jsonl").open("w") as stream:
+        stream.write(json.dumps({"id": "small", "text": ARTICLE}) + "\n")
+        stream.write('{"id": "huge", "text": "' + big + '"}\n')
+    paragraphs = big.replace("word " * 99 + "word ", "word " * 99 + "word\n\n")
+    (folder / "table.csv").write_text('id,text\nhuge-csv,"' + paragraphs + '"\n')
+    (folder / "huge.txt").write_text(big)
+    command = [sys.executable, "-c", "from dedupe.cli import main; main()", "scan", str(folder)]
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, *command, "-j", "1", "--format", "json"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+    )
+    code, peak = map(int, done.stdout.split())
+    assert code == 0, done.stderr
+    assert peak < 1024**3, f"peak {peak / 1024**2:.0f} MiB"
+    assert "read 1 documents, skipped 3 (too-large: 3)" in done.stderr

@@ -288,3 +288,32 @@ def test_ngrams_of_each_equal_ngram_hashes_one_by_one(
         expected = ngram_hashes(words, n)
         assert grams.dtype == expected.dtype
         assert grams.tolist() == expected.tolist()
+
+
+# --- what `scan` takes as inputs (issue #12.6) ------------------------------------------------
+
+
+def test_a_single_path_or_document_is_one_input(example_report: Report) -> None:
+    path = dedupe.example_path()
+    for single in (str(path), Path(path)):
+        assert dedupe.scan(single, jobs=1) == example_report
+    document = Document("only", "One short text of a few words.")
+    assert [d.id for d in dedupe.scan(document, jobs=1).documents] == ["only"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (b"articles.jsonl", "not bytes"),
+        (None, "not NoneType"),
+        (3.5, "not float"),
+        ([Path("a.txt"), b"b.txt"], "input 1 must be a path"),
+        ([Document(7, "text")], "Document id must be a str, not int"),  # type: ignore[arg-type]
+        ([Document("a", b"text")], "Document text must be a str, not bytes"),  # type: ignore[arg-type]
+        ([Document("a", None)], "Document text must be a str, not NoneType"),  # type: ignore[arg-type]
+        ([Document("a", "t", source=5)], "Document source must be a str or None"),  # type: ignore[arg-type]
+    ],
+)
+def test_what_cannot_be_an_input_is_a_clear_type_error(inputs: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        dedupe.scan(inputs, jobs=1)  # type: ignore[arg-type]
