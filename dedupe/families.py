@@ -409,25 +409,43 @@ class Decisions:
 FactsOf = Callable[[list[int]], Mapping[int, DocumentFacts]]
 
 
-def decide_groups(pieces: Pieces, story: np.ndarray, facts_of: FactsOf, jobs: int = 1) -> Decisions:
+def decide_groups(
+    pieces: Pieces,
+    story: np.ndarray,
+    facts_of: FactsOf,
+    jobs: int = 1,
+    compiled: bool = False,
+) -> Decisions:
     """Return the attribution of each group marked in `story` (the others stay undecided).
 
     `facts_of(documents)` returns the attribution facts of some documents. Groups are decided
     in chunks of about _DECIDE_CHUNK piece sides, on up to `jobs` processes (forked: each
-    chunk asks for the facts of its own documents).
+    chunk asks for the facts of its own documents). A chunk holds whole clusters of groups
+    (joined by the documents they share), so a document's facts are made once, but for
+    clusters larger than a chunk.
     """
     sides = pieces.sides
     keep = story[sides[:, SIDE_GROUP]]
-    order = np.flatnonzero(keep)[np.argsort(sides[keep, SIDE_GROUP], kind="stable")]
+    count = int(sides[:, SIDE_DOC].max()) + 1 if len(sides) else 0
+    join = jitted(kernels.components) if compiled else kernels.components
+    cluster = join(np.ascontiguousarray(sides[0::2, :2]), count)
+    chosen = np.flatnonzero(keep)
+    order = chosen[np.lexsort((sides[chosen, SIDE_GROUP], cluster[sides[chosen, SIDE_DOC]]))]
     ordered = sides[order]
     group_column = ordered[:, SIDE_GROUP]
     bounds = np.flatnonzero(np.diff(group_column, prepend=-1))
     ends = np.append(bounds[1:], len(ordered))
+    clusters = cluster[ordered[bounds, SIDE_DOC]] if len(bounds) else bounds
     chunks: list[tuple[int, int]] = []
     lo = 0
     while lo < len(bounds):
         hi = int(np.searchsorted(bounds, bounds[lo] + _DECIDE_CHUNK, side="left"))
         hi = max(hi, lo + 1)
+        # Extend to the end of the cluster of the chunk's last group, unless that would more
+        # than double the chunk (a cluster larger than a chunk is cut).
+        last = int(np.searchsorted(clusters, clusters[hi - 1], side="right"))
+        if last - hi <= hi - lo:
+            hi = last
         chunks.append((lo, hi))
         lo = hi
     state = (facts_of, ordered, bounds, ends)
@@ -449,7 +467,9 @@ def decide_groups(pieces: Pieces, story: np.ndarray, facts_of: FactsOf, jobs: in
         labels[groups] = np.array(codes, dtype=np.int64)
         originals[groups] = found
         deciders.append(np.column_stack((groups[decided[:, 0]], decided[:, 1])))
-    return Decisions(labels, originals, np.concatenate(deciders), attributions)
+    found_deciders = np.concatenate(deciders)
+    order = np.lexsort((found_deciders[:, 1], found_deciders[:, 0]))
+    return Decisions(labels, originals, found_deciders[order], attributions)
 
 
 def _decide_chunk(
@@ -552,7 +572,7 @@ def find_families(
             carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups, quoted
         )
     facts_of = functools.partial(read_facts, documents, separator)
-    decided = decide_groups(pieces, ~boilerplate, facts_of, jobs)
+    decided = decide_groups(pieces, ~boilerplate, facts_of, jobs, compiled)
     group_family, family_original, family_label = _families_of_groups(
         carried, boilerplate, decided.labels, decided.originals
     )

@@ -128,6 +128,18 @@ def group_pieces(pieces: Array) -> Array:
     return groups
 
 
+def components(links: Array, count: int) -> Array:
+    """Return, for each of `count` nodes, the lowest node joined to it by the (x, y) rows of
+    `links`."""
+    parent: Array = np.arange(count)
+    for k in range(len(links)):
+        _union(parent, links[k, 0], links[k, 1])
+    labels = np.empty(count, np.int64)
+    for node in range(count):
+        labels[node] = _find(parent, node)
+    return labels
+
+
 def _find(parent: Array, node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]

@@ -296,7 +296,7 @@ def test_ngrams_of_each_equal_ngram_hashes_one_by_one(
 def test_a_single_path_or_document_is_one_input(example_report: Report) -> None:
     path = dedupe.example_path()
     for single in (str(path), Path(path)):
-        assert dedupe.scan(single, jobs=1) == example_report
+        assert dedupe.scan(single, jobs=1, pairs=True) == example_report
     document = Document("only", "One short text of a few words.")
     assert [d.id for d in dedupe.scan(document, jobs=1).documents] == ["only"]
 
