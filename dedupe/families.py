@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,6 +56,7 @@ from dedupe.passages import (
     QUOTE,
     AlignedPassages,
 )
+from dedupe.store import document_ids, document_metadata
 
 # --- the order in which documents are preferred as a bucket's centre -----------------------
 
@@ -168,7 +169,15 @@ def split_and_group(links: np.ndarray, compiled: bool = False) -> tuple[np.ndarr
         *_inside(edges, links[:, 3], links[:, 4], links[:, 5]),
         kernels.MIN_PIECE,
     )
-    return pieces, owners, group(pieces)
+    return pieces, owners, group(pieces, span_order(pieces))
+
+
+def span_order(pieces: np.ndarray) -> np.ndarray:
+    """Return the nodes (2 x piece + side) of piece rows in (document, start, end, node)
+    order."""
+    nodes = pieces.reshape(-1, 3)  # row 2k + side is node 2k + side
+    # Document and start packed into one key (positions are below 2**32, checked before).
+    return np.lexsort((nodes[:, 2], (nodes[:, 0] << 32) | nodes[:, 1])).astype(np.int64)
 
 
 def _inside(
@@ -219,7 +228,8 @@ class Carriage:
 def carriage(pieces: Pieces) -> Carriage:
     """Return how much of each group each of its documents carries."""
     sides = pieces.sides
-    order = np.lexsort((sides[:, SIDE_START], sides[:, SIDE_DOC], sides[:, SIDE_GROUP]))
+    span = int(sides[:, SIDE_DOC].max()) + 1 if len(sides) else 1
+    order = np.lexsort((sides[:, SIDE_START], sides[:, SIDE_GROUP] * span + sides[:, SIDE_DOC]))
     group, doc = sides[order, SIDE_GROUP], sides[order, SIDE_DOC]
     starts, ends = sides[order, SIDE_START], sides[order, SIDE_END]
     if not len(order):
@@ -352,12 +362,21 @@ def _stories(
     story of its own)."""
     stories_of: dict[int, list[int]] = {}
     docs_of: dict[int, list[int]] = {}
-    wanted = set(candidates.tolist())
-    for group, doc in zip(carried.group.tolist(), carried.doc.tolist(), strict=True):
-        if stories[group]:
-            stories_of.setdefault(doc, []).append(group)
-        if group in wanted:
-            docs_of.setdefault(group, []).append(doc)
+    wanted = np.zeros(len(stories), dtype=bool)
+    wanted[candidates] = True
+    chosen = wanted[carried.group]
+    for group, doc in zip(
+        carried.group[chosen].tolist(), carried.doc[chosen].tolist(), strict=True
+    ):
+        docs_of.setdefault(group, []).append(doc)
+    # The story groups of the candidates' documents only.
+    involved = np.zeros(int(carried.doc.max()) + 1, dtype=bool)
+    involved[carried.doc[chosen]] = True
+    linking = stories[carried.group] & involved[carried.doc]
+    for group, doc in zip(
+        carried.group[linking].tolist(), carried.doc[linking].tolist(), strict=True
+    ):
+        stories_of.setdefault(doc, []).append(group)
     neighbours: dict[int, list[int]] = {}
     for a, b in (related if related is not None else np.empty((0, 2), np.int64)).tolist():
         neighbours.setdefault(a, []).append(b)
@@ -406,7 +425,9 @@ class Decisions:
     attributions: list[Attribution]
 
 
-FactsOf = Callable[[list[int]], Mapping[int, DocumentFacts]]
+# facts_of(documents, with_credits): the attribution facts of some documents; without
+# credits (a document's wire, dates and outlet only), no text need be read.
+FactsOf = Callable[[list[int], bool], Mapping[int, DocumentFacts]]
 
 
 def decide_groups(
@@ -480,14 +501,23 @@ def _decide_chunk(
     facts_of, ordered, bounds, ends = state
     lo, hi = chunk
     rows = ordered[bounds[lo] : ends[hi - 1]]
-    facts = facts_of(unique_values(rows[:, SIDE_DOC]).tolist())
+    # Credits (a pass over the text) are read only for groups no wire's own article decides.
+    plain = facts_of(unique_values(rows[:, SIDE_DOC]).tolist(), False)
+    full: dict[int, DocumentFacts] = {}
     keys: list[tuple[str | None, str | None]] = []
     originals = np.full(hi - lo, -1, dtype=np.int64)
     deciders: list[tuple[int, int]] = []
-    for position in range(lo, hi):
-        carriers = ordered[bounds[position] : ends[position]][
-            :, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]
-        ].tolist()
+    base = int(bounds[lo])
+    every = rows[:, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]].tolist()
+    for position, (start, end) in enumerate(
+        zip(bounds[lo:hi].tolist(), ends[lo:hi].tolist(), strict=True), lo
+    ):
+        carriers = every[start - base : end - base]
+        docs = {doc for doc, _, _ in carriers}
+        facts: Mapping[int, DocumentFacts] = plain
+        if not any(plain[doc].wire for doc in docs):
+            full.update(facts_of([doc for doc in docs if doc not in full], True))
+            facts = full
         attribution = decide(carriers, facts)
         keys.append((attribution.source, attribution.rule))
         originals[position - lo] = original_document(attribution, facts)
@@ -549,17 +579,16 @@ def find_families(
     documents: Sequence[Document],
     aligned: AlignedPassages,
     word_counts: np.ndarray,
-    sources: Sequence[str | None],
     *,
     separator: str | None = None,
     keep_boilerplate: bool = False,
     jobs: int = 1,
     compiled: bool = False,
 ) -> Families:
-    """Return the families (and boilerplate) of the shared passages of `aligned`.
-
-    `word_counts` and `sources` give every document's words and outlet.
-    """
+    """Return the families (and boilerplate) of the shared passages of `aligned`
+    (`word_counts`: every document's words)."""
+    ids = document_ids(documents)
+    sources, published = document_metadata(documents)
     pieces = cut_pieces(aligned, compiled)
     carried = carriage(pieces)
     names = _name_numbers(sources)
@@ -571,7 +600,7 @@ def find_families(
         boilerplate = boilerplate_groups(
             carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups, quoted
         )
-    facts_of = functools.partial(read_facts, documents, separator)
+    facts_of = functools.partial(read_facts, documents, (ids, sources, published), separator)
     decided = decide_groups(pieces, ~boilerplate, facts_of, jobs, compiled)
     group_family, family_original, family_label = _families_of_groups(
         carried, boilerplate, decided.labels, decided.originals
@@ -595,13 +624,28 @@ def find_families(
 
 
 def read_facts(
-    documents: Sequence[Document], separator: str | None, indices: list[int]
+    documents: Sequence[Document],
+    metadata: tuple[Sequence[str], Sequence[str | None], Sequence[str | None]],
+    separator: str | None,
+    indices: list[int],
+    with_credits: bool,
 ) -> dict[int, DocumentFacts]:
-    """Return the attribution facts of the documents at `indices` (their texts are read)."""
+    """Return the attribution facts of the documents at `indices`: with their credits (their
+    texts are read), or without (from `metadata`, their ids, outlets and dates, alone)."""
+    ids, sources, published = metadata
     facts = {}
+    plain: dict[tuple[str | None, str | None], DocumentFacts] = {}
     for index in indices:
-        doc = documents[index]
-        facts[index] = document_facts(doc.id, doc.text, doc.source, doc.published, separator)
+        if with_credits:
+            doc = documents[index]
+            facts[index] = document_facts(doc.id, doc.text, doc.source, doc.published, separator)
+            continue
+        # Outlets and dates repeat: their facts are worked out once.
+        key = (sources[index], published[index])
+        found = plain.get(key)
+        if found is None:
+            found = plain[key] = document_facts("", "", *key, separator)
+        facts[index] = replace(found, id=ids[index])
     return facts
 
 
@@ -653,8 +697,12 @@ def _families_of_groups(
     Groups with the same original article are one family (everything taken from it); a group
     without one joins the groups carried by the same documents with the same source.
     """
+    # Only groups without an original article need their documents.
+    unowned = (originals[carried.group] < 0) & ~boilerplate[carried.group]
     docs_of: dict[int, list[int]] = {}
-    for group, doc in zip(carried.group.tolist(), carried.doc.tolist(), strict=True):
+    for group, doc in zip(
+        carried.group[unowned].tolist(), carried.doc[unowned].tolist(), strict=True
+    ):
         docs_of.setdefault(group, []).append(doc)
     family_of_key: dict[object, int] = {}
     group_family = np.full(len(boilerplate), -1, dtype=np.int64)
@@ -694,7 +742,8 @@ def _side_kinds(
     copying. Text of an undecided origin is copied: each carrier took it from somewhere.
     """
     numbers = dict(names)
-    wires = [wire_of_outlet(source) for source in sources]
+    wire_of = {source: wire_of_outlet(source) for source in dict.fromkeys(sources)}
+    wires = [wire_of[source] for source in sources]
     for name in [*(a.source for a in attributions), *wires]:
         if name and name not in numbers:
             numbers[name] = len(numbers)

@@ -93,35 +93,27 @@ def _grown(pieces: Array, owners: Array, needed: int) -> tuple[Array, Array]:
     return more_pieces, more_owners
 
 
-def group_pieces(pieces: Array) -> Array:
+def group_pieces(pieces: Array, order: Array) -> Array:
     """Return, for each piece row (a, a_start, a_end, b, b_start, b_end), its group: the
     lowest node (2 x piece + side) of the pieces joined to it by spans that overlap in a
-    document."""
+    document. `order` lists the nodes by (document, start, end) (see `span_order`)."""
     count = len(pieces)
     parent: Array = np.arange(2 * count)
-    docs: Array = np.empty(2 * count, np.int64)
-    starts: Array = np.empty(2 * count, np.int64)
-    ends: Array = np.empty(2 * count, np.int64)
     for index in range(count):
         _union(parent, 2 * index, 2 * index + 1)
-        for side in range(2):
-            node = 2 * index + side
-            docs[node] = pieces[index, 3 * side]
-            starts[node] = pieces[index, 3 * side + 1]
-            ends[node] = pieces[index, 3 * side + 2]
-    # Spans in (doc, start, end, node) order: the overlaps of one document are neighbours.
-    order: Array = np.arange(2 * count)
-    order = order[np.argsort(ends[order], kind="mergesort")]
-    order = order[np.argsort(starts[order], kind="mergesort")]
-    order = order[np.argsort(docs[order], kind="mergesort")]
+    # In (doc, start, end) order the overlaps of one document are neighbours.
     reach_doc, reach_end, reach_node = -1, -1, -1
-    for span in order:
-        if docs[span] == reach_doc and starts[span] < reach_end:
-            _union(parent, span, reach_node)
-            if ends[span] > reach_end:
-                reach_end, reach_node = ends[span], span
+    for node in order:
+        side = 3 * (node % 2)
+        doc = pieces[node // 2, side]
+        start = pieces[node // 2, side + 1]
+        end = pieces[node // 2, side + 2]
+        if doc == reach_doc and start < reach_end:
+            _union(parent, node, reach_node)
+            if end > reach_end:
+                reach_end, reach_node = end, node
         else:
-            reach_doc, reach_end, reach_node = docs[span], ends[span], span
+            reach_doc, reach_end, reach_node = doc, end, node
     groups = np.empty(count, np.int64)
     for index in range(count):
         groups[index] = _find(parent, 2 * index)

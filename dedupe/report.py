@@ -8,6 +8,8 @@ Built from what the stages found (documents, aligned passages, families); render
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 import re
 from collections import Counter
@@ -296,7 +298,9 @@ def build_report(
     pair_reports: list[PairReport] = []
     if pairs:
         percents = {
-            (doc, partner): value for part in parts for (doc, partner), value in part.percents
+            (doc, partner): percent(n, int(bases[doc]))
+            for part in parts
+            for doc, partner, n in part.partners.tolist()
         }
         pair_reports = _pair_reports(context, aligned, percents, family_ids)
     return Report(
@@ -368,12 +372,12 @@ class _Context:
 
 @dataclass(frozen=True, slots=True)
 class _ReportPart:
-    """One chunk's document reports (families not yet named), the percentages of its
-    documents shared with each partner, and its family member rows (doc, family, words,
-    credited: -1 none, 0 no, 1 yes), by document."""
+    """One chunk's document reports (families not yet named), the words its documents share
+    with each partner as rows (doc, partner, words), and its family member rows (doc,
+    family, words, credited: -1 none, 0 no, 1 yes), by document."""
 
     documents: list[DocumentReport]
-    percents: list[tuple[tuple[int, int], float]]
+    partners: np.ndarray
     members: np.ndarray
     lo: int
 
@@ -401,13 +405,11 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     families = context.families
     sources = [a.source for a in families.labels]
     documents: list[DocumentReport] = []
-    percents: list[tuple[tuple[int, int], float]] = []
     members: list[tuple[int, int, int, int]] = []
     for index in range(lo, hi):
         local = index - lo
         base = int(words[local] - totals[local, T_BOILERPLATE])
-        shared = {int(p): int(n) for _, p, n in partner_rows[local].tolist()}
-        percents.extend(((index, p), percent(n, base)) for p, n in shared.items())
+        shared = partner_rows[local][:, 1:].tolist()
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
         text: str | None = None
@@ -425,7 +427,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
             members.append((index, family, family_words, -1 if credited is None else credited))
     return _ReportPart(
         documents,
-        percents,
+        partners,
         np.array(members, dtype=np.int64).reshape(-1, 4),
         lo,
     )
@@ -443,18 +445,19 @@ def _document_report(
     text: str | None,
     totals: np.ndarray,
     base: int,
-    shared: dict[int, int],
+    shared: list[list[int]],
     attribution: Attribution,
 ) -> DocumentReport:
     """Return one document's report (its families are named later)."""
     ids = context.ids
     # Strongest first; ties in document (id) order.
-    strongest = sorted((-n, p) for p, n in shared.items() if n)
-    shown = [
-        match
-        for n, p in strongest
-        if (match := Match(ids[p], percent(-n, base), -n)).percent >= context.min_percent
-    ]
+    ranked = [(-n, p) for p, n in shared if n]
+    if context.min_percent:
+        ranked = [r for r in ranked if percent(-r[0], base) >= context.min_percent]
+    strongest = (
+        heapq.nsmallest(MAX_MATCHES, ranked) if len(ranked) > MAX_MATCHES else sorted(ranked)
+    )
+    shown = [Match(ids[p], percent(-n, base), -n) for n, p in strongest]
     return DocumentReport(
         id=ids[index],
         source=context.sources[index],
@@ -464,8 +467,8 @@ def _document_report(
         copied_percent=percent(int(totals[T_COPIED]), base),
         shared_percent=percent(int(totals[T_SHARED]), base),
         quoted_percent=percent(int(totals[T_QUOTED]), base),
-        matches=tuple(shown[:MAX_MATCHES]),
-        more_matches=max(len(shown) - MAX_MATCHES, 0),
+        matches=tuple(shown),
+        more_matches=len(ranked) - len(shown),
         families=(),
         original_source=attribution.source,
         attribution_rule=attribution.rule,
@@ -480,10 +483,24 @@ def _with_families(
     among its further matches the `unaligned` members of its families."""
     if not len(rows):
         return doc
-    ordered = sorted(rows.tolist(), key=lambda row: (-row[2], natural_key(family_ids[row[1]])))
-    names = tuple(family_ids[row[1]] for row in ordered)
-    more = doc.more_matches + unaligned
-    return DocumentReport(**{**_fields(doc), "families": names, "more_matches": more})
+    # Family ids are numbered largest first: ties of share go to the larger family.
+    ordered = sorted(rows.tolist(), key=lambda row: (-row[2], int(family_ids[row[1]][1:])))
+    return DocumentReport(
+        doc.id,
+        doc.source,
+        doc.published,
+        doc.words,
+        doc.boilerplate_words,
+        doc.copied_percent,
+        doc.shared_percent,
+        doc.quoted_percent,
+        doc.matches,
+        doc.more_matches + unaligned,
+        tuple(family_ids[row[1]] for row in ordered),
+        doc.original_source,
+        doc.attribution_rule,
+        doc.credited,
+    )
 
 
 def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
@@ -499,8 +516,8 @@ def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dic
             family_members[family].add(doc)
     partners: dict[int, set[int]] = {}
     for part in parts:
-        for (doc, partner), value in part.percents:
-            if value > 0:
+        for doc, partner, words in part.partners.tolist():
+            if words:
                 partners.setdefault(doc, set()).add(partner)
     unaligned: dict[int, int] = {}
     for doc, family in members[:, :2].tolist():
@@ -509,10 +526,6 @@ def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dic
             aligned = sum(1 for p in partners.get(doc, ()) if p in fellows)
             unaligned[doc] = unaligned.get(doc, 0) + len(fellows) - 1 - aligned
     return unaligned
-
-
-def _fields(doc: DocumentReport) -> dict[str, Any]:
-    return {name: getattr(doc, name) for name in DocumentReport.__dataclass_fields__}
 
 
 def _majority(by_label: Sequence[Sequence[int]], labels: Sequence[Attribution]) -> Attribution:
@@ -537,6 +550,11 @@ def _majority(by_label: Sequence[Sequence[int]], labels: Sequence[Attribution]) 
     return Attribution(top, best)
 
 
+@functools.lru_cache(maxsize=4096)
+def _wire_of(source: str | None) -> str | None:
+    return wire_of_outlet(source)
+
+
 def _credited(context: _Context, index: int, text: str, original: str | None) -> bool | None:
     """Return whether document `index` names `original`; None when there is nothing to name.
 
@@ -545,7 +563,7 @@ def _credited(context: _Context, index: int, text: str, original: str | None) ->
     credit).
     """
     source = context.sources[index]
-    if original is None or original in (source, wire_of_outlet(source), context.ids[index]):
+    if original is None or original in (source, _wire_of(source), context.ids[index]):
         return None
     if original not in context.outlets and wire_named(original) is None:
         return None
@@ -577,7 +595,8 @@ def _family_reports(
             else min(words_of, key=lambda doc: (-words_of[doc], doc))
         )
         drafts.append((family, carriers, original, representative, words_of[representative]))
-    drafts.sort(key=lambda d: (-len(d[1]), -d[4], natural_key(context.ids[d[3]]), d[0]))
+    # Largest first; then by the representative's id (documents are in id order).
+    drafts.sort(key=lambda d: (-len(d[1]), -d[4], d[3], d[0]))
     family_ids = [""] * count
     reports = []
     ids = context.ids
@@ -586,7 +605,7 @@ def _family_reports(
         name = f"f{number}"
         family_ids[family] = name
         attribution = families.labels[families.family_label[family]]
-        ordered = sorted(carriers, key=lambda c: (c[0] != original, natural_key(ids[c[0]])))
+        ordered = sorted(carriers, key=lambda c: (c[0] != original, c[0]))
         member_reports = tuple(
             FamilyMember(
                 ids[doc],

@@ -337,7 +337,6 @@ def _run_stages(
             documents,
             aligned,
             signed.word_counts,
-            sources,
             separator=params.paragraph_separator,
             keep_boilerplate=options.keep_boilerplate,
             jobs=jobs,

@@ -190,7 +190,7 @@ def attribute(links: Links, all_facts: Sequence[DocumentFacts]) -> list[Attribut
     decided = decide_groups(
         pieces,
         np.ones(pieces.groups, dtype=bool),
-        lambda docs: {d: all_facts[d] for d in docs},
+        lambda docs, _: {d: all_facts[d] for d in docs},
     )
     labels = side_labels(pieces, decided, decided.attributions)
     found = []
@@ -319,17 +319,17 @@ def test_the_original_of_a_wire_story_is_the_wire_article_and_of_a_dated_one_the
     pieces = link_pieces(rows, rows[:, [1, 2, 4, 5]])
     everything = np.ones(pieces.groups, dtype=bool)
     wire = [facts("a", source="Planet"), facts("r", source="Reuters"), facts("b", source="Bugle")]
-    decided = decide_groups(pieces, everything, lambda docs: {d: wire[d] for d in docs})
+    decided = decide_groups(pieces, everything, lambda docs, _: {d: wire[d] for d in docs})
     assert decided.originals.tolist() == [1]
     dated = [
         facts("a", source="Planet", published="2024-01-05T22:00:00Z"),
         facts("b", source="Bugle", published="2024-01-05T08:00:00Z"),
         facts("c", source="Herald", published="2024-01-05T15:00:00Z"),
     ]
-    decided = decide_groups(pieces, everything, lambda docs: {d: dated[d] for d in docs})
+    decided = decide_groups(pieces, everything, lambda docs, _: {d: dated[d] for d in docs})
     assert decided.originals.tolist() == [1]
     credited = [facts("a", credits=REUTERS_CREDIT), facts("b"), facts("c")]
-    decided = decide_groups(pieces, everything, lambda docs: {d: credited[d] for d in docs})
+    decided = decide_groups(pieces, everything, lambda docs, _: {d: credited[d] for d in docs})
     assert decided.originals.tolist() == [-1]
     assert decided.attributions[decided.labels[0]].source == "Reuters"
 
