@@ -22,8 +22,10 @@ import numpy as np
 if len(sys.argv) > 1:  # make the temporary folder unusable too
     import tempfile
     tempfile.gettempdir = lambda: sys.argv[1]
-from dedupe import index_compiled, numba_cache
-codes = index_compiled.group_pair_codes(np.array([1, 1, 2], dtype=np.uint64), np.arange(3), 3)
+from dedupe import index_kernels, numba_cache
+from dedupe.jit import compiled
+pair_codes = compiled(index_kernels.bucket_pair_codes)
+codes = pair_codes(np.array([1, 1, 2], dtype=np.uint64), np.arange(3), 3, 24)
 print(json.dumps({"cache": numba_cache.CACHE, "note": numba_cache.NOTE, "codes": codes.tolist()}))
 """
 
