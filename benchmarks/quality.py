@@ -42,7 +42,7 @@ from typing import Any
 from tabulate import tabulate
 
 import dedupe
-from benchmarks import clough, credit_forms, pan, seeds, synthetic
+from benchmarks import clough, credit_forms, pan, seeds, shapes, synthetic
 from benchmarks.pan_measures import load_truth, pan_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +81,12 @@ TARGETS = {
     "synthetic.source_accuracy": Target(0.98),
     "credits.precision": Target(0.99),
     "credits.recall": Target(0.99),
+    # The families issue's acceptance, on small corpora of its shapes (benchmarks/shapes.py).
+    "shapes.wire_copied_percent": Target(5.0, higher=False),
+    "shapes.copies_min_family_percent": Target(95.0),
+    "shapes.one_story_family": Target(1.0),
+    "shapes.chrome_max_copied_percent": Target(5.0, higher=False),
+    "shapes.chrome_sources_given": Target(0.0, higher=False),
 }
 
 #: Figures where lower is better (they get a ceiling in floors.json instead of a floor).
@@ -91,6 +97,9 @@ LOWER_IS_BETTER = {
     "synthetic.pct_error_median_le_0.10",
     "synthetic.source_null",
     "synthetic.source_null_all",
+    "shapes.wire_copied_percent",
+    "shapes.chrome_max_copied_percent",
+    "shapes.chrome_sources_given",
 }
 
 
@@ -208,6 +217,7 @@ def run(
     s = timed("seeds", lambda: seeds.evaluate(corpora / "seeds", **options))
     y = timed("synthetic", lambda: synthetic.evaluate(articles, SYNTHETIC_SEED, **options))
     k = timed("credits", _credit_figures)
+    h = timed("shapes", shapes.quality_figures)
     if fast:
         p = timed("pan", lambda: evaluate_pan_sample(pan_dir, FAST_PAN_PAIRS, **options))
     else:
@@ -241,6 +251,7 @@ def run(
         "seeds.held_share": s["held_share"],
         "credits.precision": k["precision"],
         "credits.recall": k["recall"],
+        **h,
     }
     return {
         "mode": "fast" if fast else "full",

@@ -232,6 +232,34 @@ def run_chrome(articles: int, outlets: int, jobs: int) -> dict[str, Any]:
     }
 
 
+def quality_figures(
+    copies: int = 60, unrelated: int = 240, articles: int = 300
+) -> dict[str, float]:
+    """Return the shape figures of small corpora scanned in this process (the quality gate's):
+    the copies corpus's wire copied %, the least share of the story any copy carries and
+    whether the story is one family of all its carriers; the chrome corpus's largest copied %
+    and share of articles given an original source, and whether every outlet's boilerplate
+    was found."""
+    import dedupe
+
+    def documents(records: Iterator[dict[str, str]]) -> list[dedupe.Document]:
+        return [dedupe.Document(r["id"], r["text"], r["outlet"], r["published"]) for r in records]
+
+    report = dedupe.scan(documents(copies_corpus(copies, unrelated)), jobs=1)
+    story = [f for f in report.families if f.original == "wire"]
+    members = story[0].members if story else ()
+    chrome = dedupe.scan(documents(chrome_corpus(articles, 5)), jobs=1)
+    return {
+        "shapes.wire_copied_percent": report.document("wire").copied_percent,
+        "shapes.copies_min_family_percent": min((m.percent for m in members), default=0.0),
+        "shapes.one_story_family": float(len(story) == 1 and len(members) == copies + 1),
+        "shapes.chrome_max_copied_percent": max(d.copied_percent for d in chrome.documents),
+        "shapes.chrome_sources_given": sum(d.original_source is not None for d in chrome.documents)
+        / len(chrome.documents),
+        "shapes.chrome_boilerplate_outlets": len({b.source for b in chrome.boilerplate}) / 5,
+    }
+
+
 def _show(name: str, figures: dict[str, Any]) -> None:
     print(f"== {name}")
     for key, value in figures.items():
