@@ -265,8 +265,8 @@ OUTLET_ARTICLES = 3
 OUTLET_SHARE = 2 / 3
 BODY_SHARE = 0.5
 # Text several outlets carry is syndication, unless it is at most this many words, stands
-# within EDGE_WORDS of the start or end of most carriers, and its carriers (at least
-# OUTLET_ARTICLES) are not all one story: a copyright line, a standard sign-off.
+# within EDGE_WORDS of the end of most carriers, and its carriers close at least
+# OUTLET_ARTICLES different stories with it: a copyright line, a standard sign-off.
 SHORT_WORDS = 40
 EDGE_WORDS = 3
 
@@ -298,19 +298,19 @@ def boilerplate_groups(
     typical_words = _group_medians(carried.group, carried.words.astype(np.float64), groups)
     top_outlet = _top_outlet_counts(carried.group, outlets[carried.doc], groups)
     own = (top_outlet >= OUTLET_ARTICLES) & (typical_share < BODY_SHARE)
-    at_edge = (carried.first <= EDGE_WORDS) | (
-        carried.last >= word_counts[carried.doc] - EDGE_WORDS
-    )
-    edge_share = np.bincount(carried.group, weights=at_edge, minlength=groups) / np.maximum(
+    # Standard lines close articles (copyright notices, sign-offs); a text several outlets
+    # open their articles with is a story's lead, taken by each.
+    at_end = carried.last >= word_counts[carried.doc] - EDGE_WORDS
+    end_share = np.bincount(carried.group, weights=at_end, minlength=groups) / np.maximum(
         members, 1
     )
-    largest_share = np.zeros(groups, dtype=np.float64)
-    np.maximum.at(largest_share, carried.group, share)
+    # Carriers the text is most of (a brief made of it alone).
+    bodies = np.bincount(carried.group, weights=share >= BODY_SHARE, minlength=groups)
     short = (
         (members >= OUTLET_ARTICLES)
         & (typical_words <= SHORT_WORDS)
-        & (edge_share >= OUTLET_SHARE)
-        & (largest_share < BODY_SHARE)
+        & (end_share >= OUTLET_SHARE)
+        & (bodies < (1 - OUTLET_SHARE) * members)
     )
     candidates = np.flatnonzero(own | short)
     stories = _stories(carried, candidates, ~own & ~short, outlets, related)
