@@ -263,6 +263,9 @@ def carriage(pieces: Pieces) -> Carriage:
 # typical carrier (a story an outlet runs three times is most of each article).
 OUTLET_ARTICLES = 3
 OUTLET_SHARE = 2 / 3
+# An outlet's text repeated in 20 of its stories and found in one other outlet's (a classified
+# ad's stock phrases, a page another site quoted) is still its own.
+STRAY_STORIES = 0.05
 BODY_SHARE = 0.5
 # Text several outlets carry is syndication, unless it is at most this many words, stands
 # within EDGE_WORDS of the end of most carriers, and its carriers close at least
@@ -316,13 +319,41 @@ def boilerplate_groups(
     stories = _stories(carried, candidates, ~own & ~short, outlets, related)
     # An outlet's own text: in at least 2 of its stories, and in no story without an article
     # of it (aggregators' copies of its pages are its stories; another outlet's story of its
-    # own carrying the text makes it syndicated). Short standard text of several outlets:
+    # own carrying the text makes it syndicated), but for strays: at most STRAY_STORIES of
+    # the stories (none below 20). Short standard text of several outlets:
     # closing at least OUTLET_ARTICLES stories (a wire story's last paragraph, carried by the
     # story's copies and by a brief made of that paragraph alone, closes two).
-    is_own = own[candidates] & (stories[:, 1] >= 2) & (stories[:, 1] == stories[:, 0])
+    foreign = stories[:, 2]
+    is_own = (
+        own[candidates]
+        & (stories[:, 1] >= 2)
+        & (foreign <= np.floor(STRAY_STORIES * (stories[:, 1] + foreign)))
+    )
     is_short = short[candidates] & (stories[:, 0] >= OUTLET_ARTICLES)
     boilerplate[candidates] = is_own | is_short
     return boilerplate
+
+
+# Text of fewer characters a word than this (spaces and punctuation included; prose has 5 to
+# 6.5) is OCR debris or a table's rules: `1 .1 I I . i 1 1`, `H H H H`.
+MIN_CHARACTERS_A_WORD = 3.0
+
+
+def debris_groups(pieces: Pieces) -> np.ndarray:
+    """Return, for each group, whether its text is debris (see MIN_CHARACTERS_A_WORD): left
+    out with the boilerplate."""
+    sides = pieces.sides
+    chars = np.bincount(
+        sides[:, SIDE_GROUP],
+        weights=sides[:, SIDE_LAST] - sides[:, SIDE_FIRST],
+        minlength=pieces.groups,
+    )
+    words = np.bincount(
+        sides[:, SIDE_GROUP],
+        weights=sides[:, SIDE_END] - sides[:, SIDE_START],
+        minlength=pieces.groups,
+    )
+    return np.asarray(chars < MIN_CHARACTERS_A_WORD * words)
 
 
 def _group_medians(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
@@ -356,10 +387,16 @@ def _stories(
     outlets: np.ndarray,
     related: np.ndarray | None,
 ) -> np.ndarray:
-    """Return, for each candidate group, how many stories its documents make up, and in how
-    many of them its most common outlet has an article: documents joined by the story groups
-    they also carry, or by `related` pairs, are one story (a document joined to none is a
-    story of its own)."""
+    """Return, for each candidate group, rows (stories, stories of its most common outlet,
+    stories of other outlets) counting the stories its documents tell.
+
+    Two documents are one story when they share a story group (text of their own) or are
+    `related` (they share a quotation). Stories are counted as documents no two of which
+    are one story (picked greedily, in document order), never by chains of documents, so a
+    daily paper whose every issue shares a little with the next still tells many. A story of
+    another outlet is a document of it sharing no story with a document of the top outlet
+    (an aggregator's copy of the outlet's page is the outlet's story).
+    """
     stories_of: dict[int, list[int]] = {}
     docs_of: dict[int, list[int]] = {}
     wanted = np.zeros(len(stories), dtype=bool)
@@ -381,31 +418,37 @@ def _stories(
     for a, b in (related if related is not None else np.empty((0, 2), np.int64)).tolist():
         neighbours.setdefault(a, []).append(b)
         neighbours.setdefault(b, []).append(a)
-    result = np.zeros((len(candidates), 2), dtype=np.int64)
+
+    def apart(docs: list[int]) -> list[int]:
+        """Return documents of `docs` no two of which are one story, picked in order."""
+        picked: list[int] = []
+        taken_groups: set[int] = set()
+        taken_docs: set[int] = set()
+        for doc in docs:
+            groups = stories_of.get(doc, ())
+            if taken_groups.isdisjoint(groups) and taken_docs.isdisjoint(neighbours.get(doc, ())):
+                picked.append(doc)
+                taken_groups.update(groups)
+                taken_docs.add(doc)
+        return picked
+
+    result = np.zeros((len(candidates), 3), dtype=np.int64)
     for row, group in enumerate(candidates.tolist()):
         docs = docs_of[group]
-        parent = {doc: doc for doc in docs}
-        joined_by: dict[int, int] = {}
-        for doc in docs:
-            for story in stories_of.get(doc, ()):
-                other = joined_by.setdefault(story, doc)
-                parent[_root(parent, doc)] = _root(parent, other)
-            for other in neighbours.get(doc, ()):
-                if other in parent:
-                    parent[_root(parent, doc)] = _root(parent, other)
-        roots = {doc: _root(parent, doc) for doc in docs}
         counts = Counter(int(outlets[doc]) for doc in docs if outlets[doc] >= 0).most_common()
         top = min(o for o, n in counts if n == counts[0][1]) if counts else -1
-        result[row, 0] = len(set(roots.values()))
-        result[row, 1] = len({roots[doc] for doc in docs if top >= 0 and outlets[doc] == top})
+        own = [doc for doc in docs if top >= 0 and outlets[doc] == top]
+        own_groups = {g for doc in own for g in stories_of.get(doc, ())}
+        own_docs = set(own)
+        others = [
+            doc
+            for doc in docs
+            if doc not in own_docs
+            and own_groups.isdisjoint(stories_of.get(doc, ()))
+            and own_docs.isdisjoint(neighbours.get(doc, ()))
+        ]
+        result[row] = (len(apart(docs)), len(apart(own)), len(apart(others)))
     return result
-
-
-def _root(parent: dict[int, int], node: int) -> int:
-    while parent[node] != node:
-        parent[node] = parent[parent[node]]
-        node = parent[node]
-    return node
 
 
 # --- deciding each group's original ----------------------------------------------------------
@@ -600,6 +643,7 @@ def find_families(
         boilerplate = boilerplate_groups(
             carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups, quoted
         )
+        boilerplate |= debris_groups(pieces)
     facts_of = functools.partial(read_facts, documents, (ids, sources, published), separator)
     decided = decide_groups(pieces, ~boilerplate, facts_of, jobs, compiled)
     group_family, family_original, family_label = _families_of_groups(
