@@ -23,11 +23,13 @@ families are read from pieces, never from all pairs of carriers.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import regex
 
 from dedupe import family_kernels as kernels
 from dedupe.attribution import (
@@ -280,6 +282,7 @@ def boilerplate_groups(
     word_counts: np.ndarray,
     groups: int,
     related: np.ndarray | None = None,
+    topics: TopicsOf | None = None,
 ) -> np.ndarray:
     """Return, for each group, whether it is boilerplate (see the module's rules).
 
@@ -330,6 +333,15 @@ def boilerplate_groups(
         & (foreign <= np.floor(STRAY_STORIES * (stories[:, 1] + foreign)))
     )
     is_short = short[candidates] & (stories[:, 0] >= OUTLET_ARTICLES)
+    if topics is not None and is_short.any():
+        # Standard lines close different *subjects*: articles about one subject (sharing
+        # their content words) that each end with a story's last sentence are one story.
+        closing = candidates[is_short]
+        alike = _alike(carried, closing, topics)
+        joined = alike if related is None else np.concatenate((related, alike))
+        is_short[is_short] = (
+            _stories(carried, closing, ~own & ~short, outlets, joined)[:, 0] >= OUTLET_ARTICLES
+        )
     boilerplate[candidates] = is_own | is_short
     return boilerplate
 
@@ -354,6 +366,44 @@ def debris_groups(pieces: Pieces) -> np.ndarray:
         minlength=pieces.groups,
     )
     return np.asarray(chars < MIN_CHARACTERS_A_WORD * words)
+
+
+# topics(documents): the content words of each document (see `content_words`).
+TopicsOf = Callable[[list[int]], Mapping[int, frozenset[str]]]
+# Two articles whose content words overlap this much (Jaccard) are about one subject: measured
+# on news-clusters' 383 articles, 74 % of pairs of one event and 1.5 % of pairs of different
+# events reach it (words of 5 letters or more).
+SAME_SUBJECT = 0.08
+_CONTENT_WORD = regex.compile(r"\p{L}{5,}")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Return the words of five letters or more of a text, lower-cased."""
+    return frozenset(word.lower() for word in _CONTENT_WORD.findall(text))
+
+
+def _alike(carried: Carriage, candidates: np.ndarray, topics: TopicsOf) -> np.ndarray:
+    """Return pairs of documents carrying the same candidate group that are about one
+    subject (SAME_SUBJECT)."""
+    wanted = np.isin(carried.group, candidates)
+    docs_of: dict[int, list[int]] = {}
+    for group, doc in zip(
+        carried.group[wanted].tolist(), carried.doc[wanted].tolist(), strict=True
+    ):
+        docs_of.setdefault(group, []).append(doc)
+    words = topics(sorted({doc for docs in docs_of.values() for doc in docs}))
+    pairs = [
+        (a, b)
+        for docs in docs_of.values()
+        for a, b in itertools.combinations(docs, 2)
+        if _jaccard(words[a], words[b]) >= SAME_SUBJECT
+    ]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def _group_medians(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
@@ -641,7 +691,12 @@ def find_families(
     else:
         quoted = aligned.pairs[np.unique(aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1])]
         boilerplate = boilerplate_groups(
-            carried, outlets, np.asarray(word_counts, dtype=np.int64), pieces.groups, quoted
+            carried,
+            outlets,
+            np.asarray(word_counts, dtype=np.int64),
+            pieces.groups,
+            quoted,
+            functools.partial(_topics, documents),
         )
         boilerplate |= debris_groups(pieces)
     facts_of = functools.partial(read_facts, documents, (ids, sources, published), separator)
@@ -665,6 +720,11 @@ def find_families(
         family_label,
         tuple(attributions),
     )
+
+
+def _topics(documents: Sequence[Document], indices: list[int]) -> dict[int, frozenset[str]]:
+    """Return the content words of the documents at `indices` (their texts are read)."""
+    return {index: content_words(documents[index].text) for index in indices}
 
 
 def read_facts(

@@ -30,6 +30,7 @@ from dedupe.families import (
     boilerplate_groups,
     carriage,
     centre_order,
+    content_words,
     decide_groups,
     link_pieces,
     side_labels,
@@ -397,6 +398,40 @@ def test_a_stories_last_paragraph_carried_by_a_brief_of_it_alone_is_the_storys()
     words = np.array([683, 658, 21])
     found = boilerplate_groups(carried_of(sorted(rows)), np.arange(3), words, 2)
     assert found.tolist() == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("subjects", "expected"), [(["flood"] * 4, False), (["a", "b", "c", "d"], True)]
+)
+def test_a_closing_sentence_of_articles_about_one_subject_is_not_boilerplate(
+    subjects: list[str], expected: bool
+) -> None:
+    # Group 0: 12 words ending 4 articles of 4 outlets that share nothing else. About one
+    # subject (their content words overlap), it is the last sentence of a story each took;
+    # about four, a standard line.
+    rows = [(0, doc, 288, 300) for doc in range(4)]
+    vocabulary = {
+        "flood": {"river", "harbour", "valdmark", "rainfall", "evacuated", "bridge"},
+        "a": {"election", "ballot", "senator"},
+        "b": {"football", "striker", "league"},
+        "c": {"vaccine", "hospital", "trial"},
+        "d": {"orchestra", "symphony", "concert"},
+    }
+    words = {doc: frozenset(vocabulary[subject]) for doc, subject in enumerate(subjects)}
+    found = boilerplate_groups(
+        carried_of(rows),
+        np.arange(4),
+        np.full(4, 300),
+        1,
+        topics=lambda docs: {doc: words[doc] for doc in docs},
+    )
+    assert found.tolist() == [expected]
+
+
+def test_content_words_are_the_long_words_lower_cased() -> None:
+    assert content_words("The River rose; Valdmark’s harbour was flooded.") == frozenset(
+        {"river", "valdmark", "harbour", "flooded"}
+    )
 
 
 def test_a_short_line_closing_one_story_of_several_outlets_is_that_storys() -> None:
