@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.newsroom import prose
-from benchmarks.speed import OUT, tree_pss_mb
+from benchmarks.speed import OUT, dedupe_end_to_end
 
 _EPOCH = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
 STATEMENT = (
@@ -120,38 +117,17 @@ def write(records: Iterator[dict[str, str]], path: Path) -> Path:
     return path
 
 
-_CHILD = """
-import json, sys, time
-import dedupe
-from dedupe.render import render_chunks
-started = time.perf_counter()
-report = dedupe.scan([sys.argv[1]], jobs=int(sys.argv[3]), pairs=sys.argv[4] == "pairs")
-dedupe.write_atomic(sys.argv[2], render_chunks(report, "json", jobs=int(sys.argv[3])))
-print(json.dumps({"seconds": time.perf_counter() - started}))
-"""
-
-
 def scan(path: Path, jobs: int, pairs: bool = False) -> dict[str, Any]:
-    """Scan `path` in a child process; return its report (parsed), seconds, peak PSS (MB)
-    and report size (MB)."""
-    out = path.with_suffix(".report.json")
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path), str(out), str(jobs), "pairs" if pairs else ""],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    peak = 0.0
-    while child.poll() is None:
-        peak = max(peak, tree_pss_mb(child.pid))
-        time.sleep(0.2)
-    stdout, stderr = child.communicate()
-    if child.returncode:
-        raise RuntimeError(f"dedupe failed ({child.returncode}): {stderr[-2000:]}")
-    seconds = json.loads(stdout.strip().splitlines()[-1])["seconds"]
-    size = out.stat().st_size / 1e6
-    report = json.loads(out.read_text("utf-8"))
-    return {"seconds": seconds, "peak_pss_mb": peak, "json_mb": size, "report": report}
+    """Scan `path` in a child process (`benchmarks.speed.dedupe_end_to_end`); return its
+    report (parsed), seconds, peak PSS (MB) and report size (MB)."""
+    found = dedupe_end_to_end(path, jobs, pairs=pairs, interval=0.2)
+    out = Path(found["report_path"])
+    return {
+        "seconds": found["seconds"],
+        "peak_pss_mb": found["peak_pss_mb"],
+        "json_mb": out.stat().st_size / 1e6,
+        "report": json.loads(out.read_text("utf-8")),
+    }
 
 
 def run_copies(copies: int, unrelated_count: int, jobs: int) -> dict[str, Any]:

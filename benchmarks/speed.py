@@ -56,8 +56,9 @@ from dedupe.render import render_chunks
 from dedupe.stats import Stats
 stats = Stats()
 started = time.perf_counter()
-report = dedupe.scan([sys.argv[1]], stats=stats, jobs=int(sys.argv[3]))
-dedupe.write_atomic(sys.argv[2], render_chunks(report, "json"))
+jobs, pairs = int(sys.argv[3]), sys.argv[4] == "pairs"
+report = dedupe.scan([sys.argv[1]], stats=stats, jobs=jobs, pairs=pairs)
+dedupe.write_atomic(sys.argv[2], render_chunks(report, "json", jobs=jobs))
 seconds = time.perf_counter() - started
 self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -67,17 +68,20 @@ print(json.dumps({"seconds": seconds, "stages": stats.rows(), "counts": stats.co
 """
 
 
-def dedupe_end_to_end(path: Path, jobs: int) -> dict[str, Any]:
-    """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process).
+def dedupe_end_to_end(
+    path: Path, jobs: int, *, pairs: bool = False, interval: float = 0.5
+) -> dict[str, Any]:
+    """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process;
+    the JSON report is written beside the corpus, as `report_path` says).
 
-    Peak memory is sampled every half second as the proportional set size (PSS) of the child
-    and all its workers together: forked workers share pages with their parent, which PSS
-    counts once, where summing each process's RSS would count them again and again.
+    Peak memory is sampled every `interval` seconds as the proportional set size (PSS) of the
+    child and all its workers together: forked workers share pages with their parent, which
+    PSS counts once, where summing each process's RSS would count them again and again.
     """
     out = path.parent / f"{path.stem}.report.json"
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path), str(out), str(jobs)],
+        [sys.executable, "-c", _CHILD, str(path), str(out), str(jobs), "pairs" if pairs else ""],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -85,13 +89,14 @@ def dedupe_end_to_end(path: Path, jobs: int) -> dict[str, Any]:
     peak_pss = 0.0
     while child.poll() is None:
         peak_pss = max(peak_pss, tree_pss_mb(child.pid))
-        time.sleep(0.5)
+        time.sleep(interval)
     stdout, stderr = child.communicate()
     if child.returncode:
         raise RuntimeError(f"dedupe run failed ({child.returncode}): {stderr[-2000:]}")
     result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     result["wall_seconds"] = time.perf_counter() - started
     result["peak_pss_mb"] = peak_pss
+    result["report_path"] = str(out)
     return result
 
 
