@@ -300,10 +300,15 @@ def boilerplate_groups(
         return boilerplate
     members = np.bincount(carried.group, minlength=groups)
     share = carried.words / np.maximum(word_counts[carried.doc], 1)
-    typical_share = _group_medians(carried.group, share, groups)
     typical_words = _group_medians(carried.group, carried.words.astype(np.float64), groups)
-    top_outlet = _top_outlet_counts(carried.group, outlets[carried.doc], groups)
-    own = (top_outlet >= OUTLET_ARTICLES) & (typical_share < BODY_SHARE)
+    top, top_outlet = _top_outlets(carried.group, outlets[carried.doc], groups)
+    # Whether the text is most of the outlet's own articles (copies by others do not count).
+    mine = outlets[carried.doc] == top[carried.group]
+    own_share = np.ones(groups, dtype=np.float64)
+    own_share[np.unique(carried.group[mine])] = _group_medians(
+        carried.group[mine], share[mine], groups
+    )[np.unique(carried.group[mine])]
+    own = (top_outlet >= OUTLET_ARTICLES) & (top >= 0) & (own_share < BODY_SHARE)
     # Standard lines close articles (copyright notices, sign-offs); a text several outlets
     # open their articles with is a story's lead, taken by each.
     at_end = carried.last >= word_counts[carried.doc] - EDGE_WORDS
@@ -418,16 +423,24 @@ def _group_medians(group: np.ndarray, values: np.ndarray, groups: int) -> np.nda
     return medians
 
 
-def _top_outlet_counts(group: np.ndarray, outlet: np.ndarray, groups: int) -> np.ndarray:
-    """Return, for each group, how many of its documents belong to its most common outlet
-    (documents without an outlet count apart)."""
+def _top_outlets(group: np.ndarray, outlet: np.ndarray, groups: int) -> tuple[np.ndarray, ...]:
+    """Return, for each group, its most common outlet (the lowest number on a tie; -1 when
+    none of its documents has one) and how many of its documents belong to it (documents
+    without an outlet count apart)."""
+    top = np.full(groups, -1, dtype=np.int64)
+    count = np.minimum(np.bincount(group[outlet < 0], minlength=groups), 1)
     known = outlet >= 0
-    top = np.minimum(np.bincount(group[~known], minlength=groups), 1)
     if known.any():
         span = int(outlet.max()) + 1
         codes, counts = np.unique(group[known] * span + outlet[known], return_counts=True)
-        np.maximum.at(top, codes // span, counts)
-    return top
+        # Most common first, then lowest outlet: the last row of each group after the sort.
+        order = np.lexsort((-(codes % span), counts, codes // span))
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = (codes // span)[order][1:] != (codes // span)[order][:-1]
+        best = order[last]
+        top[codes[best] // span] = codes[best] % span
+        np.maximum.at(count, codes // span, counts)
+    return top, count
 
 
 def _stories(

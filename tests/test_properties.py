@@ -12,6 +12,7 @@ import bisect
 import importlib
 import os
 import random
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -320,16 +321,19 @@ def repeats_itself(text: str) -> bool:
     return len(set(hashes.tolist())) < len(hashes)
 
 
+def sentences(text: str) -> list[str]:
+    """Return the sentences of a generated text."""
+    return re.split(r"(?<=[.!?”\"])\s+", " ".join(text.split()))
+
+
 def figures(doc: dedupe.DocumentReport) -> tuple[object, ...]:
-    """Return what a document's entry says of its own text (not who else carries it)."""
-    return (
-        doc.words,
-        doc.boilerplate_words,
-        doc.copied_percent,
-        doc.shared_percent,
-        doc.quoted_percent,
-        doc.original_source,
-    )
+    """Return what a document's entry says of its own text (not who else carries it).
+
+    The split of shared words between copied and quoted is left out: a lead-in running
+    into a shared quotation goes with the quotation when the partner it is aligned with has
+    the same lead-in, so it may move when the partners change (see the README).
+    """
+    return (doc.words, doc.boilerplate_words, doc.shared_percent, doc.original_source)
 
 
 @PROPERTY
@@ -340,6 +344,13 @@ def test_adding_copies_of_an_article_changes_no_other_articles_figures(
     # k verbatim copies of one article, each by an outlet of its own and published after
     # everything else: from 1 to past the size where carriers are aligned pairwise.
     assume(not any(repeats_itself(d.text) for d in documents))
+    # One sentence a paragraph: shared text is found through its own LSH windows. (Text
+    # shared only inside a longer paragraph is found when the two articles are candidates
+    # through other text, which a story carried by more than 24 articles no longer makes
+    # them: see the README.)
+    documents = [
+        Document(d.id, "\n\n".join(sentences(d.text)), d.source, d.published) for d in documents
+    ]
     copied = data.draw(st.sampled_from(documents))
     count = data.draw(st.sampled_from([1, 3, 30]))
     copies = [
