@@ -14,6 +14,7 @@ import os
 import random
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -344,6 +345,10 @@ def test_adding_copies_of_an_article_changes_no_other_articles_figures(
     # k verbatim copies of one article, each by an outlet of its own and published after
     # everything else: from 1 to past the size where carriers are aligned pairwise.
     assume(not any(repeats_itself(d.text) for d in documents))
+    # Boilerplate is found from repetition (text in 3 articles of an outlet, or closing 3
+    # stories): copies can tip generated sentences into or out of it, which the boilerplate
+    # properties test apart.
+    assume(max(Counter(d.source for d in documents if d.source).values(), default=0) < 3)
     # One sentence a paragraph: shared text is found through its own LSH windows. (Text
     # shared only inside a longer paragraph is found when the two articles are candidates
     # through other text, which a story carried by more than 24 articles no longer makes
