@@ -7,10 +7,11 @@ scraped page carries its site's chrome. The stage works on what alignment verifi
 1. Every shared (non-quote) passage is a link between two documents. Links are cut where
    another link of the same document begins or ends, and pieces whose spans overlap in a
    document join one *group*: a text and every document that carries it, transitively.
-2. A group is *boilerplate* when it is text one outlet repeats across its own articles
-   (footers, newsletter blurbs, "more stories" blocks), or short text at the very start or
-   end of articles of several outlets and several stories (a copyright line). Boilerplate is
-   left out of every figure, family and pair, and reported once.
+2. A group is *boilerplate* when it is text one outlet repeats across its own stories
+   (footers, newsletter blurbs, "more stories" blocks), short text at the very end of
+   articles of several outlets, closing several stories on different subjects (a copyright
+   line), or OCR debris. Boilerplate is left out of every figure, family and pair, and
+   reported once.
 3. Every other group is decided by the attribution rules (`dedupe.attribution.decide`): its
    original source, the rule, and its original article when that is in the corpus.
 4. Groups with the same original article are one *family*; groups without one are one
