@@ -199,7 +199,6 @@ def test_the_matrix_shows_who_copies_whom(visit: Visit, example_html: Path) -> N
     assert headers == ["Reuters", "Associated Press"]
     river = page.locator("table.matrix tbody tr", has_text="River Weekly")
     assert river.locator("td").all_inner_texts() == ["", "1"]
-    visit.screenshot("matrix")
     page.locator("table.matrix tbody tr", has_text="Valley Post").locator("td").first.click()
     detail = page.locator("#matrix-detail")
     assert "Valley Post ← Reuters" in detail.inner_text()
@@ -208,6 +207,7 @@ def test_the_matrix_shows_who_copies_whom(visit: Visit, example_html: Path) -> N
         "f1",
         "wire-flood",
     ]
+    visit.screenshot("matrix")
 
 
 def test_clicking_a_family_shows_its_text_and_carriers(visit: Visit, example_html: Path) -> None:
@@ -291,6 +291,7 @@ def test_documents_are_paged_filtered_and_open_their_matches(
     detail = page.locator("#document-detail")
     assert "copied 40.0 %" in detail.inner_text()
     assert "harbour-gazette 40.0 %" in detail.inner_text()
+    assert "Families: f1\n" in detail.inner_text()
     visit.screenshot("documents")
     detail.locator(".link", has_text="harbour-gazette").click()
     assert page.evaluate("location.hash") == "#compare/valley-post/harbour-gazette"
