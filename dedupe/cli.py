@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import traceback
@@ -30,7 +31,12 @@ from dedupe.escape import terminal_safe
 from dedupe.examples import example_path
 from dedupe.output import OutputPlace, check_output_place, write_output
 from dedupe.parallel import default_jobs
-from dedupe.render import RENDERERS, render_chunks
+from dedupe.render import (
+    FORMATS_NEEDING_PAIRS,
+    FORMATS_NEEDING_TEXTS,
+    RENDERERS,
+    render_chunks,
+)
 from dedupe.report import Report
 from dedupe.scan import Parameters, scan
 from dedupe.stats import Stats
@@ -125,7 +131,8 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     type=click.Choice(sorted(RENDERERS)),
     default="table",
     show_default=True,
-    help="Report format.",
+    help="Report format: table, markdown, json, csv (one row per document), pairs-csv,"
+    " passages-csv, html (one self-contained page).",
 )
 @click.option(
     "-o",
@@ -140,6 +147,13 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     default=0.0,
     show_default=True,
     help="Hide pairs and matches below this percentage.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    default=None,
+    help="table and markdown: only the N largest families, the N outlets and documents"
+    " copying most, the N pairs sharing most.",
 )
 @click.option(
     "--pairs",
@@ -266,6 +280,7 @@ def scan_command(
     format_: str,
     output: str | None,
     min_percent: float,
+    top: int | None,
     list_pairs: bool,
     keep_boilerplate: bool,
     id_field: str,
@@ -317,7 +332,8 @@ def scan_command(
                 fields=fields,
                 duplicate_ids="suffix" if on_duplicate_id == "suffix" else "error",
                 min_percent=min_percent,
-                pairs=list_pairs,
+                pairs=list_pairs or format_ in FORMATS_NEEDING_PAIRS,
+                texts=format_ in FORMATS_NEEDING_TEXTS,
                 keep_boilerplate=keep_boilerplate,
                 log=log,
                 stats=stats,
@@ -335,7 +351,7 @@ def scan_command(
                 tsv_quotes=tsv_quotes,
             )
             _clear_progress(quiet)
-            _write_report(report, format_, report_place, jobs or default_jobs(), quiet)
+            _write_report(report, format_, report_place, jobs or default_jobs(), quiet, top)
     except DedupeError as exc:
         _clear_progress(quiet)
         _write_errors(errors_place, log, exc if isinstance(exc, InputError) else None)
@@ -508,9 +524,17 @@ def _numba_cache_note() -> str | None:
 
 
 def _write_report(
-    report: Report, format_: str, place: OutputPlace | None, jobs: int, quiet: bool
+    report: Report,
+    format_: str,
+    place: OutputPlace | None,
+    jobs: int,
+    quiet: bool,
+    top: int | None,
 ) -> None:
-    chunks = render_chunks(report, format_, jobs=jobs)
+    # A table printed on a terminal is fitted to its width; written anywhere else, it is not.
+    on_terminal = place is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if on_terminal else None
+    chunks = render_chunks(report, format_, jobs=jobs, top=top, width=width)
     if place is not None:
         note = place.note()
         if note and not quiet:

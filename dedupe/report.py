@@ -159,7 +159,8 @@ class BoilerplateReport:
 @dataclass(frozen=True, slots=True)
 class PassageReport:
     """A shared passage: character spans in a and b (end exclusive), whether it is a
-    quotation, its family and original source, and a's text of it."""
+    quotation, its family and original source, a's text of it, and the rule that decided
+    its source (not in the JSON contract: the long-form tables show it)."""
 
     a_start: int
     a_end: int
@@ -169,6 +170,7 @@ class PassageReport:
     original_source: str | None
     family: str | None
     text: str
+    rule: str | None = None
 
 
 @pickled_by_fields
@@ -186,13 +188,19 @@ class PairReport:
 @dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: documents (sorted by id), families (largest first),
-    boilerplate, pairs (sorted by a, b; only when asked for) and parameters."""
+    boilerplate, pairs (sorted by a, b; only when asked for) and parameters.
+
+    `texts` holds, by id, the texts of the documents that share text with another (None:
+    the report was made without `texts=True`); the HTML report shows them side by side. It
+    is not part of the JSON contract.
+    """
 
     documents: tuple[DocumentReport, ...]
     families: tuple[FamilyReport, ...] = ()
     boilerplate: tuple[BoilerplateReport, ...] = ()
     pairs: tuple[PairReport, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    texts: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data (the documented contract)."""
@@ -219,6 +227,18 @@ class Report:
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""
         return tuple(pair for pair in self.pairs if id in (pair.a, pair.b))
+
+    def to_dataframes(self) -> dict[str, Any]:
+        """Return the report as pandas DataFrames, one per long-form table of
+        `dedupe.tables` (documents, families, members, copies, outlets, boilerplate, pairs,
+        passages; the last two empty unless the report lists pairs).
+
+        pandas is an optional extra (`pip install 'dedupe-news[pandas]'`): ImportError
+        saying so when it is missing.
+        """
+        from dedupe.tables import dataframes
+
+        return dataframes(self)
 
     def _documents_by_id(self) -> dict[str, DocumentReport]:
         return {doc.id: doc for doc in self.documents}
@@ -249,6 +269,7 @@ def build_report(
     min_percent: float = 0.0,
     *,
     pairs: bool = False,
+    texts: bool = False,
     jobs: int = 1,
     compiled: bool = False,
 ) -> Report:
@@ -256,7 +277,8 @@ def build_report(
 
     `word_counts` gives every document's word count. Documents are reported in chunks, on up
     to `jobs` processes (compiled coverage with `compiled`: the same figures). With `pairs`,
-    every aligned pair that shares text is listed with its passages.
+    every aligned pair that shares text is listed with its passages; with `texts`, the report
+    keeps the texts of the documents that share text with another.
     """
     entries, inside = _entries(aligned, families)
     counts = np.asarray(word_counts, dtype=np.int64)
@@ -309,7 +331,23 @@ def build_report(
         boilerplate=tuple(_boilerplate_reports(context)),
         pairs=tuple(pair_reports),
         parameters={**parameters, "pairs": pairs},
+        texts=_shared_texts(documents, documents_out, pair_reports) if texts else None,
     )
+
+
+def _shared_texts(
+    documents: Sequence[Document],
+    reports: Sequence[DocumentReport],
+    pairs: Sequence[PairReport],
+) -> dict[str, str]:
+    """Return the texts, by id, of the documents (`reports` in document order) that share
+    text with another or are in a listed pair."""
+    in_pairs = {id for pair in pairs for id in (pair.a, pair.b)}
+    return {
+        doc.id: documents[index].text
+        for index, doc in enumerate(reports)
+        if doc.shared_percent > 0 or doc.matches or doc.families or doc.id in in_pairs
+    }
 
 
 _REPORT_CHUNK = 5000
@@ -755,6 +793,7 @@ def _pair_reports(
                 None if quote[r] else labels[row_label[r]].source,
                 None if quote[r] else family_ids[row_family[r]],
                 text[aligned.rows[r, A_FIRST] : aligned.rows[r, A_LAST]],
+                None if quote[r] else labels[row_label[r]].rule,
             )
             for r in rows
         )

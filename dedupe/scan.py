@@ -121,6 +121,7 @@ def scan(
     duplicate_ids: Literal["error", "suffix"] = "error",
     min_percent: float = 0.0,
     pairs: bool = False,
+    texts: bool = False,
     keep_boilerplate: bool = False,
     log: ReadLog | None = None,
     stats: Stats | None = None,
@@ -137,7 +138,9 @@ def scan(
 
     Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
     min_words, max_gap, window, paragraph_separator). `pairs=True` also lists every aligned
-    pair of documents that shares text, with its passages; `keep_boilerplate=True` counts
+    pair of documents that shares text, with its passages; `texts=True` keeps the texts of
+    the documents that share text (`Report.texts`, what the HTML report shows side by side);
+    `keep_boilerplate=True` counts
     outlet boilerplate as any other text. Skipped input is recorded in `log`, stage times in
     `stats`. `jobs` is the number of processes (default: all cores); the report does not
     depend on it. `progress(stage, done, total)` is called as work completes. Records read
@@ -169,6 +172,7 @@ def scan(
         reference=reference,
         min_percent=min_percent,
         pairs=pairs,
+        texts=texts,
         keep_boilerplate=keep_boilerplate,
         jobs=jobs or default_jobs(),
         progress=progress,
@@ -244,6 +248,7 @@ def scan_documents(
     reference: bool = False,
     min_percent: float = 0.0,
     pairs: bool = False,
+    texts: bool = False,
     keep_boilerplate: bool = False,
     jobs: int = 1,
     progress: Progress | None = None,
@@ -255,7 +260,7 @@ def scan_documents(
             params,
             stats=stats if stats is not None else Stats(),
             reference=reference,
-            options=_Options(min_percent, pairs, keep_boilerplate),
+            options=_Options(min_percent, pairs, keep_boilerplate, texts),
             jobs=jobs,
             progress=progress,
         )
@@ -264,11 +269,12 @@ def scan_documents(
 @dataclass(frozen=True, slots=True)
 class _Options:
     """What the report shows: pairs and matches from `min_percent` up, the pairs themselves,
-    boilerplate counted as text."""
+    boilerplate counted as text, the texts of documents that share text."""
 
     min_percent: float = 0.0
     pairs: bool = False
     keep_boilerplate: bool = False
+    texts: bool = False
 
 
 @contextmanager
@@ -354,6 +360,7 @@ def _run_stages(
             parameters=_parameter_record(params, options.min_percent),
             min_percent=options.min_percent,
             pairs=options.pairs,
+            texts=options.texts,
             jobs=jobs,
             compiled=compiled_for_pairs,
         )

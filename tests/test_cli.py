@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
+import pty
+import re
 import shlex
 import signal
 import stat
+import struct
 import subprocess
 import sys
+import termios
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,11 +45,33 @@ def test_every_command_and_option_has_help_and_is_in_the_readme() -> None:
                 assert any(opt in README for opt in param.opts), param.opts
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+@pytest.mark.parametrize(
+    "fmt", ["table", "json", "csv", "markdown", "pairs-csv", "passages-csv", "html"]
+)
 def test_example_renders_in_every_format(runner: CliRunner, fmt: str) -> None:
     result = runner.invoke(main, ["scan", "--example", "--format", fmt, "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "valley-post" in result.stdout
+    # The HTML report holds its data compressed: the summary line is what it shows as text.
+    assert ("9 articles from 9 outlets" if fmt == "html" else "valley-post") in result.stdout
+
+
+def test_long_form_formats_list_pairs_without_being_asked(runner: CliRunner) -> None:
+    """Issue 14.4: passages and pairs CSV need the pairs; the table lists them only with
+    --pairs."""
+    passages = runner.invoke(main, ["scan", "--example", "--format", "passages-csv", "-q"])
+    assert passages.exit_code == 0, passages.output
+    rows = list(csv.DictReader(io.StringIO(passages.stdout)))
+    assert len(rows) == 46 and rows[0]["a"] == "ap-bridge"
+    table = runner.invoke(main, ["scan", "--example", "-q"])
+    assert "Pairs" not in table.stdout
+
+
+def test_top_limits_every_table(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["scan", "--example", "--top", "1", "--pairs", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "... and 8 more documents (--top 1)" in result.stdout
+    assert "... and 6 more pairs (--top 1)" in result.stdout
+    assert runner.invoke(main, ["scan", "--example", "--top", "0"]).exit_code == 2
 
 
 def test_json_output_file_follows_the_contract(runner: CliRunner, tmp_path: Path) -> None:
@@ -441,3 +468,53 @@ def test_dash_o_dev_stdout_appends_where_the_shell_points(tmp_path: Path) -> Non
     )
     assert done.stdout.startswith("id,source,published")
     assert log.read_text().startswith("earlier\nid,source,published")
+
+
+def test_the_table_on_a_terminal_fits_it_and_shows_no_raw_escape(tmp_path: Path) -> None:
+    """Issue 14.2: the table as a person sees it, in a pseudo-terminal 90 columns wide: every
+    line fits, every section is there, and input text reaches the screen escaped."""
+    feed = write_feed(tmp_path / "feed.jsonl", [{**FEED[0], "id": "wire" + ESCAPES}, FEED[1]])
+    screen = _run_in_terminal([*COMMAND, str(feed)], columns=90)
+    lines = screen.splitlines()
+    assert max(len(line) for line in lines) <= 90
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", screen)
+    assert lines[0].startswith("11 articles from 9 outlets")
+    for title in ("Families (largest first)", "Outlets (copying most first)", "Documents"):
+        assert title in lines
+    documents = screen.split("\nDocuments\n")[1].splitlines()
+    assert documents[1].split()[:4] == ["id", "outlet", "words", "copied"]
+    assert ["harbour-gazette", "Harbour", "Gazette", "516", "71.7"] in [
+        line.split()[:5] for line in documents
+    ]
+    # The id shown escaped, then cut to fit with an ellipsis.
+    assert any(line.startswith("wire\\x1b[2J\\x1b…") for line in documents)
+
+
+def _run_in_terminal(command: list[str], columns: int) -> str:
+    """Return what `command` shows on a pseudo-terminal `columns` wide (standard error
+    apart), with the terminal's line endings made plain."""
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the terminal's last writer has gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")

@@ -27,6 +27,7 @@ from dedupe.report import (
     PassageReport,
     Report,
 )
+from dedupe.tables import PASSAGE_COLUMNS
 
 # The module (`dedupe.render` is also the name of a function).
 render_module = importlib.import_module("dedupe.render")
@@ -159,7 +160,7 @@ def test_write_atomic_takes_pieces(tmp_path: Path) -> None:
 
 def test_csv_has_one_row_per_document(report: dedupe.Report) -> None:
     rows = list(csv.DictReader(io.StringIO(render(report, "csv"))))
-    assert [r["id"] for r in rows] == [d.id for d in report.documents]
+    assert [r["id"] for r in rows] == sorted(d.id for d in report.documents)
     valley = next(r for r in rows if r["id"] == "valley-post")
     assert valley["original_source"] == "Reuters" and valley["credited"] == "false"
     assert valley["matches"].startswith("harbour-gazette:")
@@ -178,9 +179,13 @@ def test_tables_list_families_then_documents_and_pairs_only_on_request(
     assert "ap-bridge" in with_pairs.split("Pairs")[1]
 
 
-def test_every_format_is_deterministic(report: dedupe.Report) -> None:
+def test_every_format_is_deterministic() -> None:
+    def scanned() -> dedupe.Report:
+        return dedupe.scan([dedupe.example_path()], jobs=1, pairs=True, texts=True)
+
+    first, second = scanned(), scanned()
     for fmt in RENDERERS:
-        assert render(report, fmt) == render(dedupe.scan([dedupe.example_path()], jobs=1), fmt)
+        assert render(first, fmt) == render(second, fmt)
 
 
 def test_unknown_format_is_an_output_error(report: dedupe.Report) -> None:
@@ -215,3 +220,155 @@ def test_write_atomic_leaves_old_file_when_interrupted(
 def test_write_atomic_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"):
         write_atomic(tmp_path / "missing" / "out.txt", "x")
+
+
+# --- the table that answers the questions (issue 14.2) --------------------------------------
+
+
+def test_the_table_opens_with_the_corpus_then_families_outlets_documents(
+    report: dedupe.Report,
+) -> None:
+    text = render(report, "table")
+    assert text.startswith("9 articles from 9 outlets, 2026-03-01 to 2026-03-07: 2 families;")
+    order = ["Families (largest first)", "Outlets (copying most first)", "Documents\n"]
+    assert [text.index(title) for title in order] == sorted(text.index(t) for t in order)
+    outlets = text.split("Outlets (copying most first)")[1].split("Documents")[0]
+    assert outlets.split("\n")[4].split() == ["Harbour", "Gazette", "1", "1", "71.7", "1/1",
+                                             "Reuters", "1"]  # fmt: skip
+    documents = text.split("Documents\n")[1]
+    valley = next(line for line in documents.splitlines() if line.startswith("valley-post"))
+    assert valley.split() == ["valley-post", "Valley", "Post", "2026-03-03", "423", "40.0",
+                              "53.9", "13.9", "Reuters", "false", "harbour-gazette"]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "passages-csv"])
+def test_booleans_have_one_spelling(fmt: str) -> None:
+    text = render(dedupe.scan([dedupe.example_path()], jobs=1, pairs=True), fmt)
+    assert "True" not in text and "False" not in text
+    assert "true" in text and "false" in text
+
+
+def _documents(*ids: str) -> Report:
+    return Report(
+        tuple(
+            DocumentReport(
+                id,
+                "Outlet",
+                "2026-01-02T03:04:05Z",
+                100,
+                0,
+                float(k),
+                float(k),
+                0.0,
+                (),
+                0,
+                (),
+                None,
+                None,
+                None,
+            )
+            for k, id in enumerate(sorted(ids))
+        )
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_ids_are_listed_in_natural_order(fmt: str) -> None:
+    text = render(_documents("10500", "1051", "10535", "a10", "a9"), fmt)
+    positions = [text.index(f"\n{id}" if fmt == "csv" else id) for id in
+                 ("1051", "10500", "10535", "a9", "a10")]  # fmt: skip
+    assert positions == sorted(positions)
+
+
+def test_top_keeps_the_rows_that_matter_and_counts_the_rest(report: dedupe.Report) -> None:
+    text = render(report, "table", top=2)
+    documents = text.split("Documents (copying most first)")[1]
+    assert [line.split()[0] for line in documents.strip().splitlines()[2:4]] == [
+        "harbour-gazette",
+        "daily-ledger",
+    ]
+    assert "... and 7 more documents (--top 2)" in documents
+    assert "... and 7 more outlets (--top 2)" in text
+    markdown = render(report, "markdown", top=2)
+    assert "## Documents (copying most first)" in markdown and "valley-post" not in markdown
+    with pytest.raises(OutputError, match="top"):
+        render(report, "table", top=0)
+
+
+def test_pairs_sharing_only_quotations_are_counted_not_listed() -> None:
+    text = render(dedupe.scan([dedupe.example_path()], jobs=1, pairs=True), "table")
+    pairs = text.split("Pairs\n")[1]
+    assert "9 more pairs share only quotations" in pairs
+    assert "city-courier" not in pairs and "0.0" not in pairs.split()
+    assert pairs.splitlines()[3].split() == ["ap-bridge", "river-weekly", "28.4", "28.3", "2",
+                                             "0", "f2"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_table_fits_the_width_it_is_given(width: int) -> None:
+    report = dedupe.scan([dedupe.example_path()], jobs=1, pairs=True)
+    text = render(report, "table", width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    documents = text.split("Documents\n")[1].split("Pairs")[0]
+    # Ids are kept whole; the least needed columns go first.
+    assert "harbour-gazette " in documents and "copied %" in documents
+    assert ("top match" in documents) == (width >= 120)
+    assert max(len(line) for line in render(report, "table").splitlines()) > 120
+
+
+def test_a_wide_table_cuts_long_text_with_an_ellipsis() -> None:
+    long_outlet = "The Extraordinarily Long Name Of A Regional Newspaper Group"
+    report = Report(
+        (
+            DocumentReport(
+                "d1", long_outlet, None, 10, 0, 0.0, 0.0, 0.0, (), 0, (), None, None, None
+            ),
+        )
+    )
+    text = render(report, "table", width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "The Extraordinari…" in text or "…" in text
+    assert long_outlet in render(report, "table")
+
+
+# --- long-form CSV (issue 14.4) ---------------------------------------------------------------
+
+
+def test_passages_csv_has_one_row_per_passage() -> None:
+    report = dedupe.scan([dedupe.example_path()], jobs=1, pairs=True)
+    rows = list(csv.DictReader(io.StringIO(render(report, "passages-csv"))))
+    assert len(rows) == sum(len(p.passages) for p in report.pairs)
+    assert list(rows[0]) == list(PASSAGE_COLUMNS)
+    assert PASSAGE_COLUMNS[:8] == ("a", "b", "a_outlet", "b_outlet", "a_start", "a_end",
+                                   "b_start", "b_end")  # fmt: skip
+    assert {r["quote"] for r in rows} == {"true", "false"}
+    copied = next(r for r in rows if r["quote"] == "false")
+    assert copied["rule"] == "wire-outlet" and copied["family"]
+
+
+def test_pairs_csv_has_one_row_per_pair() -> None:
+    report = dedupe.scan([dedupe.example_path()], jobs=1, pairs=True)
+    rows = list(csv.DictReader(io.StringIO(render(report, "pairs-csv"))))
+    assert [(r["a"], r["b"]) for r in rows][:2] == [
+        ("ap-bridge", "river-weekly"),
+        ("city-courier", "daily-ledger"),
+    ]
+    assert rows[0]["a_outlet"] == "Associated Press" and rows[0]["copied_passages"] == "2"
+
+
+@pytest.mark.parametrize("fmt", ["pairs-csv", "passages-csv"])
+def test_long_form_csv_needs_a_report_with_pairs(report: dedupe.Report, fmt: str) -> None:
+    with pytest.raises(OutputError, match="pairs=True"):
+        render(report, fmt)
+
+
+def test_long_form_csv_neutralises_formulas() -> None:
+    story = " ".join(f"The council met on day {k} to discuss the bridge repairs." for k in range(8))
+    documents = [
+        dedupe.Document("=cmd|' /C calc'!A0", story, source="@SUM(A1)"),
+        dedupe.Document("b", story, source="+Outlet"),
+    ]
+    report = dedupe.scan(documents, jobs=1, pairs=True)
+    for fmt in ("pairs-csv", "passages-csv"):
+        (row,) = list(csv.reader(io.StringIO(render(report, fmt))))[1:2]
+        assert row[:4] == ["'=cmd|' /C calc'!A0", "b", "'@SUM(A1)", "'+Outlet"]
