@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import OutputError
+from dedupe.formats import FORMATS
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
 from dedupe.report import (
     BoilerplateReport,
@@ -215,3 +216,8 @@ def test_write_atomic_leaves_old_file_when_interrupted(
 def test_write_atomic_into_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"):
         write_atomic(tmp_path / "missing" / "out.txt", "x")
+
+
+def test_the_command_offers_every_format_there_is_a_renderer_for() -> None:
+    """`dedupe.formats` names them for --format without importing the renderers."""
+    assert sorted(FORMATS) == sorted(RENDERERS)
