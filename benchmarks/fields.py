@@ -44,7 +44,7 @@ from dedupe.detection import detection_lines
 
 CRAWL_FORMAT = "%b %d, %Y %H:%M"
 SEPARATOR = " ### "
-FLAGS = {
+FLAGS: dict[str, Any] = {
     "id_field": "id",
     "text_field": "text",
     "source_fields": ["publisher"],
