@@ -249,13 +249,18 @@ def given_paragraphs(separator: str | None) -> Paragraphs:
 
 def text_breaks(text: str) -> str | None:
     """Return how one text breaks paragraphs: a marker of MARKERS it repeats (twice or more,
-    and at least as often as it breaks lines), BLANK_LINES, NEWLINES, or None (one line)."""
+    and at least as often as it breaks lines, or on lines of its own), BLANK_LINES, NEWLINES,
+    or None (one line)."""
     text = text[:_SAMPLE_CHARACTERS]
     lines = text.count("\n")
     best: tuple[int, str] | None = None
     for marker in MARKERS:
         count = text.count(marker)
-        if count >= 2 and count >= lines and (best is None or count > best[0]):
+        if count < 2 or (best is not None and count <= best[0]):
+            continue
+        # A marker on lines of its own separates paragraphs of several lines.
+        alone = sum(1 for line in text.splitlines() if line.strip() == marker.strip())
+        if count >= lines or alone >= 2:
             best = (count, marker)
     if best is not None:
         return best[1]
@@ -344,18 +349,23 @@ class Detection:
 
 
 def chosen_paragraphs(inputs: Sequence[Detection]) -> Paragraphs:
-    """Return the paragraph breaks to split every text at: those most sampled texts of all
-    inputs show (inputs may differ; a scan splits all its texts one way)."""
-    votes: Counter[tuple[str | None, str]] = Counter()
+    """Return the paragraph breaks to split every text at (a scan splits all its texts one
+    way): the marker most sampled texts of all inputs show, or the default split (blank lines,
+    else newlines, text by text) when most show line breaks. Ties go as in `sniff_paragraphs`."""
+    votes: Counter[str | None] = Counter()
+    kinds: set[str] = set()
     sampled = 0
     for item in inputs:
-        votes[(item.paragraphs.marker, item.paragraphs.kind)] += item.paragraphs.texts
+        votes[item.paragraphs.marker] += item.paragraphs.texts
         sampled += item.paragraphs.sampled
-    if not votes or not any(votes.values()):
-        return Paragraphs(None, BLANK_LINES, 0, sampled)
-    order = [repr(m) for m in MARKERS] + [BLANK_LINES, NEWLINES]
-    (marker, kind), count = max(votes.items(), key=lambda item: (item[1], -order.index(item[0][1])))
-    return Paragraphs(marker, kind, count, sampled)
+        if item.paragraphs.marker is None and item.paragraphs.texts:
+            kinds.add(item.paragraphs.kind)
+    order: list[str | None] = [*MARKERS, None]
+    marker, count = max(votes.items(), key=lambda i: (i[1], -order.index(i[0])), default=(None, 0))
+    if marker is not None:
+        return Paragraphs(marker, repr(marker), count, sampled)
+    kind = kinds.pop() if len(kinds) == 1 else f"{BLANK_LINES}, else {NEWLINES}"
+    return Paragraphs(None, kind, count, sampled)
 
 
 _SHOWN_PATHS = 3
@@ -365,25 +375,25 @@ _SHOWN_GROUPS = 5
 def detection_lines(inputs: Sequence[Detection], paragraphs: Paragraphs) -> list[str]:
     """Return the lines that tell how `inputs` were read, `paragraphs` being the breaks
     every text was split at: one line per group of inputs read alike, and one more when
-    the inputs' sniffed breaks differ."""
+    the inputs' sniffed markers differ."""
     groups: dict[tuple[str, str], list[str]] = {}
     for item in inputs:
-        groups.setdefault((item.format, item.describe()), []).append(item.path)
-    sniffed = {item.paragraphs.kind for item in inputs if item.paragraphs.texts}
-    differ = not paragraphs.given and len(sniffed) > 1
-    breaks = paragraphs.describe() + (" (inputs differ: see below)" if differ else "")
+        # The default split goes text by text: each input says how its own texts broke.
+        breaks = paragraphs if paragraphs.marker else item.paragraphs
+        described = f"{item.describe()}, {breaks.describe()}"
+        groups.setdefault((item.format, described), []).append(item.path)
+    sniffed = [item for item in inputs if item.paragraphs.texts]
+    differ = not paragraphs.given and len({item.paragraphs.marker for item in sniffed}) > 1
     lines = [
-        f"read {_paths(paths)} ({form}): {described}, {breaks}"
+        f"read {_paths(paths)} ({form}): {described}"
         for (form, described), paths in list(groups.items())[:_SHOWN_GROUPS]
     ]
     if len(groups) > _SHOWN_GROUPS:
         lines.append(f"... and {len(groups) - _SHOWN_GROUPS} more kinds of input")
     if differ:
-        found = ", ".join(
-            f"{item.paragraphs.kind} in {item.path}" for item in inputs if item.paragraphs.texts
-        )
+        found = ", ".join(f"{item.paragraphs.kind} in {item.path}" for item in sniffed)
         lines.append(
-            f"inputs differ in paragraph breaks ({found}): all split at {paragraphs.kind};"
+            f"inputs differ in paragraph breaks ({found}): all {paragraphs.describe()};"
             " --paragraph-separator chooses"
         )
     return lines

@@ -1058,3 +1058,126 @@ def test_a_single_path_is_one_input(tmp_path: Path, inputs: str, expected: list[
 def test_what_cannot_be_an_input_is_a_type_error(inputs: object, message: str) -> None:
     with pytest.raises(TypeError, match=message):
         read_documents(inputs)  # type: ignore[arg-type]
+
+
+# --- fields found, crawl times, standard input in any format (issues #14, #15) ---------------
+
+ISSUE_CSV = (
+    "id,publisher,scrape_time,text\n"
+    'a1,Daily Planet,"Jul 15, 2018 07:54",One. ### Two. ### Three.\n'
+    "a2,Bugle,,Four. ### Five. ### Six.\n"
+)
+
+
+def test_the_issue_csv_is_read_with_no_field_named(tmp_path: Path) -> None:
+    """Issue #14: the publisher is the outlet, the scrape time a crawl-time date (rewritten
+    as ISO 8601), the paragraph breaks '###'; the log says so."""
+    path = write(tmp_path / "articles.csv", ISSUE_CSV)
+    docs, log = read(path)
+    assert docs == [
+        Document("a1", "One. ### Two. ### Three.", "Daily Planet", "2018-07-15T07:54:00",
+                 f"{path}:2", crawled=True),
+        Document("a2", "Four. ### Five. ### Six.", "Bugle", None, f"{path}:3"),
+    ]  # fmt: skip
+    (detected,) = log.inputs
+    assert (detected.path, detected.format, detected.paragraphs.marker) == (str(path), "csv", "###")
+    assert detected.fields is not None and detected.fields.crawled == {"scrape_time"}
+    assert (detected.documents, detected.with_source, detected.with_date) == (2, 2, 1)
+    assert detected.with_crawl_time == 1 and log.skips == []
+
+
+def test_jsonl_fields_are_found_from_the_first_records(tmp_path: Path) -> None:
+    records = [
+        {"url": "https://www.reuters.com/a", "body": "x", "datePublished": "05/01/2024"},
+        {"url": "https://news.example.org/b", "body": "y", "fetched": 1531641240},
+    ]
+    path = write(tmp_path / "f.jsonl", jsonl(*records))
+    docs, log = read(path)
+    assert [(d.id, d.text, d.source, d.published, d.crawled) for d in docs] == [
+        ("https://www.reuters.com/a", "x", "reuters.com", "2024-05-01", False),
+        ("https://news.example.org/b", "y", "news.example.org", "2018-07-15T07:54:00+00:00", True),
+    ]
+    fields = log.inputs[0].fields
+    assert fields is not None and fields.describe() == (
+        "id=url text=body source=host of url date=datePublished,fetched (crawl time)"
+    )
+
+
+def test_only_the_first_records_are_sampled_and_skips_keep_their_order(tmp_path: Path) -> None:
+    lines = (
+        "{oops\n" + jsonl({"id": "a", "story": "x"}) + "{oops\n" + jsonl({"id": "b", "text": "y"})
+    )
+    docs, log = read(write(tmp_path / "f.jsonl", lines))
+    assert [d.id for d in docs] == ["b"]
+    assert [(s.line, s.reason) for s in log.skips] == [
+        (1, "malformed-json"),
+        (2, "missing-text"),
+        (3, "malformed-json"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "option"),
+    [
+        (jsonl({"id": "a", "text": "x"}, {"id": "b", "text": "y"}), "date"),
+        ("id,text\na,x\n", "date"),
+    ],
+    ids=["jsonl", "csv"],
+)
+def test_a_named_field_that_no_record_has_is_an_error(
+    tmp_path: Path, content: str, option: str
+) -> None:
+    """Issue #14: `--date-field nosuch` is not silently ignored."""
+    path = write(tmp_path / ("f.jsonl" if content.startswith("{") else "f.csv"), content)
+    with pytest.raises(InputError, match=rf"'nosuch'.*fix --{option}-field$") as info:
+        read(path, fields=FieldNames(published=("nosuch",)))
+    assert info.value.path == str(path)
+
+
+def test_a_named_field_some_record_has_is_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "f.jsonl", jsonl({"id": "a", "text": "x"}, {"text": "y", "when": "2024-01-02"})
+    )
+    docs, _ = read(path, fields=FieldNames(published=("when",)))
+    assert [d.published for d in docs] == [None, "2024-01-02"]
+
+
+@pytest.mark.parametrize(
+    ("content", "input_format"),
+    [
+        ('{"id": "a", "text": "x"}\n', None),
+        ("id,text\na,x\n", None),
+        ("id\ttext\na\tx\n", None),
+        ("\ufeffid,text\r\na,x\r\n", None),
+        ("id,text\na,x\n", "csv"),
+        ("id\ttext\na\tx\n", "tsv"),
+    ],
+)
+def test_standard_input_is_jsonl_csv_or_tsv(content: str, input_format: str | None) -> None:
+    """Issue #14: `cat file.csv | dedupe scan -` reads the CSV."""
+    stream = io.BytesIO(content.encode("utf-8"))
+    docs, log = read("-", stdin=stream, input_format=input_format)
+    assert [(d.id, d.text) for d in docs] == [("a", "x")]
+    assert log.inputs[0].path == "<stdin>"
+
+
+def test_a_format_standard_input_cannot_be_read_in_is_a_parameter_error() -> None:
+    with pytest.raises(ParameterError, match="jsonl, csv, tsv"):
+        read("-", stdin=io.BytesIO(b""), input_format="xml")
+
+
+def test_text_files_of_one_input_are_one_detection(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "One.\n\nTwo.")
+    write(tmp_path / "b.txt", "Three.\n\nFour.")
+    write(tmp_path / "c.jsonl", jsonl({"id": "c", "text": "x"}))
+    _, log = read(tmp_path)
+    assert [(i.path, i.format, i.documents) for i in log.inputs] == [
+        (str(tmp_path), "text", 2),
+        (str(tmp_path / "c.jsonl"), "jsonl", 1),
+    ]
+    assert log.inputs[0].paragraphs.kind == "blank lines"
+
+
+def test_a_document_must_say_crawled_with_a_bool() -> None:
+    with pytest.raises(TypeError, match="crawled"):
+        documents.input_list([Document("a", "x", crawled="yes")])  # type: ignore[arg-type]
