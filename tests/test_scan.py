@@ -387,3 +387,14 @@ def test_progress_says_when_reading_is_done(tmp_path: Path) -> None:
     calls: list[tuple[str, int, int]] = []
     dedupe.scan([dedupe.example_path()], progress=lambda *call: calls.append(call), jobs=1)
     assert calls[0] == ("read", 9, 9)
+
+
+def test_the_readmes_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #14.6: the README's API example is runnable, and says what its comments say."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Python API") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "id=id text=text source=outlet date=published"
+    assert "wire-flood" in printed and "f1 wire-flood Reuters 4" in printed
