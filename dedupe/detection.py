@@ -48,7 +48,8 @@ SAMPLE_RECORDS = 100
 """How many leading records (or texts) of an input detection looks at."""
 SAMPLE_BYTES = 4 << 20
 """The most bytes of leading records detection holds, whatever their number."""
-_SAMPLE_CHARACTERS = 20_000
+SAMPLE_CHARACTERS = 20_000
+"""The most characters of a sampled text looked at for its paragraph breaks."""
 
 
 def squashed(name: str) -> str:
@@ -251,7 +252,7 @@ def text_breaks(text: str) -> str | None:
     """Return how one text breaks paragraphs: a marker of MARKERS it repeats (twice or more,
     and at least as often as it breaks lines, or on lines of its own), BLANK_LINES, NEWLINES,
     or None (one line)."""
-    text = text[:_SAMPLE_CHARACTERS]
+    text = text[:SAMPLE_CHARACTERS]
     lines = text.count("\n")
     best: tuple[int, str] | None = None
     for marker in MARKERS:

@@ -57,6 +57,7 @@ from dedupe.delimited import (
 )
 from dedupe.detection import (
     SAMPLE_BYTES,
+    SAMPLE_CHARACTERS,
     SAMPLE_RECORDS,
     TEXT_NAMES,
     Detection,
@@ -807,7 +808,6 @@ def _unreadable(path: str, exc: OSError) -> InputError:
 
 
 _TEXT_FILE_FIELDS = Fields(id=None, text="text")
-_SAMPLE_CHARACTERS = 20_000
 
 
 class _Unit:
@@ -840,7 +840,7 @@ class _Unit:
             self.with_date += 1
             self.with_crawl += document.crawled
         if len(self.texts) < SAMPLE_RECORDS:
-            self.texts.append(document.text[:_SAMPLE_CHARACTERS])
+            self.texts.append(document.text[:SAMPLE_CHARACTERS])
 
     def detection(self) -> Detection:
         """Return how the input was read."""
