@@ -281,7 +281,13 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     is_flag=True,
     help="Read TSV fields in quotation marks as CSV does (default: quotation marks are text).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but the report (no summary line).")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing but the report and errors (no line on the inputs, no progress, no"
+    " summary line).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def scan_command(
     paths: Sequence[str],
