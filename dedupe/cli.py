@@ -10,6 +10,7 @@ for the terminal.
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import re
@@ -20,26 +21,31 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 
 from dedupe import __version__
-from dedupe.documents import DEFAULT_MAX_DOCUMENT_SIZE, SUPPORTED_EXTENSIONS, FieldNames, ReadLog
+from dedupe.documents import (
+    DEFAULT_MAX_DOCUMENT_SIZE,
+    INPUT_FORMATS,
+    SUPPORTED_EXTENSIONS,
+    ReadLog,
+)
 from dedupe.errors import DedupeError, InputError, OutputError
 from dedupe.escape import terminal_safe
-from dedupe.examples import example_path
-from dedupe.output import OutputPlace, check_output_place, write_output
-from dedupe.parallel import default_jobs
-from dedupe.render import (
-    FORMATS_NEEDING_PAIRS,
-    FORMATS_NEEDING_TEXTS,
-    RENDERERS,
-    render_chunks,
-)
-from dedupe.report import Report
-from dedupe.scan import Parameters, scan
+from dedupe.formats import FORMATS, FORMATS_NEEDING_PAIRS, FORMATS_NEEDING_TEXTS
+from dedupe.parameters import Parameters
 from dedupe.stats import Stats
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+    from dedupe.output import OutputPlace
+    from dedupe.report import Report
+
+# The scan, numpy, numba and the renderers are imported where used: `dedupe --version` and
+# `--help` then answer in a tenth of a second.
 
 EXIT_SKIPS = 1
 EXIT_ERROR = 2
@@ -128,7 +134,7 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(sorted(RENDERERS)),
+    type=click.Choice(sorted(FORMATS)),
     default="table",
     show_default=True,
     help="Report format: table, markdown, json, csv (one row per document), pairs-csv,"
@@ -167,25 +173,37 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     help="Count text an outlet repeats across its articles (footers, blurbs) as any other.",
 )
 @click.option(
-    "--id-field", default="id", show_default=True, help="JSONL/CSV field holding the document id."
+    "--id-field",
+    help="JSONL/CSV field holding the document id  [default: found: id, url, guid, link]",
 )
 @click.option(
-    "--text-field", default="text", show_default=True, help="JSONL/CSV field holding the text."
+    "--text-field",
+    help="JSONL/CSV field holding the text  [default: found: text, body, content, article,"
+    " maintext]",
 )
 @click.option(
     "--source-field",
     multiple=True,
-    help="Field(s) holding the outlet  [default: outlet, source, publisher]",
+    help="Field(s) holding the outlet  [default: found: outlet, source, publisher, site,"
+    " domain, else the host of a url field]",
 )
 @click.option(
     "--date-field",
     multiple=True,
-    help="Field(s) holding the ISO 8601 publication date  [default: published, date]",
+    help="Field(s) holding the publication date; one named like scrape_time, crawled or"
+    " fetched is a crawl time  [default: found: published, date, publish_date, pubdate,"
+    " datePublished, timestamp, then crawl times]",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    help="Format of standard input (-)  [default: told from its first line]",
 )
 @click.option(
     "--paragraph-separator",
     default=None,
-    help="Marker that separates paragraphs (default: blank lines, else newlines).",
+    help="Marker that separates paragraphs, e.g. '###'; '' for blank lines, else newlines"
+    "  [default: sniffed from the first texts]",
 )
 @click.option(
     "--shingle-size",
@@ -272,7 +290,13 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     is_flag=True,
     help="Read TSV fields in quotation marks as CSV does (default: quotation marks are text).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but the report (no summary line).")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing but the report and errors (no line on the inputs, no progress, no"
+    " summary line).",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def scan_command(
     paths: Sequence[str],
@@ -283,10 +307,11 @@ def scan_command(
     top: int | None,
     list_pairs: bool,
     keep_boilerplate: bool,
-    id_field: str,
-    text_field: str,
+    id_field: str | None,
+    text_field: str | None,
     source_field: Sequence[str],
     date_field: Sequence[str],
+    input_format: str | None,
     paragraph_separator: str | None,
     shingle_size: int,
     num_perm: int,
@@ -309,27 +334,33 @@ def scan_command(
     of its text is copied, shared and quoted, and where it came from.
 
     A PATH is a file (.txt, .md, .jsonl, .ndjson, .csv, .tsv), a folder (read recursively)
-    or - for JSONL on standard input.
+    or - for standard input (JSONL, CSV or TSV). Fields not named are found from each
+    input's first records, and the paragraph breaks from its first texts: one line on
+    standard error says what was used.
     """
     if example:
+        from dedupe.examples import example_path
+
         paths = (*paths, str(example_path()))
     if not paths:
         raise click.UsageError("give at least one PATH (or --example)")
-    defaults = FieldNames()
-    fields = FieldNames(
-        id=id_field,
-        text=text_field,
-        source=tuple(source_field) or defaults.source,
-        published=tuple(date_field) or defaults.published,
-    )
     log = ReadLog()
     stats = Stats()
+    display = None if quiet else _Progress(log, bars=sys.stderr.isatty())
+    # Not given: sniffed. Given, even as "": used as given.
+    separator: dict[str, Any] = (
+        {} if paragraph_separator is None else {"paragraph_separator": paragraph_separator}
+    )
     report_place, errors_place = _output_places(paths, output, errors_path)
     try:
         with _interruptible():
             report = scan(
                 paths,
-                fields=fields,
+                id_field=id_field,
+                text_field=text_field,
+                source_fields=source_field,
+                date_fields=date_field,
+                input_format=input_format,
                 duplicate_ids="suffix" if on_duplicate_id == "suffix" else "error",
                 min_percent=min_percent,
                 pairs=list_pairs or format_ in FORMATS_NEEDING_PAIRS,
@@ -344,16 +375,16 @@ def scan_command(
                 min_words=min_words,
                 max_gap=max_gap,
                 window=window,
-                paragraph_separator=paragraph_separator,
                 jobs=jobs,
-                progress=None if quiet or not sys.stderr.isatty() else _show_progress,
+                progress=display,
                 max_document_size=max_document_size,
                 tsv_quotes=tsv_quotes,
+                **separator,
             )
-            _clear_progress(quiet)
-            _write_report(report, format_, report_place, jobs or default_jobs(), quiet, top)
+            _close(display)
+            _write_report(report, format_, report_place, jobs, quiet, top)
     except DedupeError as exc:
-        _clear_progress(quiet)
+        _close(display)
         _write_errors(errors_place, log, exc if isinstance(exc, InputError) else None)
         _fail(str(exc))
     except _ClosedPipe:
@@ -378,6 +409,8 @@ def _output_places(
 ) -> tuple[OutputPlace | None, OutputPlace | None]:
     """Return the checked places of the report (None: standard output) and of the errors
     file, before anything is read; exit with code 2 naming the first that cannot be used."""
+    from dedupe.output import check_output_place
+
     try:
         report = None
         if output and output != "-":
@@ -402,6 +435,8 @@ def _write_errors(
     """Write the skips collected so far (and the input error that stopped the run, if any,
     as the last line) to the --errors file. A failure to write exits with code 2 if `fail`,
     else it is only told (the run is already failing for another reason)."""
+    from dedupe.output import write_output
+
     if place is None:
         return
     content = log.to_jsonl()
@@ -422,13 +457,80 @@ def _write_errors(
         _say(f"error: {exc}")
 
 
-def _show_progress(stage: str, done: int, total: int) -> None:
-    click.echo(f"\rdedupe: {stage} {done:,}/{total:,}\033[K", err=True, nl=False)
+def scan(*args: Any, **options: Any) -> Report:
+    """Return `dedupe.scan.scan(...)`, importing the scan (numpy and all) on first use."""
+    from dedupe.scan import scan as run
+
+    return run(*args, **options)
 
 
-def _clear_progress(quiet: bool) -> None:
-    if not quiet and sys.stderr.isatty():
-        click.echo("\r\033[K", err=True, nl=False)
+class _Progress:
+    """What a scan shows on standard error as it runs: how each input was read (once
+    reading is done) and a line when numba starts compiling, always; on a terminal, also a
+    bar with an ETA for each stage (click's progress bar: click is already a dependency,
+    and its bar has the ETA, hides itself when the output is not a terminal, and costs no
+    import time, which rich's would)."""
+
+    _LABELS: ClassVar[dict[str, str]] = {
+        "read": "reading ",
+        "sign": "signing ",
+        "align": "aligning",
+    }
+
+    def __init__(self, log: ReadLog, *, bars: bool) -> None:
+        self._log = log
+        self._bars = bars
+        self._stage: str | None = None
+        self._bar: ProgressBar[Any] | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Show that `done` of `total` items of `stage` are done (total 0: unknown)."""
+        if stage == "compile":
+            self.close()
+            _say("compiling the fast code for this machine, once per install (30-45 s)")
+        elif stage == "read" and done == total:
+            self.close()
+            self._tell_inputs()
+        elif self._bars:
+            self._advance(stage, done, total)
+
+    def _advance(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage or self._bar is None:
+            self.close()
+            self._stage = stage
+            self._bar = click.progressbar(
+                length=total or None,
+                iterable=None if total else itertools.count(),
+                label=f"dedupe: {self._LABELS.get(stage, stage)}",
+                file=sys.stderr,
+                show_eta=True,
+                show_pos=True,
+                width=30,
+            )
+        self._bar.update(done - self._bar.pos)
+
+    def close(self) -> None:
+        """End the bar being shown, if any."""
+        if self._bar is not None:
+            with suppress(OSError, ValueError):
+                self._bar.render_finish()
+        self._bar, self._stage = None, None
+
+    def _tell_inputs(self) -> None:
+        from dedupe.detection import detection_lines, given_paragraphs
+
+        paragraphs = self._log.paragraphs or given_paragraphs(None)
+        for line in detection_lines(self._log.inputs, paragraphs):
+            _say(line)
+        for item in self._log.inputs:
+            warning = item.warning()
+            if warning:
+                _say(f"warning: {warning}")
+
+
+def _close(display: _Progress | None) -> None:
+    if display is not None:
+        display.close()
 
 
 def _fail(message: str) -> NoReturn:
@@ -527,14 +629,18 @@ def _write_report(
     report: Report,
     format_: str,
     place: OutputPlace | None,
-    jobs: int,
+    jobs: int | None,
     quiet: bool,
     top: int | None,
 ) -> None:
+    from dedupe.output import write_output
+    from dedupe.parallel import default_jobs
+    from dedupe.render import render_chunks
+
     # A table printed on a terminal is fitted to its width; written anywhere else, it is not.
     on_terminal = place is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if on_terminal else None
-    chunks = render_chunks(report, format_, jobs=jobs, top=top, width=width)
+    chunks = render_chunks(report, format_, jobs=jobs or default_jobs(), top=top, width=width)
     if place is not None:
         note = place.note()
         if note and not quiet:

@@ -17,8 +17,6 @@ import re
 from collections.abc import Callable, Iterator
 from typing import IO, NamedTuple
 
-from charset_normalizer import from_bytes
-
 BINARY_PROBE = 8192
 """How many leading bytes are looked at to tell the encoding, and a binary file."""
 FALLBACK_ENCODING = "cp1252"
@@ -77,6 +75,8 @@ def wide_encoding(head: bytes) -> str | None:
 
 def _detected(data: bytes) -> str | None:
     """Return the codec name charset-normalizer finds most plausible ("utf-16-le"), or None."""
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data).best()
     return None if best is None else codecs.lookup(best.encoding).name
 
@@ -104,6 +104,9 @@ def detect_encoding(data: bytes) -> str | None:
     apart before, by `wide_encoding`). Ties, and guesses without any language evidence,
     go to Windows-1252 when it decodes the data, as most legacy news text is in it.
     """
+    # Imported here: half of the command's start-up time, and most input is UTF-8.
+    from charset_normalizer import from_bytes
+
     matches = [m for m in from_bytes(data) if _ascii_compatible(m.encoding)]
     if not matches:
         return None

@@ -2,7 +2,10 @@
 
 `read_documents` is the entry point. Each input is a file, a folder (walked recursively in
 sorted order, hidden entries ignored, each real file and folder once however many links lead
-to it) or "-" for JSONL on standard input. Items that cannot be used are skipped and recorded
+to it) or "-" for standard input (JSONL, CSV or TSV: named, or told from its first line).
+The fields of each JSONL/CSV/TSV input, and its paragraph breaks, are named by the caller or
+found from its first records (`dedupe.detection`); what each input was read with is recorded
+in the `ReadLog`. Items that cannot be used are skipped and recorded
 in a `ReadLog`; problems the user must fix (a missing path, an unsupported file named
 explicitly, an unreadable file, a CSV without the text column, records without the text
 field, an input with records but no document, a duplicate id) raise `InputError`.
@@ -19,6 +22,7 @@ quoting unless asked (`tsv_quotes=True`): a text that starts with a quotation ma
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import stat
@@ -26,10 +30,11 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import IO, Literal
 
 from dedupe import decoding
+from dedupe.dates import iso_date
+from dedupe.dates import parse_date as parse_date  # re-exported: it lived here
 from dedupe.decoding import (
     BINARY_PROBE,
     FALLBACK_ENCODING,
@@ -50,15 +55,31 @@ from dedupe.delimited import (
     span,
     tab_records,
 )
+from dedupe.detection import (
+    SAMPLE_BYTES,
+    SAMPLE_CHARACTERS,
+    SAMPLE_RECORDS,
+    TEXT_NAMES,
+    Detection,
+    Fields,
+    Paragraphs,
+    resolve_fields,
+    sample_keys,
+    sniff_paragraphs,
+)
+from dedupe.detection import FieldNames as FieldNames  # re-exported: it lived here
 from dedupe.errors import InputError, ParameterError
+from dedupe.outlets import source_host
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
     """One article as read: its id, its text exactly as read, and optional metadata.
 
-    `published` is an ISO 8601 date or date-time string (validated when read), or None.
-    `origin` says where it came from ("path", "path:line" or "<stdin>:line") for messages.
+    `published` is an ISO 8601 date or date-time string (other forms are rewritten so when
+    read), or None. `origin` says where it came from ("path", "path:line" or "<stdin>:line")
+    for messages. `crawled`: `published` is a crawl time (from a field such as scrape_time:
+    when a copy was fetched), not a publication time.
     """
 
     id: str
@@ -66,6 +87,7 @@ class Document:
     source: str | None = None
     published: str | None = None
     origin: str = ""
+    crawled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +107,15 @@ class Skip:
 
 @dataclass
 class ReadLog:
-    """What reading did besides yielding documents: skips, warnings, re-decoded files."""
+    """What reading did besides yielding documents: skips, warnings, re-decoded files, and
+    how each input was read (`inputs`, complete once reading is done). `paragraphs` is set
+    by `dedupe.scan` to the paragraph breaks every text was split at."""
 
     read: int = 0
     skips: list[Skip] = field(default_factory=list)
     redecoded: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[Detection] = field(default_factory=list)
+    paragraphs: Paragraphs | None = None
 
     def add(self, skip: Skip) -> None:
         """Record one skipped item or warning."""
@@ -122,21 +148,9 @@ class ReadLog:
         return sum(1 for s in self.skips if not s.kept)
 
 
-@dataclass(frozen=True, slots=True)
-class FieldNames:
-    """Which record fields hold the id, the text, the source and the publication date.
-
-    For `source` and `published` the first listed field that is present (and, for the
-    source, a non-empty string) wins.
-    """
-
-    id: str = "id"
-    text: str = "text"
-    source: tuple[str, ...] = ("outlet", "source", "publisher")
-    published: tuple[str, ...] = ("published", "date")
-
-
 DEFAULT_FIELDS = FieldNames()
+INPUT_FORMATS = ("jsonl", "csv", "tsv")
+"""The formats standard input can be read in."""
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
 DEFAULT_MAX_DOCUMENT_SIZE = 16 * 1024 * 1024
@@ -199,6 +213,11 @@ def _check_item(item: object, position: int, documents: bool) -> None:
                     f"input {position}: Document {name} must be a str or None,"
                     f" not {type(value).__name__}"
                 )
+        if not isinstance(item.crawled, bool):
+            raise TypeError(
+                f"input {position}: Document crawled must be a bool,"
+                f" not {type(item.crawled).__name__}"
+            )
         return
     path = os.fspath(item) if isinstance(item, str | os.PathLike) else None
     if not isinstance(path, str):
@@ -215,18 +234,25 @@ def read_documents(
     stdin: IO[bytes] | None = None,
     max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
     tsv_quotes: bool = False,
+    input_format: str | None = None,
 ) -> Iterator[Document]:
     """Return an iterator over every readable document of the inputs, in a deterministic order.
 
     `inputs` is one path or several. Missing paths and unsupported files named explicitly
-    raise `InputError` at once; other problems are found while iterating. Skipped items and
-    warnings are recorded in `log`; "-" reads JSONL from `stdin` (default: the process's
-    standard input). Records over `max_document_size` bytes are skipped (None: no limit);
+    raise `InputError` at once; other problems are found while iterating. Fields `fields`
+    leaves None are found from each input's first records. Skipped items, warnings and how
+    each input was read are recorded in `log`; "-" reads `stdin` (default: the process's
+    standard input) in `input_format` ("jsonl", "csv", "tsv"; None: told from its first
+    line). Records over `max_document_size` bytes are skipped (None: no limit);
     `tsv_quotes` reads TSV fields in quotation marks as CSV does.
     """
     if duplicate_ids not in ("error", "suffix"):
         raise ParameterError(
             f"duplicate_ids must be 'error' or 'suffix', not {_show(duplicate_ids)}"
+        )
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise ParameterError(
+            f"the input format must be one of {', '.join(INPUT_FORMATS)}, not {_show(input_format)}"
         )
     if max_document_size is not None and max_document_size < 1:
         raise ParameterError(
@@ -236,6 +262,7 @@ def read_documents(
     sources = [_check_input(os.fspath(item)) for item in items]  # type: ignore[arg-type]
     log = log if log is not None else ReadLog()
     context = _Context(fields, duplicate_ids, log, max_document_size, tsv_quotes)
+    context.input_format = input_format
     return _iter_documents(sources, context, stdin)
 
 
@@ -248,6 +275,7 @@ def _iter_documents(
     """
     log = context.log
     for source in sources:
+        context.source = STDIN_LABEL if source == STDIN else source
         records, first_skip = context.records, len(log.skips)
         context.fields_seen.clear()
         found = 0
@@ -257,6 +285,7 @@ def _iter_documents(
             yield document
         if not found and context.records > records:
             raise _no_document(source, context.records - records, log.skips[first_skip:], context)
+        log.inputs.extend(context.finished_units())
 
 
 def _no_document(source: str, records: int, skips: list[Skip], context: _Context) -> InputError:
@@ -281,7 +310,7 @@ def _documents_of(source: str, context: _Context, stdin: IO[bytes] | None) -> It
     """Yield the documents of one input: standard input, a folder or a file."""
     if source == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
-        yield from _guard_io(STDIN_LABEL, _jsonl_stream(stream, STDIN_LABEL, STDIN_LABEL, context))
+        yield from _guard_io(STDIN_LABEL, _stdin_documents(stream, context))
     elif os.path.isdir(source):
         if context.visit(source):
             for path in _walk(source, context):
@@ -426,7 +455,8 @@ def _read_text(path: str, context: _Context) -> Iterator[Document]:
     if text is None:
         return
     name = os.path.splitext(os.path.basename(path))[0]
-    document = context.build({context.fields.text: text}, path, None, name)
+    context.begin_text_file()
+    document = context.build({_TEXT_FILE_FIELDS.text: text}, path, None, name)
     if document is not None:
         yield document
 
@@ -491,22 +521,52 @@ def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
         yield from _guard_io(path, _jsonl_stream(stream, path, name, context))
 
 
+def _stdin_documents(stream: IO[bytes], context: _Context) -> Iterator[Document]:
+    """Yield the documents of standard input, read in the format asked for, else in the
+    format its first line shows."""
+    kind = context.input_format or stdin_format(peek(stream))
+    if kind == "jsonl":
+        return _jsonl_stream(stream, STDIN_LABEL, STDIN_LABEL, context)
+    if kind == "tsv" and context.tsv_quotes:
+        kind = "tsv-quoted"
+    return _delimited_stream(stream, STDIN_LABEL, context, kind)
+
+
+def stdin_format(head: bytes) -> str:
+    """Return the format ("jsonl", "csv" or "tsv") the leading bytes of a stream show: JSON
+    lines start with "{"; otherwise a first line with more tabs than commas is a TSV header,
+    else a CSV one. Nothing to look at is JSONL."""
+    wide = wide_encoding(head)
+    text = head.decode(wide or "utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if not text or text.startswith("{"):
+        return "jsonl"
+    first = text.split("\n", 1)[0]
+    return "tsv" if first.count("\t") > first.count(",") else "csv"
+
+
 def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) -> Iterator[Document]:
     """Yield the documents of a JSONL byte stream; blank lines are ignored.
 
-    Raise InputError when the stream has JSON objects and none has the text field.
+    The fields are those named, the others found from the keys of the first objects. Raise
+    InputError when the stream has JSON objects and none has the text field, or a named field
+    is in none of them.
     """
     head = peek(stream)
     if binary_file(head):
         context.skip(path, None, "binary-file", "binary file (NUL bytes), not JSON lines")
         return
+    lines = Lines(stream, head, context.max_size, context.redecoded(path))
+    rest = lines.plain()
+    first = _leading_lines(rest)
+    keys = sample_keys(_objects(first))
+    context.begin(path, "jsonl", resolve_fields(context.named, keys))
     build = context.build
     text_field = context.fields.text
+    unseen = {name: kind for kind, name in context.named.named() if kind != "text"}
     empty = True
     objects = with_text = 0
     fields: Counter[str] = Counter()
-    lines = Lines(stream, head, context.max_size, context.redecoded(path))
-    for number, text, problem, size in lines.plain():
+    for number, text, problem, size in itertools.chain(first, rest):
         if problem is None and (not text or text.isspace()):
             continue
         empty = False
@@ -518,6 +578,9 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         if record is None:
             continue
         objects += 1
+        if unseen:
+            for key in [key for key in unseen if key in record]:
+                del unseen[key]
         if text_field in record:
             with_text += 1
         elif objects - with_text <= 1000:  # enough to name the fields
@@ -528,11 +591,54 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")
     elif objects and not with_text:
+        looked = (
+            f"a text field ({', '.join(TEXT_NAMES)})"
+            if "text" in context.fields.found
+            else f"a {text_field!r} field"
+        )
         raise InputError(
-            f"none of its {objects:,} JSON object(s) has a {text_field!r} field (fields found:"
+            f"none of its {objects:,} JSON object(s) has {looked} (fields found:"
             f" {_field_list(fields)}); name the text field with --text-field",
             path=path,
         )
+    elif objects and unseen:
+        name, kind = next(iter(unseen.items()))
+        raise InputError(
+            f"no record has the {kind} field {name!r}"
+            f" (fields found: {', '.join(map(_show, keys))}); fix --{kind}-field",
+            path=path,
+        )
+
+
+def _leading_lines(
+    lines: Iterator[tuple[int, str, str | None, int]],
+) -> list[tuple[int, str, str | None, int]]:
+    """Return the first lines of a JSONL stream, enough to find its fields from: up to
+    SAMPLE_RECORDS non-blank lines, or SAMPLE_BYTES."""
+    taken: list[tuple[int, str, str | None, int]] = []
+    records = size = 0
+    for line in lines:
+        taken.append(line)
+        if line[1] and not line[1].isspace():
+            records += 1
+        size += line[3]
+        if records >= SAMPLE_RECORDS or size >= SAMPLE_BYTES:
+            break
+    return taken
+
+
+def _objects(lines: Iterable[tuple[int, str, str | None, int]]) -> Iterator[dict[str, object]]:
+    """Yield the JSON objects among readable lines; other lines are left for the reading
+    proper to record."""
+    for _, text, problem, _ in lines:
+        if problem is not None or not text or text.isspace():
+            continue
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, dict):
+            yield value
 
 
 def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[str, object] | None:
@@ -593,7 +699,7 @@ def _delimited_stream(
         records = quoted = QuotedRecords(
             iter(lines), dialect, context.skipper(path), context.max_size
         )
-    header = _header(records, path, context.fields)
+    header = _header(records, path, context, "csv" if kind == "csv" else "tsv")
     if header is None:
         context.skip(path, None, "empty-file", "empty file (no header row)")
         return
@@ -631,10 +737,12 @@ def _delimited_stream(
             yield document
 
 
-def _header(records: Iterator[Record], path: str, fields: FieldNames) -> list[str] | None:
-    """Return the column names of the first non-blank record (None if there is none).
+def _header(records: Iterator[Record], path: str, context: _Context, kind: str) -> list[str] | None:
+    """Return the column names of the first non-blank record (None if there is none), and
+    begin reading with the fields they name or show.
 
-    Raise InputError if that record cannot be read or has no text column.
+    Raise InputError if that record cannot be read, or has no text column or no column named
+    by the caller.
     """
     for taken, row in records:
         line = taken[0].number
@@ -648,14 +756,29 @@ def _header(records: Iterator[Record], path: str, fields: FieldNames) -> list[st
             }.get(problem or "", "cannot be decoded")
             raise InputError(f"the header row {what}", path=path, line=line)
         columns = [name.strip() for name in row]
+        fields = resolve_fields(context.named, columns)
+        shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
         if fields.text not in columns:
-            shown = ", ".join(_show(c) for c in columns[:20]) + (", …" if len(columns) > 20 else "")
+            looked = (
+                f"text column (looked for {', '.join(TEXT_NAMES)})"
+                if "text" in fields.found
+                else f"{fields.text!r} column"
+            )
             raise InputError(
-                f"the header has no {fields.text!r} column (columns: {shown}); "
+                f"the header has no {looked} (columns: {shown}); "
                 "name the text column with --text-field",
                 path=path,
                 line=line,
             )
+        for option, name in context.named.named():
+            if name not in columns:
+                raise InputError(
+                    f"the header has no {option} column {name!r} (columns: {shown});"
+                    f" fix --{option}-field",
+                    path=path,
+                    line=line,
+                )
+        context.begin(path, kind, fields)
         return columns
     return None
 
@@ -684,6 +807,55 @@ def _unreadable(path: str, exc: OSError) -> InputError:
 # --- records to documents -----------------------------------------------------------------
 
 
+_TEXT_FILE_FIELDS = Fields(id=None, text="text")
+
+
+class _Unit:
+    """One input being read (a JSONL/CSV/TSV file or stream, or the text files of one input):
+    the fields it is read with, and what its documents show so far."""
+
+    __slots__ = (
+        "documents",
+        "fields",
+        "format",
+        "path",
+        "texts",
+        "with_crawl",
+        "with_date",
+        "with_source",
+    )
+
+    def __init__(self, path: str, format: str, fields: Fields) -> None:
+        self.path = path
+        self.format = format
+        self.fields = fields
+        self.texts: list[str] = []  # the first texts, to sniff paragraph breaks from
+        self.documents = self.with_source = self.with_date = self.with_crawl = 0
+
+    def add(self, document: Document) -> None:
+        """Count one document read from the input."""
+        self.documents += 1
+        self.with_source += document.source is not None
+        if document.published is not None:
+            self.with_date += 1
+            self.with_crawl += document.crawled
+        if len(self.texts) < SAMPLE_RECORDS:
+            self.texts.append(document.text[:SAMPLE_CHARACTERS])
+
+    def detection(self) -> Detection:
+        """Return how the input was read."""
+        return Detection(
+            path=self.path,
+            format=self.format,
+            fields=None if self.format == "text" else self.fields,
+            paragraphs=sniff_paragraphs(self.texts),
+            documents=self.documents,
+            with_source=self.with_source,
+            with_date=self.with_date,
+            with_crawl_time=self.with_crawl,
+        )
+
+
 class _Context:
     """The state shared by the readers of one call: field names, the log and the ids seen."""
 
@@ -695,7 +867,13 @@ class _Context:
         max_size: int | None,
         tsv_quotes: bool,
     ) -> None:
-        self.fields = fields
+        self.named = fields
+        self.fields = _TEXT_FILE_FIELDS  # those of the input being read (`begin`)
+        self.input_format: str | None = None  # of standard input (None: told from it)
+        self.source = ""  # the input (as given) being read
+        self._units: list[_Unit] = []
+        self._unit: _Unit | None = None
+        self._text_unit: _Unit | None = None
         self.duplicate_ids = duplicate_ids
         self.log = log
         self.max_size = max_size
@@ -706,6 +884,26 @@ class _Context:
         self._seen: dict[str, str] = {}
         self._next_suffix: dict[str, int] = {}
         self._visited: dict[tuple[int, int], str] = {}
+
+    def begin(self, path: str, format: str, fields: Fields) -> None:
+        """Start reading the records of one JSONL/CSV/TSV file or stream with `fields`."""
+        self.fields = fields
+        self._unit = _Unit(path, format, fields)
+        self._units.append(self._unit)
+
+    def begin_text_file(self) -> None:
+        """Start reading one text file, counted with the other text files of the input."""
+        self.fields = _TEXT_FILE_FIELDS
+        if self._text_unit is None:
+            self._text_unit = _Unit(self.source, "text", _TEXT_FILE_FIELDS)
+            self._units.append(self._text_unit)
+        self._unit = self._text_unit
+
+    def finished_units(self) -> list[Detection]:
+        """Return how each part of the input just read was read, and start afresh."""
+        done = [unit.detection() for unit in self._units]
+        self._units, self._unit, self._text_unit = [], None, None
+        return done
 
     def visit(self, path: str, key: tuple[int, int] | None = None) -> bool:
         """Return True the first time a real file or folder (device and inode `key`, else
@@ -744,10 +942,11 @@ class _Context:
         `name` makes the id of a record without one: "name:line", or `name` itself when
         `line` is None (a whole-file document).
         """
-        if line is None:
-            return self._build(record, path, line, name)
         document = self._build(record, path, line, name)
-        if document is None and len(self.fields_seen) < 1000:
+        if document is not None:
+            if self._unit is not None:
+                self._unit.add(document)
+        elif line is not None and len(self.fields_seen) < 1000:
             self.fields_seen.update(record.keys())  # to name them if the input gives nothing
         return document
 
@@ -767,13 +966,13 @@ class _Context:
         if not text or text.isspace():
             self.skip(path, line, "empty-text", f"{fields.text!r} is empty")
             return None
-        doc_id = self._id(record.get(fields.id), path, line, name)
+        doc_id = self._id(record.get(fields.id) if fields.id else None, path, line, name)
         if doc_id is None:
             return None
         origin = path if line is None else f"{path}:{line}"
-        published = self._published(record, path, line)
+        published, crawled = self._published(record, path, line)
         doc_id = self._unique(doc_id, origin, path, line)
-        return Document(doc_id, text, self._source(record), published, origin)
+        return Document(doc_id, text, self._source(record), published, origin, crawled)
 
     def _id(self, value: object, path: str, line: int | None, name: str) -> str | None:
         """Return the record's id as a string (made up if absent), or None if it is unusable."""
@@ -794,33 +993,42 @@ class _Context:
         return None
 
     def _source(self, record: Mapping[str, object]) -> str | None:
-        """Return the first non-empty source field of the record, stripped, or None."""
+        """Return the first non-empty source field of the record, stripped, else the host of
+        its web address when the outlet is read from one, else None."""
         for key in self.fields.source:
             value = record.get(key)
             if isinstance(value, str) and value and not value.isspace():
                 return value.strip()
+        if self.fields.source_url:
+            address = record.get(self.fields.source_url)
+            return source_host(address) if isinstance(address, str) else None
         return None
 
-    def _published(self, record: Mapping[str, object], path: str, line: int | None) -> str | None:
-        """Return the first present date field if it is ISO 8601, stripped; else None.
+    def _published(
+        self, record: Mapping[str, object], path: str, line: int | None
+    ) -> tuple[str | None, bool]:
+        """Return the first present date field as ISO 8601 (None if there is none), and
+        whether it is a crawl time.
 
-        A date that does not parse is dropped with a kept warning ("bad-date").
+        A date that cannot be read is dropped with a kept warning ("bad-date").
         """
-        for key in self.fields.published:
+        fields = self.fields
+        for key in fields.published:
             value = record.get(key)
             if value is None or (isinstance(value, str) and (not value or value.isspace())):
                 continue
-            if isinstance(value, str) and parse_date(value) is not None:
-                return value.strip()
+            date = iso_date(value)
+            if date is not None:
+                return date, key in fields.crawled
             self.skip(
                 path,
                 line,
                 "bad-date",
-                f"{key!r} is not an ISO 8601 date ({_show(value)}); kept without a date",
+                f"{key!r} is not a date ({_show(value)}); kept without a date",
                 kept=True,
             )
-            return None
-        return None
+            return None, False
+        return None, False
 
     def _unique(self, doc_id: str, origin: str, path: str, line: int | None) -> str:
         """Return the id, or its next free "id~N" form if already taken and suffixing is on.
@@ -852,20 +1060,6 @@ class _Context:
             kept=True,
         )
         return renamed
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """Return an ISO 8601 date or date-time as an aware datetime, or None if it is not one.
-
-    A date alone is midnight; a time without a zone is taken as UTC.
-    """
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _kind(value: object) -> str:

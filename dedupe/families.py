@@ -59,7 +59,7 @@ from dedupe.passages import (
     QUOTE,
     AlignedPassages,
 )
-from dedupe.store import document_ids, document_metadata
+from dedupe.store import document_crawled, document_ids, document_metadata
 
 # --- the order in which documents are preferred as a bucket's centre -----------------------
 
@@ -713,7 +713,8 @@ def find_families(
             functools.partial(_topics, documents),
         )
         boilerplate |= debris_groups(pieces)
-    facts_of = functools.partial(read_facts, documents, (ids, sources, published), separator)
+    metadata = (ids, sources, published, document_crawled(documents))
+    facts_of = functools.partial(read_facts, documents, metadata, separator)
     decided = decide_groups(pieces, ~boilerplate, facts_of, jobs, compiled)
     group_family, family_original, family_label = _families_of_groups(
         carried, boilerplate, decided.labels, decided.originals
@@ -743,26 +744,29 @@ def _topics(documents: Sequence[Document], indices: list[int]) -> dict[int, froz
 
 def read_facts(
     documents: Sequence[Document],
-    metadata: tuple[Sequence[str], Sequence[str | None], Sequence[str | None]],
+    metadata: tuple[Sequence[str], Sequence[str | None], Sequence[str | None], Sequence[bool]],
     separator: str | None,
     indices: list[int],
     with_credits: bool,
 ) -> dict[int, DocumentFacts]:
     """Return the attribution facts of the documents at `indices`: with their credits (their
-    texts are read), or without (from `metadata`, their ids, outlets and dates, alone)."""
-    ids, sources, published = metadata
+    texts are read), or without (from `metadata`, their ids, outlets, dates and whether each
+    date is a crawl time, alone)."""
+    ids, sources, published, crawled = metadata
     facts = {}
-    plain: dict[tuple[str | None, str | None], DocumentFacts] = {}
+    plain: dict[tuple[str | None, str | None, bool], DocumentFacts] = {}
     for index in indices:
         if with_credits:
             doc = documents[index]
-            facts[index] = document_facts(doc.id, doc.text, doc.source, doc.published, separator)
+            facts[index] = document_facts(
+                doc.id, doc.text, doc.source, doc.published, separator, weak_date=doc.crawled
+            )
             continue
         # Outlets and dates repeat: their facts are worked out once.
-        key = (sources[index], published[index])
+        key = (sources[index], published[index], crawled[index])
         found = plain.get(key)
         if found is None:
-            found = plain[key] = document_facts("", "", *key, separator)
+            found = plain[key] = document_facts("", "", key[0], key[1], separator, weak_date=key[2])
         facts[index] = replace(found, id=ids[index])
     return facts
 

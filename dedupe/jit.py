@@ -11,9 +11,11 @@ rule is written, and tested, once.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from functools import cache
+from types import TracebackType
 from typing import Any, TypeVar
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -42,3 +44,54 @@ def _register_module(name: str) -> None:
     for value in vars(sys.modules[name]).values():
         if inspect.isfunction(value) and value.__module__ == name:
             register_jitable(value)
+
+
+class CompileNotice:
+    """Calls `tell()` once when numba starts compiling in this process (not when it loads
+    compiled code from its cache: that is quick), between `start()` and the end of the
+    `with` block. The first large scan on a machine compiles for 30-45 s: a caller can say
+    so instead of sitting silent. numba is imported by `start()` only, and only if `tell`."""
+
+    def __init__(self, tell: Callable[[], None] | None) -> None:
+        self._tell = tell
+        self._listener: Any = None
+        self._pid = os.getpid()
+
+    def start(self) -> None:
+        """Start listening (again: no effect)."""
+        if self._tell is None or self._listener is not None:
+            return
+        from numba.core import event
+
+        notice = self
+
+        class _Listener(event.Listener):
+            def on_start(self, _: object) -> None:
+                notice._started()
+
+            def on_end(self, _: object) -> None:
+                pass
+
+        self._listener = _Listener()
+        event.register("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+
+    def _started(self) -> None:
+        # Workers forked while compiling would tell too: only this process does.
+        if self._tell is not None and os.getpid() == self._pid:
+            tell, self._tell = self._tell, None
+            tell()
+
+    def __enter__(self) -> CompileNotice:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._listener is not None:
+            from numba.core import event
+
+            event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+            self._listener = None

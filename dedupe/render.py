@@ -53,12 +53,6 @@ class Layout:
     width: int | None = None
 
 
-FORMATS_NEEDING_PAIRS = frozenset({"pairs-csv", "passages-csv", "html"})
-"""Formats made from the listed pairs: the scan must be run with `pairs=True`."""
-
-FORMATS_NEEDING_TEXTS = frozenset({"html"})
-"""Formats that show the documents' texts: the scan must be run with `texts=True`."""
-
 TRUE, FALSE = "true", "false"
 """The one spelling of booleans in every format (JSON's own)."""
 

@@ -224,6 +224,12 @@ class Report:
         by_id = {family.id: family for family in self.families}
         return tuple(by_id[family] for family in self.document(id).families)
 
+    def family_of(self, id: str) -> FamilyReport | None:
+        """Return the largest family (the first listed) the document `id` belongs to, or None
+        when it belongs to none (KeyError when there is no such document)."""
+        mine = set(self.document(id).families)
+        return next((family for family in self.families if family.id in mine), None)
+
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""
         return tuple(pair for pair in self.pairs if id in (pair.a, pair.b))

@@ -10,13 +10,21 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 
-from dedupe.align import AlignParams, GramIndex, align
+from dedupe.align import GramIndex, align
+from dedupe.detection import (
+    SAMPLE_RECORDS,
+    Detection,
+    chosen_paragraphs,
+    field_names,
+    given_paragraphs,
+    sniff_paragraphs,
+)
 from dedupe.documents import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     Document,
@@ -30,22 +38,22 @@ from dedupe.errors import InputError, ParameterError
 from dedupe.families import centre_order, find_families
 from dedupe.index import (
     BandKeys,
-    LSHParams,
     SpilledBandKeys,
     SpilledBlock,
     band_keys,
     candidate_pairs,
     concatenated_ranges,
-    lsh_params,
     reference_candidate_pairs,
     unique_values,
 )
+from dedupe.jit import CompileNotice
 from dedupe.parallel import default_jobs, map_ordered
+from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
 from dedupe.report import Report, build_report
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
-from dedupe.store import as_sequence, document_ids, document_metadata
+from dedupe.store import as_sequence, document_crawled, document_ids, document_metadata
 from dedupe.text import (
     ngram_hashes,
     sequence_hashes,
@@ -55,52 +63,6 @@ from dedupe.text import (
     tokenize_many,
     word_table,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Parameters:
-    """The detection parameters of a scan (see the README for how the defaults were chosen)."""
-
-    shingle_size: int = 5
-    num_perm: int = 128
-    threshold: float = 0.3
-    seed: int = 1
-    min_words: int = 10
-    max_gap: int = 8
-    window: int = 30
-    paragraph_separator: str | None = None
-
-    def validate(self) -> None:
-        """Raise ParameterError when a value is out of range."""
-        if self.shingle_size < 1:
-            raise ParameterError(f"shingle size must be at least 1, got {self.shingle_size}")
-        if self.min_words < self.shingle_size:
-            raise ParameterError(
-                f"min words ({self.min_words}) must be at least"
-                f" the shingle size ({self.shingle_size})"
-            )
-        if self.window < 2 * self.shingle_size:
-            raise ParameterError(
-                f"window ({self.window}) must be at least twice"
-                f" the shingle size ({self.shingle_size})"
-            )
-        if not 0 <= self.seed < 2**32:
-            raise ParameterError(f"seed must be between 0 and 2**32 - 1, got {self.seed}")
-        if self.max_gap < 0:
-            raise ParameterError(f"max gap must be 0 or more, got {self.max_gap}")
-        lsh_params(self.threshold, self.num_perm)
-
-    @property
-    def lsh(self) -> LSHParams:
-        """Return the LSH banding for this threshold and number of permutations."""
-        return lsh_params(self.threshold, self.num_perm)
-
-    @property
-    def alignment(self) -> AlignParams:
-        """Return the alignment parameters."""
-        return AlignParams(
-            seed_words=self.shingle_size, max_gap=self.max_gap, min_words=self.min_words
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +79,11 @@ class Shingles:
 def scan(
     inputs: Input | Iterable[Input],
     *,
+    id_field: str | None = None,
+    text_field: str | None = None,
+    source_fields: str | Sequence[str] | None = None,
+    date_fields: str | Sequence[str] | None = None,
+    input_format: str | None = None,
     fields: FieldNames | None = None,
     duplicate_ids: Literal["error", "suffix"] = "error",
     min_percent: float = 0.0,
@@ -136,36 +103,57 @@ def scan(
     or several of them (TypeError for anything else, such as bytes or None): story families,
     each document's copied, shared and quoted figures, and boilerplate.
 
-    Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
-    min_words, max_gap, window, paragraph_separator). `pairs=True` also lists every aligned
-    pair of documents that shares text, with its passages; `texts=True` keeps the texts of
-    the documents that share text (`Report.texts`, what the HTML report shows side by side);
-    `keep_boilerplate=True` counts
-    outlet boilerplate as any other text. Skipped input is recorded in `log`, stage times in
+    `id_field`, `text_field`, `source_fields` and `date_fields` name the JSONL/CSV/TSV fields
+    to read (the command's --id-field, ...); those not named are found from each input's
+    first records (`dedupe.detection`; or pass them all as `fields`). `input_format` is that
+    of standard input ("jsonl", "csv", "tsv"; None: told from its first line). Keyword
+    parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
+    min_words, max_gap, window, paragraph_separator); without `paragraph_separator`, the
+    paragraph breaks are sniffed from the first texts (None or "": blank lines, else
+    newlines). `pairs=True` also lists every aligned pair of documents that shares text,
+    with its passages; `texts=True` keeps the texts of the documents that share text
+    (`Report.texts`, what the HTML report shows side by side); `keep_boilerplate=True` counts
+    outlet boilerplate as any other text.
+    Skipped input, and how each input was read, are recorded in `log`, stage times in
     `stats`. `jobs` is the number of processes (default: all cores); the report does not
-    depend on it. `progress(stage, done, total)` is called as work completes. Records read
-    from files that are larger than `max_document_size` bytes are skipped (None: no limit);
-    `tsv_quotes` reads TSV fields in quotation marks as CSV does. `reference=True` runs the
-    slow datasketch-based signing and LSH and the Python aligner instead of the vectorised
-    and compiled ones (the report must be identical; kept for tests).
+    depend on it. `progress(stage, done, total)` is called as work completes: "read" (total
+    0 until reading is done), "compile" (0, 0: numba starts compiling, once per install),
+    "sign", "align". Records read from files that are larger than `max_document_size` bytes
+    are skipped (None: no limit); `tsv_quotes` reads TSV fields in quotation marks as CSV
+    does. `reference=True` runs the slow datasketch-based signing and LSH and the Python
+    aligner instead of the vectorised and compiled ones (the report must be identical; kept
+    for tests).
     """
     items = input_list(inputs)
+    named = field_names(id_field, text_field, source_fields, date_fields)
+    if fields is not None and named != FieldNames():
+        raise ParameterError("give the fields either as `fields` or by name, not both")
+    sniff = "paragraph_separator" not in parameters
     params = Parameters(**parameters)
     params.validate()
+    if jobs is not None and jobs < 1:
+        raise ParameterError(f"jobs must be at least 1, got {jobs}")
     stats = stats if stats is not None else Stats()
+    log = log if log is not None else ReadLog()
     with stats.stage("read", "documents") as timing:
         documents = load_documents(
             items,
-            fields or FieldNames(),
+            fields or named,
             duplicate_ids,
             log,
             max_document_size=max_document_size,
             tsv_quotes=tsv_quotes,
+            input_format=input_format,
+            progress=progress,
         )
         timing.items = len(documents)
-    if jobs is not None and jobs < 1:
-        raise ParameterError(f"jobs must be at least 1, got {jobs}")
-    return scan_documents(
+    log.paragraphs = (
+        chosen_paragraphs(log.inputs) if sniff else given_paragraphs(params.paragraph_separator)
+    )
+    params = replace(params, paragraph_separator=log.paragraphs.marker)
+    if progress:
+        progress("read", len(documents), len(documents))
+    report = scan_documents(
         documents,
         params,
         stats=stats,
@@ -177,6 +165,12 @@ def scan(
         jobs=jobs or default_jobs(),
         progress=progress,
     )
+    record = {
+        **report.parameters,
+        "inputs": [item.to_dict() for item in log.inputs],
+        "dates": date_kinds(documents),
+    }
+    return replace(report, parameters=record)
 
 
 def load_documents(
@@ -187,17 +181,29 @@ def load_documents(
     *,
     max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
     tsv_quotes: bool = False,
+    input_format: str | None = None,
+    progress: Progress | None = None,
 ) -> Sequence[Document]:
     """Return the documents of `inputs` sorted by id, so results never depend on input order.
 
     Documents read from files are spooled to disk (`DocumentStore`): memory then follows the
     number of documents, not the size of their texts. Document objects given directly stay in
-    memory as given.
+    memory as given; how they read (`Detection` "<documents>") joins `log.inputs` first.
+    `progress("read", documents so far, 0)` is called every READ_PROGRESS documents.
     """
     items = input_list(inputs)
-    spool = not all(isinstance(item, Document) for item in items)
-    read = partial(read_documents, max_document_size=max_document_size, tsv_quotes=tsv_quotes)
-    documents = as_sequence(_documents(items, fields, duplicate_ids, log, read), spool)
+    log = log if log is not None else ReadLog()
+    given = sorted((item for item in items if isinstance(item, Document)), key=lambda d: d.id)
+    if given:
+        log.inputs.append(documents_detection(given))
+    read = partial(
+        read_documents,
+        max_document_size=max_document_size,
+        tsv_quotes=tsv_quotes,
+        input_format=input_format,
+    )
+    found = _counted(_documents(items, fields, duplicate_ids, log, read), progress)
+    documents = as_sequence(found, spool=len(given) < len(items))
     ids = document_ids(documents)
     for position in range(1, len(ids)):
         if ids[position] == ids[position - 1]:
@@ -207,6 +213,46 @@ def load_documents(
                 path=second.origin or None,
             )
     return documents
+
+
+READ_PROGRESS = 10_000
+
+
+def _counted(documents: Iterator[Document], progress: Progress | None) -> Iterator[Document]:
+    """Yield the documents, telling `progress` every READ_PROGRESS of them."""
+    if progress is None:
+        yield from documents
+        return
+    for count, document in enumerate(documents, 1):
+        if count % READ_PROGRESS == 0:
+            progress("read", count, 0)
+        yield document
+
+
+def documents_detection(documents: Sequence[Document]) -> Detection:
+    """Return how Document objects given directly read (their paragraph breaks sniffed from
+    the first SAMPLE_RECORDS by id)."""
+    return Detection(
+        path="<documents>",
+        format="documents",
+        fields=None,
+        paragraphs=sniff_paragraphs(d.text for d in documents[:SAMPLE_RECORDS]),
+        documents=len(documents),
+        with_source=sum(1 for d in documents if d.source),
+        with_date=sum(1 for d in documents if d.published),
+        with_crawl_time=sum(1 for d in documents if d.published and d.crawled),
+    )
+
+
+def date_kinds(documents: Sequence[Document]) -> dict[str, int]:
+    """Return how many documents are dated by a publication time, by a crawl time, or not
+    at all (the report's `parameters.dates`)."""
+    _, published = document_metadata(documents)
+    crawled = document_crawled(documents)
+    counts = {"publication": 0, "crawl time": 0, "none": 0}
+    for date, crawl in zip(published, crawled, strict=True):
+        counts["none" if date is None else "crawl time" if crawl else "publication"] += 1
+    return counts
 
 
 def _documents(
@@ -254,7 +300,8 @@ def scan_documents(
     progress: Progress | None = None,
 ) -> Report:
     """Return the report of `documents` (already read, sorted by id, unique ids)."""
-    with collector_paused():
+    tell = partial(progress, "compile", 0, 0) if progress else None
+    with collector_paused(), CompileNotice(tell) as notice:
         return _run_stages(
             documents,
             params,
@@ -263,6 +310,7 @@ def scan_documents(
             options=_Options(min_percent, pairs, keep_boilerplate, texts),
             jobs=jobs,
             progress=progress,
+            notice=notice,
         )
 
 
@@ -305,11 +353,14 @@ def _run_stages(
     options: _Options,
     jobs: int,
     progress: Progress | None,
+    notice: CompileNotice,
 ) -> Report:
     # The compiled code runs from COMPILED_SIGNING_FROM documents and COMPILED_ALIGNMENT_FROM
     # candidate pairs up; the reference path never runs it.
     compiled_for_documents = not reference and len(documents) >= COMPILED_SIGNING_FROM
     sources, published = document_metadata(documents)
+    if compiled_for_documents:
+        notice.start()
     with stats.stage("sign", "paragraphs") as timing:
         signed = sign_documents(
             documents,
@@ -326,6 +377,8 @@ def _run_stages(
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
+    if compiled_for_pairs:
+        notice.start()
     with stats.stage("align", "pairs") as timing:
         aligned = align_pairs(
             documents,

@@ -29,6 +29,7 @@ class DocumentStore(Sequence[Document]):
         self._sources: list[str | None] = []
         self._published: list[str | None] = []
         self._origins: list[str] = []
+        self._crawled = bytearray()
         shared: dict[str, str] = {}
         size = 0
         with open(self._file.fileno(), "wb", closefd=False, buffering=1 << 20) as spool:
@@ -45,6 +46,7 @@ class DocumentStore(Sequence[Document]):
                 )
                 self._published.append(doc.published)
                 self._origins.append(doc.origin)
+                self._crawled.append(doc.crawled)
         self._order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
 
     def __len__(self) -> int:
@@ -77,6 +79,10 @@ class DocumentStore(Sequence[Document]):
         """Return the outlets and publication dates in store order (without reading texts)."""
         return [self._sources[i] for i in self._order], [self._published[i] for i in self._order]
 
+    def crawled(self) -> list[bool]:
+        """Return, in store order, whether each document's date is a crawl time."""
+        return [bool(self._crawled[i]) for i in self._order]
+
     def text_bytes(self) -> int:
         """Return the size of all texts on disk, in bytes (UTF-8)."""
         return sum(self._lengths)
@@ -93,6 +99,7 @@ class DocumentStore(Sequence[Document]):
             source=self._sources[i],
             published=self._published[i],
             origin=self._origins[i],
+            crawled=bool(self._crawled[i]),
         )
 
 
@@ -116,6 +123,14 @@ def document_metadata(documents: Sequence[Document]) -> tuple[list[str | None], 
     if isinstance(documents, DocumentStore):
         return documents.metadata()
     return [d.source for d in documents], [d.published for d in documents]
+
+
+def document_crawled(documents: Sequence[Document]) -> list[bool]:
+    """Return whether each document's date is a crawl time (`Document.crawled`), without
+    reading texts back from a store."""
+    if isinstance(documents, DocumentStore):
+        return documents.crawled()
+    return [d.crawled for d in documents]
 
 
 def as_sequence(documents: Iterable[Document], spool: bool) -> Sequence[Document]:

@@ -351,8 +351,8 @@ def test_text_under_another_key_is_an_error_naming_the_fields(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     """Issue #12.2 end to end."""
-    feed = write_feed(tmp_path / "feed.jsonl", [{"id": "x", "body": "text", "headline": "h"}])
-    one_error_line(runner.invoke(main, ["scan", str(feed)]), "'body'", "--text-field")
+    feed = write_feed(tmp_path / "feed.jsonl", [{"id": "x", "story": "text", "headline": "h"}])
+    one_error_line(runner.invoke(main, ["scan", str(feed)]), "'story'", "--text-field")
 
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\\u202e\x9b1m"
@@ -438,7 +438,9 @@ def test_a_closed_pipe_ends_quietly_as_unix_tools_do() -> None:
             text=True,
             executable="/bin/bash",
         )
-        assert done.stderr == ""
+        # Nothing but the line on how the input was read, said before the report.
+        (line,) = done.stderr.splitlines()
+        assert line.startswith("dedupe: read ") and "newsroom.jsonl (jsonl): id=id" in line
         assert status.stdout.strip() == str(128 + signal.SIGPIPE)
 
 
@@ -518,3 +520,113 @@ def _run_in_terminal(command: list[str], columns: int) -> str:
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 0, errors
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+# --- detection, progress and start-up (issue #14) ----------------------------------------------
+
+ISSUE_CSV = "id,publisher,scrape_time,text\n" + "".join(
+    f'a{i},Outlet {i},"Jul 15, 2018 0{i}:54","The council voted on Tuesday to approve a new'
+    f" budget for the city's roads. ### Officials said after a long debate that lasted into"
+    f' the night that work would start in spring. ### Story {i} ends here."\n'
+    for i in range(3)
+)
+
+
+def test_no_flags_read_the_issue_csv_and_say_how(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue #14: the fields and the separator are found, and one line says which."""
+    path = tmp_path / "articles.csv"
+    path.write_text(ISSUE_CSV, "utf-8")
+    result = runner.invoke(main, ["scan", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert f"dedupe: read {path} (csv): id=id text=text source=publisher date=scrape_time" in (
+        result.stderr
+    )
+    assert "(crawl time), paragraphs split at '###'\n" in result.stderr
+    assert "warning" not in result.stderr
+    piped = runner.invoke(main, ["scan", "-", "--format", "csv"], input=ISSUE_CSV)
+    assert piped.stdout == result.stdout
+    assert "dedupe: read <stdin> (csv): id=id" in piped.stderr
+
+
+def test_a_date_field_no_record_has_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue #14: `--date-field nosuch` exited 0 silently."""
+    feed = write_feed(tmp_path / "feed.jsonl")
+    one_error_line(runner.invoke(main, ["scan", str(feed), "--date-field", "nosuch"]), "nosuch")
+
+
+def test_standard_input_format_can_be_named(runner: CliRunner) -> None:
+    tsv = "id\ttext\n" + "".join(f"{r['id']}\t{r['text']}\n" for r in FEED)
+    args = ["scan", "-", "--input-format", "tsv", "--format", "csv"]
+    result = runner.invoke(main, args, input=tsv)
+    assert result.exit_code == 0 and "(tsv)" in result.stderr
+    assert result.stdout.count("\n") == 3  # a header and two documents
+
+
+def test_no_dates_are_warned_about_and_quiet_says_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    feed = write_feed(tmp_path / "feed.jsonl")
+    result = runner.invoke(main, ["scan", str(feed)])
+    assert "dedupe: warning: " in result.stderr and "no outlet and no date" in result.stderr
+    assert runner.invoke(main, ["scan", str(feed), "-q"]).stderr == ""
+
+
+def test_compiling_is_told(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #14.5: the first large scan compiles for 30-45 s: a line says so."""
+    real = cli.scan
+
+    def compiling(*args: object, **options: object) -> object:
+        options["progress"]("compile", 0, 0)  # type: ignore[operator]
+        return real(*args, **options)
+
+    monkeypatch.setattr(cli, "scan", compiling)
+    result = runner.invoke(main, ["scan", "--example"])
+    assert "dedupe: compiling the fast code for this machine, once per install" in result.stderr
+
+
+def run_on_a_terminal(args: list[str]) -> str:
+    """Return what the command writes to standard error when that is a terminal."""
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(
+        [*COMMAND[:3], *args], cwd=REPO, stdout=subprocess.DEVNULL, stderr=follower
+    ) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait()
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bars_on_a_terminal_only() -> None:
+    """Issue #14.5: a bar per stage on a terminal (click's), nothing of it when piped."""
+    shown = run_on_a_terminal(["scan", "--example"])
+    assert "dedupe: signing" in shown and "[" in shown and "9/9" in shown
+    assert "dedupe: read " in shown
+    piped = subprocess.run(COMMAND, cwd=REPO, capture_output=True, text=True, check=True)
+    assert "signing" not in piped.stderr and "\r" not in piped.stderr
+
+
+def test_version_and_help_import_nothing_heavy() -> None:
+    """Issue #14.7: `dedupe --version` and `--help` start without numpy, numba, datasketch
+    (scipy) or the scan."""
+    heavy = ("numpy", "numba", "datasketch", "scipy", "dedupe.scan", "charset_normalizer")
+    code = (
+        "import sys\nfrom dedupe.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    for args in (["--version"], ["--help"], ["scan", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True
+        )
+        assert done.stdout.splitlines()[-1] == "[]", (args, done.stdout, done.stderr)

@@ -201,7 +201,7 @@ def test_valid_dates_are_kept_stripped(
 
 
 @pytest.mark.parametrize(
-    "value", ["05/01/2024", "yesterday", "2024-13-01", "2024-01-05T25:00", 20240105, ["2024"]]
+    "value", ["yesterday", "2024-13-01", "2024-01-05T25:00", "Jul 2018", 20240105, ["2024"]]
 )
 def test_bad_date_keeps_the_document_without_a_date(tmp_path: Path, value: object) -> None:
     path = write(tmp_path / "f.jsonl", jsonl({"id": "d", "text": "t", "published": value}))
@@ -414,14 +414,14 @@ def test_read_error_while_streaming_raises(tmp_path: Path) -> None:
 def test_delimited_header_without_text_column_raises(
     tmp_path: Path, extension: str, sep: str
 ) -> None:
-    path = write(tmp_path / f"t{extension}", f"id{sep}body{sep}outlet\n1{sep}x{sep}y\n")
+    path = write(tmp_path / f"t{extension}", f"id{sep}story{sep}outlet\n1{sep}x{sep}y\n")
     with pytest.raises(InputError) as info:
         read(path)
     message = str(info.value)
     assert (info.value.path, info.value.line) == (str(path), 1)
-    assert "'id', 'body', 'outlet'" in message
+    assert "'id', 'story', 'outlet'" in message
     assert "--text-field" in message
-    assert read(path, fields=FieldNames(text="body"))[0][0].text == "x"
+    assert read(path, fields=FieldNames(text="story"))[0][0].text == "x"
 
 
 def test_duplicate_id_raises_naming_both_origins(tmp_path: Path) -> None:
@@ -853,7 +853,10 @@ def test_tsv_keeps_quotation_marks_as_text(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "fields"),
     [
-        ('{"id": 1, "body": "x"}\n{"id": 2, "body": "y", "title": "t"}\n', "'body', 'id', 'title'"),
+        (
+            '{"id": 1, "story": "x"}\n{"id": 2, "story": "y", "title": "t"}\n',
+            "'id', 'story', 'title'",
+        ),
         ('{"id": 1, "text": ""}\n{"id": 2, "text": null, "kind": "k"}\n', "'id', 'text', 'kind'"),
     ],
     ids=["text-under-another-key", "every-text-empty"],
@@ -867,8 +870,8 @@ def test_records_without_a_single_document_are_an_error_naming_the_fields(
         read(path)
     assert info.value.path == str(path) and fields in str(info.value)
     assert "--text-field" in str(info.value)
-    with pytest.raises(InputError, match="body"):
-        read("-", stdin=io.BytesIO(b'{"id": 1, "body": "x"}\n'))
+    with pytest.raises(InputError, match="story"):
+        read("-", stdin=io.BytesIO(b'{"id": 1, "story": "x"}\n'))
 
 
 @pytest.mark.parametrize(
@@ -896,8 +899,8 @@ def test_a_csv_whose_texts_are_all_empty_is_an_error(tmp_path: Path) -> None:
 
 def test_a_folder_with_one_misnamed_field_file_is_an_error(tmp_path: Path) -> None:
     write(tmp_path / "good.jsonl", jsonl({"id": "a", "text": "fine"}))
-    write(tmp_path / "other.jsonl", jsonl({"id": "b", "content": "wrong field"}))
-    with pytest.raises(InputError, match=r"other.jsonl: none of its 1 JSON object.*'content'"):
+    write(tmp_path / "other.jsonl", jsonl({"id": "b", "story": "wrong field"}))
+    with pytest.raises(InputError, match=r"other.jsonl: none of its 1 JSON object.*'story'"):
         read(tmp_path)
 
 
@@ -1062,3 +1065,126 @@ def test_a_single_path_is_one_input(tmp_path: Path, inputs: str, expected: list[
 def test_what_cannot_be_an_input_is_a_type_error(inputs: object, message: str) -> None:
     with pytest.raises(TypeError, match=message):
         read_documents(inputs)  # type: ignore[arg-type]
+
+
+# --- fields found, crawl times, standard input in any format (issues #14, #15) ---------------
+
+ISSUE_CSV = (
+    "id,publisher,scrape_time,text\n"
+    'a1,Daily Planet,"Jul 15, 2018 07:54",One. ### Two. ### Three.\n'
+    "a2,Bugle,,Four. ### Five. ### Six.\n"
+)
+
+
+def test_the_issue_csv_is_read_with_no_field_named(tmp_path: Path) -> None:
+    """Issue #14: the publisher is the outlet, the scrape time a crawl-time date (rewritten
+    as ISO 8601), the paragraph breaks '###'; the log says so."""
+    path = write(tmp_path / "articles.csv", ISSUE_CSV)
+    docs, log = read(path)
+    assert docs == [
+        Document("a1", "One. ### Two. ### Three.", "Daily Planet", "2018-07-15T07:54:00",
+                 f"{path}:2", crawled=True),
+        Document("a2", "Four. ### Five. ### Six.", "Bugle", None, f"{path}:3"),
+    ]  # fmt: skip
+    (detected,) = log.inputs
+    assert (detected.path, detected.format, detected.paragraphs.marker) == (str(path), "csv", "###")
+    assert detected.fields is not None and detected.fields.crawled == {"scrape_time"}
+    assert (detected.documents, detected.with_source, detected.with_date) == (2, 2, 1)
+    assert detected.with_crawl_time == 1 and log.skips == []
+
+
+def test_jsonl_fields_are_found_from_the_first_records(tmp_path: Path) -> None:
+    records = [
+        {"url": "https://www.reuters.com/a", "body": "x", "datePublished": "05/01/2024"},
+        {"url": "https://news.example.org/b", "body": "y", "fetched": 1531641240},
+    ]
+    path = write(tmp_path / "f.jsonl", jsonl(*records))
+    docs, log = read(path)
+    assert [(d.id, d.text, d.source, d.published, d.crawled) for d in docs] == [
+        ("https://www.reuters.com/a", "x", "reuters.com", "2024-05-01", False),
+        ("https://news.example.org/b", "y", "news.example.org", "2018-07-15T07:54:00+00:00", True),
+    ]
+    fields = log.inputs[0].fields
+    assert fields is not None and fields.describe() == (
+        "id=url text=body source=host of url date=datePublished,fetched (crawl time)"
+    )
+
+
+def test_only_the_first_records_are_sampled_and_skips_keep_their_order(tmp_path: Path) -> None:
+    lines = (
+        "{oops\n" + jsonl({"id": "a", "story": "x"}) + "{oops\n" + jsonl({"id": "b", "text": "y"})
+    )
+    docs, log = read(write(tmp_path / "f.jsonl", lines))
+    assert [d.id for d in docs] == ["b"]
+    assert [(s.line, s.reason) for s in log.skips] == [
+        (1, "malformed-json"),
+        (2, "missing-text"),
+        (3, "malformed-json"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "option"),
+    [
+        (jsonl({"id": "a", "text": "x"}, {"id": "b", "text": "y"}), "date"),
+        ("id,text\na,x\n", "date"),
+    ],
+    ids=["jsonl", "csv"],
+)
+def test_a_named_field_that_no_record_has_is_an_error(
+    tmp_path: Path, content: str, option: str
+) -> None:
+    """Issue #14: `--date-field nosuch` is not silently ignored."""
+    path = write(tmp_path / ("f.jsonl" if content.startswith("{") else "f.csv"), content)
+    with pytest.raises(InputError, match=rf"'nosuch'.*fix --{option}-field$") as info:
+        read(path, fields=FieldNames(published=("nosuch",)))
+    assert info.value.path == str(path)
+
+
+def test_a_named_field_some_record_has_is_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "f.jsonl", jsonl({"id": "a", "text": "x"}, {"text": "y", "when": "2024-01-02"})
+    )
+    docs, _ = read(path, fields=FieldNames(published=("when",)))
+    assert [d.published for d in docs] == [None, "2024-01-02"]
+
+
+@pytest.mark.parametrize(
+    ("content", "input_format"),
+    [
+        ('{"id": "a", "text": "x"}\n', None),
+        ("id,text\na,x\n", None),
+        ("id\ttext\na\tx\n", None),
+        ("\ufeffid,text\r\na,x\r\n", None),
+        ("id,text\na,x\n", "csv"),
+        ("id\ttext\na\tx\n", "tsv"),
+    ],
+)
+def test_standard_input_is_jsonl_csv_or_tsv(content: str, input_format: str | None) -> None:
+    """Issue #14: `cat file.csv | dedupe scan -` reads the CSV."""
+    stream = io.BytesIO(content.encode("utf-8"))
+    docs, log = read("-", stdin=stream, input_format=input_format)
+    assert [(d.id, d.text) for d in docs] == [("a", "x")]
+    assert log.inputs[0].path == "<stdin>"
+
+
+def test_a_format_standard_input_cannot_be_read_in_is_a_parameter_error() -> None:
+    with pytest.raises(ParameterError, match="jsonl, csv, tsv"):
+        read("-", stdin=io.BytesIO(b""), input_format="xml")
+
+
+def test_text_files_of_one_input_are_one_detection(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "One.\n\nTwo.")
+    write(tmp_path / "b.txt", "Three.\n\nFour.")
+    write(tmp_path / "c.jsonl", jsonl({"id": "c", "text": "x"}))
+    _, log = read(tmp_path)
+    assert [(i.path, i.format, i.documents) for i in log.inputs] == [
+        (str(tmp_path), "text", 2),
+        (str(tmp_path / "c.jsonl"), "jsonl", 1),
+    ]
+    assert log.inputs[0].paragraphs.kind == "blank lines"
+
+
+def test_a_document_must_say_crawled_with_a_bool() -> None:
+    with pytest.raises(TypeError, match="crawled"):
+        documents.input_list([Document("a", "x", crawled="yes")])  # type: ignore[arg-type]

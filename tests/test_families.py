@@ -21,7 +21,7 @@ from dedupe.attribution import (
     document_facts,
     wire_of_outlet,
 )
-from dedupe.documents import parse_date
+from dedupe.documents import Document, parse_date
 from dedupe.families import (
     SIDE_FIRST,
     SIDE_LAST,
@@ -33,6 +33,7 @@ from dedupe.families import (
     content_words,
     decide_groups,
     link_pieces,
+    read_facts,
     side_labels,
     split_and_group,
 )
@@ -487,3 +488,20 @@ def test_centres_are_wires_first_then_the_earliest() -> None:
     sources = ["Planet", "Reuters", "Bugle", "Herald"]
     published = ["2024-01-02T00:00:00Z", None, "2024-01-01T00:00:00Z", None]
     assert centre_order(sources, published).tolist() == [2, 0, 1, 3]
+
+
+@pytest.mark.parametrize("with_credits", [True, False])
+def test_crawl_times_reach_attribution_as_weak_dates(with_credits: bool) -> None:
+    """Issue #15: a document whose date is a crawl time gets the wider margin."""
+    documents = [
+        Document("a", OIL_TALKS, "Planet", "2024-01-01T08:00:00Z", crawled=True),
+        Document("b", OIL_TALKS, "Planet", "2024-01-01T08:00:00Z"),
+    ]
+    metadata = (
+        [d.id for d in documents],
+        [d.source for d in documents],
+        [d.published for d in documents],
+        [d.crawled for d in documents],
+    )
+    facts = read_facts(documents, metadata, None, [0, 1], with_credits)
+    assert [(facts[i].id, facts[i].weak_date) for i in (0, 1)] == [("a", True), ("b", False)]

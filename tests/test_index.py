@@ -97,11 +97,17 @@ def assert_well_formed(pairs: np.ndarray) -> None:
 # --- lsh_params --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("threshold", [0.05, 0.1, 0.3, 0.5, 0.7, 0.8])
-@pytest.mark.parametrize("num_perm", [32, 64, 128, 256])
+@pytest.mark.parametrize("threshold", [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+@pytest.mark.parametrize("num_perm", [8, 32, 64, 100, 128, 256, 512])
 def test_lsh_params_agree_with_datasketch(threshold: float, num_perm: int) -> None:
+    """The band/row choice is datasketch's, made without datasketch (and scipy)."""
+    try:
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError:  # too few bands
+        with pytest.raises(ParameterError, match="too few LSH bands"):
+            lsh_params(threshold, num_perm)
+        return
     params = lsh_params(threshold, num_perm)
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     assert (params.bands, params.rows) == (lsh.b, lsh.r)
     assert params.bands * params.rows <= num_perm
     assert (params.threshold, params.num_perm) == (threshold, num_perm)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import OutputError
+from dedupe.formats import FORMATS
 from dedupe.render import RENDERERS, render, render_chunks, write_atomic
 from dedupe.report import (
     BoilerplateReport,
@@ -372,3 +373,8 @@ def test_long_form_csv_neutralises_formulas() -> None:
     for fmt in ("pairs-csv", "passages-csv"):
         (row,) = list(csv.reader(io.StringIO(render(report, fmt))))[1:2]
         assert row[:4] == ["'=cmd|' /C calc'!A0", "b", "'@SUM(A1)", "'+Outlet"]
+
+
+def test_the_command_offers_every_format_there_is_a_renderer_for() -> None:
+    """`dedupe.formats` names them for --format without importing the renderers."""
+    assert sorted(FORMATS) == sorted(RENDERERS)

@@ -90,6 +90,38 @@ def test_one_family_names_its_original_and_each_carriers_share(
     assert wire_and_copies.families_of("own") == ()
 
 
+def test_a_documents_entry_families_and_pairs_are_looked_up_by_id() -> None:
+    """`document`, `families_of` (largest share first), `family_of` (the largest family) and
+    `pairs_of`: "mix" carries a short story of three carriers and a long one of two."""
+    short, long = prose(120, 11), prose(200, 12)
+    report = scan(
+        [
+            Document("wire-a", short, "Reuters", "2024-01-01T08:00:00Z"),
+            Document("copy-a", short, "Bugle", "2024-01-01T10:00:00Z"),
+            Document("wire-b", long, "AFP", "2024-01-01T08:00:00Z"),
+            Document("mix", f"{long}\n\n{short}", "Herald", "2024-01-01T12:00:00Z"),
+            Document("own", prose(150, 13), "Herald", "2024-01-01T12:00:00Z"),
+        ],
+        pairs=True,
+    )
+    larger, smaller = report.families
+    assert (larger.original, smaller.original) == ("wire-a", "wire-b")
+    assert report.document("mix").source == "Herald"
+    assert report.families_of("mix") == (smaller, larger)
+    assert report.family_of("mix") == larger
+    assert report.family_of("copy-a") == larger and report.family_of("wire-b") == smaller
+    assert report.family_of("own") is None and report.families_of("own") == ()
+    assert {(p.a, p.b) for p in report.pairs_of("mix")} == {
+        ("copy-a", "mix"),
+        ("mix", "wire-a"),
+        ("mix", "wire-b"),
+    }
+    assert report.pairs_of("own") == ()
+    for lookup in (report.document, report.families_of, report.family_of):
+        with pytest.raises(KeyError):
+            lookup("nope")
+
+
 def test_overlap_is_directional(wire_and_copies: dedupe.Report) -> None:
     pair = next(p for p in wire_and_copies.pairs if {p.a, p.b} == {"half", "wire"})
     percents = {pair.a: pair.percent_a, pair.b: pair.percent_b}

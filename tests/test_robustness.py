@@ -249,7 +249,7 @@ def _docx(tmp_path: Path) -> tuple[list[Path], str]:
 
 def _csv_without_text(tmp_path: Path) -> tuple[list[Path], str]:
     path = tmp_path / "feed.csv"
-    path.write_text("id,headline,body\n1,Council votes,The council voted.\n", "utf-8")
+    path.write_text("id,headline,story\n1,Council votes,The council voted.\n", "utf-8")
     return [path], "feed.csv"
 
 

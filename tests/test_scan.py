@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import importlib
 import random
@@ -186,7 +187,11 @@ def test_scan_pauses_the_cyclic_collector_and_restores_it(
 def test_input_order_does_not_matter(example_report: Report) -> None:
     documents = list(dedupe.read_documents([dedupe.example_path()]))
     random.Random(7).shuffle(documents)
-    assert dedupe.scan(documents, pairs=True) == example_report
+    report = dedupe.scan(documents, pairs=True)
+    # The same figures; only how the input was read (a file, or Documents) differs.
+    assert dataclasses.replace(report, parameters=example_report.parameters) == example_report
+    assert {**report.parameters, "inputs": []} == {**example_report.parameters, "inputs": []}
+    assert [i["format"] for i in report.parameters["inputs"]] == ["documents"]
 
 
 def test_unrelated_document_changes_no_other_figure(example_report: Report) -> None:
@@ -317,3 +322,79 @@ def test_a_single_path_or_document_is_one_input(example_report: Report) -> None:
 def test_what_cannot_be_an_input_is_a_clear_type_error(inputs: object, message: str) -> None:
     with pytest.raises(TypeError, match=message):
         dedupe.scan(inputs, jobs=1)  # type: ignore[arg-type]
+
+
+# --- the API's field names, detection and crawl times (issues #14, #15) ----------------------
+
+
+def crawl_corpus(tmp_path: Path, date_column: str) -> Path:
+    """Return a CSV of one story and a copy of it ten hours later, dated by `date_column`."""
+    story = " ".join(f"word{i} of the story" for i in range(40))
+    path = tmp_path / "articles.csv"
+    path.write_text(
+        f"id,publisher,{date_column},text\n"
+        f'a,Daily Planet,"Jul 15, 2018 07:54","{story}"\n'
+        f'b,Bugle,"Jul 15, 2018 17:54","{story}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_crawl_time_is_a_weak_date(tmp_path: Path) -> None:
+    """Issue #15: ten hours between two publication times name the first the original; ten
+    hours between two crawl times do not (either could have been published first)."""
+    published = dedupe.scan([crawl_corpus(tmp_path, "published")], jobs=1)
+    assert published.document("b").original_source == "Daily Planet"
+    assert published.parameters["dates"] == {"publication": 2, "crawl time": 0, "none": 0}
+    crawled = dedupe.scan([crawl_corpus(tmp_path, "scrape_time")], jobs=1)
+    assert crawled.document("b").original_source is None
+    assert crawled.parameters["dates"] == {"publication": 0, "crawl time": 2, "none": 0}
+    (read,) = crawled.parameters["inputs"]
+    assert (read["date_fields"], read["crawl_time_fields"]) == (["scrape_time"], ["scrape_time"])
+
+
+def test_the_api_takes_the_commands_field_names(tmp_path: Path) -> None:
+    """Issue #14.6: `dedupe.scan(inputs, id_field=..., date_fields=[...])`."""
+    path = tmp_path / "f.jsonl"
+    path.write_text(
+        '{"uid": "a", "story": "x y z", "paper": "P", "when": "2024-01-02", "text": "no"}\n',
+        encoding="utf-8",
+    )
+    log = dedupe.ReadLog()
+    report = dedupe.scan(
+        [path], id_field="uid", text_field="story", source_fields="paper",
+        date_fields=["when"], log=log,
+    )  # fmt: skip
+    (doc,) = report.documents
+    assert (doc.id, doc.source, doc.published, doc.words) == ("a", "P", "2024-01-02", 3)
+    assert log.inputs[0].fields is not None and log.inputs[0].fields.found == frozenset()
+    with pytest.raises(dedupe.ParameterError, match="not both"):
+        dedupe.scan([path], fields=dedupe.FieldNames(text="story"), id_field="uid")
+
+
+def test_paragraph_breaks_are_sniffed_unless_given(tmp_path: Path) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"id": "a", "text": "One. ### Two. ### Three."}\n', encoding="utf-8")
+    log = dedupe.ReadLog()
+    assert dedupe.scan([path], log=log).parameters["paragraph_separator"] == "###"
+    assert log.paragraphs is not None and log.paragraphs.describe() == "paragraphs split at '###'"
+    for separator in (None, ""):
+        report = dedupe.scan([path], paragraph_separator=separator)
+        assert report.parameters["paragraph_separator"] is None
+
+
+def test_progress_says_when_reading_is_done(tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    dedupe.scan([dedupe.example_path()], progress=lambda *call: calls.append(call), jobs=1)
+    assert calls[0] == ("read", 9, 9)
+
+
+def test_the_readmes_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue #14.6: the README's API example is runnable, and says what its comments say."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Python API") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "id=id text=text source=outlet date=published"
+    assert "wire-flood" in printed and "f1 wire-flood Reuters 4" in printed

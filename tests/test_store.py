@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import dedupe
 from dedupe.documents import Document
-from dedupe.store import DocumentStore, as_sequence
+from dedupe.store import DocumentStore, as_sequence, document_crawled
 
 DOCS = [
     Document("b", "Second text with “quotes” and café.", "Metro Herald", "2024-01-05", "f:2"),
@@ -38,7 +40,19 @@ def test_as_sequence_sorts_either_way(spool: bool) -> None:
 
 def test_scanning_files_and_documents_gives_the_same_report() -> None:
     documents = list(dedupe.read_documents([dedupe.example_path()]))
-    assert dedupe.scan([dedupe.example_path()], jobs=1) == dedupe.scan(documents, jobs=1)
+    from_file = dedupe.scan([dedupe.example_path()], jobs=1)
+    given = dedupe.scan(documents, jobs=1)
+    # The same figures; only how the input was read (a file, or Documents) differs.
+    assert dataclasses.replace(from_file, parameters=given.parameters) == given
+    assert {**from_file.parameters, "inputs": []} == {**given.parameters, "inputs": []}
+
+
+def test_the_store_keeps_crawl_times() -> None:
+    """Issue #15: whether a date is a crawl time survives spooling to disk."""
+    documents = [Document("b", "x", None, "2024-01-01", "o", crawled=True), Document("a", "y")]
+    store = as_sequence(documents, True)
+    assert [d.crawled for d in store] == [False, True]
+    assert document_crawled(store) == document_crawled(list(store)) == [False, True]
 
 
 def test_store_is_readable_from_forked_workers() -> None:

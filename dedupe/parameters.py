@@ -1,0 +1,63 @@
+"""The detection parameters of a scan, in a module of their own: the command line shows their
+defaults without importing the scan's numerical code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dedupe.errors import ParameterError
+
+if TYPE_CHECKING:
+    from dedupe.align import AlignParams
+    from dedupe.index import LSHParams
+
+
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """The detection parameters of a scan (see the README for how the defaults were chosen)."""
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    threshold: float = 0.3
+    seed: int = 1
+    min_words: int = 10
+    max_gap: int = 8
+    window: int = 30
+    paragraph_separator: str | None = None
+
+    def validate(self) -> None:
+        """Raise ParameterError when a value is out of range."""
+        if self.shingle_size < 1:
+            raise ParameterError(f"shingle size must be at least 1, got {self.shingle_size}")
+        if self.min_words < self.shingle_size:
+            raise ParameterError(
+                f"min words ({self.min_words}) must be at least"
+                f" the shingle size ({self.shingle_size})"
+            )
+        if self.window < 2 * self.shingle_size:
+            raise ParameterError(
+                f"window ({self.window}) must be at least twice"
+                f" the shingle size ({self.shingle_size})"
+            )
+        if not 0 <= self.seed < 2**32:
+            raise ParameterError(f"seed must be between 0 and 2**32 - 1, got {self.seed}")
+        if self.max_gap < 0:
+            raise ParameterError(f"max gap must be 0 or more, got {self.max_gap}")
+        self.lsh  # noqa: B018 (raises ParameterError for a threshold it cannot band)
+
+    @property
+    def lsh(self) -> LSHParams:
+        """Return the LSH banding for this threshold and number of permutations."""
+        from dedupe.index import lsh_params
+
+        return lsh_params(self.threshold, self.num_perm)
+
+    @property
+    def alignment(self) -> AlignParams:
+        """Return the alignment parameters."""
+        from dedupe.align import AlignParams
+
+        return AlignParams(
+            seed_words=self.shingle_size, max_gap=self.max_gap, min_words=self.min_words
+        )
