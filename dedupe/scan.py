@@ -17,6 +17,16 @@ from typing import Any, Literal
 import numpy as np
 
 from dedupe.align import AlignParams, GramIndex, align
+from dedupe.anchors import (
+    PostingBlock,
+    SpilledPostings,
+    anchor_pairs,
+    anchor_postings,
+    anchor_postings_reference,
+    anchor_size,
+    owner_bits,
+    reference_anchor_pairs,
+)
 from dedupe.documents import (
     DEFAULT_MAX_DOCUMENT_SIZE,
     Document,
@@ -29,6 +39,7 @@ from dedupe.documents import (
 from dedupe.errors import InputError, ParameterError
 from dedupe.families import centre_order, find_families
 from dedupe.index import (
+    PAIRWISE_MAX,
     BandKeys,
     LSHParams,
     SpilledBandKeys,
@@ -112,6 +123,8 @@ class Shingles:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    anchors: np.ndarray
+    anchor_owners: np.ndarray
 
 
 def scan(
@@ -368,8 +381,9 @@ def star_candidates(
     jobs: int,
     compiled: bool = False,
 ) -> np.ndarray:
-    """Return the candidate document pairs (a < b, sorted) of the signed paragraphs: in each
-    LSH bucket, every member with the bucket's centre (its document of lowest rank)."""
+    """Return the candidate document pairs (a < b, sorted) of the signed paragraphs and of
+    the anchors (`dedupe.anchors`): in each bucket, every member with the bucket's centre
+    (its document of lowest rank), or all pairs of a bucket of up to `PAIRWISE_MAX`."""
     owners = centre_ranks[signed.owners] if len(signed.owners) else signed.owners
     if signed.signatures is not None:
         ranked = reference_candidate_pairs(signed.signatures, owners, params.lsh, params.seed)
@@ -377,10 +391,16 @@ def star_candidates(
         ranked = candidate_pairs(signed.keys, owners, jobs, compiled=compiled)
     if isinstance(signed.keys, SpilledBandKeys):
         signed.keys.close()
+    if isinstance(signed.anchors, SpilledPostings):
+        anchored = anchor_pairs(signed.anchors, centre_ranks, jobs, compiled=compiled)
+        signed.anchors.close()
+    else:
+        anchored = reference_anchor_pairs(signed.anchors, centre_ranks, PAIRWISE_MAX)
     document_of = np.argsort(centre_ranks)
     found = np.concatenate(
         (
             document_of[ranked].reshape(-1, 2),
+            document_of[anchored].reshape(-1, 2),
             exact_duplicate_pairs(signed.text_hashes, signed.word_counts, centre_ranks, params),
         )
     )
@@ -426,6 +446,8 @@ class Signed:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    # Anchor postings spilled to disk; with the reference path, each document's anchors.
+    anchors: SpilledPostings | list[set[int]]
     signatures: np.ndarray | None = None
 
 
@@ -453,36 +475,55 @@ def sign_documents(
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
     keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
+    postings = SpilledPostings(shared=jobs > 1)
+    anchor_sets: list[set[int]] = []
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     text_hashes: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    for part in map_ordered(_sign_chunk, (documents, params, signer, keys), chunks, jobs):
+    state = (documents, params, signer, keys, postings)
+    for part in map_ordered(_sign_chunk, state, chunks, jobs):
         keys.add(part[0])
         owners.append(part[1])
         word_counts.append(part[2])
         text_hashes.append(part[3])
         if part[4] is not None:
             signatures.append(part[4])
+        if isinstance(part[5], list):
+            anchor_sets.extend(part[5])
+        else:
+            postings.add(part[5])
         if progress:
             progress("sign", sum(map(len, word_counts)), len(documents))
+    if reference:
+        postings.close()
     return Signed(
         keys,
         np.concatenate(owners),
         np.concatenate(word_counts),
         np.concatenate(text_hashes),
+        anchor_sets if reference else postings,
         np.concatenate(signatures) if reference else None,
     )
 
 
 def _sign_chunk(
-    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys], chunk: tuple[int, int]
-) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Spill the band keys of a chunk; return where, with owners, word counts, text hashes
-    and (reference only) signatures."""
-    documents, params, signer, spill = state
+    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys, SpilledPostings],
+    chunk: tuple[int, int],
+) -> tuple[
+    SpilledBlock,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray | None,
+    PostingBlock | list[set[int]],
+]:
+    """Spill the band keys and anchors of a chunk; return where, with owners, word counts,
+    text hashes and (reference only) signatures and each document's anchors."""
+    documents, params, signer, spill, postings = state
     reference = signer == "reference"
     lo, hi = chunk
+    bits = owner_bits(len(documents))
     if signer == "compiled":
         # Band keys straight from each signature as it is made, the shingles of each window
         # read where they lie: neither the signatures nor the windows' shingles are gathered.
@@ -496,11 +537,16 @@ def _sign_chunk(
             windows.word_counts,
             windows.text_hashes,
             None,
+            postings.write(windows.anchors, windows.anchor_owners + lo, bits),
         )
     if reference:
         shingles = shingle_documents_reference(documents[lo:hi], params)
+        anchors: PostingBlock | list[set[int]] = [
+            set(shingles.anchors[shingles.anchor_owners == k].tolist()) for k in range(hi - lo)
+        ]
     else:
         shingles = shingle_documents(documents[lo:hi], params)
+        anchors = postings.write(shingles.anchors, shingles.anchor_owners + lo, bits)
     signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -509,6 +555,7 @@ def _sign_chunk(
         shingles.word_counts,
         shingles.text_hashes,
         signatures if reference else None,
+        anchors,
     )
 
 
@@ -533,13 +580,16 @@ def shingle_documents(
         owners=windows.owners,
         word_counts=windows.word_counts,
         text_hashes=windows.text_hashes,
+        anchors=windows.anchors,
+        anchor_owners=windows.anchor_owners,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Windows:
     """The n-gram hashes of a corpus's words, and the windows to sign: window k's shingles
-    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document."""
+    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document;
+    and the documents' anchors (`dedupe.anchors.anchor_postings`)."""
 
     hashes: np.ndarray
     starts: np.ndarray
@@ -547,6 +597,8 @@ class Windows:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    anchors: np.ndarray
+    anchor_owners: np.ndarray
 
 
 def shingle_windows(
@@ -558,18 +610,27 @@ def shingle_windows(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
     )
     # n-grams that straddle two blocks (or documents) are computed but never used.
-    grams = shingle_hash32(_ngram_hashes(words.hashes, n, compiled))
+    grams64 = _ngram_hashes(words.hashes, n, compiled)
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
     window_starts, window_counts, window_owners = window_spans(
         starts, ends - starts - n + 1, params.window - n + 1, owners
     )
+    anchor_n, _ = anchor_size(params.min_words)
+    anchors, anchor_owners = anchor_postings(
+        words.hashes,
+        words.document,
+        params.min_words,
+        grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
+    )
     return Windows(
-        grams,
+        shingle_hash32(grams64),
         window_starts,
         window_counts,
         window_owners,
         np.bincount(words.document, minlength=len(documents)).astype(np.int64),
         sequence_hashes(words.hashes, words.document, len(documents)),
+        anchors,
+        anchor_owners,
     )
 
 
@@ -631,12 +692,17 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
     owners: list[int] = []
     word_counts = np.zeros(len(documents), dtype=np.int64)
     text_hashes = np.zeros(len(documents), dtype=np.uint64)
+    anchors: list[int] = []
+    anchor_owners: list[int] = []
     for index, doc in enumerate(documents):
         tokens = tokenize(doc.text, params.paragraph_separator)
         word_counts[index] = len(tokens)
         text_hashes[index : index + 1] = sequence_hashes(
             tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
         )
+        found = sorted(anchor_postings_reference(tokens.hashes, params.min_words))
+        anchors.extend(found)
+        anchor_owners.extend([index] * len(found))
         if len(tokens) < params.min_words:
             continue
         # n-grams that straddle two blocks are computed but never used.
@@ -652,6 +718,8 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
         text_hashes=text_hashes,
+        anchors=np.array(anchors, dtype=np.uint64),
+        anchor_owners=np.array(anchor_owners, dtype=np.int64),
     )
 
 
