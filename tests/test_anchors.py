@@ -3,6 +3,8 @@ pair as the LSH's do (stars past PAIRWISE_MAX), spilled parts equal the referenc
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -74,7 +76,7 @@ def _spill(documents: list[np.ndarray], min_words: int, chunks: int) -> SpilledP
     postings = SpilledPostings()
     bits = owner_bits(len(documents))
     bounds = np.linspace(0, len(documents), chunks + 1).astype(int)
-    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+    for lo, hi in itertools.pairwise(bounds.tolist()):
         part = documents[lo:hi]
         if not part:
             continue
