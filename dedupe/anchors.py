@@ -3,10 +3,11 @@
 The LSH sees a paragraph window of 30 words at Jaccard 0.3: a 12-word quotation inside a long
 paragraph is too small a part of any window to make its two articles candidates. Anchors
 see it. Every run of `min_words` consecutive words of a document gives one **anchor**: the
-smallest hash among the `anchor_size` n-grams the run holds (winnowing, Schleimer et al.
-2003). Two documents sharing a run of at least `min_words` words share that run's anchor,
-whatever surrounds it, so they land in one bucket of the index; chance matches need a whole
-n-gram of `ANCHOR_WORDS` words in common.
+smallest hash among the n-grams of `ANCHOR_WORDS` words the run holds (winnowing, Schleimer
+et al. 2003; 3 8-grams in a run of 10 words, about one posting every other word). Two
+documents sharing a run of at least `min_words` words share that run's anchor, whatever
+surrounds it, so they land in one bucket of the index; a chance match needs a whole n-gram
+of `ANCHOR_WORDS` words in common.
 
 Buckets are the LSH's: up to `PAIRWISE_MAX` documents give all their pairs, more give a
 star around the bucket's centre, so a quotation carried by 2,000 articles costs 1,999
@@ -30,24 +31,27 @@ from typing import Any
 
 import numpy as np
 
+from dedupe import anchor_kernels
 from dedupe.index import packed_pair_codes, unique_values
+from dedupe.jit import compiled as jitted
 from dedupe.parallel import map_ordered
 from dedupe.text import ngram_hashes
 
 _U64 = np.uint64
 
-ANCHOR_WORDS = 10
+ANCHOR_WORDS = 8
 """The longest n-gram an anchor is made of (fewer when `min_words` is smaller).
 
-Chosen by measurement on real text (`benchmarks/README.md`): 5-grams (one anchor in 3.5
-words) paired the 2,294 OCR'd 1916 front pages into 99,245 candidate pairs the LSH does not
-make, of which 6 % share a passage; 10-grams (every run of 10 words an anchor) into 3,803, of
-which 82 % do, for twice the postings.
+Chosen by measurement (`benchmarks/README.md`): on the 2,294 OCR'd 1916 front pages, anchors
+of 5-grams (one posting in 3.5 words) add 99,245 candidate pairs to the LSH's 13,012, 6 % of
+them sharing a passage; of 7-grams 14,632 (32 %); of 8-grams (one posting in 2 words) 8,449
+(48 %: 4,018 pairs found); of 10-grams (a posting a word) 3,803 (82 %: 3,119 found, as
+fewer noisy reprints keep 10 words intact), at twice the postings of 8-grams.
 """
 
-PARTS = 64
+PART_BITS = 6
+PARTS = 1 << PART_BITS
 """Parts the postings are split into by their anchors' top bits (each paired alone)."""
-_PART_SHIFT = _U64(64 - 6)
 
 
 def anchor_size(min_words: int) -> tuple[int, int]:
@@ -61,31 +65,35 @@ def anchor_postings(
     word_hashes: np.ndarray,
     document: np.ndarray,
     min_words: int,
+    documents: int,
+    *,
+    first_document: int = 0,
     grams: np.ndarray | None = None,
+    compiled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (anchors, documents): the anchor of every run of `min_words` words of one
-    document (the smallest of its n-gram hashes, `anchor_size`), for many documents at once,
-    repeats next to each other dropped.
+    """Return (postings, sizes): the anchor of every run of `min_words` words of one
+    document (the least of its n-gram hashes, `anchor_size`), for many documents at once,
+    packed with the document's number (`first_document` + its index, among `documents`),
+    in parts (`PARTS`, by top bits), with how many postings each part holds.
 
     `word_hashes` are the documents' words back to back, `document` each word's document
     (sorted); `grams`, when given, the n-gram hashes of `word_hashes` (`ngram_hashes`).
+    The loop is `dedupe.anchor_kernels.anchor_postings`, compiled with `compiled`.
     """
     n, window = anchor_size(min_words)
-    runs = len(word_hashes) - min_words + 1
-    if runs <= 0:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    grams = ngram_hashes(word_hashes, n) if grams is None else grams
-    least = grams[:runs].copy()
-    for offset in range(1, window):
-        np.minimum(least, grams[offset : offset + runs], out=least)
-    # A run of words that straddles two documents is no run.
-    owners = document[:runs]
-    inside = np.flatnonzero(owners == document[min_words - 1 : min_words - 1 + runs])
-    least, owners = least[inside], owners[inside]
-    repeat = np.zeros(len(least), dtype=bool)
-    repeat[1:] = (least[1:] == least[:-1]) & (owners[1:] == owners[:-1])
-    keep = np.flatnonzero(~repeat)
-    return least[keep], owners[keep].astype(np.int64)
+    if grams is None:
+        grams = ngram_hashes(word_hashes, n)
+    kernel = jitted(anchor_kernels.anchor_postings) if compiled else anchor_kernels.anchor_postings
+    postings, sizes = kernel(
+        np.ascontiguousarray(grams, dtype=np.uint64),
+        np.ascontiguousarray(document, dtype=np.int64),
+        min_words,
+        window,
+        owner_bits(documents),
+        first_document,
+        PART_BITS,
+    )
+    return postings, sizes
 
 
 def anchor_postings_reference(word_hashes: np.ndarray, min_words: int) -> set[int]:
@@ -115,23 +123,17 @@ class SpilledPostings:
         )
         self._blocks: list[PostingBlock] = []
 
-    def write(self, anchors: np.ndarray, documents: np.ndarray, owner_bits: int) -> PostingBlock:
-        """Write postings (each anchor's top bits, its document in the `owner_bits` low
-        bits); return the block to `add`. Safe to call from forked workers when made
-        `shared`."""
-        bits = _U64(owner_bits)
-        packed = (anchors >> bits << bits) | documents.astype(np.uint64)
-        part = (packed >> _PART_SHIFT).astype(np.uint8)
-        ordered = packed[np.argsort(part, kind="stable")]
-        sizes = np.bincount(part, minlength=PARTS).astype(np.int64)
-        data = ordered.view(np.uint8).data
+    def write(self, postings: np.ndarray, sizes: np.ndarray) -> PostingBlock:
+        """Write postings grouped by part (`anchor_postings`), `sizes[p]` of part p; return
+        the block to `add`. Safe to call from forked workers when made `shared`."""
+        data = np.ascontiguousarray(postings, dtype=np.uint64).view(np.uint8).data
         fd = self._file.fileno()
         with self._lock:
             offset = os.fstat(fd).st_size
             written = 0
             while written < len(data):
                 written += os.pwrite(fd, data[written:], offset + written)
-        return PostingBlock(offset, sizes)
+        return PostingBlock(offset, np.asarray(sizes, dtype=np.int64))
 
     def add(self, block: PostingBlock) -> None:
         """Add a written block's postings after those added so far."""

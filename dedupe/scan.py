@@ -10,7 +10,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Literal
 
@@ -24,7 +24,6 @@ from dedupe.anchors import (
     anchor_postings,
     anchor_postings_reference,
     anchor_size,
-    owner_bits,
     reference_anchor_pairs,
 )
 from dedupe.documents import (
@@ -123,8 +122,8 @@ class Shingles:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
-    anchors: np.ndarray
-    anchor_owners: np.ndarray
+    # Only from `shingle_documents_reference`: each document's anchors.
+    anchor_sets: list[set[int]] = field(default_factory=list)
 
 
 def scan(
@@ -523,13 +522,14 @@ def _sign_chunk(
     documents, params, signer, spill, postings = state
     reference = signer == "reference"
     lo, hi = chunk
-    bits = owner_bits(len(documents))
     if signer == "compiled":
         # Band keys straight from each signature as it is made, the shingles of each window
         # read where they lie: neither the signatures nor the windows' shingles are gathered.
         from dedupe.signatures_compiled import sign_windows
 
-        windows = shingle_windows(documents[lo:hi], params, compiled=True)
+        windows = shingle_windows(
+            documents[lo:hi], params, compiled=True, first_document=lo, corpus_size=len(documents)
+        )
         keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
         return (
             spill.write(keys),
@@ -537,16 +537,17 @@ def _sign_chunk(
             windows.word_counts,
             windows.text_hashes,
             None,
-            postings.write(windows.anchors, windows.anchor_owners + lo, bits),
+            postings.write(windows.anchors, windows.anchor_sizes),
         )
     if reference:
         shingles = shingle_documents_reference(documents[lo:hi], params)
-        anchors: PostingBlock | list[set[int]] = [
-            set(shingles.anchors[shingles.anchor_owners == k].tolist()) for k in range(hi - lo)
-        ]
+        anchors: PostingBlock | list[set[int]] = shingles.anchor_sets
     else:
-        shingles = shingle_documents(documents[lo:hi], params)
-        anchors = postings.write(shingles.anchors, shingles.anchor_owners + lo, bits)
+        windows = shingle_windows(
+            documents[lo:hi], params, first_document=lo, corpus_size=len(documents)
+        )
+        shingles = shingles_of(windows)
+        anchors = postings.write(windows.anchors, windows.anchor_sizes)
     signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -573,15 +574,17 @@ def shingle_documents(
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
     most of some window. With `compiled`, texts are split into words by compiled code.
     """
-    windows = shingle_windows(documents, params, compiled=compiled)
+    return shingles_of(shingle_windows(documents, params, compiled=compiled))
+
+
+def shingles_of(windows: Windows) -> Shingles:
+    """Return the shingles of each window of `windows`, gathered back to back."""
     return Shingles(
         hashes=windows.hashes[concatenated_ranges(windows.starts, windows.counts)],
         counts=windows.counts,
         owners=windows.owners,
         word_counts=windows.word_counts,
         text_hashes=windows.text_hashes,
-        anchors=windows.anchors,
-        anchor_owners=windows.anchor_owners,
     )
 
 
@@ -589,7 +592,7 @@ def shingle_documents(
 class Windows:
     """The n-gram hashes of a corpus's words, and the windows to sign: window k's shingles
     are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document;
-    and the documents' anchors (`dedupe.anchors.anchor_postings`)."""
+    and the documents' anchor postings by part (`dedupe.anchors.anchor_postings`)."""
 
     hashes: np.ndarray
     starts: np.ndarray
@@ -598,13 +601,20 @@ class Windows:
     word_counts: np.ndarray
     text_hashes: np.ndarray
     anchors: np.ndarray
-    anchor_owners: np.ndarray
+    anchor_sizes: np.ndarray
 
 
 def shingle_windows(
-    documents: Sequence[Document], params: Parameters, *, compiled: bool = False
+    documents: Sequence[Document],
+    params: Parameters,
+    *,
+    compiled: bool = False,
+    first_document: int = 0,
+    corpus_size: int | None = None,
 ) -> Windows:
-    """Return the windows of `shingle_documents`, their shingles left in place."""
+    """Return the windows of `shingle_documents`, their shingles left in place, and the
+    documents' anchor postings (numbered from `first_document` in a corpus of
+    `corpus_size` documents, by default just these)."""
     n = params.shingle_size
     words = word_table(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
@@ -616,11 +626,14 @@ def shingle_windows(
         starts, ends - starts - n + 1, params.window - n + 1, owners
     )
     anchor_n, _ = anchor_size(params.min_words)
-    anchors, anchor_owners = anchor_postings(
+    anchors, anchor_sizes = anchor_postings(
         words.hashes,
         words.document,
         params.min_words,
-        grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
+        corpus_size if corpus_size is not None else len(documents),
+        first_document=first_document,
+        grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
+        compiled=compiled,
     )
     return Windows(
         shingle_hash32(grams64),
@@ -630,7 +643,7 @@ def shingle_windows(
         np.bincount(words.document, minlength=len(documents)).astype(np.int64),
         sequence_hashes(words.hashes, words.document, len(documents)),
         anchors,
-        anchor_owners,
+        anchor_sizes,
     )
 
 
@@ -692,17 +705,14 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
     owners: list[int] = []
     word_counts = np.zeros(len(documents), dtype=np.int64)
     text_hashes = np.zeros(len(documents), dtype=np.uint64)
-    anchors: list[int] = []
-    anchor_owners: list[int] = []
+    anchor_sets: list[set[int]] = []
     for index, doc in enumerate(documents):
         tokens = tokenize(doc.text, params.paragraph_separator)
         word_counts[index] = len(tokens)
         text_hashes[index : index + 1] = sequence_hashes(
             tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
         )
-        found = sorted(anchor_postings_reference(tokens.hashes, params.min_words))
-        anchors.extend(found)
-        anchor_owners.extend([index] * len(found))
+        anchor_sets.append(anchor_postings_reference(tokens.hashes, params.min_words))
         if len(tokens) < params.min_words:
             continue
         # n-grams that straddle two blocks are computed but never used.
@@ -718,8 +728,7 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
         text_hashes=text_hashes,
-        anchors=np.array(anchors, dtype=np.uint64),
-        anchor_owners=np.array(anchor_owners, dtype=np.int64),
+        anchor_sets=anchor_sets,
     )
 
 

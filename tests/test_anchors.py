@@ -32,21 +32,44 @@ def _hashes(values: list[int]) -> np.ndarray:
     return tokenize(" ".join(f"w{v}" for v in values)).hashes
 
 
-@pytest.mark.parametrize(("min_words", "expected"), [(10, (10, 1)), (8, (8, 1)), (14, (10, 5))])
+@pytest.mark.parametrize(
+    ("min_words", "expected"), [(10, (8, 3)), (8, (8, 1)), (6, (6, 1)), (14, (8, 7))]
+)
 def test_anchor_size(min_words: int, expected: tuple[int, int]) -> None:
     assert anchor_size(min_words) == expected
 
 
-@settings(max_examples=150, deadline=None)
+def _decoded(postings: np.ndarray, documents: int) -> list[set[int]]:
+    """Return each document's anchors (high bits) from packed postings."""
+    bits = owner_bits(documents)
+    found: list[set[int]] = [set() for _ in range(documents)]
+    for posting in postings.tolist():
+        found[posting & ((1 << bits) - 1)].add(posting >> bits << bits)
+    return found
+
+
+def _masked(anchors: set[int], documents: int) -> set[int]:
+    bits = owner_bits(documents)
+    return {anchor >> bits << bits for anchor in anchors}
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["plain", "compiled"])
+@settings(max_examples=100, deadline=None)
 @given(documents=st.lists(WORDS, min_size=1, max_size=4), min_words=st.sampled_from([5, 8, 12]))
-def test_anchor_postings_equal_the_reference(documents: list[list[int]], min_words: int) -> None:
+def test_anchor_postings_equal_the_reference(
+    compiled: bool, documents: list[list[int]], min_words: int
+) -> None:
     hashes = [_hashes(words) for words in documents]
     joined = np.concatenate(hashes)
     owners = np.repeat(np.arange(len(documents)), [len(h) for h in hashes])
-    anchors, found_owners = anchor_postings(joined, owners, min_words)
+    postings, sizes = anchor_postings(joined, owners, min_words, len(documents), compiled=compiled)
+    assert sizes.sum() == len(postings) and len(sizes) == PARTS
+    # Grouped by part: top bits never decrease.
+    assert np.all(np.diff((postings >> np.uint64(64 - 6)).astype(np.int64)) >= 0)
+    found = _decoded(postings, len(documents))
     for document, words in enumerate(hashes):
-        mine = set(anchors[found_owners == document].tolist())
-        assert mine == anchor_postings_reference(words, min_words)
+        expected = _masked(anchor_postings_reference(words, min_words), len(documents))
+        assert found[document] == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -74,16 +97,15 @@ def test_a_shared_run_of_min_words_shares_an_anchor(
 
 def _spill(documents: list[np.ndarray], min_words: int, chunks: int) -> SpilledPostings:
     postings = SpilledPostings()
-    bits = owner_bits(len(documents))
     bounds = np.linspace(0, len(documents), chunks + 1).astype(int)
     for lo, hi in itertools.pairwise(bounds.tolist()):
         part = documents[lo:hi]
         if not part:
             continue
         joined = np.concatenate(part)
-        owners = np.repeat(np.arange(lo, hi), [len(h) for h in part])
-        anchors, found = anchor_postings(joined, owners, min_words)
-        postings.add(postings.write(anchors, found, bits))
+        owners = np.repeat(np.arange(hi - lo), [len(h) for h in part])
+        found, sizes = anchor_postings(joined, owners, min_words, len(documents), first_document=lo)
+        postings.add(postings.write(found, sizes))
     return postings
 
 
@@ -114,7 +136,10 @@ def test_anchor_pairs_equal_the_reference_sets(jobs: int, compiled: bool) -> Non
     star = {(carriers[0], other) for other in carriers[1:]}
     listed = {tuple(pair) for pair in found.tolist()}
     assert star <= listed
-    assert not {(x, y) for x in carriers[1:] for y in carriers[1:] if x < y} & listed
+    # Runs at the passage's edges hold some of its 8-grams too: anchors of a few carriers
+    # each, paired all with all in buckets of up to 24. Still far from all 435 pairs.
+    inner = {(x, y) for x in carriers[1:] for y in carriers[1:] if x < y} & listed
+    assert len(inner) < 4 * len(carriers)
     few = sorted(int(ranks[k]) for k in range(1, 60, 10))
     assert {(x, y) for x in few for y in few if x < y} <= listed
     postings.close()
@@ -122,16 +147,15 @@ def test_anchor_pairs_equal_the_reference_sets(jobs: int, compiled: bool) -> Non
 
 def test_spilled_parts_hold_every_posting() -> None:
     rng = np.random.default_rng(5)
-    anchors = rng.integers(0, 2**63, 500, dtype=np.int64).astype(np.uint64) * np.uint64(2)
-    owners = rng.integers(0, 40, 500)
-    postings = SpilledPostings()
-    postings.add(postings.write(anchors[:200], owners[:200], owner_bits(40)))
-    postings.add(postings.write(anchors[200:], owners[200:], owner_bits(40)))
-    joined = np.concatenate([postings.part(part) for part in range(PARTS)])
-    bits = np.uint64(owner_bits(40))
-    expected = (anchors >> bits << bits) | owners.astype(np.uint64)
-    assert sorted(joined.tolist()) == sorted(expected.tolist())
-    assert len(postings) == 500
+    texts = [_hashes(rng.integers(0, 10**6, 40).tolist()) for _ in range(6)]
+    postings = _spill(texts, 10, 2)
+    expected, _ = anchor_postings(
+        np.concatenate(texts), np.repeat(np.arange(6), 40), 10, len(texts)
+    )
+    parts = [postings.part(part) for part in range(PARTS)]
+    assert sorted(np.concatenate(parts).tolist()) == sorted(expected.tolist())
+    assert all(np.all((part >> np.uint64(58)) == k) for k, part in enumerate(parts))
+    assert len(postings) == len(expected)
     postings.close()
 
 
