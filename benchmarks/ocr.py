@@ -93,13 +93,13 @@ def corpus(
 ) -> tuple[list[dedupe.Document], set[tuple[str, str]]]:
     """Return `pages` noisy pages and the pairs of page ids that share a reprinted story.
 
-    Each page holds 3 stories of 150-400 words; a `reprinted` share of the first pages'
+    Each page holds 3 stories of 60-300 words; a `reprinted` share of the first pages'
     stories is reprinted on a later page (pages are numbered so that reprints pair page k
     with page k + pages // 2).
     """
     rng = np.random.default_rng(seed)
     half = pages // 2
-    stories = [[prose(rng, int(rng.integers(150, 400))) for _ in range(3)] for _ in range(pages)]
+    stories = [[prose(rng, int(rng.integers(60, 300))) for _ in range(3)] for _ in range(pages)]
     truth: set[tuple[str, str]] = set()
     for page in range(half):
         if rng.random() < reprinted:

@@ -54,10 +54,15 @@ PARTS = 1 << PART_BITS
 """Parts the postings are split into by their anchors' top bits (each paired alone)."""
 
 
-def anchor_size(min_words: int) -> tuple[int, int]:
-    """Return (n, window): anchors are the least n-gram hash of each `window` consecutive
-    n-grams, so that each run of `min_words` words holds a whole window."""
-    n = min(min_words, ANCHOR_WORDS)
+OCR_ANCHOR_WORDS = 5
+"""`ANCHOR_WORDS` for noisy OCR text (`Parameters.ocr`): a reprint with an OCR error every
+10 characters keeps few runs of 8 words (`benchmarks/README.md`)."""
+
+
+def anchor_size(min_words: int, words: int = ANCHOR_WORDS) -> tuple[int, int]:
+    """Return (n, window): anchors are the least hash of each `window` consecutive n-grams
+    of at most `words` words, so that each run of `min_words` words holds a whole window."""
+    n = min(min_words, words)
     return n, min_words - n + 1
 
 
@@ -67,12 +72,14 @@ def anchor_postings(
     min_words: int,
     documents: int,
     *,
+    words: int = ANCHOR_WORDS,
     first_document: int = 0,
     grams: np.ndarray | None = None,
     compiled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (postings, sizes): the anchor of every run of `min_words` words of one
-    document (the least of its n-gram hashes, `anchor_size`), for many documents at once,
+    document (the least of its hashes of n-grams of up to `words` words, `anchor_size`), for
+    many documents at once,
     packed with the document's number (`first_document` + its index, among `documents`),
     in parts (`PARTS`, by top bits), with how many postings each part holds.
 
@@ -80,7 +87,7 @@ def anchor_postings(
     (sorted); `grams`, when given, the n-gram hashes of `word_hashes` (`ngram_hashes`).
     The loop is `dedupe.anchor_kernels.anchor_postings`, compiled with `compiled`.
     """
-    n, window = anchor_size(min_words)
+    n, window = anchor_size(min_words, words)
     if grams is None:
         grams = ngram_hashes(word_hashes, n)
     kernel = jitted(anchor_kernels.anchor_postings) if compiled else anchor_kernels.anchor_postings
@@ -96,9 +103,11 @@ def anchor_postings(
     return postings, sizes
 
 
-def anchor_postings_reference(word_hashes: np.ndarray, min_words: int) -> set[int]:
+def anchor_postings_reference(
+    word_hashes: np.ndarray, min_words: int, words: int = ANCHOR_WORDS
+) -> set[int]:
     """Return the anchors of one document, one run of words at a time (kept for tests)."""
-    n, _ = anchor_size(min_words)
+    n, _ = anchor_size(min_words, words)
     found: set[int] = set()
     for start in range(len(word_hashes) - min_words + 1):
         grams = ngram_hashes(word_hashes[start : start + min_words], n)

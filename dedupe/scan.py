@@ -18,6 +18,8 @@ import numpy as np
 
 from dedupe.align import AlignParams, GramIndex, align
 from dedupe.anchors import (
+    ANCHOR_WORDS,
+    OCR_ANCHOR_WORDS,
     PostingBlock,
     SpilledPostings,
     anchor_pairs,
@@ -66,6 +68,11 @@ from dedupe.text import (
     word_table,
 )
 
+OCR_SEED_WORDS = 3
+"""Shingle and seed words for OCR text (`Parameters.ocr`): with an OCR error every 10
+characters between two copies, about one word in two differs, and few 5-word seeds survive
+(`benchmarks/README.md`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Parameters:
@@ -79,6 +86,9 @@ class Parameters:
     max_gap: int = 8
     window: int = 30
     paragraph_separator: str | None = None
+    # Noisy OCR text: shingles, seeds and anchors of fewer words (`gram_words`,
+    # `anchor_words`).
+    ocr: bool = False
 
     def validate(self) -> None:
         """Raise ParameterError when a value is out of range."""
@@ -106,10 +116,21 @@ class Parameters:
         return lsh_params(self.threshold, self.num_perm)
 
     @property
+    def gram_words(self) -> int:
+        """Return the words of a shingle and of an alignment seed: `shingle_size`, at most
+        `OCR_SEED_WORDS` for OCR text."""
+        return min(self.shingle_size, OCR_SEED_WORDS) if self.ocr else self.shingle_size
+
+    @property
+    def anchor_words(self) -> int:
+        """Return the most words of an anchor's n-gram (`dedupe.anchors`)."""
+        return OCR_ANCHOR_WORDS if self.ocr else ANCHOR_WORDS
+
+    @property
     def alignment(self) -> AlignParams:
         """Return the alignment parameters."""
         return AlignParams(
-            seed_words=self.shingle_size, max_gap=self.max_gap, min_words=self.min_words
+            seed_words=self.gram_words, max_gap=self.max_gap, min_words=self.min_words
         )
 
 
@@ -615,7 +636,7 @@ def shingle_windows(
     """Return the windows of `shingle_documents`, their shingles left in place, and the
     documents' anchor postings (numbered from `first_document` in a corpus of
     `corpus_size` documents, by default just these)."""
-    n = params.shingle_size
+    n = params.gram_words
     words = word_table(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
     )
@@ -625,12 +646,13 @@ def shingle_windows(
     window_starts, window_counts, window_owners = window_spans(
         starts, ends - starts - n + 1, params.window - n + 1, owners
     )
-    anchor_n, _ = anchor_size(params.min_words)
+    anchor_n, _ = anchor_size(params.min_words, params.anchor_words)
     anchors, anchor_sizes = anchor_postings(
         words.hashes,
         words.document,
         params.min_words,
         corpus_size if corpus_size is not None else len(documents),
+        words=params.anchor_words,
         first_document=first_document,
         grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
         compiled=compiled,
@@ -698,7 +720,7 @@ def window_spans(
 
 def shingle_documents_reference(documents: Sequence[Document], params: Parameters) -> Shingles:
     """Return the same as `shingle_documents`, one document at a time (kept for tests)."""
-    n = params.shingle_size
+    n = params.gram_words
     size = params.window - n + 1
     hashes: list[np.ndarray] = []
     counts: list[int] = []
@@ -712,7 +734,9 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
         text_hashes[index : index + 1] = sequence_hashes(
             tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
         )
-        anchor_sets.append(anchor_postings_reference(tokens.hashes, params.min_words))
+        anchor_sets.append(
+            anchor_postings_reference(tokens.hashes, params.min_words, params.anchor_words)
+        )
         if len(tokens) < params.min_words:
             continue
         # n-grams that straddle two blocks are computed but never used.
@@ -898,7 +922,7 @@ def _align_chunk(
         found = align_columns(local, table, params.alignment)
     else:
         tokens = tokenize_many(texts, params.paragraph_separator)
-        grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
+        grams = ngrams_of_each([t.hashes for t in tokens], params.gram_words)
         indexed = [GramIndex.of(g) for g in grams]
         found = passage_columns(
             (a, b, align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment))
