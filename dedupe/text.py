@@ -121,7 +121,8 @@ def broken_words(text: str) -> list[tuple[int, int]]:
     line end by a hyphen (`offi-` / `cielles`): the hyphen follows a letter, a line break
     or spaces follow it, and the word goes on in lower case. A hyphen followed by spaces and
     a conjunction (`pre- and post-war`) is a suspended compound, not a break."""
-    if not any(mark in text for mark in _BREAK_MARKS):
+    # str.isascii is read from the string's header: ASCII text can only hold "-".
+    if ("-" not in text) if text.isascii() else not any(mark in text for mark in _BREAK_MARKS):
         return []
     found: list[tuple[int, int]] = []
     for match in _BREAK_RE.finditer(text):
