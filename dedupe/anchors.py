@@ -31,9 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe import anchor_kernels
 from dedupe.index import packed_pair_codes, unique_values
-from dedupe.jit import compiled as jitted
 from dedupe.parallel import map_ordered
 from dedupe.text import ngram_hashes
 
@@ -75,32 +73,38 @@ def anchor_postings(
     words: int = ANCHOR_WORDS,
     first_document: int = 0,
     grams: np.ndarray | None = None,
-    compiled: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (postings, sizes): the anchor of every run of `min_words` words of one
     document (the least of its hashes of n-grams of up to `words` words, `anchor_size`), for
-    many documents at once,
-    packed with the document's number (`first_document` + its index, among `documents`),
-    in parts (`PARTS`, by top bits), with how many postings each part holds.
+    many documents at once, packed with the document's number (`first_document` + its
+    index, among `documents`: its low `owner_bits`), grouped by part (`PARTS`, by top bits,
+    each part in posting order), with how many postings each part holds. A run with the
+    anchor and document of the run before it posts nothing more.
 
     `word_hashes` are the documents' words back to back, `document` each word's document
     (sorted); `grams`, when given, the n-gram hashes of `word_hashes` (`ngram_hashes`).
-    The loop is `dedupe.anchor_kernels.anchor_postings`, compiled with `compiled`.
+    Whole-array numpy: 0.03 s for 2,000 articles (a loop compiled by numba took a third of
+    that at scale, the same loop in Python 30 times as long on small scans).
     """
     n, window = anchor_size(min_words, words)
-    if grams is None:
-        grams = ngram_hashes(word_hashes, n)
-    kernel = jitted(anchor_kernels.anchor_postings) if compiled else anchor_kernels.anchor_postings
-    postings, sizes = kernel(
-        np.ascontiguousarray(grams, dtype=np.uint64),
-        np.ascontiguousarray(document, dtype=np.int64),
-        min_words,
-        window,
-        owner_bits(documents),
-        first_document,
-        PART_BITS,
-    )
-    return postings, sizes
+    runs = len(word_hashes) - min_words + 1
+    if runs <= 0:
+        return np.empty(0, dtype=np.uint64), np.zeros(PARTS, dtype=np.int64)
+    grams = ngram_hashes(word_hashes, n) if grams is None else grams
+    least = grams[:runs].copy()
+    for offset in range(1, window):
+        np.minimum(least, grams[offset : offset + runs], out=least)
+    owners = document[:runs]
+    # A run of words that straddles two documents is no run.
+    keep = owners == document[min_words - 1 : min_words - 1 + runs]
+    keep[1:] &= (least[1:] != least[:-1]) | (owners[1:] != owners[:-1])
+    chosen = np.flatnonzero(keep)
+    bits = _U64(owner_bits(documents))
+    found = least[chosen] >> bits << bits
+    found |= (owners[chosen] + first_document).astype(np.uint64)
+    part = (found >> _U64(64 - PART_BITS)).astype(np.uint8)
+    sizes = np.bincount(part, minlength=PARTS).astype(np.int64)
+    return found[np.argsort(part, kind="stable")], sizes
 
 
 def anchor_postings_reference(

@@ -655,7 +655,6 @@ def shingle_windows(
         words=params.anchor_words,
         first_document=first_document,
         grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
-        compiled=compiled,
     )
     return Windows(
         shingle_hash32(grams64),
