@@ -169,7 +169,7 @@ def scan(
     each document's copied, shared and quoted figures, and boilerplate.
 
     Keyword parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
-    min_words, max_gap, window, paragraph_separator). `pairs=True` also lists every aligned
+    min_words, max_gap, window, paragraph_separator, ocr). `pairs=True` also lists every aligned
     pair of documents that shares text, with its passages; `keep_boilerplate=True` counts
     outlet boilerplate as any other text. Skipped input is recorded in `log`, stage times in
     `stats`. `jobs` is the number of processes (default: all cores); the report does not
