@@ -42,7 +42,7 @@ from typing import Any
 from tabulate import tabulate
 
 import dedupe
-from benchmarks import clough, credit_forms, pan, seeds, shapes, synthetic
+from benchmarks import clough, credit_forms, exact_runs, ocr, pan, planted, seeds, shapes, synthetic
 from benchmarks.pan_measures import load_truth, pan_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +54,13 @@ FULL_SYNTHETIC_ARTICLES = 3000
 FAST_SYNTHETIC_ARTICLES = 600
 SYNTHETIC_SEED = 1
 FAST_PAN_PAIRS = 60
+# Issue #17: planted passages (articles, passages, carriers of the widest ones), OCR pages.
+FULL_PLANTED = (3000, 600, (300, 150, 40))
+FAST_PLANTED = (600, 120, (100, 30))
+FULL_OCR_PAGES = 300
+FAST_OCR_PAGES = 200
+OCR_RATE = 0.03
+OCR_MODE_RATE = 0.05
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,12 @@ TARGETS = {
     "shapes.one_story_family": Target(1.0),
     "shapes.chrome_max_copied_percent": Target(5.0, higher=False),
     "shapes.chrome_sources_given": Target(0.0, higher=False),
+    # Issue #17: every shared run found (benchmarks/planted.py, exact_runs.py, ocr.py).
+    "planted.recall": Target(0.99),
+    "planted.false_pairs": Target(0.0, higher=False),
+    "planted.exact_passages": Target(1.0),
+    "news_clusters.run12_recall": Target(0.99),
+    "ocr.recall_3pct": Target(0.95),
 }
 
 #: Figures where lower is better (they get a ceiling in floors.json instead of a floor).
@@ -100,6 +113,8 @@ LOWER_IS_BETTER = {
     "shapes.wire_copied_percent",
     "shapes.chrome_max_copied_percent",
     "shapes.chrome_sources_given",
+    "planted.false_pairs",
+    "ocr.false_pairs",
 }
 
 
@@ -156,6 +171,7 @@ def corpora_files(corpora: Path = CORPORA, pan_pairs: int | None = FAST_PAN_PAIR
         *sorted(p for p in (corpora / "seeds").rglob("*") if p.is_file()),
         *sorted(p for p in (corpora / "clough-stevenson").rglob("*") if p.is_file()),
         *pan_files(pan_dir, sample),
+        corpora / "news-clusters" / "articles.jsonl",
     ]
 
 
@@ -222,6 +238,15 @@ def run(
         p = timed("pan", lambda: evaluate_pan_sample(pan_dir, FAST_PAN_PAIRS, **options))
     else:
         p = timed("pan", lambda: pan.evaluate(pan_dir, **options))
+    sizes = FAST_PLANTED if fast else FULL_PLANTED
+    t = timed("planted", lambda: planted.evaluate(sizes[0], sizes[1], wide=sizes[2], **options))
+    news = corpora / "news-clusters" / "articles.jsonl"
+    r = timed("news_clusters", lambda: _run_figures(news, options))
+    pages = FAST_OCR_PAGES if fast else FULL_OCR_PAGES
+    o = timed("ocr", lambda: ocr.evaluate(pages, OCR_RATE, **options))
+    noisy = timed(
+        "ocr_mode", lambda: ocr.evaluate(pages, OCR_MODE_RATE, **{**options, "ocr": True})
+    )
     le = y["groups"][f"edit <= {synthetic.TARGET_EDIT_RATE:.2f}"]
     overall = y["groups"]["overall"]
     figures: dict[str, float] = {
@@ -252,6 +277,13 @@ def run(
         "credits.precision": k["precision"],
         "credits.recall": k["recall"],
         **h,
+        "planted.recall": t["recall"],
+        "planted.false_pairs": float(t["false_pairs"]),
+        "planted.exact_passages": t["exact_passages"],
+        "news_clusters.run12_recall": r["recall"],
+        "ocr.recall_3pct": o["recall"],
+        "ocr.recall_5pct_ocr_mode": noisy["recall"],
+        "ocr.false_pairs": float(o["false_pairs"] + noisy["false_pairs"]),
     }
     return {
         "mode": "fast" if fast else "full",
@@ -263,6 +295,12 @@ def run(
         "seconds": seconds,
         "details": details,
     }
+
+
+def _run_figures(corpus: Path, options: Mapping[str, Any]) -> dict[str, Any]:
+    """News-clusters' pairs sharing a run of 12 words that dedupe finds (exact_runs.py)."""
+    found = exact_runs.measure(corpus, 12, dict(options))
+    return {"pairs": found.pairs, "found": found.found, "recall": found.recall}
 
 
 def _credit_figures() -> dict[str, Any]:

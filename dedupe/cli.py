@@ -255,6 +255,11 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     help="Longer paragraphs are indexed as overlapping windows of this many words.",
 )
 @click.option(
+    "--ocr",
+    is_flag=True,
+    help="Noisy OCR text: shingles and alignment seeds of at most 3 words, anchors of 5.",
+)
+@click.option(
     "-j", "--jobs", type=click.IntRange(1), default=None, help="Processes  [default: all cores]"
 )
 @click.option(
@@ -320,6 +325,7 @@ def scan_command(
     min_words: int,
     max_gap: int,
     window: int,
+    ocr: bool,
     jobs: int | None,
     on_duplicate_id: str,
     errors_path: str | None,
@@ -375,6 +381,7 @@ def scan_command(
                 min_words=min_words,
                 max_gap=max_gap,
                 window=window,
+                ocr=ocr,
                 jobs=jobs,
                 progress=display,
                 max_document_size=max_document_size,

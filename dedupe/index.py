@@ -249,7 +249,22 @@ def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, int, bool], band: i
     # keys equal but for those low bits make a chance candidate (about 30 a band among 30
     # million windows of a million documents), which alignment verifies like any other.
     owner_bits = max((span - 1).bit_length(), 1)
-    packed = np.sort((column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64))
+    packed = (column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64)
+    return packed_pair_codes(packed, owner_bits, span, pairwise_max, compiled=compiled)
+
+
+def packed_pair_codes(
+    packed: np.ndarray,
+    owner_bits: int,
+    span: int,
+    pairwise_max: int = PAIRWISE_MAX,
+    *,
+    compiled: bool = False,
+) -> np.ndarray:
+    """Return the unique codes i * span + j of the pairs of the buckets of `packed` keys:
+    each a bucket's key in its high bits, a member's owner number in the `owner_bits` low
+    ones (the array is sorted here, in place)."""
+    packed.sort()
     # A document repeating one paragraph (or overlapping windows of it) joins each bucket
     # once, so buckets never grow with repetition.
     first = np.ones(len(packed), dtype=bool)

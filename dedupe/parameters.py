@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from dedupe.align import AlignParams
     from dedupe.index import LSHParams
 
+OCR_SEED_WORDS = 3
+"""Shingle and seed words for OCR text (`Parameters.ocr`): with an OCR error every 10
+characters between two copies, about one word in two differs, and few 5-word seeds survive
+(`benchmarks/README.md`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Parameters:
@@ -25,6 +30,9 @@ class Parameters:
     max_gap: int = 8
     window: int = 30
     paragraph_separator: str | None = None
+    # Noisy OCR text: shingles, seeds and anchors of fewer words (`gram_words`,
+    # `anchor_words`).
+    ocr: bool = False
 
     def validate(self) -> None:
         """Raise ParameterError when a value is out of range."""
@@ -54,10 +62,23 @@ class Parameters:
         return lsh_params(self.threshold, self.num_perm)
 
     @property
+    def gram_words(self) -> int:
+        """Return the words of a shingle and of an alignment seed: `shingle_size`, at most
+        `OCR_SEED_WORDS` for OCR text."""
+        return min(self.shingle_size, OCR_SEED_WORDS) if self.ocr else self.shingle_size
+
+    @property
+    def anchor_words(self) -> int:
+        """Return the most words of an anchor's n-gram (`dedupe.anchors`)."""
+        from dedupe.anchors import ANCHOR_WORDS, OCR_ANCHOR_WORDS
+
+        return OCR_ANCHOR_WORDS if self.ocr else ANCHOR_WORDS
+
+    @property
     def alignment(self) -> AlignParams:
         """Return the alignment parameters."""
         from dedupe.align import AlignParams
 
         return AlignParams(
-            seed_words=self.shingle_size, max_gap=self.max_gap, min_words=self.min_words
+            seed_words=self.gram_words, max_gap=self.max_gap, min_words=self.min_words
         )

@@ -10,13 +10,22 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any, Literal
 
 import numpy as np
 
 from dedupe.align import GramIndex, align
+from dedupe.anchors import (
+    PostingBlock,
+    SpilledPostings,
+    anchor_pairs,
+    anchor_postings,
+    anchor_postings_reference,
+    anchor_size,
+    reference_anchor_pairs,
+)
 from dedupe.detection import (
     SAMPLE_RECORDS,
     Detection,
@@ -37,6 +46,7 @@ from dedupe.documents import (
 from dedupe.errors import InputError, ParameterError
 from dedupe.families import centre_order, find_families
 from dedupe.index import (
+    PAIRWISE_MAX,
     BandKeys,
     SpilledBandKeys,
     SpilledBlock,
@@ -74,6 +84,8 @@ class Shingles:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    # Only from `shingle_documents_reference`: each document's anchors.
+    anchor_sets: list[set[int]] = field(default_factory=list)
 
 
 def scan(
@@ -108,7 +120,7 @@ def scan(
     first records (`dedupe.detection`; or pass them all as `fields`). `input_format` is that
     of standard input ("jsonl", "csv", "tsv"; None: told from its first line). Keyword
     parameters are those of `Parameters` (shingle_size, num_perm, threshold, seed,
-    min_words, max_gap, window, paragraph_separator); without `paragraph_separator`, the
+    min_words, max_gap, window, paragraph_separator, ocr); without `paragraph_separator`, the
     paragraph breaks are sniffed from the first texts (None or "": blank lines, else
     newlines). `pairs=True` also lists every aligned pair of documents that shares text,
     with its passages; `texts=True` keeps the texts of the documents that share text
@@ -428,8 +440,9 @@ def star_candidates(
     jobs: int,
     compiled: bool = False,
 ) -> np.ndarray:
-    """Return the candidate document pairs (a < b, sorted) of the signed paragraphs: in each
-    LSH bucket, every member with the bucket's centre (its document of lowest rank)."""
+    """Return the candidate document pairs (a < b, sorted) of the signed paragraphs and of
+    the anchors (`dedupe.anchors`): in each bucket, every member with the bucket's centre
+    (its document of lowest rank), or all pairs of a bucket of up to `PAIRWISE_MAX`."""
     owners = centre_ranks[signed.owners] if len(signed.owners) else signed.owners
     if signed.signatures is not None:
         ranked = reference_candidate_pairs(signed.signatures, owners, params.lsh, params.seed)
@@ -437,10 +450,16 @@ def star_candidates(
         ranked = candidate_pairs(signed.keys, owners, jobs, compiled=compiled)
     if isinstance(signed.keys, SpilledBandKeys):
         signed.keys.close()
+    if isinstance(signed.anchors, SpilledPostings):
+        anchored = anchor_pairs(signed.anchors, centre_ranks, jobs, compiled=compiled)
+        signed.anchors.close()
+    else:
+        anchored = reference_anchor_pairs(signed.anchors, centre_ranks, PAIRWISE_MAX)
     document_of = np.argsort(centre_ranks)
     found = np.concatenate(
         (
             document_of[ranked].reshape(-1, 2),
+            document_of[anchored].reshape(-1, 2),
             exact_duplicate_pairs(signed.text_hashes, signed.word_counts, centre_ranks, params),
         )
     )
@@ -486,6 +505,8 @@ class Signed:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    # Anchor postings spilled to disk; with the reference path, each document's anchors.
+    anchors: SpilledPostings | list[set[int]]
     signatures: np.ndarray | None = None
 
 
@@ -513,34 +534,52 @@ def sign_documents(
     bounds = list(range(0, len(documents), _SIGN_CHUNK))
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
     keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
+    postings = SpilledPostings(shared=jobs > 1)
+    anchor_sets: list[set[int]] = []
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     text_hashes: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
     signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    for part in map_ordered(_sign_chunk, (documents, params, signer, keys), chunks, jobs):
+    state = (documents, params, signer, keys, postings)
+    for part in map_ordered(_sign_chunk, state, chunks, jobs):
         keys.add(part[0])
         owners.append(part[1])
         word_counts.append(part[2])
         text_hashes.append(part[3])
         if part[4] is not None:
             signatures.append(part[4])
+        if isinstance(part[5], list):
+            anchor_sets.extend(part[5])
+        else:
+            postings.add(part[5])
         if progress:
             progress("sign", sum(map(len, word_counts)), len(documents))
+    if reference:
+        postings.close()
     return Signed(
         keys,
         np.concatenate(owners),
         np.concatenate(word_counts),
         np.concatenate(text_hashes),
+        anchor_sets if reference else postings,
         np.concatenate(signatures) if reference else None,
     )
 
 
 def _sign_chunk(
-    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys], chunk: tuple[int, int]
-) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Spill the band keys of a chunk; return where, with owners, word counts, text hashes
-    and (reference only) signatures."""
-    documents, params, signer, spill = state
+    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys, SpilledPostings],
+    chunk: tuple[int, int],
+) -> tuple[
+    SpilledBlock,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray | None,
+    PostingBlock | list[set[int]],
+]:
+    """Spill the band keys and anchors of a chunk; return where, with owners, word counts,
+    text hashes and (reference only) signatures and each document's anchors."""
+    documents, params, signer, spill, postings = state
     reference = signer == "reference"
     lo, hi = chunk
     if signer == "compiled":
@@ -548,7 +587,9 @@ def _sign_chunk(
         # read where they lie: neither the signatures nor the windows' shingles are gathered.
         from dedupe.signatures_compiled import sign_windows
 
-        windows = shingle_windows(documents[lo:hi], params, compiled=True)
+        windows = shingle_windows(
+            documents[lo:hi], params, compiled=True, first_document=lo, corpus_size=len(documents)
+        )
         keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
         return (
             spill.write(keys),
@@ -556,11 +597,17 @@ def _sign_chunk(
             windows.word_counts,
             windows.text_hashes,
             None,
+            postings.write(windows.anchors, windows.anchor_sizes),
         )
     if reference:
         shingles = shingle_documents_reference(documents[lo:hi], params)
+        anchors: PostingBlock | list[set[int]] = shingles.anchor_sets
     else:
-        shingles = shingle_documents(documents[lo:hi], params)
+        windows = shingle_windows(
+            documents[lo:hi], params, first_document=lo, corpus_size=len(documents)
+        )
+        shingles = shingles_of(windows)
+        anchors = postings.write(windows.anchors, windows.anchor_sizes)
     signing = sign_reference if reference else sign
     signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
     return (
@@ -569,6 +616,7 @@ def _sign_chunk(
         shingles.word_counts,
         shingles.text_hashes,
         signatures if reference else None,
+        anchors,
     )
 
 
@@ -586,7 +634,11 @@ def shingle_documents(
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
     most of some window. With `compiled`, texts are split into words by compiled code.
     """
-    windows = shingle_windows(documents, params, compiled=compiled)
+    return shingles_of(shingle_windows(documents, params, compiled=compiled))
+
+
+def shingles_of(windows: Windows) -> Shingles:
+    """Return the shingles of each window of `windows`, gathered back to back."""
     return Shingles(
         hashes=windows.hashes[concatenated_ranges(windows.starts, windows.counts)],
         counts=windows.counts,
@@ -599,7 +651,8 @@ def shingle_documents(
 @dataclass(frozen=True, slots=True)
 class Windows:
     """The n-gram hashes of a corpus's words, and the windows to sign: window k's shingles
-    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document."""
+    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document;
+    and the documents' anchor postings by part (`dedupe.anchors.anchor_postings`)."""
 
     hashes: np.ndarray
     starts: np.ndarray
@@ -607,29 +660,50 @@ class Windows:
     owners: np.ndarray
     word_counts: np.ndarray
     text_hashes: np.ndarray
+    anchors: np.ndarray
+    anchor_sizes: np.ndarray
 
 
 def shingle_windows(
-    documents: Sequence[Document], params: Parameters, *, compiled: bool = False
+    documents: Sequence[Document],
+    params: Parameters,
+    *,
+    compiled: bool = False,
+    first_document: int = 0,
+    corpus_size: int | None = None,
 ) -> Windows:
-    """Return the windows of `shingle_documents`, their shingles left in place."""
-    n = params.shingle_size
+    """Return the windows of `shingle_documents`, their shingles left in place, and the
+    documents' anchor postings (numbered from `first_document` in a corpus of
+    `corpus_size` documents, by default just these)."""
+    n = params.gram_words
     words = word_table(
         [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
     )
     # n-grams that straddle two blocks (or documents) are computed but never used.
-    grams = shingle_hash32(_ngram_hashes(words.hashes, n, compiled))
+    grams64 = _ngram_hashes(words.hashes, n, compiled)
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
     window_starts, window_counts, window_owners = window_spans(
         starts, ends - starts - n + 1, params.window - n + 1, owners
     )
+    anchor_n, _ = anchor_size(params.min_words, params.anchor_words)
+    anchors, anchor_sizes = anchor_postings(
+        words.hashes,
+        words.document,
+        params.min_words,
+        corpus_size if corpus_size is not None else len(documents),
+        words=params.anchor_words,
+        first_document=first_document,
+        grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
+    )
     return Windows(
-        grams,
+        shingle_hash32(grams64),
         window_starts,
         window_counts,
         window_owners,
         np.bincount(words.document, minlength=len(documents)).astype(np.int64),
         sequence_hashes(words.hashes, words.document, len(documents)),
+        anchors,
+        anchor_sizes,
     )
 
 
@@ -684,18 +758,22 @@ def window_spans(
 
 def shingle_documents_reference(documents: Sequence[Document], params: Parameters) -> Shingles:
     """Return the same as `shingle_documents`, one document at a time (kept for tests)."""
-    n = params.shingle_size
+    n = params.gram_words
     size = params.window - n + 1
     hashes: list[np.ndarray] = []
     counts: list[int] = []
     owners: list[int] = []
     word_counts = np.zeros(len(documents), dtype=np.int64)
     text_hashes = np.zeros(len(documents), dtype=np.uint64)
+    anchor_sets: list[set[int]] = []
     for index, doc in enumerate(documents):
         tokens = tokenize(doc.text, params.paragraph_separator)
         word_counts[index] = len(tokens)
         text_hashes[index : index + 1] = sequence_hashes(
             tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
+        )
+        anchor_sets.append(
+            anchor_postings_reference(tokens.hashes, params.min_words, params.anchor_words)
         )
         if len(tokens) < params.min_words:
             continue
@@ -712,6 +790,7 @@ def shingle_documents_reference(documents: Sequence[Document], params: Parameter
         owners=np.array(owners, dtype=np.int64),
         word_counts=word_counts,
         text_hashes=text_hashes,
+        anchor_sets=anchor_sets,
     )
 
 
@@ -881,7 +960,7 @@ def _align_chunk(
         found = align_columns(local, table, params.alignment)
     else:
         tokens = tokenize_many(texts, params.paragraph_separator)
-        grams = ngrams_of_each([t.hashes for t in tokens], params.shingle_size)
+        grams = ngrams_of_each([t.hashes for t in tokens], params.gram_words)
         indexed = [GramIndex.of(g) for g in grams]
         found = passage_columns(
             (a, b, align(tokens[a], tokens[b], grams[a], indexed[b], params.alignment))

@@ -80,7 +80,7 @@ class Tokens:
         """Return the normalised words (computed on first use)."""
         text = self.text
         return tuple(
-            normalize_word(text[s:e])
+            word_form(text[s:e])
             for s, e in zip(self.starts.tolist(), self.ends.tolist(), strict=True)
         )
 
@@ -94,6 +94,91 @@ def normalize_word(word: str) -> str:
     """Return the matching form of one word: NFKC, case-folded, without apostrophes or dots."""
     folded = word.lower() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
     return _JOINERS_RE.sub("", folded) if not folded.isalnum() else folded
+
+
+# A word broken at a line end: a hyphen right after a letter, then a line break (spaces
+# around it allowed), or spaces alone where line breaks were flattened (`of- ficielles`);
+# the word goes on with a lower-case letter.
+_BREAK_RE = re.compile(r"[-\u00ad\u2010¬](?:[ \t]*\r?\n[ \t]*|[ \t]+)")
+_BREAK_MARKS = ("-", "\u00ad", "\u2010", "¬")
+# A hyphen and a space before one of these is a suspended compound ("pre- and post-war",
+# "two- to three-day", "Ein- und Ausgang"), not a broken word.
+_SUSPENDED = frozenset(
+    ("and", "or", "nor", "to", "und", "oder", "bis", "et", "ou", "y", "o", "e", "ni", "och",
+     "eller", "og", "en")
+)  # fmt: skip
+_SUSPENDED_RE = regex.compile(r"\p{L}+")
+
+
+def word_form(word: str) -> str:
+    """Return the matching form of a word as read: `normalize_word` of it, any line break
+    that hyphenates it taken out (`offi-\\ncielles` -> `officielles`)."""
+    return normalize_word(_BREAK_RE.sub("", word) if "-" in word or "¬" in word else word)
+
+
+def broken_words(text: str) -> list[tuple[int, int]]:
+    """Return (hyphen, continuation) character positions of the words of `text` broken at a
+    line end by a hyphen (`offi-` / `cielles`): the hyphen follows a letter, a line break
+    or spaces follow it, and the word goes on in lower case. A hyphen followed by spaces and
+    a conjunction (`pre- and post-war`) is a suspended compound, not a break."""
+    # str.isascii is read from the string's header: ASCII text can only hold "-".
+    if ("-" not in text) if text.isascii() else not any(mark in text for mark in _BREAK_MARKS):
+        return []
+    found: list[tuple[int, int]] = []
+    for match in _BREAK_RE.finditer(text):
+        hyphen, after = match.start(), match.end()
+        if hyphen == 0 or after == len(text):
+            continue
+        if not (text[hyphen - 1].isalpha() and text[after].islower()):
+            continue
+        if "\n" not in match.group():
+            word = _SUSPENDED_RE.match(text, after)
+            if word is not None and word.group() in _SUSPENDED:
+                continue
+        found.append((hyphen, after))
+    return found
+
+
+def join_broken_words(
+    texts: Sequence[str],
+    owner: np.ndarray,
+    hashes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return (keep, hashes, ends) of words with those broken at a line end joined, or None
+    when no text has any: the first part of a broken word takes the hash of the whole word
+    (`offi-` / `cielles` hashes as `officielles`) and the end of its last part; the other
+    parts are dropped (`keep` False). Offsets stay offsets into the text as read.
+
+    `owner` is each word's text (sorted), `starts`/`ends` offsets into that text. Every
+    splitter applies this rule, so every path gives the same words.
+    """
+    broken = [(index, found) for index, text in enumerate(texts) if (found := broken_words(text))]
+    if not broken:
+        return None
+    keep = np.ones(len(hashes), dtype=bool)
+    joined_hashes, joined_ends = hashes.copy(), ends.copy()
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1))
+    heads: list[int] = []
+    for index, found in broken:
+        lo, hi = int(bounds[index]), int(bounds[index + 1])
+        text = texts[index]
+        for hyphen, after in found:
+            word = lo + int(np.searchsorted(ends[lo:hi], hyphen))
+            if word + 1 >= hi or ends[word] != hyphen or starts[word + 1] != after:
+                continue
+            head = word
+            while not keep[head]:
+                head -= 1
+            keep[word + 1] = False
+            joined_ends[head] = ends[word + 1]
+            heads.append(head)
+        for head in sorted(set(heads)):
+            whole = word_form(text[starts[head] : joined_ends[head]])
+            joined_hashes[head] = word_hashes([whole])[0]
+        heads.clear()
+    return keep, joined_hashes, joined_ends
 
 
 def paragraph_spans(text: str, separator: str | None = None) -> list[tuple[int, int]]:
@@ -262,6 +347,14 @@ def _compiled_token_table(texts: Sequence[str]) -> TokenTable:
     from dedupe.text_compiled import plain_tokens
 
     hashes, starts, ends, paragraph, quoted, counts, other = plain_tokens(texts)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    broken = join_broken_words(texts, owner, hashes, starts, ends)
+    if broken is not None:
+        keep, hashes, ends = broken
+        hashes, starts, ends, paragraph, quoted = (
+            column[keep] for column in (hashes, starts, ends, paragraph, quoted)
+        )
+        counts = np.bincount(owner[keep], minlength=len(texts))
     left_out = np.flatnonzero(other).tolist()
     if not left_out:
         return _table_of_segments(
@@ -307,6 +400,15 @@ def _batch_segment(
     paragraphs_per_text = [len(paragraphs) for _, paragraphs in members]
     member = np.repeat(np.arange(len(members), dtype=np.int64), paragraphs_per_text)[span]
     offset = np.array(batch.offsets, dtype=np.int64)[member]
+    joined = join_broken_words(
+        [text for text, _ in members], member, hashes, starts - offset, ends - offset
+    )
+    if joined is not None:
+        keep, hashes, relative_ends = joined
+        ends = relative_ends + offset
+        hashes, starts, ends, span, member, offset = (
+            column[keep] for column in (hashes, starts, ends, span, member, offset)
+        )
     quotes = np.array(
         [
             (batch.offsets[k] + start, batch.offsets[k] + end)
@@ -374,7 +476,12 @@ def _with_flags(
     starts: np.ndarray,
     ends: np.ndarray,
 ) -> Tokens:
-    """Return Tokens of words found in `text`, adding their paragraph indices and quote flags."""
+    """Return Tokens of words found in `text`, adding their paragraph indices and quote flags
+    (words broken at a line end joined)."""
+    joined = join_broken_words([text], np.zeros(len(starts), dtype=np.int64), hashes, starts, ends)
+    if joined is not None:
+        keep, hashes, ends = joined
+        hashes, starts, ends = hashes[keep], starts[keep], ends[keep]
     paragraph = _paragraph_of(paragraphs, starts).astype(np.int32)
     quoted = np.zeros(len(starts), dtype=bool)
     for q_start, q_end in quoted_spans(text, paragraphs):
@@ -424,13 +531,13 @@ def word_table(
         numbered += len(paragraphs)
         plain = text if text.isascii() else _TYPOGRAPHY_RE.sub(_typography, text)
         if plain.isascii():
-            batch.add(index, plain, paragraphs, numbers)
+            batch.add(index, plain, paragraphs, numbers, text)
             if len(batch.texts) == _BATCH_TEXTS:
                 tables.append(batch.table(compiled))
                 batch = _AsciiBatch()
         else:
             # Signing needs no quote flags: only words and their paragraphs.
-            hashes, starts, _ = _unicode_words(text, paragraphs)
+            hashes, starts, _ = _joined_words(text, paragraphs)
             paragraph = np.array(numbers, dtype=np.int64)[_paragraph_of(paragraphs, starts)]
             document = np.full(len(hashes), index, dtype=np.int64)
             tables.append(WordTable(hashes, document, paragraph))
@@ -450,7 +557,11 @@ def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     `dedupe.text_compiled.plain_words`, those it leaves out word by word."""
     from dedupe.text_compiled import plain_words
 
-    hashes, document, paragraph, counts, other = plain_words(texts)
+    hashes, document, paragraph, counts, other, starts, ends = plain_words(texts)
+    joined = join_broken_words(texts, document, hashes, starts, ends)
+    if joined is not None:
+        keep, hashes, _ = joined
+        hashes, document, paragraph = hashes[keep], document[keep], paragraph[keep]
     left_out = np.flatnonzero(other).tolist()
     if not left_out:
         return WordTable(hashes, document, paragraph)
@@ -459,7 +570,7 @@ def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     parts = [(hashes, document, paragraph)]
     for index in left_out:
         paragraphs = paragraph_spans(texts[index])
-        words, starts, _ = _unicode_words(texts[index], paragraphs)
+        words, starts, _ = _joined_words(texts[index], paragraphs)
         counts[index] = len(paragraphs)
         parts.append(
             (words, np.full(len(words), index, dtype=np.int64), _paragraph_of(paragraphs, starts))
@@ -480,15 +591,25 @@ class _AsciiBatch:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.originals: list[str] = []
         self.offsets: list[int] = []
         self.spans: list[tuple[int, int]] = []
         self.documents: list[int] = []
         self.numbers: list[int] = []
         self.offset = 0
 
-    def add(self, index: int, text: str, paragraphs: list[tuple[int, int]], numbers: range) -> None:
+    def add(
+        self,
+        index: int,
+        text: str,
+        paragraphs: list[tuple[int, int]],
+        numbers: range,
+        original: str | None = None,
+    ) -> None:
+        """Add `text` (ASCII; `original` the text it was mapped from, when it was)."""
         offset = self.offset
         self.texts.append(text)
+        self.originals.append(text if original is None else original)
         self.offsets.append(offset)
         self.spans.extend((offset + s, offset + e) for s, e in paragraphs)
         self.documents.extend([index] * len(paragraphs))
@@ -506,9 +627,15 @@ class _AsciiBatch:
         return _words_inside(data, _inside_mask(len(data), bounds))
 
     def table(self, compiled: bool = False) -> WordTable:
-        hashes, starts, _ = self.words(compiled)
+        hashes, starts, ends = self.words(compiled)
         bounds = np.array(self.spans, dtype=np.int64).reshape(-1, 2)
         span = np.searchsorted(bounds[:, 0], starts, side="right") - 1
+        member = np.searchsorted(np.array(self.offsets, dtype=np.int64), starts, side="right") - 1
+        offset = np.array(self.offsets, dtype=np.int64)[member]
+        joined = join_broken_words(self.originals, member, hashes, starts - offset, ends - offset)
+        if joined is not None:
+            keep, hashes, _ = joined
+            hashes, span = hashes[keep], span[keep]
         return WordTable(
             hashes,
             np.array(self.documents, dtype=np.int64)[span],
@@ -546,6 +673,18 @@ def _words_inside(
     starts = np.flatnonzero(in_word[1:-1] & ~in_word[:-2])
     ends = np.flatnonzero(in_word[1:-1] & ~in_word[2:]) + 1
     return _hash_spans(data, letter[1:-1], starts, ends), starts, ends
+
+
+def _joined_words(
+    text: str, paragraphs: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return `_unicode_words`, words broken at a line end joined."""
+    hashes, starts, ends = _unicode_words(text, paragraphs)
+    joined = join_broken_words([text], np.zeros(len(starts), dtype=np.int64), hashes, starts, ends)
+    if joined is None:
+        return hashes, starts, ends
+    keep, hashes, ends = joined
+    return hashes[keep], starts[keep], ends[keep]
 
 
 def _unicode_words(

@@ -45,20 +45,31 @@ def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def plain_words(
     texts: Sequence[str],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return the words of the texts that are ASCII once typographic punctuation is mapped,
     as `dedupe.text.tokenize` splits, hashes and places them (no paragraph separator given):
     (hashes, text of each word, its paragraph numbered across all texts, each text's
-    paragraph count, and a mask of the texts left out, which are not).
+    paragraph count, a mask of the texts left out, which are not, and each word's start and
+    end in its text).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
     regular expression and no string per paragraph.
     """
     layout = _layout(texts, quotes=False)
-    hashes, _, _, paragraph = _words(
+    hashes, starts, ends, paragraph = _words(
         layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
     )
-    return hashes, layout.owners[paragraph], paragraph, layout.paragraphs, layout.other
+    document = layout.owners[paragraph]
+    begin = layout.begins[document]
+    return (
+        hashes,
+        document,
+        paragraph,
+        layout.paragraphs,
+        layout.other,
+        starts - begin,
+        ends - begin,
+    )
 
 
 def plain_tokens(

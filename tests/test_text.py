@@ -20,7 +20,8 @@ from dedupe.text import (
     WORD_RE,
     Tokens,
     WordTable,
-    _unicode_words,
+    _joined_words,
+    broken_words,
     joined_tokens,
     ngram_hashes,
     normalize_word,
@@ -73,6 +74,9 @@ PIECES = st.sampled_from(
         ".",
         ",",
         " - ",
+        "-\n",
+        "- ",
+        "mini-",
         "—",
         "###",
         "#",
@@ -95,6 +99,13 @@ def words_of(text: str, separator: str | None = None) -> list[str]:
     return list(tokenize(text, separator).words)
 
 
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the spans of a word's parts between the line breaks that hyphenate it."""
+    cuts = [(h, c) for h, c in broken_words(text) if start < h and c < end]
+    edges = [start, *(x for cut in cuts for x in cut), end]
+    return list(zip(edges[::2], edges[1::2], strict=True))
+
+
 def quoted_words(text: str) -> list[tuple[str, bool]]:
     """Return (word, quoted) for every word of a text."""
     tokens = tokenize(text)
@@ -113,8 +124,10 @@ def test_every_token_offset_maps_back_to_its_word(text: str, separator: str | No
     for word, start, end in zip(tokens.words, tokens.starts, tokens.ends, strict=True):
         assert 0 <= start < end <= len(text)
         original = text[start:end]
-        assert WORD_RE.fullmatch(original), original
-        assert normalize_word(original) == word
+        # A word broken at a line end spans its parts and the break between them.
+        parts = [text[a:b] for a, b in _parts(text, start, end)]
+        assert all(WORD_RE.fullmatch(part) for part in parts), original
+        assert normalize_word("".join(parts)) == word
 
 
 @settings(max_examples=200, deadline=None)
@@ -126,14 +139,16 @@ def test_tokens_are_increasing_and_non_overlapping(text: str, separator: str | N
     spans = paragraph_spans(text, separator)
     for start, end, para in zip(tokens.starts, tokens.ends, tokens.paragraph, strict=True):
         p_start, p_end = spans[para]
-        assert p_start <= start and end <= p_end
+        # A word broken at a line end may go on in the next paragraph (one line of OCR).
+        first_end = _parts(text, int(start), int(end))[0][1]
+        assert p_start <= start and first_end <= p_end
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=TEXTS, separator=SEPARATORS)
 def test_numpy_fast_path_agrees_with_word_by_word_path(text: str, separator: str | None) -> None:
     tokens = tokenize(text, separator)
-    hashes, starts, ends = _unicode_words(text, paragraph_spans(text, separator))
+    hashes, starts, ends = _joined_words(text, paragraph_spans(text, separator))
     assert np.array_equal(tokens.starts, starts)
     assert np.array_equal(tokens.ends, ends)
     assert np.array_equal(tokens.hashes, hashes)
@@ -487,7 +502,7 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
 # Python, some not); some texts hold characters that send them down the word-by-word path.
 LAYOUT = st.lists(
     st.one_of(
-        st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b", '"']),
+        st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b", '"', "ab-", "-", "¬"]),
         st.sampled_from(
             [
                 "\n", "\n\n", "\n \n", "\n\t\n", "\r\n", "\r\n\r\n", "\n\v\f\n", " ",
@@ -581,3 +596,54 @@ def test_token_table_of_real_articles_equals_joined_tokens(seeds_dir: Path) -> N
     assert table.quoted.any()
     for name in ("offsets", "hashes", "starts", "ends", "paragraph", "quoted"):
         assert np.array_equal(getattr(table, name), getattr(joined, name)), name
+
+
+# --- words broken at a line end ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("les mesures offi-\ncielles du", ["les", "mesures", "officielles", "du"]),
+        ("offi- cielles", ["officielles"]),
+        ("gov-\n  ern-\r\nment’s line", ["governments", "line"]),
+        ("Ver¬\nwaltung", ["verwaltung"]),
+        ("pre- and post-war", ["pre", "and", "post", "war"]),  # suspended compound
+        ("Smith-\nJones", ["smith", "jones"]),  # goes on in capitals: two words
+        ("1916-\nthe", ["1916", "the"]),  # after a digit: no word broken
+        ("word -\nnext", ["word", "next"]),  # a dash, not a hyphen
+        ("well-known", ["well", "known"]),
+    ],
+)
+def test_words_broken_at_a_line_end_are_joined(text: str, words: list[str]) -> None:
+    tokens = tokenize(text)
+    assert tokens.hashes.tolist() == tokenize(" ".join(words)).hashes.tolist()
+    for compiled in (False, True):
+        table = token_table([text, "x"], compiled=compiled).tokens(0)
+        assert table.hashes.tolist() == tokens.hashes.tolist()
+        assert word_table([text], compiled=compiled).hashes.tolist() == tokens.hashes.tolist()
+
+
+def test_a_joined_word_keeps_offsets_into_the_text_as_read() -> None:
+    text = "Les mesures offi-\ncielles du"
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True)] == [
+        "Les",
+        "mesures",
+        "offi-\ncielles",
+        "du",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["ab", "cde", "fghij", "the", "x1"]), min_size=1, max_size=30),
+    breaks=st.lists(st.integers(0, 200), max_size=5),
+)
+def test_breaking_words_at_line_ends_changes_no_hash(words: list[str], breaks: list[int]) -> None:
+    text = " ".join(words)
+    broken = list(text)
+    for position in sorted(set(breaks), reverse=True):
+        if 0 < position < len(text) and text[position - 1].isalpha() and text[position].islower():
+            broken.insert(position, "-\n")
+    assert tokenize("".join(broken)).hashes.tolist() == tokenize(text).hashes.tolist()

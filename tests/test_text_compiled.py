@@ -100,7 +100,7 @@ def test_plain_words_leave_out_only_texts_with_other_characters() -> None:
         "emoji \U0001f600",
         "lone \ud800",
     ]
-    _, document, _, counts, other = plain_words(texts)
+    _, document, _, counts, other, _, _ = plain_words(texts)
     assert other.tolist() == [False, False, False, True, True, True, True]
     assert counts.tolist() == [1, 1, 0, 0, 0, 0, 0]
     assert set(document.tolist()) == {0, 1}
