@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from dedupe.documents import Document, FieldNames, ReadLog, read_documents
     from dedupe.errors import DedupeError, InputError, OutputError, ParameterError
     from dedupe.examples import example_path
+    from dedupe.filtering import Filtered, Verdict, filter, filter_records
     from dedupe.output import write_atomic
     from dedupe.parameters import Parameters
     from dedupe.render import render
@@ -31,13 +32,17 @@ _HOMES = {
     "DedupeError": "dedupe.errors",
     "Document": "dedupe.documents",
     "FieldNames": "dedupe.documents",
+    "Filtered": "dedupe.filtering",
     "InputError": "dedupe.errors",
     "OutputError": "dedupe.errors",
     "ParameterError": "dedupe.errors",
     "Parameters": "dedupe.parameters",
     "ReadLog": "dedupe.documents",
     "Report": "dedupe.report",
+    "Verdict": "dedupe.filtering",
     "example_path": "dedupe.examples",
+    "filter": "dedupe.filtering",
+    "filter_records": "dedupe.filtering",
     "read_documents": "dedupe.documents",
     "render": "dedupe.render",
     "scan": "dedupe.scan",
@@ -48,14 +53,18 @@ __all__ = [
     "DedupeError",
     "Document",
     "FieldNames",
+    "Filtered",
     "InputError",
     "OutputError",
     "ParameterError",
     "Parameters",
     "ReadLog",
     "Report",
+    "Verdict",
     "__version__",
     "example_path",
+    "filter",
+    "filter_records",
     "read_documents",
     "render",
     "scan",

@@ -18,7 +18,7 @@ import shutil
 import signal
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
@@ -128,6 +128,157 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
         return size
 
 
+_READING: list[Callable[[Any], Any]] = [  # fields, formats and detection parameters
+    click.option(
+        "--id-field",
+        help="JSONL/CSV field holding the document id  [default: found: id, url, guid, link]",
+    ),
+    click.option(
+        "--text-field",
+        help="JSONL/CSV field holding the text  [default: found: text, body, content, article,"
+        " maintext]",
+    ),
+    click.option(
+        "--source-field",
+        multiple=True,
+        help="Field(s) holding the outlet  [default: found: outlet, source, publisher, site,"
+        " domain, else the host of a url field]",
+    ),
+    click.option(
+        "--date-field",
+        multiple=True,
+        help="Field(s) holding the publication date; one named like scrape_time, crawled or"
+        " fetched is a crawl time  [default: found: published, date, publish_date, pubdate,"
+        " datePublished, timestamp, then crawl times]",
+    ),
+    click.option(
+        "--input-format",
+        type=click.Choice(INPUT_FORMATS),
+        help="Format of standard input (-)  [default: told from its first line]",
+    ),
+    click.option(
+        "--paragraph-separator",
+        default=None,
+        help="Marker that separates paragraphs, e.g. '###'; '' for blank lines, else newlines"
+        "  [default: sniffed from the first texts]",
+    ),
+    click.option(
+        "--shingle-size",
+        type=click.IntRange(1, 50),
+        default=_DEFAULTS.shingle_size,
+        show_default=True,
+        help="Words per shingle (and per alignment seed).",
+    ),
+    click.option(
+        "--num-perm",
+        type=click.IntRange(2, 1024),
+        default=_DEFAULTS.num_perm,
+        show_default=True,
+        help="MinHash permutations.",
+    ),
+    click.option(
+        "--threshold",
+        type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        default=_DEFAULTS.threshold,
+        show_default=True,
+        help="LSH Jaccard threshold for candidate paragraphs.",
+    ),
+    click.option(
+        "--seed",
+        type=click.IntRange(0, 2**32 - 1),
+        default=_DEFAULTS.seed,
+        show_default=True,
+        help="MinHash seed.",
+    ),
+    click.option(
+        "--min-words",
+        type=click.IntRange(1),
+        default=_DEFAULTS.min_words,
+        show_default=True,
+        help="Shortest passage reported, in matched words.",
+    ),
+    click.option(
+        "--max-gap",
+        type=click.IntRange(0),
+        default=_DEFAULTS.max_gap,
+        show_default=True,
+        help="Longest run of edited words bridged inside one passage.",
+    ),
+    click.option(
+        "--window",
+        type=click.IntRange(2),
+        default=_DEFAULTS.window,
+        show_default=True,
+        help="Longer paragraphs are indexed as overlapping windows of this many words.",
+    ),
+    click.option(
+        "--ocr",
+        is_flag=True,
+        help="Noisy OCR text: shingles and alignment seeds of at most 3 words, anchors of 5.",
+    ),
+]
+
+_RUNNING: list[Callable[[Any], Any]] = [  # processes, errors, limits, messages
+    click.option(
+        "-j", "--jobs", type=click.IntRange(1), default=None, help="Processes  [default: all cores]"
+    ),
+    click.option(
+        "--on-duplicate-id",
+        type=click.Choice(["error", "suffix"]),
+        default="error",
+        show_default=True,
+        help="What to do when two documents share an id.",
+    ),
+    click.option(
+        "--errors",
+        "errors_path",
+        type=click.Path(dir_okay=False),
+        help="Write skipped items as JSONL to this file.",
+    ),
+    click.option(
+        "--strict", is_flag=True, help="Exit with code 1 when any input item was skipped."
+    ),
+    click.option(
+        "--stats",
+        "show_stats",
+        is_flag=True,
+        help="Print per-stage times and counts to standard error.",
+    ),
+    click.option(
+        "--max-document-size",
+        type=_Size(),
+        default=str(DEFAULT_MAX_DOCUMENT_SIZE >> 20) + "M",
+        show_default=True,
+        help="Skip records (a file, a JSON line, a CSV/TSV record) larger than this: 500k, 64M,"
+        " or 0 for no limit.",
+    ),
+    click.option(
+        "--tsv-quotes",
+        is_flag=True,
+        help="Read TSV fields in quotation marks as CSV does (default: quotation marks are text).",
+    ),
+    click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Print nothing but the report and errors (no line on the inputs, no progress, no"
+        " summary line).",
+    ),
+    click.option("--debug", is_flag=True, help="Show the traceback of an internal error."),
+]
+
+
+def _with(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """Return a decorator adding `options` to a command, in the order listed."""
+
+    def decorate(function: Any) -> Any:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
 @main.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--example", is_flag=True, help="Scan the built-in example newsroom corpus.")
@@ -172,137 +323,8 @@ class _Size(click.ParamType):  # type: ignore[type-arg]
     is_flag=True,
     help="Count text an outlet repeats across its articles (footers, blurbs) as any other.",
 )
-@click.option(
-    "--id-field",
-    help="JSONL/CSV field holding the document id  [default: found: id, url, guid, link]",
-)
-@click.option(
-    "--text-field",
-    help="JSONL/CSV field holding the text  [default: found: text, body, content, article,"
-    " maintext]",
-)
-@click.option(
-    "--source-field",
-    multiple=True,
-    help="Field(s) holding the outlet  [default: found: outlet, source, publisher, site,"
-    " domain, else the host of a url field]",
-)
-@click.option(
-    "--date-field",
-    multiple=True,
-    help="Field(s) holding the publication date; one named like scrape_time, crawled or"
-    " fetched is a crawl time  [default: found: published, date, publish_date, pubdate,"
-    " datePublished, timestamp, then crawl times]",
-)
-@click.option(
-    "--input-format",
-    type=click.Choice(INPUT_FORMATS),
-    help="Format of standard input (-)  [default: told from its first line]",
-)
-@click.option(
-    "--paragraph-separator",
-    default=None,
-    help="Marker that separates paragraphs, e.g. '###'; '' for blank lines, else newlines"
-    "  [default: sniffed from the first texts]",
-)
-@click.option(
-    "--shingle-size",
-    type=click.IntRange(1, 50),
-    default=_DEFAULTS.shingle_size,
-    show_default=True,
-    help="Words per shingle (and per alignment seed).",
-)
-@click.option(
-    "--num-perm",
-    type=click.IntRange(2, 1024),
-    default=_DEFAULTS.num_perm,
-    show_default=True,
-    help="MinHash permutations.",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=_DEFAULTS.threshold,
-    show_default=True,
-    help="LSH Jaccard threshold for candidate paragraphs.",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(0, 2**32 - 1),
-    default=_DEFAULTS.seed,
-    show_default=True,
-    help="MinHash seed.",
-)
-@click.option(
-    "--min-words",
-    type=click.IntRange(1),
-    default=_DEFAULTS.min_words,
-    show_default=True,
-    help="Shortest passage reported, in matched words.",
-)
-@click.option(
-    "--max-gap",
-    type=click.IntRange(0),
-    default=_DEFAULTS.max_gap,
-    show_default=True,
-    help="Longest run of edited words bridged inside one passage.",
-)
-@click.option(
-    "--window",
-    type=click.IntRange(2),
-    default=_DEFAULTS.window,
-    show_default=True,
-    help="Longer paragraphs are indexed as overlapping windows of this many words.",
-)
-@click.option(
-    "--ocr",
-    is_flag=True,
-    help="Noisy OCR text: shingles and alignment seeds of at most 3 words, anchors of 5.",
-)
-@click.option(
-    "-j", "--jobs", type=click.IntRange(1), default=None, help="Processes  [default: all cores]"
-)
-@click.option(
-    "--on-duplicate-id",
-    type=click.Choice(["error", "suffix"]),
-    default="error",
-    show_default=True,
-    help="What to do when two documents share an id.",
-)
-@click.option(
-    "--errors",
-    "errors_path",
-    type=click.Path(dir_okay=False),
-    help="Write skipped items as JSONL to this file.",
-)
-@click.option("--strict", is_flag=True, help="Exit with code 1 when any input item was skipped.")
-@click.option(
-    "--stats",
-    "show_stats",
-    is_flag=True,
-    help="Print per-stage times and counts to standard error.",
-)
-@click.option(
-    "--max-document-size",
-    type=_Size(),
-    default=str(DEFAULT_MAX_DOCUMENT_SIZE >> 20) + "M",
-    show_default=True,
-    help="Skip records (a file, a JSON line, a CSV/TSV record) larger than this: 500k, 64M,"
-    " or 0 for no limit.",
-)
-@click.option(
-    "--tsv-quotes",
-    is_flag=True,
-    help="Read TSV fields in quotation marks as CSV does (default: quotation marks are text).",
-)
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="Print nothing but the report and errors (no line on the inputs, no progress, no"
-    " summary line).",
-)
-@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@_with(_READING)
+@_with(_RUNNING)
 def scan_command(
     paths: Sequence[str],
     example: bool,
@@ -312,29 +334,7 @@ def scan_command(
     top: int | None,
     list_pairs: bool,
     keep_boilerplate: bool,
-    id_field: str | None,
-    text_field: str | None,
-    source_field: Sequence[str],
-    date_field: Sequence[str],
-    input_format: str | None,
-    paragraph_separator: str | None,
-    shingle_size: int,
-    num_perm: int,
-    threshold: float,
-    seed: int,
-    min_words: int,
-    max_gap: int,
-    window: int,
-    ocr: bool,
-    jobs: int | None,
-    on_duplicate_id: str,
-    errors_path: str | None,
-    strict: bool,
-    show_stats: bool,
-    max_document_size: int | None,
-    tsv_quotes: bool,
-    quiet: bool,
-    debug: bool,
+    **options: Any,
 ) -> None:
     """Report the story families of the documents in PATHS, and for every document how much
     of its text is copied, shared and quoted, and where it came from.
@@ -348,50 +348,198 @@ def scan_command(
         from dedupe.examples import example_path
 
         paths = (*paths, str(example_path()))
+
+    def work(run: _Run, place: OutputPlace | None) -> str:
+        report = scan(
+            paths,
+            min_percent=min_percent,
+            pairs=list_pairs or format_ in FORMATS_NEEDING_PAIRS,
+            texts=format_ in FORMATS_NEEDING_TEXTS,
+            keep_boilerplate=keep_boilerplate,
+            **run.scan_options,
+        )
+        run.close_progress()
+        _write_report(report, format_, place, run.jobs, run.quiet, top)
+        return _summary(run.log, report)
+
+    _run_command(paths, output, work, **options)
+
+
+@main.command("filter")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the records here (atomically; into a FIFO or device directly)."
+    "  [default: standard output]",
+)
+@click.option(
+    "--keep",
+    type=click.Choice(["original", "earliest", "longest", "first"]),
+    default="original",
+    show_default=True,
+    help="Which of a set of near-duplicates is kept: the story's original (else the"
+    " earliest), the earliest, the longest, or the first read.",
+)
+@click.option(
+    "--min-percent",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=80.0,
+    show_default=True,
+    help="A record is a near-duplicate when this share of its words (quotations included)"
+    " is found in one record kept before it.",
+)
+@click.option(
+    "--annotate",
+    is_flag=True,
+    help="Keep every record and add fields: kept, duplicate_of, family, shared, copied and"
+    " quoted percent, original source, credited.",
+)
+@click.option(
+    "--prefix",
+    default="dedupe_",
+    show_default=True,
+    help="Prefix of the fields --annotate adds.",
+)
+@click.option(
+    "--clusters",
+    "clusters_path",
+    type=click.Path(dir_okay=False),
+    help="Also write each story family (original, members, those kept) as JSONL to this file.",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["jsonl", "csv", "tsv"]),
+    default=None,
+    help="Format of the records written  [default: that of the input; JSONL for text files"
+    " or mixed inputs]",
+)
+@_with(_READING)
+@_with(_RUNNING)
+def filter_command(
+    paths: Sequence[str],
+    output: str | None,
+    keep: str,
+    min_percent: float,
+    annotate: bool,
+    prefix: str,
+    clusters_path: str | None,
+    output_format: str | None,
+    **options: Any,
+) -> None:
+    """Write the records of PATHS back, near-duplicates dropped: of each set of records
+    that carry the same story, one is kept. Every field passes through unchanged, in input
+    order, in the input's format; --annotate keeps every record and adds what was found.
+
+    PATHs are read as `dedupe scan` reads them (the same field options and detection).
+    """
+    from dedupe.output import check_output_place, write_output
+
+    clusters_place = None
+    if clusters_path:
+        try:
+            clusters_place = check_output_place(
+                clusters_path, paths, input_extensions=SUPPORTED_EXTENSIONS
+            )
+        except OutputError as exc:
+            _fail(str(exc))
+
+    def work(run: _Run, place: OutputPlace | None) -> str:
+        from dedupe.filtering import filter_records
+
+        with filter_records(
+            paths,
+            keep=keep,
+            min_percent=min_percent,
+            annotate=annotate,
+            prefix=prefix,
+            **run.scan_options,
+        ) as filtered:
+            run.close_progress()
+            pieces = filtered.pieces(annotate=annotate, prefix=prefix, format=output_format)
+            _emit(place, pieces, run.quiet)
+            if clusters_place is not None:
+                write_output(clusters_place, filtered.cluster_lines())
+            read, kept = len(filtered.verdicts), filtered.kept
+        return (
+            f"read {read} records, {_skipped(run.log)}; kept {kept}, dropped {read - kept}"
+            f" near-duplicates (--min-percent {min_percent:g}, --keep {keep})"
+        )
+
+    _run_command(paths, output, work, **options)
+
+
+class _Run:
+    """What a command's work needs from the common options: the log, the stats, the
+    progress display and the keyword arguments of a scan."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.log = ReadLog()
+        self.stats = Stats()
+        self.quiet: bool = options["quiet"]
+        self.jobs: int | None = options["jobs"]
+        self.display = None if self.quiet else _Progress(self.log, bars=sys.stderr.isatty())
+        separator = options["paragraph_separator"]
+        self.scan_options: dict[str, Any] = {
+            "id_field": options["id_field"],
+            "text_field": options["text_field"],
+            "source_fields": options["source_field"],
+            "date_fields": options["date_field"],
+            "input_format": options["input_format"],
+            "duplicate_ids": "suffix" if options["on_duplicate_id"] == "suffix" else "error",
+            "log": self.log,
+            "stats": self.stats,
+            "jobs": self.jobs,
+            "progress": self.display,
+            "max_document_size": options["max_document_size"],
+            "tsv_quotes": options["tsv_quotes"],
+            # Not given: sniffed. Given, even as "": used as given.
+            **({} if separator is None else {"paragraph_separator": separator}),
+            **{name: options[name] for name in _DETECTION_NAMES},
+        }
+
+    def close_progress(self) -> None:
+        """End the progress bar being shown, if any."""
+        _close(self.display)
+
+
+_DETECTION_NAMES = (
+    "shingle_size",
+    "num_perm",
+    "threshold",
+    "seed",
+    "min_words",
+    "max_gap",
+    "window",
+    "ocr",
+)
+
+
+def _run_command(
+    paths: Sequence[str],
+    output: str | None,
+    work: Callable[[_Run, OutputPlace | None], str],
+    *,
+    errors_path: str | None,
+    strict: bool,
+    show_stats: bool,
+    debug: bool,
+    **options: Any,
+) -> None:
+    """Run a command's `work` (it writes its output and returns its summary line), with
+    what every command does around it: the output places checked first, errors written to
+    --errors, one line per error, exit codes, stats, warnings and the summary."""
     if not paths:
         raise click.UsageError("give at least one PATH (or --example)")
-    log = ReadLog()
-    stats = Stats()
-    display = None if quiet else _Progress(log, bars=sys.stderr.isatty())
-    # Not given: sniffed. Given, even as "": used as given.
-    separator: dict[str, Any] = (
-        {} if paragraph_separator is None else {"paragraph_separator": paragraph_separator}
-    )
-    report_place, errors_place = _output_places(paths, output, errors_path)
+    run = _Run(options)
+    place, errors_place = _output_places(paths, output, errors_path)
+    log = run.log
     try:
         with _interruptible():
-            report = scan(
-                paths,
-                id_field=id_field,
-                text_field=text_field,
-                source_fields=source_field,
-                date_fields=date_field,
-                input_format=input_format,
-                duplicate_ids="suffix" if on_duplicate_id == "suffix" else "error",
-                min_percent=min_percent,
-                pairs=list_pairs or format_ in FORMATS_NEEDING_PAIRS,
-                texts=format_ in FORMATS_NEEDING_TEXTS,
-                keep_boilerplate=keep_boilerplate,
-                log=log,
-                stats=stats,
-                shingle_size=shingle_size,
-                num_perm=num_perm,
-                threshold=threshold,
-                seed=seed,
-                min_words=min_words,
-                max_gap=max_gap,
-                window=window,
-                ocr=ocr,
-                jobs=jobs,
-                progress=display,
-                max_document_size=max_document_size,
-                tsv_quotes=tsv_quotes,
-                **separator,
-            )
-            _close(display)
-            _write_report(report, format_, report_place, jobs, quiet, top)
+            summary = work(run, place)
     except DedupeError as exc:
-        _close(display)
+        run.close_progress()
         _write_errors(errors_place, log, exc if isinstance(exc, InputError) else None)
         _fail(str(exc))
     except _ClosedPipe:
@@ -403,10 +551,10 @@ def scan_command(
     _write_errors(errors_place, log, None, fail=True)
     with _stderr_guard():
         if show_stats:
-            _print_stats(stats)
-        if not quiet:
+            _print_stats(run.stats)
+        if not run.quiet:
             _print_warnings(log)
-            _say(_summary(log, report))
+            _say(summary)
     if strict and log.skipped:
         sys.exit(EXIT_SKIPS)
 
@@ -640,7 +788,6 @@ def _write_report(
     quiet: bool,
     top: int | None,
 ) -> None:
-    from dedupe.output import write_output
     from dedupe.parallel import default_jobs
     from dedupe.render import render_chunks
 
@@ -648,6 +795,13 @@ def _write_report(
     on_terminal = place is None and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if on_terminal else None
     chunks = render_chunks(report, format_, jobs=jobs or default_jobs(), top=top, width=width)
+    _emit(place, chunks, quiet)
+
+
+def _emit(place: OutputPlace | None, chunks: Iterable[str], quiet: bool) -> None:
+    """Write the output's pieces to its checked place, else to standard output."""
+    from dedupe.output import write_output
+
     if place is not None:
         note = place.note()
         if note and not quiet:
@@ -662,16 +816,20 @@ def _write_report(
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise _ClosedPipe from exc
-        raise OutputError(
-            f"cannot write the report to standard output: {exc.strerror or exc}"
-        ) from exc
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
-def _summary(log: ReadLog, report: Report) -> str:
+def _skipped(log: ReadLog) -> str:
+    """Return how many items were skipped, and why."""
     counts = log.counts()
     skipped = f"skipped {log.skipped}"
     if counts:
         skipped += " (" + ", ".join(f"{reason}: {n}" for reason, n in counts.items()) + ")"
+    return skipped
+
+
+def _summary(log: ReadLog, report: Report) -> str:
+    skipped = _skipped(log)
     copying = sum(1 for doc in report.documents if doc.copied_percent > 0)
     texts = sum(len(b.texts) + b.more_texts for b in report.boilerplate)
     boilerplate = f", {texts} boilerplate texts left out" if texts else ""

@@ -31,15 +31,16 @@ def coverage(entries: Array, inside: Array, words: Array, lo: int) -> tuple[Arra
 
     `entries` rows (see the E_ columns) and `inside` rows (doc, start, end), the quotations
     inside shared passages, are sorted by document; spans are in words. `totals` has a row
-    per document (see the T_ columns). `partners` rows are (doc, partner, words): the words
-    shared with each partner, quotations and boilerplate left out. `labels` rows are (doc,
-    label, words): copied words by the label of the best-ranked span covering them.
-    `families` rows are (doc, family, words): words of each family's spans, with the shared
-    quotations that lie among them, boilerplate left out.
+    per document (see the T_ columns). `partners` rows are (doc, partner, words, with
+    quotations): the words shared with each partner, quotations and boilerplate left out,
+    then with the quotations counted (what `dedupe filter` weighs), boilerplate left out.
+    `labels` rows are (doc, label, words): copied words by the label of the best-ranked
+    span covering them. `families` rows are (doc, family, words): words of each family's
+    spans, with the shared quotations that lie among them, boilerplate left out.
     """
     count = len(words)
     totals = np.zeros((count, 4), np.int64)
-    partners = np.empty((len(entries), 3), np.int64)
+    partners = np.empty((len(entries), 4), np.int64)
     labels = np.empty((len(entries) + count, 3), np.int64)
     families = np.empty((len(entries), 3), np.int64)
     n_partners = 0
@@ -75,7 +76,7 @@ def coverage(entries: Array, inside: Array, words: Array, lo: int) -> tuple[Arra
             totals[local, T_QUOTED] = quoted.sum()
             n_labels = _count_labels(label[copied], doc, labels, n_labels)
             n_partners = _count_partners(
-                entries, e, e_stop, boilerplate | in_quotes, doc, partners, n_partners
+                entries, e, e_stop, boilerplate, in_quotes, doc, partners, n_partners
             )
             n_families = _count_families(entries, e, e_stop, boilerplate, doc, families, n_families)
         e = e_stop
@@ -125,29 +126,44 @@ def _count_labels(labels: Array, doc: int, out: Array, filled: int) -> int:
 
 
 def _count_partners(
-    entries: Array, first: int, stop: int, excluded: Array, doc: int, out: Array, filled: int
+    entries: Array,
+    first: int,
+    stop: int,
+    boilerplate: Array,
+    in_quotes: Array,
+    doc: int,
+    out: Array,
+    filled: int,
 ) -> int:
-    """Append (doc, partner, words) rows to `out`: the words of doc's non-quote entries with
-    each partner, counted once, `excluded` words left out."""
+    """Append (doc, partner, words, with quotations) rows to `out`, one per partner of doc's
+    entries: the words of its copied entries, counted once, quotations left out; then those
+    of all its entries, quotations counted. Boilerplate is left out of both."""
     chosen = np.empty(stop - first, np.int64)
     n = 0
     for k in range(first, stop):
-        if entries[k, E_KIND] != QUOTED and entries[k, E_KIND] != BOILERPLATE:
+        if entries[k, E_KIND] != BOILERPLATE:
             chosen[n] = k
             n += 1
     chosen = chosen[:n]
     chosen = chosen[np.argsort(entries[chosen, E_PARTNER], kind="mergesort")]
+    size = len(boilerplate)
+    excluded = boilerplate | in_quotes
     i = 0
     while i < n:
         partner = entries[chosen[i], E_PARTNER]
-        mask = np.zeros(len(excluded), np.bool_)
+        copied = np.zeros(size, np.bool_)
+        anything = np.zeros(size, np.bool_)
         while i < n and entries[chosen[i], E_PARTNER] == partner:
             k = chosen[i]
-            mask[entries[k, E_START] : min(entries[k, E_END], len(mask))] = True
+            start, end = entries[k, E_START], min(entries[k, E_END], size)
+            anything[start:end] = True
+            if entries[k, E_KIND] != QUOTED:
+                copied[start:end] = True
             i += 1
         out[filled, 0] = doc
         out[filled, 1] = partner
-        out[filled, 2] = (mask & ~excluded).sum()
+        out[filled, 2] = (copied & ~excluded).sum()
+        out[filled, 3] = (anything & ~boilerplate).sum()
         filled += 1
     return filled
 

@@ -91,6 +91,37 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A record exactly as read, for passing it through (`dedupe filter`).
+
+    `format` is "jsonl" (`line`: the JSON object's text as read), "csv" or "tsv" (`header`
+    and the record's `values`), "text" (a whole text file) or "document" (a Document given
+    directly). `fields` are the record's fields as parsed.
+    """
+
+    format: str
+    fields: Mapping[str, object]
+    line: str | None = None
+    header: tuple[str, ...] | None = None
+    values: tuple[str, ...] | None = None
+
+
+def document_record(document: Document) -> SourceRecord:
+    """Return the record of a Document given directly: its id, text, and source and date
+    when it has them."""
+    fields: dict[str, object] = {"id": document.id, "text": document.text}
+    if document.source is not None:
+        fields["source"] = document.source
+    if document.published is not None:
+        fields["published"] = document.published
+    return SourceRecord("document", fields)
+
+
+RecordSink = Callable[[Document, SourceRecord], None]
+"""Called with each document read and the record it was read from, in input order."""
+
+
+@dataclass(frozen=True, slots=True)
 class Skip:
     """An input item that was skipped (or kept with a warning), with where and why."""
 
@@ -235,6 +266,7 @@ def read_documents(
     max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
     tsv_quotes: bool = False,
     input_format: str | None = None,
+    on_record: RecordSink | None = None,
 ) -> Iterator[Document]:
     """Return an iterator over every readable document of the inputs, in a deterministic order.
 
@@ -244,7 +276,8 @@ def read_documents(
     each input was read are recorded in `log`; "-" reads `stdin` (default: the process's
     standard input) in `input_format` ("jsonl", "csv", "tsv"; None: told from its first
     line). Records over `max_document_size` bytes are skipped (None: no limit);
-    `tsv_quotes` reads TSV fields in quotation marks as CSV does.
+    `tsv_quotes` reads TSV fields in quotation marks as CSV does. `on_record` is called with
+    each document and the record it was read from (`SourceRecord`), as it is read.
     """
     if duplicate_ids not in ("error", "suffix"):
         raise ParameterError(
@@ -263,6 +296,7 @@ def read_documents(
     log = log if log is not None else ReadLog()
     context = _Context(fields, duplicate_ids, log, max_document_size, tsv_quotes)
     context.input_format = input_format
+    context.on_record = on_record
     return _iter_documents(sources, context, stdin)
 
 
@@ -456,8 +490,11 @@ def _read_text(path: str, context: _Context) -> Iterator[Document]:
         return
     name = os.path.splitext(os.path.basename(path))[0]
     context.begin_text_file()
-    document = context.build({_TEXT_FILE_FIELDS.text: text}, path, None, name)
+    record = {_TEXT_FILE_FIELDS.text: text}
+    document = context.build(record, path, None, name)
     if document is not None:
+        if context.on_record is not None:
+            context.on_record(document, SourceRecord("text", record))
         yield document
 
 
@@ -587,6 +624,8 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
             fields.update(record.keys())
         document = build(record, path, number, name)
         if document is not None:
+            if context.on_record is not None:
+                context.on_record(document, SourceRecord("jsonl", record, line=text))
             yield document
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")
@@ -732,8 +771,13 @@ def _delimited_stream(
                 f"expected {len(header)} fields, found {len(row)}{span(taken)}",
             )
             continue
-        document = context.build(dict(zip(header, row, strict=True)), path, first.number, name)
+        record = dict(zip(header, row, strict=True))
+        document = context.build(record, path, first.number, name)
         if document is not None:
+            if context.on_record is not None:
+                format = "csv" if kind == "csv" else "tsv"
+                raw = SourceRecord(format, record, header=tuple(header), values=tuple(row))
+                context.on_record(document, raw)
             yield document
 
 
@@ -870,6 +914,7 @@ class _Context:
         self.named = fields
         self.fields = _TEXT_FILE_FIELDS  # those of the input being read (`begin`)
         self.input_format: str | None = None  # of standard input (None: told from it)
+        self.on_record: RecordSink | None = None
         self.source = ""  # the input (as given) being read
         self._units: list[_Unit] = []
         self._unit: _Unit | None = None

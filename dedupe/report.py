@@ -23,6 +23,9 @@ from dedupe import coverage_kernels as kernels
 from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
 from dedupe.coverage_kernels import (
     E_DOC,
+    E_END,
+    E_KIND,
+    E_START,
     ENTRY_COLUMNS,
     T_BOILERPLATE,
     T_COPIED,
@@ -266,6 +269,21 @@ def _rank(attribution: Attribution) -> int:
 # --- building -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Shares:
+    """What each document shares with each partner, as `dedupe filter` weighs it.
+
+    `rows` are (doc, partner, words), sorted by doc: the doc's words found in the partner,
+    quotations counted, boilerplate left out. `boilerplate` rows are (doc, start, end), the
+    word spans of each document's boilerplate, sorted by doc; `bases` each document's words
+    outside boilerplate. Documents are positions in the scan's order (sorted by id).
+    """
+
+    rows: np.ndarray
+    boilerplate: np.ndarray
+    bases: np.ndarray
+
+
 def build_report(
     documents: Sequence[Document],
     word_counts: Sequence[int] | np.ndarray,
@@ -286,6 +304,36 @@ def build_report(
     every aligned pair that shares text is listed with its passages; with `texts`, the report
     keeps the texts of the documents that share text with another.
     """
+    report, _ = build_report_and_shares(
+        documents,
+        word_counts,
+        aligned,
+        families,
+        parameters,
+        min_percent,
+        pairs=pairs,
+        texts=texts,
+        jobs=jobs,
+        compiled=compiled,
+    )
+    return report
+
+
+def build_report_and_shares(
+    documents: Sequence[Document],
+    word_counts: Sequence[int] | np.ndarray,
+    aligned: AlignedPassages,
+    families: Families,
+    parameters: Mapping[str, Any],
+    min_percent: float = 0.0,
+    *,
+    pairs: bool = False,
+    texts: bool = False,
+    jobs: int = 1,
+    compiled: bool = False,
+) -> tuple[Report, Shares]:
+    """Return the report of `documents` (see `build_report`) and what each document shares
+    with each partner (`Shares`)."""
     entries, inside = _entries(aligned, families)
     counts = np.asarray(word_counts, dtype=np.int64)
     ids = document_ids(documents)
@@ -328,16 +376,28 @@ def build_report(
         percents = {
             (doc, partner): percent(n, int(bases[doc]))
             for part in parts
-            for doc, partner, n in part.partners.tolist()
+            for doc, partner, n, _ in part.partners.tolist()
         }
         pair_reports = _pair_reports(context, aligned, percents, family_ids)
-    return Report(
+    report = Report(
         documents=tuple(sorted(documents_out, key=lambda d: d.id)),
         families=tuple(family_reports),
         boilerplate=tuple(_boilerplate_reports(context)),
         pairs=tuple(pair_reports),
         parameters={**parameters, "pairs": pairs},
         texts=_shared_texts(documents, documents_out, pair_reports) if texts else None,
+    )
+    return report, _shares(parts, entries, bases)
+
+
+def _shares(parts: Sequence[_ReportPart], entries: np.ndarray, bases: np.ndarray) -> Shares:
+    """Return the shares of the report's parts (rows by document: parts are in order)."""
+    rows = np.concatenate([np.empty((0, 4), np.int64), *(p.partners for p in parts)])
+    spans = entries[entries[:, E_KIND] == BOILERPLATE][:, [E_DOC, E_START, E_END]]
+    return Shares(
+        rows=np.ascontiguousarray(rows[:, [0, 1, 3]]),
+        boilerplate=np.ascontiguousarray(spans[np.argsort(spans[:, 0], kind="stable")]),
+        bases=bases,
     )
 
 
@@ -417,8 +477,8 @@ class _Context:
 @dataclass(frozen=True, slots=True)
 class _ReportPart:
     """One chunk's document reports (families not yet named), the words its documents share
-    with each partner as rows (doc, partner, words), and its family member rows (doc,
-    family, words, credited: -1 none, 0 no, 1 yes), by document."""
+    with each partner as rows (doc, partner, words, with quotations), and its family member
+    rows (doc, family, words, credited: -1 none, 0 no, 1 yes), by document."""
 
     documents: list[DocumentReport]
     partners: np.ndarray
@@ -453,7 +513,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     for index in range(lo, hi):
         local = index - lo
         base = int(words[local] - totals[local, T_BOILERPLATE])
-        shared = partner_rows[local][:, 1:].tolist()
+        shared = partner_rows[local][:, 1:3].tolist()
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
         text: str | None = None
@@ -560,7 +620,7 @@ def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dic
             family_members[family].add(doc)
     partners: dict[int, set[int]] = {}
     for part in parts:
-        for doc, partner, words in part.partners.tolist():
+        for doc, partner, words, _ in part.partners.tolist():
             if words:
                 partners.setdefault(doc, set()).add(partner)
     unaligned: dict[int, int] = {}

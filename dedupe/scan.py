@@ -40,6 +40,8 @@ from dedupe.documents import (
     FieldNames,
     Input,
     ReadLog,
+    RecordSink,
+    document_record,
     input_list,
     read_documents,
 )
@@ -60,7 +62,7 @@ from dedupe.jit import CompileNotice
 from dedupe.parallel import default_jobs, map_ordered
 from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
-from dedupe.report import Report, build_report
+from dedupe.report import Report, Shares, build_report_and_shares
 from dedupe.signatures import sign, sign_reference
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_crawled, document_ids, document_metadata
@@ -136,6 +138,59 @@ def scan(
     aligner instead of the vectorised and compiled ones (the report must be identical; kept
     for tests).
     """
+    return scan_inputs(
+        inputs,
+        id_field=id_field,
+        text_field=text_field,
+        source_fields=source_fields,
+        date_fields=date_fields,
+        input_format=input_format,
+        fields=fields,
+        duplicate_ids=duplicate_ids,
+        min_percent=min_percent,
+        pairs=pairs,
+        texts=texts,
+        keep_boilerplate=keep_boilerplate,
+        log=log,
+        stats=stats,
+        reference=reference,
+        jobs=jobs,
+        progress=progress,
+        max_document_size=max_document_size,
+        tsv_quotes=tsv_quotes,
+        **parameters,
+    ).report
+
+
+def scan_inputs(
+    inputs: Input | Iterable[Input],
+    *,
+    id_field: str | None = None,
+    text_field: str | None = None,
+    source_fields: str | Sequence[str] | None = None,
+    date_fields: str | Sequence[str] | None = None,
+    input_format: str | None = None,
+    fields: FieldNames | None = None,
+    duplicate_ids: Literal["error", "suffix"] = "error",
+    min_percent: float = 0.0,
+    pairs: bool = False,
+    texts: bool = False,
+    keep_boilerplate: bool = False,
+    log: ReadLog | None = None,
+    stats: Stats | None = None,
+    reference: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    max_document_size: int | None = DEFAULT_MAX_DOCUMENT_SIZE,
+    tsv_quotes: bool = False,
+    on_record: RecordSink | None = None,
+    shares: bool = False,
+    **parameters: Any,
+) -> Scanned:
+    """Return the scan of `inputs` as `scan` makes it (its arguments are those of `scan`),
+    with the documents read; `on_record` is called with each document and the record it was
+    read from, in input order; with `shares`, what each document shares with each partner
+    (`Scanned.shares`, for `dedupe filter`)."""
     items = input_list(inputs)
     named = field_names(id_field, text_field, source_fields, date_fields)
     if fields is not None and named != FieldNames():
@@ -157,6 +212,7 @@ def scan(
             tsv_quotes=tsv_quotes,
             input_format=input_format,
             progress=progress,
+            on_record=on_record,
         )
         timing.items = len(documents)
     log.paragraphs = (
@@ -165,15 +221,12 @@ def scan(
     params = replace(params, paragraph_separator=log.paragraphs.marker)
     if progress:
         progress("read", len(documents), len(documents))
-    report = scan_documents(
+    report, found = _scan_documents(
         documents,
         params,
         stats=stats,
         reference=reference,
-        min_percent=min_percent,
-        pairs=pairs,
-        texts=texts,
-        keep_boilerplate=keep_boilerplate,
+        options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
         jobs=jobs or default_jobs(),
         progress=progress,
     )
@@ -182,7 +235,19 @@ def scan(
         "inputs": [item.to_dict() for item in log.inputs],
         "dates": date_kinds(documents),
     }
-    return replace(report, parameters=record)
+    return Scanned(replace(report, parameters=record), documents, params, found)
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A scan's report with what it was made from: the documents read (sorted by id), the
+    parameters used (the paragraph separator as found), and with `shares`, what each
+    document shares with each partner (else None)."""
+
+    report: Report
+    documents: Sequence[Document]
+    params: Parameters
+    shares: Shares | None
 
 
 def load_documents(
@@ -195,13 +260,15 @@ def load_documents(
     tsv_quotes: bool = False,
     input_format: str | None = None,
     progress: Progress | None = None,
+    on_record: RecordSink | None = None,
 ) -> Sequence[Document]:
     """Return the documents of `inputs` sorted by id, so results never depend on input order.
 
     Documents read from files are spooled to disk (`DocumentStore`): memory then follows the
     number of documents, not the size of their texts. Document objects given directly stay in
     memory as given; how they read (`Detection` "<documents>") joins `log.inputs` first.
-    `progress("read", documents so far, 0)` is called every READ_PROGRESS documents.
+    `progress("read", documents so far, 0)` is called every READ_PROGRESS documents;
+    `on_record` with each document and its record, in input order.
     """
     items = input_list(inputs)
     log = log if log is not None else ReadLog()
@@ -213,7 +280,11 @@ def load_documents(
         max_document_size=max_document_size,
         tsv_quotes=tsv_quotes,
         input_format=input_format,
+        on_record=on_record,
     )
+    if on_record is not None:
+        for document in given:
+            on_record(document, document_record(document))
     found = _counted(_documents(items, fields, duplicate_ids, log, read), progress)
     documents = as_sequence(found, spool=len(given) < len(items))
     ids = document_ids(documents)
@@ -312,14 +383,36 @@ def scan_documents(
     progress: Progress | None = None,
 ) -> Report:
     """Return the report of `documents` (already read, sorted by id, unique ids)."""
+    report, _ = _scan_documents(
+        documents,
+        params,
+        stats=stats if stats is not None else Stats(),
+        reference=reference,
+        options=_Options(min_percent, pairs, keep_boilerplate, texts),
+        jobs=jobs,
+        progress=progress,
+    )
+    return report
+
+
+def _scan_documents(
+    documents: Sequence[Document],
+    params: Parameters,
+    *,
+    stats: Stats,
+    reference: bool,
+    options: _Options,
+    jobs: int,
+    progress: Progress | None,
+) -> tuple[Report, Shares | None]:
     tell = partial(progress, "compile", 0, 0) if progress else None
     with collector_paused(), CompileNotice(tell) as notice:
         return _run_stages(
             documents,
             params,
-            stats=stats if stats is not None else Stats(),
+            stats=stats,
             reference=reference,
-            options=_Options(min_percent, pairs, keep_boilerplate, texts),
+            options=options,
             jobs=jobs,
             progress=progress,
             notice=notice,
@@ -329,12 +422,14 @@ def scan_documents(
 @dataclass(frozen=True, slots=True)
 class _Options:
     """What the report shows: pairs and matches from `min_percent` up, the pairs themselves,
-    boilerplate counted as text, the texts of documents that share text."""
+    boilerplate counted as text, the texts of documents that share text, and what each
+    document shares with each partner (`Shares`)."""
 
     min_percent: float = 0.0
     pairs: bool = False
     keep_boilerplate: bool = False
     texts: bool = False
+    shares: bool = False
 
 
 @contextmanager
@@ -366,7 +461,7 @@ def _run_stages(
     jobs: int,
     progress: Progress | None,
     notice: CompileNotice,
-) -> Report:
+) -> tuple[Report, Shares | None]:
     # The compiled code runs from COMPILED_SIGNING_FROM documents and COMPILED_ALIGNMENT_FROM
     # candidate pairs up; the reference path never runs it.
     compiled_for_documents = not reference and len(documents) >= COMPILED_SIGNING_FROM
@@ -417,7 +512,7 @@ def _run_stages(
     stats.count("families", len(families.family_original))
     stats.count("boilerplate texts", int(families.boilerplate.sum()))
     with stats.stage("report", "documents") as timing:
-        report = build_report(
+        report, shares = build_report_and_shares(
             documents,
             signed.word_counts,
             aligned,
@@ -430,7 +525,7 @@ def _run_stages(
             compiled=compiled_for_pairs,
         )
         timing.items = len(documents)
-    return report
+    return report, shares if options.shares else None
 
 
 def star_candidates(

@@ -1,0 +1,386 @@
+"""The pre-filtering step: records back, near-duplicates dropped or annotated.
+
+`dedupe filter` reads records as `dedupe scan` does, scans them, and decides for each one
+whether to keep it. A record is a near-duplicate when at least `min_percent` of its words
+(quotations included, boilerplate left out) are found in one record kept before it, in the
+order `keep` sets: the originals of story families first, the earliest, the longest, or the
+first read. Records are decided in that order, so of the near-identical records of a story
+exactly one is kept, and a record that carries half a story beside its own text never is
+dropped.
+
+Words found in a record are those the scan aligned. Large families are aligned as stars (each
+carrier with the family's likeliest original only), so a carrier whose partner was itself
+dropped is aligned again with the record that partner was dropped for, and the records are
+decided again (`MAX_ROUNDS`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dedupe.documents import Document, Input, SourceRecord
+from dedupe.errors import ParameterError
+from dedupe.passages import A_END, A_START, B_END, B_START
+from dedupe.records import (
+    RecordSpool,
+    check_annotation_fields,
+    delimited_pieces,
+    jsonl_line,
+    record_fields,
+)
+from dedupe.report import DocumentReport, Report, Shares, natural_key
+from dedupe.scan import Scanned, align_pairs, scan_inputs
+
+KEEP_RULES = ("original", "earliest", "longest", "first")
+"""Which record of a set of near-duplicates is kept (`dedupe filter --keep`)."""
+
+DEFAULT_MIN_PERCENT = 80.0
+"""A record is a near-duplicate from this share of its words found in one kept record."""
+
+DEFAULT_PREFIX = "dedupe_"
+"""The prefix of the fields `--annotate` adds."""
+
+ANNOTATIONS = (
+    "kept",
+    "duplicate_of",
+    "family",
+    "shared_percent",
+    "copied_percent",
+    "quoted_percent",
+    "original_source",
+    "credited",
+)
+"""The fields `--annotate` adds to each record (after the prefix)."""
+
+MAX_ROUNDS = 4
+"""Rounds of deciding, then aligning carriers with the records their partners were dropped
+for; one or two suffice in practice (a star's carriers, once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the filter decided for one record, with the figures `--annotate` adds.
+
+    `duplicate_of` is the id of the kept record holding at least `min_percent` of its words
+    (None when it is kept); `family` its largest story family.
+    """
+
+    id: str
+    kept: bool
+    duplicate_of: str | None
+    family: str | None
+    shared_percent: float
+    copied_percent: float
+    quoted_percent: float
+    original_source: str | None
+    credited: bool | None
+
+    def annotations(self, prefix: str) -> dict[str, Any]:
+        """Return the fields `--annotate` adds, named with `prefix`."""
+        return {prefix + name: getattr(self, name) for name in ANNOTATIONS}
+
+
+class Filtered:
+    """The records of a filtered corpus, each with its verdict, read back in input order.
+
+    Made by `filter_records`; `close` removes the spooled records (or use it as a context
+    manager).
+    """
+
+    def __init__(self, spool: RecordSpool, verdicts: Mapping[str, Verdict], report: Report):
+        self._spool = spool
+        self.verdicts = verdicts
+        self.report = report
+        self.format = spool.output_format()
+
+    def __enter__(self) -> Filtered:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def kept(self) -> int:
+        """Return how many records are kept."""
+        return sum(1 for verdict in self.verdicts.values() if verdict.kept)
+
+    def records(
+        self, *, annotate: bool = False, prefix: str = DEFAULT_PREFIX
+    ) -> Iterator[dict[str, Any]]:
+        """Return the kept records (every record with `annotate`) as dicts of their fields,
+        in input order; annotated records carry the `ANNOTATIONS` fields, named with
+        `prefix`."""
+        for record, added in self._chosen(annotate, prefix):
+            fields = record_fields(record)
+            if added:
+                fields.update(added)
+            yield fields
+
+    def pieces(
+        self, *, annotate: bool = False, prefix: str = DEFAULT_PREFIX, format: str | None = None
+    ) -> Iterator[str]:
+        """Return the kept records (every record with `annotate`) as text in pieces, in input
+        order, in `format` ("jsonl", "csv", "tsv"; None: that of the input)."""
+        format = format or self.format
+        chosen = self._chosen(annotate, prefix)
+        if format == "jsonl":
+            return (jsonl_line(record, added) for record, added in chosen)
+        names = [prefix + name for name in ANNOTATIONS] if annotate else []
+        return delimited_pieces(chosen, self._spool.headers, names, format)
+
+    def cluster_lines(self) -> Iterator[str]:
+        """Return one JSON line per story family: its id, original and original source, its
+        members in natural id order, and those of them kept."""
+        for family in self.report.families:
+            members = sorted((m.id for m in family.members), key=natural_key)
+            line = {
+                "family": family.id,
+                "original": family.original,
+                "original_source": family.original_source,
+                "members": members,
+                "kept": [id for id in members if self.verdicts[id].kept],
+            }
+            yield json.dumps(line, ensure_ascii=False) + "\n"
+
+    def close(self) -> None:
+        """Remove the spooled records."""
+        self._spool.close()
+
+    def _chosen(
+        self, annotate: bool, prefix: str
+    ) -> Iterator[tuple[SourceRecord, dict[str, Any] | None]]:
+        for id, record in self._spool.records():
+            verdict = self.verdicts[id]
+            if annotate:
+                yield record, verdict.annotations(prefix)
+            elif verdict.kept:
+                yield record, None
+
+
+def filter_records(
+    inputs: Input | Iterable[Input],
+    *,
+    keep: str = "original",
+    min_percent: float = DEFAULT_MIN_PERCENT,
+    annotate: bool = False,
+    prefix: str = DEFAULT_PREFIX,
+    **options: Any,
+) -> Filtered:
+    """Return the records of `inputs` with a verdict each (`Filtered`).
+
+    `keep` is one of `KEEP_RULES`; a record is dropped when `min_percent` of its words are
+    found in one record kept before it. `options` are those of `dedupe.scan` (field names,
+    jobs, log, progress, detection parameters, ...). With `annotate`, a record already having
+    a field the annotations would add (named with `prefix`) is an error.
+    """
+    if keep not in KEEP_RULES:
+        raise ParameterError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
+    if not 0 < min_percent <= 100:
+        raise ParameterError(f"min percent must be above 0 and at most 100, got {min_percent}")
+    for name in ("pairs", "texts", "min_percent"):
+        if name in options:
+            raise ParameterError(f"{name} is not an option of the filter")
+    spool = RecordSpool()
+    names = [prefix + name for name in ANNOTATIONS]
+
+    def spooled(document: Document, record: SourceRecord) -> None:
+        if annotate:
+            check_annotation_fields(record, names, document.origin)
+        spool.add(document.id, record)
+
+    try:
+        scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
+        positions = {id: position for position, id in enumerate(spool.ids)}
+        verdicts = decide(scanned, positions, keep, min_percent, jobs=options.get("jobs"))
+    except BaseException:
+        spool.close()
+        raise
+    return Filtered(spool, verdicts, scanned.report)
+
+
+def filter(
+    inputs: Input | Iterable[Input],
+    *,
+    keep: str = "original",
+    min_percent: float = DEFAULT_MIN_PERCENT,
+    annotate: bool = False,
+    prefix: str = DEFAULT_PREFIX,
+    **options: Any,
+) -> Iterator[dict[str, Any]]:
+    """Return the kept records of `inputs` (every record, annotated, with `annotate`) as
+    dicts of their fields, in input order: near-duplicates dropped (see `filter_records`
+    for the arguments)."""
+    with filter_records(
+        inputs, keep=keep, min_percent=min_percent, annotate=annotate, prefix=prefix, **options
+    ) as filtered:
+        yield from filtered.records(annotate=annotate, prefix=prefix)
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+
+def decide(
+    scanned: Scanned,
+    positions: Mapping[str, int],
+    keep: str,
+    min_percent: float,
+    *,
+    jobs: int | None = None,
+) -> dict[str, Verdict]:
+    """Return each document's verdict, by id: kept, or a near-duplicate of a kept one.
+
+    `positions` gives each id's place in the input (for `keep="first"`).
+    """
+    report, documents = scanned.report, scanned.documents
+    shares = scanned.shares
+    assert shares is not None, "the scan must be made with shares=True"
+    by_id = {doc.id: doc for doc in report.documents}
+    ids = [document.id for document in documents]
+    order = np.array(priority_order(report, ids, positions, keep), dtype=np.int64)
+    rows = shares.rows
+    aligned_pairs = {(int(a), int(b)) for a, b in rows[:, :2].tolist()}
+    words = np.array([by_id[id].words for id in ids], dtype=np.int64)
+    duplicate_of = np.full(len(ids), -1, np.int64)
+    for _ in range(MAX_ROUNDS):
+        duplicate_of = keep_greedily(rows, shares.bases, order, min_percent)
+        more = realign_candidates(rows, shares.bases, duplicate_of, min_percent, aligned_pairs)
+        if not len(more):
+            break
+        aligned_pairs.update((int(a), int(b)) for a, b in more.tolist())
+        aligned_pairs.update((int(b), int(a)) for a, b in more.tolist())
+        found = pair_shares(documents, more, scanned, words, shares, jobs)
+        rows = np.concatenate((rows, found))
+    return {
+        id: _verdict(by_id[id], report, ids, int(duplicate_of[index]))
+        for index, id in enumerate(ids)
+    }
+
+
+def priority_order(
+    report: Report, ids: Sequence[str], positions: Mapping[str, int], keep: str
+) -> list[int]:
+    """Return the documents (positions in `ids`) in the order they are decided: best first,
+    ties by id in natural order, so the order of the input decides only `keep="first"`."""
+    docs = [report.document(id) for id in ids]
+    originals = {family.original for family in report.families if family.original}
+    largest = {id: report.family_of(id) for id in ids} if keep == "original" else {}
+
+    def key(index: int) -> tuple[Any, ...]:
+        doc = docs[index]
+        natural = natural_key(doc.id)
+        if keep == "first":
+            return (positions[doc.id],)
+        if keep == "longest":
+            return (-(doc.words - doc.boilerplate_words), natural)
+        dated = (doc.published is None, doc.published or "")
+        if keep == "earliest":
+            return (*dated, natural)
+        family = largest[doc.id]
+        original = doc.id in originals and family is not None and family.original == doc.id
+        return (not original, *dated, natural)
+
+    return sorted(range(len(ids)), key=key)
+
+
+def keep_greedily(
+    rows: np.ndarray, bases: np.ndarray, order: np.ndarray, min_percent: float
+) -> np.ndarray:
+    """Return, for each document, the document it is a near-duplicate of (-1: kept).
+
+    Documents are decided in `order`: one is a near-duplicate when `min_percent` of its
+    words (`bases`) are found in a document already kept, the one holding most of them
+    (ties: the earlier decided).
+    """
+    covering = rows[_covers(rows, bases, min_percent)]
+    covering = covering[np.lexsort((covering[:, 1], covering[:, 0]))]
+    bounds = np.searchsorted(covering[:, 0], np.arange(len(bases) + 1))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    duplicate_of = np.full(len(bases), -1, np.int64)
+    kept = np.zeros(len(bases), np.bool_)
+    for doc in order.tolist():
+        best, best_key = -1, (0, 0)
+        for _, partner, found in covering[bounds[doc] : bounds[doc + 1]].tolist():
+            if kept[partner]:
+                candidate = (found, -int(rank[partner]))
+                if best < 0 or candidate > best_key:
+                    best, best_key = partner, candidate
+        if best < 0:
+            kept[doc] = True
+        else:
+            duplicate_of[doc] = best
+    return duplicate_of
+
+
+def realign_candidates(
+    rows: np.ndarray,
+    bases: np.ndarray,
+    duplicate_of: np.ndarray,
+    min_percent: float,
+    aligned: set[tuple[int, int]],
+) -> np.ndarray:
+    """Return the pairs (kept document, the record a partner holding it was dropped for)
+    not aligned yet: a carrier of a star, aligned with a centre that was dropped, is weighed
+    against the record kept instead."""
+    covering = rows[_covers(rows, bases, min_percent)]
+    found: set[tuple[int, int]] = set()
+    for doc, partner, _ in covering.tolist():
+        if duplicate_of[doc] >= 0 or duplicate_of[partner] < 0:
+            continue
+        kept = int(duplicate_of[partner])
+        if kept != doc and (doc, kept) not in aligned:
+            found.add((min(doc, kept), max(doc, kept)))
+    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+
+
+def _covers(rows: np.ndarray, bases: np.ndarray, min_percent: float) -> np.ndarray:
+    """Return which share rows hold `min_percent` of their document's words."""
+    base = bases[rows[:, 0]]
+    covers: np.ndarray = (base > 0) & (rows[:, 2] * 100 >= min_percent * base)
+    return covers
+
+
+def pair_shares(
+    documents: Sequence[Document],
+    pairs: np.ndarray,
+    scanned: Scanned,
+    words: np.ndarray,
+    shares: Shares,
+    jobs: int | None,
+) -> np.ndarray:
+    """Return share rows (doc, partner, words) of newly aligned pairs, both ways: the words
+    of each side covered by the pair's passages (quotations counted), boilerplate left out."""
+    aligned = align_pairs(documents, pairs, scanned.params, jobs=jobs or 1)
+    spans = shares.boilerplate
+    bounds = np.searchsorted(spans[:, 0], np.arange(len(documents) + 1))
+    out: list[tuple[int, int, int]] = []
+    for position, (a, b) in enumerate(aligned.pairs.tolist()):
+        passages = aligned.rows[aligned.bounds[position] : aligned.bounds[position + 1]]
+        for doc, partner, start, end in ((a, b, A_START, A_END), (b, a, B_START, B_END)):
+            covered = np.zeros(int(words[doc]), np.bool_)
+            for lo, hi in passages[:, [start, end]].tolist():
+                covered[lo:hi] = True
+            for _, lo, hi in spans[bounds[doc] : bounds[doc + 1]].tolist():
+                covered[lo:hi] = False
+            out.append((doc, partner, int(covered.sum())))
+    return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+
+def _verdict(doc: DocumentReport, report: Report, ids: Sequence[str], duplicate: int) -> Verdict:
+    family = report.family_of(doc.id)
+    return Verdict(
+        id=doc.id,
+        kept=duplicate < 0,
+        duplicate_of=None if duplicate < 0 else ids[duplicate],
+        family=family.id if family is not None else None,
+        shared_percent=doc.shared_percent,
+        copied_percent=doc.copied_percent,
+        quoted_percent=doc.quoted_percent,
+        original_source=doc.original_source,
+        credited=doc.credited,
+    )

@@ -1,0 +1,153 @@
+"""Records passed through: spooled as read, written back in input order, every field as it was.
+
+`dedupe filter` writes the records themselves, not a report. Each record is spooled to disk
+as read (`RecordSpool`), so memory follows the number of records, not their size; then they
+are written back in input order, kept or annotated, in the format of the input: a JSON line
+as read (annotations appended inside the object, its own text untouched), a CSV or TSV row
+with the same values under the same header (annotation columns added).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from dedupe.documents import SourceRecord
+from dedupe.errors import InputError
+
+RECORD_FORMATS = ("jsonl", "csv", "tsv")
+"""The formats records are written in."""
+
+_BATCH = 1000  # rows of CSV or TSV written per piece of output
+
+
+class RecordSpool:
+    """Records as read, spooled to a temporary file, with their ids in input order."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(  # noqa: SIM115 (closed by `close`)
+            "w+", encoding="utf-8", newline="\n", prefix="dedupe-records-"
+        )
+        self.ids: list[str] = []
+        self.formats: set[str] = set()
+        self.headers: list[tuple[str, ...]] = []
+        self._header_index: dict[tuple[str, ...], int] = {}
+
+    def add(self, id: str, record: SourceRecord) -> None:
+        """Spool one record read under `id`."""
+        self.ids.append(id)
+        self.formats.add(record.format)
+        if record.format == "jsonl":
+            entry: list[Any] = [0, record.line]
+        elif record.header is not None and record.values is not None:
+            header = self._header_index.setdefault(record.header, len(self.headers))
+            if header == len(self.headers):
+                self.headers.append(record.header)
+            entry = [1, header, list(record.values), record.format]
+        else:
+            entry = [2, dict(record.fields)]
+        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def records(self) -> Iterator[tuple[str, SourceRecord]]:
+        """Return the spooled records, in the order they were read, with their ids."""
+        self._file.seek(0)
+        for id, line in zip(self.ids, self._file, strict=True):
+            entry = json.loads(line)
+            if entry[0] == 0:
+                yield id, SourceRecord("jsonl", {}, line=entry[1])
+            elif entry[0] == 1:
+                header = self.headers[entry[1]]
+                values = tuple(entry[2])
+                fields = dict(zip(header, values, strict=True))
+                yield id, SourceRecord(entry[3], fields, header=header, values=values)
+            else:
+                yield id, SourceRecord("document", entry[1])
+
+    def output_format(self) -> str:
+        """Return the format the records are written in: that of the input when all records
+        were read from CSV, or all from TSV; JSON lines otherwise."""
+        if self.formats == {"csv"}:
+            return "csv"
+        if self.formats == {"tsv"}:
+            return "tsv"
+        return "jsonl"
+
+    def close(self) -> None:
+        """Remove the spool."""
+        self._file.close()
+
+
+def check_annotation_fields(record: SourceRecord, names: Sequence[str], where: str) -> None:
+    """Raise InputError when a record already has a field the annotations would add."""
+    clash = next((name for name in names if name in record.fields), None)
+    if clash is not None:
+        raise InputError(
+            f"the record already has a field {clash!r}, which the annotations would replace;"
+            " choose another --prefix",
+            path=where or None,
+        )
+
+
+def record_fields(record: SourceRecord) -> dict[str, Any]:
+    """Return a record's fields as a dict, in their order (a JSON line parsed again)."""
+    if record.format == "jsonl" and record.line is not None:
+        parsed: dict[str, Any] = json.loads(record.line)
+        return parsed
+    return dict(record.fields)
+
+
+def jsonl_line(record: SourceRecord, annotations: Mapping[str, Any] | None) -> str:
+    """Return the record as one JSON line: a JSON line as read, with the annotations added
+    at the end of its object; any other record as a JSON object of its fields."""
+    if record.format == "jsonl" and record.line is not None:
+        text = record.line.strip()
+        if annotations:
+            inner = text[:-1].rstrip()
+            added = json.dumps(dict(annotations), ensure_ascii=False)[1:-1]
+            text = inner + (", " if inner != "{" else "") + added + "}"
+        return text + "\n"
+    fields = record_fields(record)
+    if annotations:
+        fields.update(annotations)
+    return json.dumps(fields, ensure_ascii=False) + "\n"
+
+
+def delimited_pieces(
+    records: Iterator[tuple[SourceRecord, Mapping[str, Any] | None]],
+    headers: Sequence[Sequence[str]],
+    annotation_names: Sequence[str],
+    format: str,
+) -> Iterator[str]:
+    """Return CSV or TSV text in pieces: one header (the fields of every input header, in
+    order of appearance, then the annotation columns), then a row per record."""
+    columns: list[str] = []
+    for header in headers:
+        columns.extend(name for name in header if name not in columns)
+    columns.extend(annotation_names)
+    dialect = csv.excel if format == "csv" else csv.excel_tab
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect, lineterminator="\n")
+    writer.writerow(columns)
+    for count, (record, added) in enumerate(records, 1):
+        fields = record_fields(record)
+        if added:
+            fields.update({k: _cell(v) for k, v in added.items()})
+        writer.writerow([fields.get(name, "") for name in columns])
+        if count % _BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    """Return an annotation as a CSV cell: booleans as JSON spells them, null as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
