@@ -245,9 +245,11 @@ def decide(
     rows = shares.rows
     aligned_pairs = {(int(a), int(b)) for a, b in rows[:, :2].tolist()}
     words = np.array([by_id[id].words for id in ids], dtype=np.int64)
-    duplicate_of = np.full(len(ids), -1, np.int64)
-    for _ in range(MAX_ROUNDS):
+    duplicate_of = np.empty(0, np.int64)
+    for round in range(MAX_ROUNDS):
         duplicate_of = keep_greedily(rows, shares.bases, order, min_percent)
+        if round == MAX_ROUNDS - 1:
+            break
         more = realign_candidates(rows, shares.bases, duplicate_of, min_percent, aligned_pairs)
         if not len(more):
             break

@@ -30,3 +30,8 @@ def pan_dir() -> Path:
 @pytest.fixture(scope="session")
 def clough_dir() -> Path:
     return corpus_dir("clough-stevenson")
+
+
+@pytest.fixture(scope="session")
+def news_clusters_dir() -> Path:
+    return corpus_dir("news-clusters")

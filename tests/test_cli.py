@@ -630,3 +630,46 @@ def test_version_and_help_import_nothing_heavy() -> None:
             [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True
         )
         assert done.stdout.splitlines()[-1] == "[]", (args, done.stdout, done.stderr)
+
+
+# --- dedupe filter (issue #13) ----------------------------------------------------------------
+
+
+def test_filter_writes_the_kept_records_and_the_clusters(runner: CliRunner, tmp_path: Path) -> None:
+    from dedupe.examples import example_path
+
+    out, clusters = tmp_path / "kept.jsonl", tmp_path / "families.jsonl"
+    args = ["filter", str(example_path()), "-o", str(out), "--clusters", str(clusters)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    source = example_path().read_text("utf-8").splitlines(keepends=True)
+    kept = out.read_text("utf-8").splitlines(keepends=True)
+    assert kept == [line for line in source if '"id": "harbour-gazette"' not in line]
+    assert json.loads(clusters.read_text("utf-8").splitlines()[0])["family"] == "f1"
+    assert result.stderr.splitlines()[-1] == (
+        "dedupe: read 9 records, skipped 0; kept 8, dropped 1 near-duplicates"
+        " (--min-percent 80, --keep original)"
+    )
+
+
+def test_filter_annotates_csv_from_standard_input(runner: CliRunner) -> None:
+    from dedupe.examples import example_path
+
+    records = [json.loads(line) for line in example_path().read_text("utf-8").splitlines()]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, ["id", "outlet", "published", "text"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    result = runner.invoke(main, ["filter", "-", "--annotate", "-q"], input=buffer.getvalue())
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    gazette = next(r for r in rows if r["id"] == "harbour-gazette")
+    assert gazette["dedupe_kept"] == "false" and gazette["dedupe_duplicate_of"] == "wire-flood"
+    assert all(r["text"] == s["text"] for r, s in zip(rows, records, strict=True))
+    assert result.stderr == ""
+
+
+def test_filter_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    one_error_line(runner.invoke(main, ["filter", str(tmp_path / "missing.jsonl")]), "missing")
+    one_error_line(runner.invoke(main, ["filter", "--keep", "best", "x"]), "best")

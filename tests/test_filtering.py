@@ -1,0 +1,231 @@
+"""`dedupe.filter`: near-duplicates dropped (or annotated) on real text, records passed through."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import dedupe
+from dedupe.errors import InputError, ParameterError
+from dedupe.filtering import ANNOTATIONS, KEEP_RULES, filter_records
+from dedupe.index import PAIRWISE_MAX
+
+
+@pytest.fixture(scope="module")
+def articles(news_clusters_dir: Path) -> list[dict[str, Any]]:
+    """Real scraped articles (news-clusters), the longest first, each of its own event."""
+    path = news_clusters_dir / "articles.jsonl"
+    records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    by_event: dict[str, dict[str, Any]] = {}
+    for record in sorted(records, key=lambda r: (-len(r["text"]), r["id"])):
+        by_event.setdefault(record["event"], record)
+    return list(by_event.values())
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def kept_ids(path: Path, **options: Any) -> list[str]:
+    return [record["id"] for record in dedupe.filter([path], jobs=1, **options)]
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n") if p.strip()]
+
+
+def test_the_examples_light_copy_is_dropped_for_the_wire(tmp_path: Path) -> None:
+    """The built-in example: harbour-gazette carries 87% of Reuters' wire-flood (quotations
+    included), so it goes; valley-post and daily-ledger add their own text and stay."""
+    kept = kept_ids(dedupe.example_path())
+    assert "harbour-gazette" not in kept
+    assert {"wire-flood", "valley-post", "daily-ledger", "ap-bridge", "river-weekly"} <= set(kept)
+    assert len(kept) == 8
+
+
+def test_unique_records_are_all_kept(clough_dir: Path, tmp_path: Path) -> None:
+    """The five Wikipedia originals of the Clough-Stevenson corpus share no text."""
+    records = [
+        {"id": path.stem, "text": path.read_text("latin-1")}
+        for path in sorted(clough_dir.glob("orig_task*.txt"))
+    ]
+    feed = write_jsonl(tmp_path / "unique.jsonl", records)
+    assert kept_ids(feed) == [r["id"] for r in records]
+
+
+@pytest.mark.parametrize("keep", KEEP_RULES)
+@pytest.mark.parametrize("copies", [3, PAIRWISE_MAX + 16])
+def test_identical_records_keep_one(
+    articles: list[dict[str, Any]], tmp_path: Path, keep: str, copies: int
+) -> None:
+    """Copies of one real article under other ids and outlets, with an unrelated article
+    among them: one copy is kept (whichever the rule picks), and the unrelated article."""
+    story, other = articles[0], articles[1]
+    records = [
+        {"id": f"copy{k}", "text": story["text"], "source": f"site{k}.example",
+         "published": f"2018-02-{1 + k % 27:02d}T10:00:00"}
+        for k in range(copies)
+    ]  # fmt: skip
+    records.insert(copies // 2, {"id": "other", "text": other["text"], "source": "x.example"})
+    kept = kept_ids(write_jsonl(tmp_path / "same.jsonl", records), keep=keep)
+    assert len(kept) == 2 and "other" in kept
+    expected = {"first": "copy0", "earliest": "copy0", "original": "copy0", "longest": "copy0"}
+    assert [id for id in kept if id != "other"] == [expected[keep]]
+
+
+def test_a_star_keeps_one_when_the_kept_record_is_not_its_centre(
+    articles: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """40 outlets carry a Reuters story, each adding a paragraph of its own; more than
+    PAIRWISE_MAX carriers are aligned with the wire's article only. With --keep longest the
+    longest carrier is kept, and every other carrier is weighed against it, not the wire."""
+    story = articles[0]
+    extras = [paragraphs(a["text"])[0] for a in articles[2:42]]
+    records = [{"id": "reuters", "text": story["text"], "source": "Reuters"}]
+    for k, extra in enumerate(extras):
+        records.append(
+            {"id": f"carrier{k}", "text": story["text"] + "\n" + extra, "source": f"s{k}.example"}
+        )
+    feed = write_jsonl(tmp_path / "star.jsonl", records)
+    longest = max(records, key=lambda r: len(r["text"].split()))["id"]
+    assert kept_ids(feed, keep="longest") == [longest]
+    assert kept_ids(feed) == ["reuters"]  # the wire's own article, by default
+
+
+def test_partial_reuse_is_annotated_never_dropped(
+    articles: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """An outlet that takes half a story and adds as much of its own text is kept, and
+    says it shares half its words."""
+    story, own = paragraphs(articles[0]["text"]), paragraphs(articles[1]["text"])
+    half = story[: len(story) // 2]
+    words = sum(len(p.split()) for p in half)
+    mine: list[str] = []
+    for paragraph in own:
+        if sum(len(p.split()) for p in mine) >= words:
+            break
+        mine.append(paragraph)
+    records = [
+        {"id": "wire", "text": "\n".join(story), "source": "Reuters"},
+        {"id": "partial", "text": "\n".join(half + mine), "source": "paper.example"},
+    ]
+    feed = write_jsonl(tmp_path / "partial.jsonl", records)
+    for keep in KEEP_RULES:
+        assert kept_ids(feed, keep=keep) == ["wire", "partial"]
+    annotated = {r["id"]: r for r in dedupe.filter([feed], annotate=True, jobs=1)}
+    assert annotated["partial"]["dedupe_duplicate_of"] is None
+    assert 35 <= annotated["partial"]["dedupe_shared_percent"] <= 65
+    assert annotated["partial"]["dedupe_family"] == annotated["wire"]["dedupe_family"]
+
+
+def test_the_same_records_are_kept_in_any_order_and_on_any_jobs(
+    articles: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    story = articles[3]["text"]
+    records = [{"id": f"a{k}", "text": story, "source": f"s{k}"} for k in range(30)]
+    records += [{"id": f"u{k}", "text": a["text"]} for k, a in enumerate(articles[4:14])]
+    first = kept_ids(write_jsonl(tmp_path / "one.jsonl", records))
+    random.Random(5).shuffle(records)
+    feed = write_jsonl(tmp_path / "two.jsonl", records)
+    again = [r["id"] for r in dedupe.filter([feed], jobs=2)]
+    assert sorted(first) == sorted(again) and len(first) == 11
+    assert again == [r["id"] for r in records if r["id"] in set(first)]  # input order
+
+
+def test_jsonl_records_pass_through_byte_for_byte(tmp_path: Path) -> None:
+    """Kept lines are written as read (spacing, escapes, key order, nested values); the
+    annotations are appended inside each object."""
+    lines = [
+        '{"text": "The council voted on Tuesday to approve a budget for the roads, a debate'
+        ' that lasted into the night.",  "id":"a", "meta": {"n": [1, 2.50]}, "t": "\\u00e9"}',
+        '{"id": "b",\t"text": "Caf\u00e9 owners said the \u201cnew rules\u201d would close'
+        " half the terraces on the river by the summer, the mayor's office said.\"}",
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", "utf-8")
+    with filter_records([feed], jobs=1) as filtered:
+        assert "".join(filtered.pieces()) == "\n".join(lines) + "\n"
+        annotated = "".join(filtered.pieces(annotate=True, prefix="x_")).splitlines()
+    assert annotated[0].startswith(lines[0][:-1] + ', "x_kept": true, "x_duplicate_of": null')
+    parsed = json.loads(annotated[0])
+    assert parsed["meta"] == {"n": [1, 2.5]} and parsed["t"] == "é"
+    assert [k for k in parsed if k.startswith("x_")] == ["x_" + name for name in ANNOTATIONS]
+
+
+def test_an_annotation_clashing_with_a_field_is_an_error(tmp_path: Path) -> None:
+    feed = write_jsonl(
+        tmp_path / "feed.jsonl", [{"id": "a", "text": "some words here", "dedupe_kept": 1}]
+    )
+    with pytest.raises(InputError, match=r"dedupe_kept.*--prefix"):
+        list(dedupe.filter([feed], annotate=True, jobs=1))
+    assert len(list(dedupe.filter([feed], annotate=True, prefix="dd_", jobs=1))) == 1
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_csv_and_tsv_round_trip(
+    articles: list[dict[str, Any]], tmp_path: Path, delimiter: str
+) -> None:
+    """Rows come back under the same header with the same values (quotes, commas, line
+    breaks, non-ASCII); the copy is dropped; --annotate adds columns."""
+    import csv
+    import io
+
+    story = articles[5]["text"].replace("\t", " ")
+    rows = [
+        ["id", "publisher", "text", "note"],
+        ["w1", "Reuters", story, 'said "yes", then\nno'],
+        ["c1", "Copier", story, "ünïcödé, “curly”"],
+        ["u1", "Other", articles[6]["text"].replace("\t", " "), ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    suffix = ".csv" if delimiter == "," else ".tsv"
+    path = tmp_path / ("feed" + suffix)
+    path.write_text(buffer.getvalue(), "utf-8")
+    options: dict[str, Any] = {"tsv_quotes": True} if delimiter == "\t" else {}
+    with filter_records([path], jobs=1, **options) as filtered:
+        assert filtered.format == suffix[1:]
+        written = list(csv.reader(io.StringIO("".join(filtered.pieces())), delimiter=delimiter))
+        annotated = list(
+            csv.DictReader(
+                io.StringIO("".join(filtered.pieces(annotate=True))), delimiter=delimiter
+            )
+        )
+    assert written == [rows[0], rows[1], rows[3]]
+    assert [r["dedupe_kept"] for r in annotated] == ["true", "false", "true"]
+    assert annotated[1]["dedupe_duplicate_of"] == "w1" and annotated[0]["dedupe_duplicate_of"] == ""
+    assert annotated[1]["note"] == rows[2][3]
+
+
+def test_clusters_name_each_family_and_its_kept_records() -> None:
+    with filter_records([dedupe.example_path()], jobs=1) as filtered:
+        lines = [json.loads(line) for line in filtered.cluster_lines()]
+    first = lines[0]
+    assert first["family"] == "f1" and first["original"] == "wire-flood"
+    assert first["members"] == ["daily-ledger", "harbour-gazette", "valley-post", "wire-flood"]
+    assert first["kept"] == ["daily-ledger", "valley-post", "wire-flood"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"keep": "best"}, "keep must be one of"), ({"min_percent": 0}, "min percent")],
+)
+def test_bad_options_are_refused(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        filter_records([dedupe.example_path()], **options)
+
+
+def test_the_readmes_filter_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Filtering") :]
+    start = section.index("```python\n") + 10
+    code = section[start : section.index("```\n", start)]
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-1] == "wire-flood" and "harbour-gazette" not in printed[:-1]
+    assert len(printed) == 9
