@@ -1,0 +1,5 @@
+"""`python -m dedupe`: the `dedupe` command."""
+
+from dedupe.cli import main
+
+main()
