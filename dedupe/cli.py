@@ -458,7 +458,7 @@ def filter_command(
         ) as filtered:
             run.close_progress()
             pieces = filtered.pieces(annotate=annotate, prefix=prefix, format=output_format)
-            _emit(place, pieces, run.quiet)
+            _emit(place, pieces, run.quiet, "the records")
             if clusters_place is not None:
                 write_output(clusters_place, filtered.cluster_lines())
             read, kept = len(filtered.verdicts), filtered.kept
@@ -798,8 +798,11 @@ def _write_report(
     _emit(place, chunks, quiet)
 
 
-def _emit(place: OutputPlace | None, chunks: Iterable[str], quiet: bool) -> None:
-    """Write the output's pieces to its checked place, else to standard output."""
+def _emit(
+    place: OutputPlace | None, chunks: Iterable[str], quiet: bool, what: str = "the report"
+) -> None:
+    """Write the output's pieces (`what`, for messages) to its checked place, else to
+    standard output."""
     from dedupe.output import write_output
 
     if place is not None:
@@ -816,7 +819,7 @@ def _emit(place: OutputPlace | None, chunks: Iterable[str], quiet: bool) -> None
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise _ClosedPipe from exc
-        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write {what} to standard output: {exc.strerror or exc}") from exc
 
 
 def _skipped(log: ReadLog) -> str:

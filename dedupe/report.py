@@ -284,41 +284,6 @@ class Shares:
     bases: np.ndarray
 
 
-def build_report(
-    documents: Sequence[Document],
-    word_counts: Sequence[int] | np.ndarray,
-    aligned: AlignedPassages,
-    families: Families,
-    parameters: Mapping[str, Any],
-    min_percent: float = 0.0,
-    *,
-    pairs: bool = False,
-    texts: bool = False,
-    jobs: int = 1,
-    compiled: bool = False,
-) -> Report:
-    """Return the report of `documents` from the aligned passages and their families.
-
-    `word_counts` gives every document's word count. Documents are reported in chunks, on up
-    to `jobs` processes (compiled coverage with `compiled`: the same figures). With `pairs`,
-    every aligned pair that shares text is listed with its passages; with `texts`, the report
-    keeps the texts of the documents that share text with another.
-    """
-    report, _ = build_report_and_shares(
-        documents,
-        word_counts,
-        aligned,
-        families,
-        parameters,
-        min_percent,
-        pairs=pairs,
-        texts=texts,
-        jobs=jobs,
-        compiled=compiled,
-    )
-    return report
-
-
 def build_report_and_shares(
     documents: Sequence[Document],
     word_counts: Sequence[int] | np.ndarray,
@@ -332,8 +297,14 @@ def build_report_and_shares(
     jobs: int = 1,
     compiled: bool = False,
 ) -> tuple[Report, Shares]:
-    """Return the report of `documents` (see `build_report`) and what each document shares
-    with each partner (`Shares`)."""
+    """Return the report of `documents` from the aligned passages and their families, and
+    what each document shares with each partner (`Shares`).
+
+    `word_counts` gives every document's word count. Documents are reported in chunks, on up
+    to `jobs` processes (compiled coverage with `compiled`: the same figures). With `pairs`,
+    every aligned pair that shares text is listed with its passages; with `texts`, the report
+    keeps the texts of the documents that share text with another.
+    """
     entries, inside = _entries(aligned, families)
     counts = np.asarray(word_counts, dtype=np.int64)
     ids = document_ids(documents)
