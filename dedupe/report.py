@@ -13,7 +13,7 @@ import heapq
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,6 +204,8 @@ class Report:
     pairs: tuple[PairReport, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     texts: Mapping[str, str] | None = None
+    # Lookups by id, made on first use (a lookup is then a dict's, not a walk of the report).
+    _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data (the documented contract)."""
@@ -224,18 +226,28 @@ class Report:
 
     def families_of(self, id: str) -> tuple[FamilyReport, ...]:
         """Return the families the document `id` belongs to, largest share first."""
-        by_id = {family.id: family for family in self.families}
+        by_id = self._lookup("families", lambda: {f.id: f for f in self.families})
         return tuple(by_id[family] for family in self.document(id).families)
 
     def family_of(self, id: str) -> FamilyReport | None:
         """Return the largest family (the first listed) the document `id` belongs to, or None
         when it belongs to none (KeyError when there is no such document)."""
-        mine = set(self.document(id).families)
-        return next((family for family in self.families if family.id in mine), None)
+        mine = self.families_of(id)
+        rank = self._lookup("ranks", lambda: {f.id: k for k, f in enumerate(self.families)})
+        return min(mine, key=lambda family: rank[family.id]) if mine else None
 
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""
-        return tuple(pair for pair in self.pairs if id in (pair.a, pair.b))
+
+        def by_document() -> dict[str, list[PairReport]]:
+            index: dict[str, list[PairReport]] = {}
+            for pair in self.pairs:
+                index.setdefault(pair.a, []).append(pair)
+                if pair.b != pair.a:
+                    index.setdefault(pair.b, []).append(pair)
+            return index
+
+        return tuple(self._lookup("pairs", by_document).get(id, ()))
 
     def to_dataframes(self) -> dict[str, Any]:
         """Return the report as pandas DataFrames, one per long-form table of
@@ -250,7 +262,17 @@ class Report:
         return dataframes(self)
 
     def _documents_by_id(self) -> dict[str, DocumentReport]:
-        return {doc.id: doc for doc in self.documents}
+        found: dict[str, DocumentReport] = self._lookup(
+            "documents", lambda: {doc.id: doc for doc in self.documents}
+        )
+        return found
+
+    def _lookup(self, name: str, make: Callable[[], Any]) -> Any:
+        """Return the lookup `name`, made by `make` on first use."""
+        found = self._index.get(name)
+        if found is None:
+            found = self._index[name] = make()
+        return found
 
 
 def percent(part: int, whole: int) -> float:
