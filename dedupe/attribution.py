@@ -1,8 +1,8 @@
 """Attribution: which original source a shared text came from, and by which rule.
 
 Documents that carry the same text form a group (`dedupe.families` builds the groups from
-the aligned passages), so attribution is transitive. In each group the first rule that
-decides wins:
+the aligned passages), so attribution is transitive. `decide` settles a group, by the first
+rule that decides:
 
 1. ``wire-outlet``: a document of the group is published by a wire service (an outlet name or
    a web address of the wire, ``wires.json``);
@@ -14,9 +14,15 @@ decides wins:
    first by at least `date_margin`; aggregators (``dedupe.outlets``) never win against other
    outlets.
 
+Each carrier's copy is then decided by `decide_carrier`, in the order of PRECEDENCE (issue
+#15): the wire's own article, the carrier's own credit of the passage, its own credit of the
+whole article (both ``own-credit``), the group's credit (inherited), earliest publication.
+An article's own credit for the text it carries thus wins over a credit inherited from a
+third article.
+
 A document's text decided by a document it was not aligned with gets the rule with a
-``transitive-`` prefix. When no rule decides, or two wires tie, the answer is None: dedupe
-does not guess.
+``transitive-`` prefix (never ``own-credit``). When no rule decides, or two wires tie, the
+answer is None: dedupe does not guess.
 """
 
 from __future__ import annotations
@@ -841,9 +847,17 @@ def _group(rule: str) -> Callable[[tuple[int, int, int], Attribution, Facts], At
     return level
 
 
+class Level(NamedTuple):
+    """A level of PRECEDENCE: its name, the rule it gives, and how it decides a carrier."""
+
+    name: str
+    rule: str
+    decides: Callable[[tuple[int, int, int], Attribution, Facts], Attribution | None]
+
+
 #: The precedence of the rules for one carrier's copy of a text (issue #15), first that decides
-#: wins. `decide` settles a group (every document carrying the text) first; a
-#: level returns the carrier's attribution, or None to pass on.
+#: wins. `decide` settles a group (every document carrying the text) first; a level returns
+#: the carrier's attribution, or None to pass on.
 #:
 #: 1. ``wire-outlet``: a wire's own article in the corpus carries the text. It comes first,
 #:    even before the carrier's own credit of another wire: the words are verbatim in that
@@ -863,14 +877,6 @@ def _group(rule: str) -> Callable[[tuple[int, int, int], Attribution, Facts], At
 #: An article's own credit for the text it carries thus wins over a credit inherited from a
 #: third article: an article with its own Reuters dateline stays Reuters' even when another
 #: carrier credits AP.
-class Level(NamedTuple):
-    """A level of PRECEDENCE: its name, the rule it gives, and how it decides a carrier."""
-
-    name: str
-    rule: str
-    decides: Callable[[tuple[int, int, int], Attribution, Facts], Attribution | None]
-
-
 PRECEDENCE: tuple[Level, ...] = (
     Level("wire's own article", "wire-outlet", _group("wire-outlet")),
     Level("the passage's own credit", OWN_CREDIT, _own(passage_credits)),

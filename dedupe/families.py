@@ -13,7 +13,9 @@ scraped page carries its site's chrome. The stage works on what alignment verifi
    line), or OCR debris. Boilerplate is left out of every figure, family and pair, and
    reported once.
 3. Every other group is decided by the attribution rules (`dedupe.attribution.decide`): its
-   original source, the rule, and its original article when that is in the corpus.
+   original source, the rule, and its original article when that is in the corpus; then each
+   carrier's copy, in the order of `dedupe.attribution.PRECEDENCE` (a carrier's own credit
+   wins over the group's inherited one).
 4. Groups with the same original article are one *family*; groups without one are one
    family per set of carriers and source.
 
