@@ -1,8 +1,8 @@
 """Attribution: which original source a shared text came from, and by which rule.
 
 Documents that carry the same text form a group (`dedupe.families` builds the groups from
-the aligned passages), so attribution is transitive. In each group the first rule that
-decides wins:
+the aligned passages), so attribution is transitive. `decide` settles a group, by the first
+rule that decides:
 
 1. ``wire-outlet``: a document of the group is published by a wire service (an outlet name or
    a web address of the wire, ``wires.json``);
@@ -14,16 +14,22 @@ decides wins:
    first by at least `date_margin`; aggregators (``dedupe.outlets``) never win against other
    outlets.
 
+Each carrier's copy is then decided by `decide_carrier`, in the order of PRECEDENCE (issue
+#15): the wire's own article, the carrier's own credit of the passage, its own credit of the
+whole article (both ``own-credit``), the group's credit (inherited), earliest publication.
+An article's own credit for the text it carries thus wins over a credit inherited from a
+third article.
+
 A document's text decided by a document it was not aligned with gets the rule with a
-``transitive-`` prefix. When no rule decides, or two wires tie, the answer is None: dedupe
-does not guess.
+``transitive-`` prefix (never ``own-credit``). When no rule decides, or two wires tie, the
+answer is None: dedupe does not guess.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
@@ -783,6 +789,115 @@ def decide(carriers: Sequence[tuple[int, int, int]], facts: Facts) -> Attributio
     if by_credit:
         return _one_wire(by_credit, facts, "wire-credit")
     return _earliest(docs, facts)
+
+
+# --- precedence: what decides one carrier's copy of a group's text (issue #15) -------------------
+
+OWN_CREDIT = "own-credit"
+
+
+def passage_credits(carrier: tuple[int, int, int], facts: Facts) -> list[str]:
+    """Return the wires credited by the story credits of the carrier's own document that cover
+    the carried text (its middle): the passage's own dateline, sign-off or copyright line."""
+    doc, start, end = carrier
+    middle = (start + end) // 2
+    return [c.wire for c in facts[doc].credits if c.kind == "story" and c.start <= middle < c.end]
+
+
+def article_credits(carrier: tuple[int, int, int], facts: Facts) -> list[str]:
+    """Return the wires credited for the whole of the carrier's own document (a byline,
+    "... contributed to this report", "This story was provided by ...").
+
+    A story credit of another story of the same text (a roundup's other dateline, a sign-off
+    closing the story above the carried text) is no credit of the carried text: it says that
+    other story is the wire's, and `find_credits` scopes it so.
+    """
+    return [c.wire for c in facts[carrier[0]].credits if c.kind == "article"]
+
+
+def _own(
+    read: Callable[[tuple[int, int, int], Facts], list[str]],
+) -> Callable[[tuple[int, int, int], Attribution, Facts], Attribution | None]:
+    """Return a precedence level deciding by the carrier's own credits that `read` returns: one
+    wire decides; several tie, and the group's answer settles the tie when it is one of them
+    (else the carrier's copy is undecided: dedupe does not pick among wires it names)."""
+
+    def level(
+        carrier: tuple[int, int, int], group: Attribution, facts: Facts
+    ) -> Attribution | None:
+        wires = sorted(set(read(carrier, facts)))
+        if not wires:
+            return None
+        if len(wires) == 1 or group.source in wires:
+            winner = wires[0] if len(wires) == 1 else group.source
+            return Attribution(winner, OWN_CREDIT, (carrier[0],))
+        return UNDECIDED
+
+    return level
+
+
+def _group(rule: str) -> Callable[[tuple[int, int, int], Attribution, Facts], Attribution | None]:
+    """Return a precedence level that gives the group's attribution when `rule` decided it."""
+
+    def level(
+        carrier: tuple[int, int, int], group: Attribution, facts: Facts
+    ) -> Attribution | None:
+        return group if group.rule == rule else None
+
+    return level
+
+
+class Level(NamedTuple):
+    """A level of PRECEDENCE: its name, the rule it gives, and how it decides a carrier."""
+
+    name: str
+    rule: str
+    decides: Callable[[tuple[int, int, int], Attribution, Facts], Attribution | None]
+
+
+#: The precedence of the rules for one carrier's copy of a text (issue #15), first that decides
+#: wins. `decide` settles a group (every document carrying the text) first; a level returns
+#: the carrier's attribution, or None to pass on.
+#:
+#: 1. ``wire-outlet``: a wire's own article in the corpus carries the text. It comes first,
+#:    even before the carrier's own credit of another wire: the words are verbatim in that
+#:    wire's own copy, which is evidence about these very words, while a credit speaks for a
+#:    whole story, and papers compile stories from several wires under one dateline ("(AP) --"
+#:    with a Reuters paragraph folded in); credits are also read from text, with known misreads
+#:    (a photo caption ending "(Reuters)."), while a wire's outlet is a name. A carrier that
+#:    credits the same wire agrees with it.
+#: 2. ``own-credit`` of the passage: a story credit of the carrier's own text covering the
+#:    carried words (its dateline, "(Reuters) -", its sign-off, its copyright line).
+#: 3. ``own-credit`` of the article: a credit of the carrier's whole text (a byline, "...
+#:    contributed to this report").
+#: 4. ``wire-credit``: inherited from the other carriers of the group, transitively (one of
+#:    them credits a wire for it); "transitive-" when the carrier was not aligned with it.
+#: 5. ``earliest-publication``: one outlet of the group published first by a clear margin.
+#:
+#: An article's own credit for the text it carries thus wins over a credit inherited from a
+#: third article: an article with its own Reuters dateline stays Reuters' even when another
+#: carrier credits AP.
+PRECEDENCE: tuple[Level, ...] = (
+    Level("wire's own article", "wire-outlet", _group("wire-outlet")),
+    Level("the passage's own credit", OWN_CREDIT, _own(passage_credits)),
+    Level("the article's own credit", OWN_CREDIT, _own(article_credits)),
+    Level("a credit inherited from the group", "wire-credit", _group("wire-credit")),
+    Level("earliest publication", "earliest-publication", _group("earliest-publication")),
+)
+
+#: The rules in order of precedence (lower wins where attributions meet on the same words).
+RULE_ORDER: tuple[str, ...] = tuple(dict.fromkeys(level.rule for level in PRECEDENCE))
+
+
+def decide_carrier(carrier: tuple[int, int, int], group: Attribution, facts: Facts) -> Attribution:
+    """Return the attribution of one carrier's copy (doc, start, end) of a text whose group
+    `decide` attributed as `group`: the first level of PRECEDENCE that decides, or undecided.
+    """
+    for level in PRECEDENCE:
+        found = level.decides(carrier, group, facts)
+        if found is not None:
+            return found
+    return UNDECIDED
 
 
 def _one_wire(wires_by_doc: dict[int, list[str]], facts: Facts, rule: str) -> Attribution:

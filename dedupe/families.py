@@ -13,7 +13,9 @@ scraped page carries its site's chrome. The stage works on what alignment verifi
    line), or OCR debris. Boilerplate is left out of every figure, family and pair, and
    reported once.
 3. Every other group is decided by the attribution rules (`dedupe.attribution.decide`): its
-   original source, the rule, and its original article when that is in the corpus.
+   original source, the rule, and its original article when that is in the corpus; then each
+   carrier's copy, in the order of `dedupe.attribution.PRECEDENCE` (a carrier's own credit
+   wins over the group's inherited one).
 4. Groups with the same original article are one *family*; groups without one are one
    family per set of carriers and source.
 
@@ -38,6 +40,7 @@ from dedupe.attribution import (
     Attribution,
     DocumentFacts,
     decide,
+    decide_carrier,
     document_facts,
     wire_of_outlet,
 )
@@ -524,12 +527,15 @@ _DECIDE_CHUNK = 20000
 class Decisions:
     """Each group's attribution label (into `labels`; label 0 is undecided), its original
     document (-1 when not in the corpus or undecided), and who decided: `deciders` rows are
-    (group, document), sorted."""
+    (group, document), sorted. `carrier_labels` holds, for each piece side, the label of its
+    own attribution where it differs from its group's (the carrier's own credit, PRECEDENCE in
+    `dedupe.attribution`), else -1."""
 
     labels: np.ndarray
     originals: np.ndarray
     deciders: np.ndarray
     attributions: list[Attribution]
+    carrier_labels: np.ndarray
 
 
 # facts_of(documents, with_credits): the attribution facts of some documents; without
@@ -582,38 +588,49 @@ def decide_groups(
     deciders: list[np.ndarray] = [np.empty((0, 2), dtype=np.int64)]
     attributions: list[Attribution] = [UNDECIDED]
     label_of: dict[tuple[str | None, str | None], int] = {(None, None): 0}
-    for (lo, hi), (keys, found, decided) in zip(
+    carrier_labels = np.full(len(sides), -1, dtype=np.int64)
+
+    def label(key: tuple[str | None, str | None]) -> int:
+        if key not in label_of:
+            label_of[key] = len(attributions)
+            attributions.append(Attribution(*key))
+        return label_of[key]
+
+    for (lo, hi), (keys, found, decided, own) in zip(
         chunks, map_ordered(_decide_chunk, state, chunks, jobs), strict=True
     ):
         groups = group_column[bounds[lo:hi]]
-        codes = []
-        for key in keys:
-            if key not in label_of:
-                label_of[key] = len(attributions)
-                attributions.append(Attribution(*key))
-            codes.append(label_of[key])
-        labels[groups] = np.array(codes, dtype=np.int64)
+        labels[groups] = np.array([label(key) for key in keys], dtype=np.int64)
         originals[groups] = found
         deciders.append(np.column_stack((groups[decided[:, 0]], decided[:, 1])))
+        for row, key in own:
+            carrier_labels[order[row]] = label(key)
     found_deciders = np.concatenate(deciders)
-    order = np.lexsort((found_deciders[:, 1], found_deciders[:, 0]))
-    return Decisions(labels, originals, found_deciders[order], attributions)
+    by_group = np.lexsort((found_deciders[:, 1], found_deciders[:, 0]))
+    return Decisions(labels, originals, found_deciders[by_group], attributions, carrier_labels)
+
+
+# A carrier's attribution where it differs from its group's: (row of the ordered sides, key).
+_OwnKeys = list[tuple[int, tuple[str | None, str | None]]]
 
 
 def _decide_chunk(
     state: tuple[FactsOf, np.ndarray, np.ndarray, np.ndarray], chunk: tuple[int, int]
-) -> tuple[list[tuple[str | None, str | None]], np.ndarray, np.ndarray]:
+) -> tuple[list[tuple[str | None, str | None]], np.ndarray, np.ndarray, _OwnKeys]:
     """Return the (source, rule), the original document and the deciders (position in the
-    chunk, document) of groups [lo, hi) of the state."""
+    chunk, document) of groups [lo, hi) of the state, and the carriers whose own attribution
+    differs from their group's (`decide_carrier`)."""
     facts_of, ordered, bounds, ends = state
     lo, hi = chunk
     rows = ordered[bounds[lo] : ends[hi - 1]]
-    # Credits (a pass over the text) are read only for groups no wire's own article decides.
+    # Credits (a pass over the text) are read only for groups no wire's own article decides:
+    # the wire's own article comes before any credit (PRECEDENCE in dedupe.attribution).
     plain = facts_of(unique_values(rows[:, SIDE_DOC]).tolist(), False)
     full: dict[int, DocumentFacts] = {}
     keys: list[tuple[str | None, str | None]] = []
     originals = np.full(hi - lo, -1, dtype=np.int64)
     deciders: list[tuple[int, int]] = []
+    own: _OwnKeys = []
     base = int(bounds[lo])
     every = rows[:, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]].tolist()
     for position, (start, end) in enumerate(
@@ -622,14 +639,20 @@ def _decide_chunk(
         carriers = every[start - base : end - base]
         docs = {doc for doc, _, _ in carriers}
         facts: Mapping[int, DocumentFacts] = plain
-        if not any(plain[doc].wire for doc in docs):
+        attribution = decide(carriers, facts) if any(plain[d].wire for d in docs) else UNDECIDED
+        if attribution.rule != "wire-outlet":
             full.update(facts_of([doc for doc in docs if doc not in full], True))
             facts = full
-        attribution = decide(carriers, facts)
+            attribution = decide(carriers, facts)
+            key = (attribution.source, attribution.rule)
+            for row, carrier in enumerate(carriers, start):
+                mine = decide_carrier(carrier, attribution, facts)
+                if (mine.source, mine.rule) != key:
+                    own.append((row, (mine.source, mine.rule)))
         keys.append((attribution.source, attribution.rule))
         originals[position - lo] = original_document(attribution, facts)
         deciders.extend((position - lo, doc) for doc in attribution.decided_by)
-    return keys, originals, np.array(deciders, dtype=np.int64).reshape(-1, 2)
+    return keys, originals, np.array(deciders, dtype=np.int64).reshape(-1, 2), own
 
 
 def original_document(attribution: Attribution, facts: Mapping[int, DocumentFacts]) -> int:
@@ -720,10 +743,10 @@ def find_families(
         carried, boilerplate, decided.labels, decided.originals
     )
     attributions = decided.attributions
-    kind = _side_kinds(
-        pieces, boilerplate, decided.originals, decided.labels, attributions, sources, names
-    )
     side_label = side_labels(pieces, decided, attributions)
+    kind = _side_kinds(
+        pieces, boilerplate, decided.originals, side_label, attributions, sources, names
+    )
     return Families(
         pieces,
         kind,
@@ -772,7 +795,8 @@ def read_facts(
 
 
 def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attribution]) -> np.ndarray:
-    """Return the attribution label of each piece side: its group's, with the rule prefixed
+    """Return the attribution label of each piece side: its own where its document's credit
+    decides it (`Decisions.carrier_labels`), else its group's, with the rule prefixed
     ``transitive-`` when neither the side's document nor its partner in the piece decided it
     (the text reached the document through other carriers). New labels join `attributions`.
     """
@@ -783,8 +807,12 @@ def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attributi
     span = int(sides[:, [SIDE_DOC, SIDE_PARTNER]].max()) + 1
     codes = decided.deciders[:, 0] * span + decided.deciders[:, 1]
     group = sides[:, SIDE_GROUP]
-    direct = np.isin(group * span + sides[:, SIDE_DOC], codes) | np.isin(
-        group * span + sides[:, SIDE_PARTNER], codes
+    # A carrier's own credit is its own: never transitive.
+    own = decided.carrier_labels >= 0
+    direct = (
+        np.isin(group * span + sides[:, SIDE_DOC], codes)
+        | np.isin(group * span + sides[:, SIDE_PARTNER], codes)
+        | own
     )
     transitive_of: dict[int, int] = {}
     for label in np.unique(labels[~direct]).tolist():
@@ -799,6 +827,7 @@ def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attributi
     result = labels.copy()
     indirect = np.flatnonzero(~direct)
     result[indirect] = [transitive_of[label] for label in labels[indirect].tolist()]
+    result[own] = decided.carrier_labels[own]
     return result
 
 
@@ -852,7 +881,7 @@ def _side_kinds(
     pieces: Pieces,
     boilerplate: np.ndarray,
     originals: np.ndarray,
-    labels: np.ndarray,
+    side_label: np.ndarray,
     attributions: Sequence[Attribution],
     sources: Sequence[str | None],
     names: dict[str, int],
@@ -860,8 +889,9 @@ def _side_kinds(
     """Return whether each piece side is COPIED, OWN or BOILERPLATE text of its document.
 
     Text is a document's own when the document is its original, or when its original source
-    is the document's outlet (or the wire that outlet is): copying from oneself is not
-    copying. Text of an undecided origin is copied: each carrier took it from somewhere.
+    (the side's, `side_label`) is the document's outlet (or the wire that outlet is): copying
+    from oneself is not copying. Text of an undecided origin is copied: each carrier took it
+    from somewhere.
     """
     numbers = dict(names)
     wire_of = {source: wire_of_outlet(source) for source in dict.fromkeys(sources)}
@@ -876,7 +906,7 @@ def _side_kinds(
     )
     sides = pieces.sides
     doc, group = sides[:, SIDE_DOC], sides[:, SIDE_GROUP]
-    source = label_source[labels[group]] if len(group) else np.empty(0, dtype=np.int64)
+    source = label_source[side_label] if len(group) else np.empty(0, dtype=np.int64)
     own = (originals[group] == doc) | (
         (source >= 0) & ((source == own_outlet[doc]) | (source == own_wire[doc]))
     )

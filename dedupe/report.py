@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 
 from dedupe import coverage_kernels as kernels
-from dedupe.attribution import UNDECIDED, Attribution, names_source, wire_named, wire_of_outlet
+from dedupe.attribution import (
+    RULE_ORDER,
+    UNDECIDED,
+    Attribution,
+    names_source,
+    wire_named,
+    wire_of_outlet,
+)
 from dedupe.coverage_kernels import (
     E_DOC,
     E_END,
@@ -70,8 +77,8 @@ MAX_MATCHES = 20
 MAX_BOILERPLATE_TEXTS = 10
 """An outlet's boilerplate lists its most carried texts up to this many, and counts the rest."""
 
-# Lower rank wins when several attributions cover the same word.
-_RULE_RANK = {"wire-outlet": 0, "wire-credit": 1, "earliest-publication": 2}
+# Lower rank wins when several attributions cover the same word: the order of precedence.
+_RULE_RANK = {rule: rank for rank, rule in enumerate(RULE_ORDER)}
 
 
 @pickled_by_fields

@@ -294,8 +294,9 @@ def test_transitive_prefix_for_wire_outlet_and_earliest_publication() -> None:
 
 
 def test_direct_when_any_decider_is_in_the_pair() -> None:
+    # Both links seen from y, which credits nothing: it inherits x's and z's credit directly.
     links = [
-        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(1, 0, 100), Carrier(0, 0, 100)),
         (Carrier(1, 0, 100), Carrier(2, 0, 100)),
     ]
     both_credit = [
