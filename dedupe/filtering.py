@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
+from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
     RecordSpool,
@@ -279,12 +281,15 @@ def priority_order(
             return (positions[doc.id],)
         if keep == "longest":
             return (-(doc.words - doc.boilerplate_words), natural)
-        dated = (doc.published is None, doc.published or "")
+        moment = parse_date(doc.published)
+        dated = (moment is None, moment.timestamp() if moment is not None else 0.0)
         if keep == "earliest":
             return (*dated, natural)
         family = largest[doc.id]
         original = doc.id in originals and family is not None and family.original == doc.id
-        return (not original, *dated, natural)
+        # As for a family's original: an aggregator is never earlier than the papers it
+        # republishes.
+        return (not original, is_aggregator(doc.source), *dated, natural)
 
     return sorted(range(len(ids)), key=key)
 

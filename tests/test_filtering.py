@@ -74,8 +74,27 @@ def test_identical_records_keep_one(
     records.insert(copies // 2, {"id": "other", "text": other["text"], "source": "x.example"})
     kept = kept_ids(write_jsonl(tmp_path / "same.jsonl", records), keep=keep)
     assert len(kept) == 2 and "other" in kept
-    expected = {"first": "copy0", "earliest": "copy0", "original": "copy0", "longest": "copy0"}
-    assert [id for id in kept if id != "other"] == [expected[keep]]
+
+
+@pytest.mark.parametrize(
+    ("keep", "expected"),
+    [("first", "zz-first"), ("earliest", "agg"), ("longest", "late-long"), ("original", "early")],
+)
+def test_each_keep_rule_picks_its_record(
+    articles: list[dict[str, Any]], tmp_path: Path, keep: str, expected: str
+) -> None:
+    """Four carriers of one real story, each the pick of one rule: the first read, the
+    earliest (an aggregator), the longest (a paragraph added), and the story's original (the
+    earliest that is not an aggregator)."""
+    story, extra = articles[0]["text"], paragraphs(articles[1]["text"])[0]
+    records = [
+        {"id": "zz-first", "text": story, "source": "c.example", "published": "2018-02-03"},
+        {"id": "late-long", "text": story + "\n" + extra, "source": "d.example",
+         "published": "2018-02-05"},
+        {"id": "early", "text": story, "source": "b.example", "published": "2018-02-01T09:00"},
+        {"id": "agg", "text": story, "source": "Yahoo News", "published": "2018-01-31"},
+    ]  # fmt: skip
+    assert kept_ids(write_jsonl(tmp_path / "rules.jsonl", records), keep=keep) == [expected]
 
 
 def test_a_star_keeps_one_when_the_kept_record_is_not_its_centre(
