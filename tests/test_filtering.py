@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.errors import InputError, ParameterError
@@ -248,3 +250,28 @@ def test_the_readmes_filter_example_runs(capsys: pytest.CaptureFixture[str]) -> 
     printed = capsys.readouterr().out.splitlines()
     assert printed[-1] == "wire-flood" and "harbour-gazette" not in printed[:-1]
     assert len(printed) == 9
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    choices=st.lists(st.integers(0, 5), min_size=2, max_size=14),
+    days=st.lists(st.integers(1, 28), min_size=14, max_size=14),
+    seed=st.integers(0, 1000),
+)
+def test_one_record_of_each_text_is_kept_in_any_order(
+    articles: list[dict[str, Any]], tmp_path: Path, choices: list[int], days: list[int], seed: int
+) -> None:
+    """Records made of six real articles, repeated at random under other ids and dates:
+    exactly one record of each text is kept, the same one whatever the input order."""
+    records = [
+        {"id": f"r{k}", "text": articles[choice]["text"], "published": f"2018-02-{days[k]:02d}"}
+        for k, choice in enumerate(choices)
+    ]
+    kept = kept_ids(write_jsonl(tmp_path / "a.jsonl", records))
+    assert sorted(records[int(id[1:])]["text"] for id in kept) == sorted(
+        {articles[choice]["text"] for choice in choices}
+    )
+    random.Random(seed).shuffle(records)
+    assert sorted(kept_ids(write_jsonl(tmp_path / "b.jsonl", records))) == sorted(kept)
