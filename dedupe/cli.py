@@ -459,6 +459,7 @@ def filter_command(
             run.close_progress()
             pieces = filtered.pieces(annotate=annotate, prefix=prefix, format=output_format)
             _emit(place, pieces, run.quiet, "the records")
+            run.close_progress()
             if clusters_place is not None:
                 write_output(clusters_place, filtered.cluster_lines())
             read, kept = len(filtered.verdicts), filtered.kept
@@ -630,6 +631,8 @@ class _Progress:
         "read": "reading ",
         "sign": "signing ",
         "align": "aligning",
+        "decide": "deciding",
+        "write": "writing ",
     }
 
     def __init__(self, log: ReadLog, *, bars: bool) -> None:

@@ -36,7 +36,7 @@ from dedupe.records import (
     record_fields,
 )
 from dedupe.report import DocumentReport, Report, Shares, natural_key
-from dedupe.scan import Scanned, align_pairs, scan_inputs
+from dedupe.scan import Progress, Scanned, align_pairs, scan_inputs
 
 KEEP_RULES = ("original", "earliest", "longest", "first")
 """Which record of a set of near-duplicates is kept (`dedupe filter --keep`)."""
@@ -62,6 +62,10 @@ ANNOTATIONS = (
 MAX_ROUNDS = 4
 """Rounds of deciding, then aligning carriers with the records their partners were dropped
 for; one or two suffice in practice (a star's carriers, once)."""
+
+
+PROGRESS_EVERY = 10_000
+"""Records written between two calls of `progress("write", done, total)`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +98,18 @@ class Filtered:
     manager).
     """
 
-    def __init__(self, spool: RecordSpool, verdicts: Mapping[str, Verdict], report: Report):
+    def __init__(
+        self,
+        spool: RecordSpool,
+        verdicts: Mapping[str, Verdict],
+        report: Report,
+        progress: Progress | None = None,
+    ):
         self._spool = spool
         self.verdicts = verdicts
         self.report = report
         self.format = spool.output_format()
+        self._progress = progress
 
     def __enter__(self) -> Filtered:
         return self
@@ -156,7 +167,10 @@ class Filtered:
     def _chosen(
         self, annotate: bool, prefix: str
     ) -> Iterator[tuple[SourceRecord, dict[str, Any] | None]]:
-        for id, record in self._spool.records():
+        total = len(self._spool.ids)
+        for done, (id, record) in enumerate(self._spool.records()):
+            if self._progress is not None and done % PROGRESS_EVERY == 0:
+                self._progress("write", done, total)
             verdict = self.verdicts[id]
             if annotate:
                 yield record, verdict.annotations(prefix)
@@ -198,11 +212,14 @@ def filter_records(
     try:
         scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
         positions = {id: position for position, id in enumerate(spool.ids)}
-        verdicts = decide(scanned, positions, keep, min_percent, jobs=options.get("jobs"))
+        progress = options.get("progress")
+        verdicts = decide(
+            scanned, positions, keep, min_percent, jobs=options.get("jobs"), progress=progress
+        )
     except BaseException:
         spool.close()
         raise
-    return Filtered(spool, verdicts, scanned.report)
+    return Filtered(spool, verdicts, scanned.report, progress)
 
 
 def filter(
@@ -233,10 +250,12 @@ def decide(
     min_percent: float,
     *,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Verdict]:
     """Return each document's verdict, by id: kept, or a near-duplicate of a kept one.
 
-    `positions` gives each id's place in the input (for `keep="first"`).
+    `positions` gives each id's place in the input (for `keep="first"`);
+    `progress("decide", round, MAX_ROUNDS)` is called as each round starts.
     """
     report, documents = scanned.report, scanned.documents
     shares = scanned.shares
@@ -249,6 +268,8 @@ def decide(
     words = np.array([by_id[id].words for id in ids], dtype=np.int64)
     duplicate_of = np.empty(0, np.int64)
     for round in range(MAX_ROUNDS):
+        if progress is not None:
+            progress("decide", round, MAX_ROUNDS)
         duplicate_of = keep_greedily(rows, shares.bases, order, min_percent)
         if round == MAX_ROUNDS - 1:
             break

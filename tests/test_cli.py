@@ -673,3 +673,12 @@ def test_filter_annotates_csv_from_standard_input(runner: CliRunner) -> None:
 def test_filter_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     one_error_line(runner.invoke(main, ["filter", str(tmp_path / "missing.jsonl")]), "missing")
     one_error_line(runner.invoke(main, ["filter", "--keep", "best", "x"]), "best")
+
+
+def test_filter_shows_its_stages_on_a_terminal(tmp_path: Path) -> None:
+    from dedupe.examples import example_path
+
+    shown = run_on_a_terminal(["filter", str(example_path()), "-o", str(tmp_path / "k.jsonl")])
+    for stage in ("signing", "deciding", "writing"):
+        assert f"dedupe: {stage}" in shown, shown
+    assert "kept 8, dropped 1" in shown
