@@ -176,6 +176,8 @@ class Filtered:
                 yield record, verdict.annotations(prefix)
             elif verdict.kept:
                 yield record, None
+        if self._progress is not None:
+            self._progress("write", total, total)
 
 
 def filter_records(
@@ -255,7 +257,8 @@ def decide(
     """Return each document's verdict, by id: kept, or a near-duplicate of a kept one.
 
     `positions` gives each id's place in the input (for `keep="first"`);
-    `progress("decide", round, MAX_ROUNDS)` is called as each round starts.
+    `progress("decide", round, MAX_ROUNDS)` is called as each round starts, and with
+    MAX_ROUNDS when done.
     """
     report, documents = scanned.report, scanned.documents
     shares = scanned.shares
@@ -280,6 +283,8 @@ def decide(
         aligned_pairs.update((int(b), int(a)) for a, b in more.tolist())
         found = pair_shares(documents, more, scanned, words, shares, jobs)
         rows = np.concatenate((rows, found))
+    if progress is not None:
+        progress("decide", MAX_ROUNDS, MAX_ROUNDS)
     return {
         id: _verdict(by_id[id], report, ids, int(duplicate_of[index]))
         for index, id in enumerate(ids)
