@@ -94,9 +94,10 @@ class Document:
 class SourceRecord:
     """A record exactly as read, for passing it through (`dedupe filter`).
 
-    `format` is "jsonl" (`line`: the JSON object's text as read), "csv" or "tsv" (`header`
-    and the record's `values`), "text" (a whole text file) or "document" (a Document given
-    directly). `fields` are the record's fields as parsed.
+    `format` is "jsonl" (`line`: the JSON object's text as read), "csv", "tsv" or
+    "tsv-quoted" (TSV read with quotation marks as CSV's: `header` and the record's
+    `values`), "text" (a whole text file) or "document" (a Document given directly).
+    `fields` are the record's fields as parsed.
     """
 
     format: str
@@ -775,8 +776,7 @@ def _delimited_stream(
         document = context.build(record, path, first.number, name)
         if document is not None:
             if context.on_record is not None:
-                format = "csv" if kind == "csv" else "tsv"
-                raw = SourceRecord(format, record, header=tuple(header), values=tuple(row))
+                raw = SourceRecord(kind, record, header=tuple(header), values=tuple(row))
                 context.on_record(document, raw)
             yield document
 

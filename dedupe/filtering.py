@@ -144,7 +144,9 @@ class Filtered:
         if format == "jsonl":
             return (jsonl_line(record, added) for record, added in chosen)
         names = [prefix + name for name in ANNOTATIONS] if annotate else []
-        return delimited_pieces(chosen, self._spool.headers, names, format)
+        return delimited_pieces(
+            chosen, self._spool.headers, names, format, quoted=self._spool.quoted_tsv()
+        )
 
     def cluster_lines(self) -> Iterator[str]:
         """Return one JSON line per story family: its id, original and original source, its

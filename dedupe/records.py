@@ -13,11 +13,11 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from dedupe.documents import SourceRecord
-from dedupe.errors import InputError
+from dedupe.errors import InputError, OutputError
 
 RECORD_FORMATS = ("jsonl", "csv", "tsv")
 """The formats records are written in."""
@@ -34,22 +34,22 @@ class RecordSpool:
         )
         self.ids: list[str] = []
         self.formats: set[str] = set()
-        self.headers: list[tuple[str, ...]] = []
+        self._headers: list[tuple[str, ...]] = []
         self._header_index: dict[tuple[str, ...], int] = {}
+        self._names: dict[str, None] = {}  # field names of records without a header, in order
 
     def add(self, id: str, record: SourceRecord) -> None:
         """Spool one record read under `id`."""
         self.ids.append(id)
         self.formats.add(record.format)
-        if record.format == "jsonl":
-            entry: list[Any] = [0, record.line]
-        elif record.header is not None and record.values is not None:
-            header = self._header_index.setdefault(record.header, len(self.headers))
-            if header == len(self.headers):
-                self.headers.append(record.header)
-            entry = [1, header, list(record.values), record.format]
+        if record.header is not None and record.values is not None:
+            header = self._header_index.setdefault(record.header, len(self._headers))
+            if header == len(self._headers):
+                self._headers.append(record.header)
+            entry: list[Any] = [1, header, list(record.values), record.format]
         else:
-            entry = [2, dict(record.fields)]
+            self._names.update(dict.fromkeys(record.fields))
+            entry = [0, record.line] if record.format == "jsonl" else [2, dict(record.fields)]
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def records(self) -> Iterator[tuple[str, SourceRecord]]:
@@ -60,21 +60,32 @@ class RecordSpool:
             if entry[0] == 0:
                 yield id, SourceRecord("jsonl", {}, line=entry[1])
             elif entry[0] == 1:
-                header = self.headers[entry[1]]
+                header = self._headers[entry[1]]
                 values = tuple(entry[2])
                 fields = dict(zip(header, values, strict=True))
                 yield id, SourceRecord(entry[3], fields, header=header, values=values)
             else:
                 yield id, SourceRecord("document", entry[1])
 
+    @property
+    def headers(self) -> list[tuple[str, ...]]:
+        """Return the headers of the CSV and TSV records read, then the field names of the
+        other records (in order of appearance): the columns of CSV or TSV output."""
+        return [*self._headers, *([tuple(self._names)] if self._names else [])]
+
     def output_format(self) -> str:
         """Return the format the records are written in: that of the input when all records
         were read from CSV, or all from TSV; JSON lines otherwise."""
         if self.formats == {"csv"}:
             return "csv"
-        if self.formats == {"tsv"}:
+        if self.formats and self.formats <= {"tsv", "tsv-quoted"}:
             return "tsv"
         return "jsonl"
+
+    def quoted_tsv(self) -> bool:
+        """Return whether TSV is written with quotation marks as CSV's: when some records
+        were read so (plain TSV has none: a quotation mark there is text)."""
+        return "tsv-quoted" in self.formats or not self.formats <= {"tsv"}
 
     def close(self) -> None:
         """Remove the spool."""
@@ -121,22 +132,29 @@ def delimited_pieces(
     headers: Sequence[Sequence[str]],
     annotation_names: Sequence[str],
     format: str,
+    *,
+    quoted: bool = True,
 ) -> Iterator[str]:
     """Return CSV or TSV text in pieces: one header (the fields of every input header, in
-    order of appearance, then the annotation columns), then a row per record."""
+    order of appearance, then the annotation columns), then a row per record. Values that
+    are not text are written as JSON (null as an empty cell). Plain TSV (`quoted` False) is
+    written as read: fields joined by tabs, a quotation mark being text."""
     columns: list[str] = []
     for header in headers:
         columns.extend(name for name in header if name not in columns)
     columns.extend(annotation_names)
-    dialect = csv.excel if format == "csv" else csv.excel_tab
     buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect, lineterminator="\n")
-    writer.writerow(columns)
+    if format == "tsv" and not quoted:
+        write = _plain_tsv_writer(buffer)
+    else:
+        dialect = csv.excel if format == "csv" else csv.excel_tab
+        write = csv.writer(buffer, dialect, lineterminator="\n").writerow
+    write(columns)
     for count, (record, added) in enumerate(records, 1):
         fields = record_fields(record)
         if added:
-            fields.update({k: _cell(v) for k, v in added.items()})
-        writer.writerow([fields.get(name, "") for name in columns])
+            fields.update(added)
+        write([_cell(fields.get(name)) for name in columns])
         if count % _BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -144,10 +162,26 @@ def delimited_pieces(
     yield buffer.getvalue()
 
 
+def _plain_tsv_writer(buffer: io.StringIO) -> Callable[[Sequence[str]], None]:
+    """Return a function writing one plain TSV row to `buffer`."""
+
+    def write(values: Sequence[str]) -> None:
+        for value in values:
+            if "\t" in value or "\n" in value or "\r" in value:
+                raise OutputError(
+                    f"a value holds a tab or a line break, which plain TSV cannot: {value[:40]!r};"
+                    " write CSV or JSONL (--output-format), or read with --tsv-quotes"
+                )
+        buffer.write("\t".join(values) + "\n")
+
+    return write
+
+
 def _cell(value: Any) -> str:
-    """Return an annotation as a CSV cell: booleans as JSON spells them, null as empty."""
+    """Return a value as a CSV cell: text as it is, null as empty, anything else as JSON
+    (booleans `true`/`false`, numbers, nested values)."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

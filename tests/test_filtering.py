@@ -275,3 +275,19 @@ def test_one_record_of_each_text_is_kept_in_any_order(
     )
     random.Random(seed).shuffle(records)
     assert sorted(kept_ids(write_jsonl(tmp_path / "b.jsonl", records))) == sorted(kept)
+
+
+def test_plain_tsv_comes_back_plain(articles: list[dict[str, Any]], tmp_path: Path) -> None:
+    """TSV read without --tsv-quotes holds quotation marks as text: written back the same,
+    never quoted; JSON values of other inputs written as TSV are JSON in their cells."""
+    story = " ".join(articles[7]["text"].split())
+    lines = ["id\ttext\tnote", f'a\t{story}\t"quoted" note', f"b\t{story}\t", "u\tother words\t1"]
+    path = tmp_path / "feed.tsv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with filter_records([path], jobs=1) as filtered:
+        assert "".join(filtered.pieces()) == "\n".join([lines[0], lines[1], lines[3]]) + "\n"
+        annotated = "".join(filtered.pieces(annotate=True)).splitlines()
+    assert annotated[2].split("\t")[3:6] == ["false", "a", "f1"]
+    feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": "a", "text": story, "n": [1, None]}])
+    with filter_records([feed], jobs=1) as filtered:
+        assert "".join(filtered.pieces(format="tsv")).splitlines()[1].endswith("\t[1, null]")
