@@ -291,3 +291,23 @@ def test_plain_tsv_comes_back_plain(articles: list[dict[str, Any]], tmp_path: Pa
     feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": "a", "text": story, "n": [1, None]}])
     with filter_records([feed], jobs=1) as filtered:
         assert "".join(filtered.pieces(format="tsv")).splitlines()[1].endswith("\t[1, null]")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_records_in_other_encodings_come_back_as_the_same_text(
+    articles: list[dict[str, Any]], tmp_path: Path, encoding: str
+) -> None:
+    """Input in UTF-16, Windows-1252 or UTF-8 with a BOM is written as UTF-8 text with the
+    same values."""
+    import csv
+    import io
+
+    story = articles[8]["text"].encode("cp1252", "replace").decode("cp1252")
+    rows = [["id", "text", "place"], ["a", story, "Zürich – café"], ["b", story, "Málaga"]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path = tmp_path / "feed.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    with filter_records([path], jobs=1) as filtered:
+        written = list(csv.reader(io.StringIO("".join(filtered.pieces()))))
+    assert written == rows[:2]
