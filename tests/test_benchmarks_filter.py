@@ -221,7 +221,8 @@ def test_run_child_times_a_process(tmp_path: Path) -> None:
 def test_the_benchmark_runs_end_to_end_on_a_small_corpus(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fb.main(["--records", "200", "--peers", "--only", "datasketch", "--out", str(tmp_path)])
+    args = ["--records", "200", "--peers", "--only", "datasketch", "--threshold", "0.8"]
+    fb.main([*args, "--out", str(tmp_path)])
     figures = json.loads((tmp_path / "filter.json").read_text("utf-8"))
     tools = [r["tool"] for r in figures["results"]]
     assert tools == ["truth (ideal)", "datasketch 0.8"]
@@ -230,3 +231,33 @@ def test_the_benchmark_runs_end_to_end_on_a_small_corpus(
     assert datasketch["passthrough"]["changed"] == 0
     assert datasketch["kept"] + datasketch["dropped"] == 200
     assert "drop precision" in capsys.readouterr().out
+
+
+_FAKE_FILTER = """
+import json, sys
+args = sys.argv[1:]
+if args == ["filter", "--help"]:
+    raise SystemExit(0)
+source, target, annotate = args[1], args[3], "--annotate" in args
+with open(source) as src, open(target, "w") as out:
+    for n, line in enumerate(src):
+        record = json.loads(line)
+        if annotate:
+            record["dedupe_duplicate_of"] = None if n % 2 == 0 else "x"
+            out.write(json.dumps(record) + "\\n")
+        elif n % 2 == 0:
+            out.write(json.dumps(record) + "\\n")
+"""
+
+
+def test_dedupe_runs_are_scored_from_their_output(tmp_path: Path) -> None:
+    path, truth_path = fb.write_corpus(60, seed=4, out=tmp_path)
+    truth = {t["id"]: t for t in fb.read_jsonl(truth_path)}
+    inputs = {r["id"]: r for r in fb.read_jsonl(path)}
+    command = [sys.executable, "-c", _FAKE_FILTER]
+    plain = fb.score("dedupe", fb.run_dedupe(command, path, tmp_path, False), truth, inputs)
+    annotated = fb.run_dedupe(command, path, tmp_path, True)
+    both = fb.score("dedupe --annotate", annotated, truth, inputs)
+    assert plain["kept"] == both["kept"] == 30 and both["annotated_records"] == 60
+    assert plain["passthrough"]["unchanged"] == 30
+    assert both["passthrough"]["added_fields"] == ["dedupe_duplicate_of"]
