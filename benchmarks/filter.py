@@ -660,11 +660,57 @@ def score(
     if tool == "dedupe --annotate":
         kept = [r["id"] for r in outputs if r.get("dedupe_duplicate_of") is None]
         result["annotated_records"] = len(outputs)
+        result["annotations"] = check_annotations(truth, outputs)
     else:
         kept = [r["id"] for r in outputs]
     result.update(evaluate(truth, kept))
     result["passthrough"] = passthrough(inputs, outputs)
     return result
+
+
+ANNOTATION_FIELDS = (
+    "dedupe_family",
+    "dedupe_duplicate_of",
+    "dedupe_shared_percent",
+    "dedupe_copied_percent",
+    "dedupe_quoted_percent",
+    "dedupe_original_source",
+    "dedupe_credited",
+)
+
+
+def check_annotations(truth: Mapping[str, Truth], outputs: Sequence[Record]) -> dict[str, Any]:
+    """What `--annotate` output says, checked: every input record once, every annotation
+    field on every record, each `dedupe_duplicate_of` naming a kept record, of the same story
+    (truth) for story members."""
+    ids = [r.get("id") for r in outputs]
+    kept = {r["id"] for r in outputs if r.get("dedupe_duplicate_of") is None}
+    pointers = [
+        (r["id"], r["dedupe_duplicate_of"]) for r in outputs if r.get("dedupe_duplicate_of")
+    ]
+    in_story = [
+        (rid, target)
+        for rid, target in pointers
+        if rid in truth and truth[rid]["role"] in MEMBER_ROLES
+    ]
+    return {
+        "every_record_once": len(ids) == len(set(ids)) and set(ids) == set(truth),
+        "records_missing_a_field": sum(any(f not in r for f in ANNOTATION_FIELDS) for r in outputs),
+        "duplicate_of_kept": (
+            sum(t in kept for _, t in pointers) / len(pointers) if pointers else None
+        ),
+        "duplicate_of_same_story": (
+            sum(
+                t in truth
+                and truth[t]["story"] == truth[rid]["story"]
+                and truth[t]["role"] in MEMBER_ROLES
+                for rid, t in in_story
+            )
+            / len(in_story)
+            if in_story
+            else None
+        ),
+    }
 
 
 def _fmt(value: Any, spec: str) -> str:
@@ -762,6 +808,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.annotate:
                 run = run_dedupe(command, corpus, work, True)
                 results.append(score("dedupe --annotate", run, truth, inputs))
+                if "kept" in results[-1] and "kept" in results[-2]:
+                    plain = {r["id"] for r in read_jsonl(work / "dedupe.jsonl")}
+                    annotated = {
+                        r["id"]
+                        for r in read_jsonl(run["output"])
+                        if r.get("dedupe_duplicate_of") is None
+                    }
+                    results[-1]["annotations"]["same_kept_as_filter"] = plain == annotated
     if args.peers:
         for threshold in thresholds:
             if wanted("datasketch"):

@@ -261,3 +261,17 @@ def test_dedupe_runs_are_scored_from_their_output(tmp_path: Path) -> None:
     assert plain["kept"] == both["kept"] == 30 and both["annotated_records"] == 60
     assert plain["passthrough"]["unchanged"] == 30
     assert both["passthrough"]["added_fields"] == ["dedupe_duplicate_of"]
+    checks = both["annotations"]
+    assert checks["every_record_once"] and checks["records_missing_a_field"] == 60
+    assert checks["duplicate_of_kept"] == checks["duplicate_of_same_story"] == 0  # "x"
+
+
+def test_annotations_are_checked_against_the_truth() -> None:
+    fields = dict.fromkeys(fb.ANNOTATION_FIELDS)
+    pointing = {"c1a": "w1", "c1b": "c2a", "c2b": "c2a"}  # c1b names another story's record
+    outputs = [{**fields, "id": i, "dedupe_duplicate_of": pointing.get(i)} for i in TRUTH]
+    checks = fb.check_annotations(TRUTH, outputs)
+    assert checks["every_record_once"] and checks["records_missing_a_field"] == 0
+    assert checks["duplicate_of_kept"] == 1
+    assert checks["duplicate_of_same_story"] == pytest.approx(2 / 3)
+    assert not fb.check_annotations(TRUTH, outputs[1:])["every_record_once"]
