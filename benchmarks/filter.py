@@ -848,9 +848,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "load_average": os.getloadavg(),
         "results": results,
     }
-    target = args.json or args.out / "filter.json"
-    target.write_text(json.dumps(figures, indent=2, default=str) + "\n", "utf-8")
-    print(f"\nfigures written to {target}")
+    text = json.dumps(figures, indent=2, default=str) + "\n"
+    targets = [args.json or args.out / "filter.json", work / "filter.json"]
+    for target in targets:
+        target.write_text(text, "utf-8")
+    print(f"\nfigures written to {targets[0]} and {targets[1]}")
 
 
 def _ideal(truth: Mapping[str, Truth], inputs: Mapping[str, Record]) -> dict[str, Any]:
