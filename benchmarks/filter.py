@@ -54,8 +54,9 @@ from the wire story (credit lines and the outlet's own words excluded).
   tool adds are listed, not counted as changes.
 
 **Runners**, each a child process timed wall-clock (interpreter start and imports included)
-with its peak RSS (``os.wait4``: the largest single process of the child's tree) and peak
-PSS of its whole process tree sampled every 0.2 s (as :mod:`benchmarks.speed` does):
+with its peak RSS (``os.wait4``: the largest single process of the child's tree), peak
+PSS of its whole process tree sampled every 0.2 s (as :mod:`benchmarks.speed` does) and the
+1-minute load average when it started (other work on the machine slows a run down):
 
 * ``dedupe``: ``python -m dedupe filter CORPUS -o kept.jsonl`` (or ``from dedupe.cli import
   main``), skipped with "dedupe filter not available" when ``filter --help`` fails;
@@ -539,6 +540,7 @@ def run_child(
 ) -> dict[str, Any]:
     """Run `command`; return its exit code, wall seconds, peak RSS (MB, the largest process of
     its tree, from `os.wait4`) and peak PSS of its tree (MB, sampled every 0.2 s)."""
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as stream:
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=stream, stderr=subprocess.STDOUT)
@@ -556,6 +558,7 @@ def run_child(
         "seconds": seconds,
         "peak_rss_mb": usage.ru_maxrss / 1024,
         "peak_pss_mb": peak_pss,
+        "load_before": load,
         "log": str(log),
     }
 
@@ -721,7 +724,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
     rows = []
     for r in results:
         if "kept" not in r:
-            rows.append((r["tool"], "failed", *[""] * 7, _fmt(r.get("seconds"), ".1f"), "", ""))
+            rows.append((r["tool"], "failed", *[""] * 7, _fmt(r.get("seconds"), ".1f"), "", "", ""))
             continue
         p = r["passthrough"]
         rows.append(
@@ -738,6 +741,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
                 f"{r['seconds']:.1f}",
                 f"{r['peak_rss_mb']:,.0f}",
                 f"{r['peak_pss_mb']:,.0f}",
+                _fmt(r.get("load_before"), ".2f"),
             )
         )
     headers = (
@@ -753,6 +757,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
         "seconds",
         "peak RSS MB",
         "peak PSS MB",
+        "load",
     )
     return tabulate(rows, headers=headers, disable_numparse=True)
 
