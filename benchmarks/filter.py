@@ -48,7 +48,8 @@ from the wire story (credit lines and the outlet's own words excluded).
   ``dropped_recall`` = correct / sum(members - 1) (None when no story has two members).
   Keeping everything gives recall 0; keeping exactly one member per story and every other
   record gives precision = recall = 1, whichever member is kept (which one is measured by
-  ``wire_original_kept``).
+  ``wire_original_kept``). ``copies_dropped_by_edit_rate``: the share of the copies of
+  each edit rate that are dropped (an ideal filter drops all but the one kept per story).
 * **pass-through** (:func:`passthrough`): each output record is compared with the input
   record of its id: every input field must be present and equal (JSON values); fields a
   tool adds are listed, not counted as changes.
@@ -385,6 +386,10 @@ def evaluate(truth: Mapping[str, Truth], kept: Iterable[str]) -> dict[str, Any]:
     for facts in truth.values():
         roles[facts["role"]] += 1
     stories = len(members)
+    rates: dict[float, list[bool]] = defaultdict(list)
+    for rid, facts in truth.items():
+        if facts["role"] == "copy" and facts.get("edit_rate") is not None:
+            rates[facts["edit_rate"]].append(rid not in kept_set)
     return {
         "records": len(truth),
         "kept": len(kept_set & truth.keys()),
@@ -412,6 +417,9 @@ def evaluate(truth: Mapping[str, Truth], kept: Iterable[str]) -> dict[str, Any]:
         "partial_dropped": by_role["partial"],
         "independent": roles["independent"],
         "independent_dropped": by_role["independent"],
+        "copies_dropped_by_edit_rate": {
+            rate: sum(flags) / len(flags) for rate, flags in sorted(rates.items())
+        },
     }
 
 
@@ -762,6 +770,17 @@ def table(results: Sequence[dict[str, Any]]) -> str:
     return tabulate(rows, headers=headers, disable_numparse=True)
 
 
+def by_edit_rate(results: Sequence[dict[str, Any]]) -> str:
+    rows = [
+        (r["tool"], *(f"{v:.4f}" for v in r["copies_dropped_by_edit_rate"].values()))
+        for r in results
+        if "kept" in r
+    ]
+    rates = next((r["copies_dropped_by_edit_rate"] for r in results if "kept" in r), {})
+    headers = ("tool", *(f"{rate:.0%}" for rate in rates))
+    return tabulate(rows, headers=headers, disable_numparse=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Generate (once) the corpus, run the filters, print and write their figures."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -841,6 +860,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 results.append(score("text-dedup 0.4.0 (defaults)", run, truth, inputs))
     print()
     print(table(results))
+    print("\nshare of copies dropped, by edit rate:")
+    print(by_edit_rate(results))
     roles = defaultdict(int)
     for facts in truth.values():
         roles[facts["role"]] += 1
