@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.kinds import BOILERPLATE, COPIED, QUOTED
+from dedupe.kinds import BOILERPLATE, COPIED, EDITED_GAP_WORDS, QUOTED
 
 # Kernels take and return numpy arrays; numba types them itself, mypy need not.
 Array = Any
@@ -33,7 +33,8 @@ def coverage(entries: Array, inside: Array, words: Array, lo: int) -> tuple[Arra
     inside shared passages, are sorted by document; spans are in words. `totals` has a row
     per document (see the T_ columns). `partners` rows are (doc, partner, words, with
     quotations): the words shared with each partner, quotations and boilerplate left out,
-    then with the quotations counted (what `dedupe filter` weighs), boilerplate left out.
+    then what `dedupe filter` weighs: with the quotations and the edited stretches between
+    shared spans (EDITED_GAP_WORDS), boilerplate left out.
     `labels` rows are (doc, label, words): copied words by the label of the best-ranked
     span covering them. `families` rows are (doc, family, words): words of each family's
     spans, with the shared quotations that lie among them, boilerplate left out.
@@ -163,9 +164,22 @@ def _count_partners(
         out[filled, 0] = doc
         out[filled, 1] = partner
         out[filled, 2] = (copied & ~excluded).sum()
-        out[filled, 3] = (anything & ~boilerplate).sum()
+        out[filled, 3] = (edited_gaps_closed(anything) & ~boilerplate).sum()
         filled += 1
     return filled
+
+
+def edited_gaps_closed(found: Array) -> Array:
+    """Return `found` with every run of up to EDITED_GAP_WORDS unfound words that lies
+    between two found words set too."""
+    closed = found.copy()
+    last = -1  # the last found word so far
+    for k in range(len(found)):
+        if found[k]:
+            if last >= 0 and 0 < k - last - 1 <= EDITED_GAP_WORDS:
+                closed[last + 1 : k] = True
+            last = k
+    return closed
 
 
 def _count_families(

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.coverage_kernels import edited_gaps_closed
 from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
@@ -35,8 +36,9 @@ from dedupe.records import (
     jsonl_line,
     record_fields,
 )
-from dedupe.report import DocumentReport, Report, Shares, natural_key
+from dedupe.report import DocumentReport, FamilyReport, Report, Shares, natural_key
 from dedupe.scan import Progress, Scanned, align_pairs, scan_inputs
+from dedupe.store import document_ids
 
 KEEP_RULES = ("original", "earliest", "longest", "first")
 """Which record of a set of near-duplicates is kept (`dedupe filter --keep`)."""
@@ -266,8 +268,9 @@ def decide(
     shares = scanned.shares
     assert shares is not None, "the scan must be made with shares=True"
     by_id = {doc.id: doc for doc in report.documents}
-    ids = [document.id for document in documents]
-    order = np.array(priority_order(report, ids, positions, keep), dtype=np.int64)
+    ids = document_ids(documents)
+    largest = {id: report.family_of(id) for id in ids}
+    order = np.array(priority_order(report, ids, positions, keep, largest), dtype=np.int64)
     rows = shares.rows
     aligned_pairs = {(int(a), int(b)) for a, b in rows[:, :2].tolist()}
     words = np.array([by_id[id].words for id in ids], dtype=np.int64)
@@ -288,36 +291,43 @@ def decide(
     if progress is not None:
         progress("decide", MAX_ROUNDS, MAX_ROUNDS)
     return {
-        id: _verdict(by_id[id], report, ids, int(duplicate_of[index]))
-        for index, id in enumerate(ids)
+        id: _verdict(by_id[id], largest[id], ids, duplicate)
+        for id, duplicate in zip(ids, duplicate_of.tolist(), strict=True)
     }
 
 
 def priority_order(
-    report: Report, ids: Sequence[str], positions: Mapping[str, int], keep: str
+    report: Report,
+    ids: Sequence[str],
+    positions: Mapping[str, int],
+    keep: str,
+    largest: Mapping[str, FamilyReport | None],
 ) -> list[int]:
-    """Return the documents (positions in `ids`) in the order they are decided: best first,
-    ties by id in natural order, so the order of the input decides only `keep="first"`."""
+    """Return the documents (positions in `ids`, which are sorted) in the order they are
+    decided: best first, ties by id, so the order of the input decides only `keep="first"`.
+    `largest` gives each document's largest family."""
     docs = [report.document(id) for id in ids]
     originals = {family.original for family in report.families if family.original}
-    largest = {id: report.family_of(id) for id in ids} if keep == "original" else {}
+    aggregators: dict[str | None, bool] = {}
 
     def key(index: int) -> tuple[Any, ...]:
         doc = docs[index]
-        natural = natural_key(doc.id)
         if keep == "first":
             return (positions[doc.id],)
         if keep == "longest":
-            return (-(doc.words - doc.boilerplate_words), natural)
+            return (-(doc.words - doc.boilerplate_words), index)
         moment = parse_date(doc.published)
         dated = (moment is None, moment.timestamp() if moment is not None else 0.0)
         if keep == "earliest":
-            return (*dated, natural)
+            return (*dated, index)
         family = largest[doc.id]
         original = doc.id in originals and family is not None and family.original == doc.id
         # As for a family's original: an aggregator is never earlier than the papers it
         # republishes.
-        return (not original, is_aggregator(doc.source), *dated, natural)
+        aggregator = aggregators.get(doc.source)
+        if aggregator is None:
+            aggregator = aggregators[doc.source] = is_aggregator(doc.source)
+        return (not original, aggregator, *dated, index)
 
     return sorted(range(len(ids)), key=key)
 
@@ -336,20 +346,23 @@ def keep_greedily(
     bounds = np.searchsorted(covering[:, 0], np.arange(len(bases) + 1))
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
-    duplicate_of = np.full(len(bases), -1, np.int64)
-    kept = np.zeros(len(bases), np.bool_)
+    duplicate_of = [-1] * len(bases)
+    kept = [False] * len(bases)
+    partners, found, ranks = covering[:, 1].tolist(), covering[:, 2].tolist(), rank.tolist()
+    starts = bounds.tolist()
     for doc in order.tolist():
         best, best_key = -1, (0, 0)
-        for _, partner, found in covering[bounds[doc] : bounds[doc + 1]].tolist():
+        for k in range(starts[doc], starts[doc + 1]):
+            partner = partners[k]
             if kept[partner]:
-                candidate = (found, -int(rank[partner]))
+                candidate = (found[k], -ranks[partner])
                 if best < 0 or candidate > best_key:
                     best, best_key = partner, candidate
         if best < 0:
             kept[doc] = True
         else:
             duplicate_of[doc] = best
-    return duplicate_of
+    return np.array(duplicate_of, dtype=np.int64)
 
 
 def realign_candidates(
@@ -389,7 +402,8 @@ def pair_shares(
     jobs: int | None,
 ) -> np.ndarray:
     """Return share rows (doc, partner, words) of newly aligned pairs, both ways: the words
-    of each side covered by the pair's passages (quotations counted), boilerplate left out."""
+    of each side covered by the pair's passages (quotations counted) or in the edited
+    stretches between them, boilerplate left out (as `dedupe.coverage_kernels` counts them)."""
     aligned = align_pairs(documents, pairs, scanned.params, jobs=jobs or 1)
     spans = shares.boilerplate
     bounds = np.searchsorted(spans[:, 0], np.arange(len(documents) + 1))
@@ -400,14 +414,16 @@ def pair_shares(
             covered = np.zeros(int(words[doc]), np.bool_)
             for lo, hi in passages[:, [start, end]].tolist():
                 covered[lo:hi] = True
+            covered = edited_gaps_closed(covered)
             for _, lo, hi in spans[bounds[doc] : bounds[doc + 1]].tolist():
                 covered[lo:hi] = False
             out.append((doc, partner, int(covered.sum())))
     return np.array(out, dtype=np.int64).reshape(-1, 3)
 
 
-def _verdict(doc: DocumentReport, report: Report, ids: Sequence[str], duplicate: int) -> Verdict:
-    family = report.family_of(doc.id)
+def _verdict(
+    doc: DocumentReport, family: FamilyReport | None, ids: Sequence[str], duplicate: int
+) -> Verdict:
     return Verdict(
         id=doc.id,
         kept=duplicate < 0,
