@@ -22,6 +22,8 @@ Array = Any
 # Cuts closer than this (characters) to another cut are dropped: copies of one story end
 # their passages a few characters apart, and slivers between such edges decide nothing.
 MIN_PIECE = 40
+# Spans of one document overlapping by less than this (characters) are not the same text.
+MIN_OVERLAP = MIN_PIECE // 2
 
 
 def split_links(
@@ -96,7 +98,12 @@ def _grown(pieces: Array, owners: Array, needed: int) -> tuple[Array, Array]:
 def group_pieces(pieces: Array, order: Array) -> Array:
     """Return, for each piece row (a, a_start, a_end, b, b_start, b_end), its group: the
     lowest node (2 x piece + side) of the pieces joined to it by spans that overlap in a
-    document. `order` lists the nodes by (document, start, end) (see `span_order`)."""
+    document. `order` lists the nodes by (document, start, end) (see `span_order`).
+
+    Spans overlapping by less than MIN_OVERLAP characters are not joined (unless the shorter
+    lies inside the other): cuts closer than MIN_PIECE are dropped, so the passages of two
+    pairs can end a few characters into the next paragraph's text, which is not the same
+    text (a sliver would join two stories)."""
     count = len(pieces)
     parent: Array = np.arange(2 * count)
     for index in range(count):
@@ -109,7 +116,8 @@ def group_pieces(pieces: Array, order: Array) -> Array:
         start = pieces[node // 2, side + 1]
         end = pieces[node // 2, side + 2]
         if doc == reach_doc and start < reach_end:
-            _union(parent, node, reach_node)
+            if min(end, reach_end) - start >= min(MIN_OVERLAP, end - start):
+                _union(parent, node, reach_node)
             if end > reach_end:
                 reach_end, reach_node = end, node
         else:
