@@ -37,6 +37,7 @@ from dedupe.families import (
     side_labels,
     split_and_group,
 )
+from dedupe.scan import scan
 
 OIL_TALKS = (
     "Iraqi officials said on Sunday that negotiations with the Kurdish regional government over "
@@ -506,3 +507,28 @@ def test_crawl_times_reach_attribution_as_weak_dates(with_credits: bool) -> None
     )
     facts = read_facts(documents, metadata, None, [0, 1], with_credits)
     assert [(facts[i].id, facts[i].weak_date) for i in (0, 1)] == [("a", True), ("b", False)]
+
+
+def test_a_sliver_of_the_next_paragraph_joins_no_stories() -> None:
+    """Found by the added-copies property: a passage ending a few characters into the next
+    paragraph (cuts closer than MIN_PIECE are dropped) joined the story of one paragraph to
+    that of the next once an exact copy of the third article was added, and the second
+    article lost its original source."""
+    police = (
+        "Police arrested three men early Sunday after a car chase through the harbour district."
+    )
+    bridge = "Officials said the new bridge would open to traffic by the end of next spring."
+    council = (
+        "The city council voted 7-2 on Tuesday to approve a $40 million budget for road repairs."
+    )
+    edited = police.replace("early", "council")
+    documents = [
+        Document("doc-00", police, None, "2024-03-01"),
+        Document("doc-01", f"{police}\n\n{bridge}", None, "2024-03-02T09:30:00Z"),
+        Document("doc-02", f"{edited}\n\n{bridge}\n\n{council}", None, "2024-03-02T09:30:00Z"),
+        Document("doc-03", f"{council}\n\n{bridge}", None, None),
+    ]
+    copy = Document("zz-copy", documents[2].text, "Copier", "2024-04-01")
+    for corpus in (documents, [*documents, copy]):
+        report = scan(corpus, jobs=1)
+        assert report.document("doc-01").original_source == "doc-00"
