@@ -49,17 +49,22 @@ class RecordSpool:
             entry: list[Any] = [1, header, list(record.values), record.format]
         else:
             self._names.update(dict.fromkeys(record.fields))
-            entry = [0, record.line] if record.format == "jsonl" else [2, dict(record.fields)]
+            if record.format == "jsonl" and record.line is not None:
+                # A JSON line holds no line break: spooled as it is, behind a mark.
+                self._file.write("=" + record.line.strip() + "\n")
+                return
+            entry = [2, dict(record.fields)]
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     def records(self) -> Iterator[tuple[str, SourceRecord]]:
         """Return the spooled records, in the order they were read, with their ids."""
         self._file.seek(0)
         for id, line in zip(self.ids, self._file, strict=True):
+            if line.startswith("="):
+                yield id, SourceRecord("jsonl", {}, line=line[1:-1])
+                continue
             entry = json.loads(line)
-            if entry[0] == 0:
-                yield id, SourceRecord("jsonl", {}, line=entry[1])
-            elif entry[0] == 1:
+            if entry[0] == 1:
                 header = self._headers[entry[1]]
                 values = tuple(entry[2])
                 fields = dict(zip(header, values, strict=True))
