@@ -354,6 +354,23 @@ def write_corpus(records: int, seed: int = 13, out: Path = OUT) -> tuple[Path, P
     return path, truth_path
 
 
+def quality_figures(records: int = 3000, seed: int = 13, **options: Any) -> dict[str, Any]:
+    """Return the figures of `dedupe.filter` (in this process) on a corpus of `records`
+    generated in a temporary folder, for the quality gate (`benchmarks.quality`)."""
+    import tempfile
+
+    import dedupe
+
+    with tempfile.TemporaryDirectory(prefix="dedupe-filter-quality-") as folder:
+        corpus, truth_path = write_corpus(records, seed, Path(folder))
+        truth = {t["id"]: t for t in read_jsonl(truth_path)}
+        inputs = {r["id"]: r for r in read_jsonl(corpus)}
+        outputs = list(dedupe.filter([corpus], **options))
+    figures = evaluate(truth, [r["id"] for r in outputs])
+    figures["passthrough"] = passthrough(inputs, outputs)
+    return figures
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as stream:
         return [json.loads(line) for line in stream if line.strip()]

@@ -43,6 +43,7 @@ from tabulate import tabulate
 
 import dedupe
 from benchmarks import clough, credit_forms, exact_runs, ocr, pan, planted, seeds, shapes, synthetic
+from benchmarks import filter as filter_benchmark
 from benchmarks.pan_measures import load_truth, pan_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +62,9 @@ FULL_OCR_PAGES = 300
 FAST_OCR_PAGES = 200
 OCR_RATE = 0.03
 OCR_MODE_RATE = 0.05
+# Issue #13: records of the filter corpus (benchmarks/filter.py) kept or dropped.
+FULL_FILTER_RECORDS = 5000
+FAST_FILTER_RECORDS = 2000
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,11 @@ TARGETS = {
     "planted.exact_passages": Target(1.0),
     "news_clusters.run12_recall": Target(0.99),
     "ocr.recall_3pct": Target(0.95),
+    # Issue #13: dedupe filter against the truth of its corpus (benchmarks/filter.py).
+    "filter.stories_one_kept": Target(0.99),
+    "filter.wire_original_kept": Target(1.0),
+    "filter.partial_or_independent_dropped": Target(0.0, higher=False),
+    "filter.fields_changed": Target(0.0, higher=False),
 }
 
 #: Figures where lower is better (they get a ceiling in floors.json instead of a floor).
@@ -115,6 +124,8 @@ LOWER_IS_BETTER = {
     "shapes.chrome_sources_given",
     "planted.false_pairs",
     "ocr.false_pairs",
+    "filter.partial_or_independent_dropped",
+    "filter.fields_changed",
 }
 
 
@@ -247,6 +258,8 @@ def run(
     noisy = timed(
         "ocr_mode", lambda: ocr.evaluate(pages, OCR_MODE_RATE, **{**options, "ocr": True})
     )
+    records = FAST_FILTER_RECORDS if fast else FULL_FILTER_RECORDS
+    f = timed("filter", lambda: filter_benchmark.quality_figures(records, **options))
     le = y["groups"][f"edit <= {synthetic.TARGET_EDIT_RATE:.2f}"]
     overall = y["groups"]["overall"]
     figures: dict[str, float] = {
@@ -284,6 +297,14 @@ def run(
         "ocr.recall_3pct": o["recall"],
         "ocr.recall_5pct_ocr_mode": noisy["recall"],
         "ocr.false_pairs": float(o["false_pairs"] + noisy["false_pairs"]),
+        "filter.stories_one_kept": f["stories_one_kept"],
+        "filter.wire_original_kept": f["wire_original_kept"],
+        "filter.dropped_precision": f["dropped_precision"],
+        "filter.dropped_recall": f["dropped_recall"],
+        "filter.partial_or_independent_dropped": float(
+            f["partial_dropped"] + f["independent_dropped"]
+        ),
+        "filter.fields_changed": float(f["passthrough"]["changed"]),
     }
     return {
         "mode": "fast" if fast else "full",
