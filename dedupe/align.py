@@ -30,6 +30,10 @@ class AlignParams:
     max_seed_repeats: int = 16
     # Unquoted words running straight into a shared quote, up to this many, introduce it.
     quote_context: int = 16
+    # A copied (non-quote) passage's edges grow over up to `max_edits` changed, inserted or
+    # dropped words on each side when `resume_words` equal words follow (0: exact edges only).
+    max_edits: int = 2
+    resume_words: int = 3
 
 
 @pickled_by_fields
@@ -325,6 +329,18 @@ def align(
             b_end + after,
         )
         matched = _covered([(r.a_start, r.a_end) for r in chain]) + before + after
+        if not quote and params.max_edits > 0:
+            # Grown over edited words only while the passage stays dense enough.
+            a_head, b_head, head_equal = _extend_edited(
+                a, b, a_start - 1, b_start - 1, -1, params.max_edits, params.resume_words
+            )
+            a_tail, b_tail, tail_equal = _extend_edited(
+                a, b, a_end, b_end, 1, params.max_edits, params.resume_words
+            )
+            grown = matched + head_equal + tail_equal
+            if grown >= params.min_density * (a_end - a_start + a_head + a_tail):
+                a_start, b_start, matched = a_start - a_head, b_start - b_head, grown
+                a_end, b_end = a_end + a_tail, b_end + b_tail
         evidence = max(matched, max(r.support for r in chain))
         if evidence < params.min_words:
             continue
@@ -393,6 +409,57 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
         return grown
     whole = _break_before(a, i, step) and _break_before(b, j, step)
     return grown if whole else crossed_at
+
+
+def _extend_edited(
+    a: Tokens, b: Tokens, i: int, j: int, step: int, max_edits: int, resume: int
+) -> tuple[int, int, int]:
+    """Return (words grown on a, words grown on b, equal words among them) of a copied
+    passage's edge at (i, j) growing in direction `step` over edited words.
+
+    Past the words the edge has (the exact extension stopped at a differing word), up to
+    `max_edits` words of a and of b are skipped (a changed word skips one of each, an
+    inserted or dropped one a word on one side) when at least `resume` equal words follow
+    them; the edge then takes the skipped words and the whole equal run, and goes on. Fewest
+    skipped words are tried first, then fewer of a. The edge stays within the paragraph of
+    its last word on each side and takes no quoted word: a rewritten sentence next to a
+    copied one, or a quotation, does not continue it.
+    """
+    if not (0 <= i - step < len(a) and 0 <= j - step < len(b)):
+        return 0, 0, 0
+    a_par, b_par = a.paragraph[i - step], b.paragraph[j - step]
+
+    def a_ok(x: int) -> bool:
+        return 0 <= x < len(a) and a.paragraph[x] == a_par and not a.quoted[x]
+
+    def b_ok(y: int) -> bool:
+        return 0 <= y < len(b) and b.paragraph[y] == b_par and not b.quoted[y]
+
+    def run(x: int, y: int, limit: int) -> int:
+        length = 0
+        while length < limit and a_ok(x) and b_ok(y) and a.hashes[x] == b.hashes[y]:
+            x, y, length = x + step, y + step, length + 1
+        return length
+
+    options = sorted(
+        ((da, db) for da in range(max_edits + 1) for db in range(max_edits + 1) if da or db),
+        key=lambda o: (o[0] + o[1], o[0]),
+    )
+    a_grown = b_grown = equal = 0
+    while True:
+        x, y = i + step * a_grown, j + step * b_grown
+        for da, db in options:
+            if not all(a_ok(x + step * k) for k in range(da)):
+                continue
+            if not all(b_ok(y + step * k) for k in range(db)):
+                continue
+            if run(x + step * da, y + step * db, resume) == resume:
+                length = run(x + step * da, y + step * db, len(a))
+                a_grown, b_grown = a_grown + da + length, b_grown + db + length
+                equal += length
+                break
+        else:
+            return a_grown, b_grown, equal
 
 
 def _break_before(tokens: Tokens, position: int, step: int) -> bool:
