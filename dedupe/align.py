@@ -311,7 +311,7 @@ def align(
     seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
     exact = _trim_at_paragraphs(exact_runs(seeds, params.seed_words), a, b)
     runs = _split_by_quotes(exact, a, b, params.quote_context)
-    passages = []
+    found: list[tuple[int, int, int, int, int, bool]] = []
     pending = _chain(runs, params.max_gap, params.seed_words)
     while pending:
         chain = pending.pop(0)
@@ -350,8 +350,8 @@ def align(
             if len(chain) > 1 and long_runs:
                 pending.extend(long_runs)
             continue
-        passages.append(_passage_with_spans(a, b, a_start, a_end, b_start, b_end, matched, quote))
-    passages = drop_covered(passages)
+        found.append((a_start, a_end, b_start, b_end, matched, quote))
+    passages = drop_covered([_passage_with_spans(a, b, *row) for row in join_continuations(found)])
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
 
@@ -470,6 +470,34 @@ def _break_before(tokens: Tokens, position: int, step: int) -> bool:
     if not (0 <= previous < len(tokens)):
         return True
     return bool(tokens.paragraph[position] != tokens.paragraph[previous])
+
+
+def join_continuations(
+    found: list[tuple[int, int, int, int, int, bool]],
+) -> list[tuple[int, int, int, int, int, bool]]:
+    """Return the passages (a_start, a_end, b_start, b_end, matched, quote) with each copied
+    passage that starts inside or at the end of an earlier one on both sides, and ends past
+    it on both, joined to it: two chains whose edges grew over edited words into each other
+    are one passage, not one that covers the other. Sorted by (a_start, b_start)."""
+    joined: list[tuple[int, int, int, int, int, bool]] = []
+    for row in sorted(found, key=lambda r: (r[0], r[2], r[1], r[3])):
+        a0, a1, b0, b1, matched, quote = row
+        for k in range(len(joined) - 1, max(len(joined) - 8, 0) - 1, -1):
+            k0, k1, l0, l1, k_matched, k_quote = joined[k]
+            if (
+                not quote
+                and not k_quote
+                and k0 <= a0 <= k1
+                and l0 <= b0 <= l1
+                and a1 > k1
+                and b1 > l1
+            ):
+                both = k_matched + matched - min(matched, k1 - a0)
+                joined[k] = (k0, a1, l0, b1, both, False)
+                break
+        else:
+            joined.append(row)
+    return joined
 
 
 def drop_covered(passages: list[Passage]) -> list[Passage]:

@@ -574,7 +574,50 @@ def _passages(  # type: ignore[no-untyped-def]
             continue
         _set_row(found, count, a_start, a_end, b_start, b_end, matched, 1 if quote else 0)
         count += 1
-    return _drop_covered(found[:count])
+    return _drop_covered(_join_continuations(found[:count]))
+
+
+@_jit
+def _join_continuations(found):  # type: ignore[no-untyped-def]
+    """Return the passage rows with continuations joined (see
+    `dedupe.align.join_continuations`), sorted by (a_start, b_start)."""
+    keys = np.empty((len(found), 4), dtype=np.int64)
+    keys[:, 0], keys[:, 1], keys[:, 2], keys[:, 3] = (
+        found[:, 0],
+        found[:, 2],
+        found[:, 1],
+        found[:, 3],
+    )
+    joined = np.empty_like(found)
+    count = 0
+    for p in _stable_order(keys):
+        a0, a1, b0, b1, matched, quote = (
+            found[p, 0],
+            found[p, 1],
+            found[p, 2],
+            found[p, 3],
+            found[p, 4],
+            found[p, 5],
+        )
+        merged = False
+        for k in range(count - 1, max(count - 8, 0) - 1, -1):
+            k0, k1, l0, l1 = joined[k, 0], joined[k, 1], joined[k, 2], joined[k, 3]
+            if (
+                quote == 0
+                and joined[k, 5] == 0
+                and k0 <= a0 <= k1
+                and l0 <= b0 <= l1
+                and a1 > k1
+                and b1 > l1
+            ):
+                joined[k, 4] = joined[k, 4] + matched - min(matched, k1 - a0)
+                joined[k, 1], joined[k, 3] = a1, b1
+                merged = True
+                break
+        if not merged:
+            joined[count] = found[p]
+            count += 1
+    return joined[:count]
 
 
 @_jit

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.align import AlignParams, Passage, align, exact_runs, seed_matches
+from dedupe.align import (
+    AlignParams,
+    Passage,
+    align,
+    exact_runs,
+    join_continuations,
+    seed_matches,
+)
 from dedupe.align_compiled import align_many
 from dedupe.text import Tokens, ngram_hashes, tokenize, word_hashes
 
@@ -356,6 +363,23 @@ def test_edited_edges_do_not_take_other_text(run_align: Aligner) -> None:
     b, _ = embed(FLOODS, _edited(OIL_TALKS, {n - 2: "X"}) + " " + MINISTER_QUOTE, ELECTION)
     plain = [p for p in run_align(a, b)[2] if not p.quote]
     assert [p.a_end for p in plain] == [a_at + n - 2]
+
+
+def test_passages_grown_into_each_other_are_joined() -> None:
+    # The second starts inside the first on both sides and ends past it: one passage (not
+    # one dropped as mostly covered by the other).
+    joined = join_continuations([(40, 110, 30, 100, 60, False), (0, 50, 0, 40, 45, False)])
+    assert joined == [(0, 110, 0, 100, 45 + 60 - 10, False)]
+    # Touching on both sides joins too; quotes, or a start inside on one side only, do not.
+    assert join_continuations([(0, 20, 0, 20, 20, False), (20, 40, 20, 40, 20, False)]) == [
+        (0, 40, 0, 40, 40, False)
+    ]
+    apart = [(0, 20, 0, 20, 20, False), (10, 40, 50, 80, 30, False)]
+    assert join_continuations(apart) == apart
+    quotes = [(0, 20, 0, 20, 20, False), (10, 40, 10, 40, 30, True)]
+    assert join_continuations(quotes) == quotes
+    inside = [(0, 50, 0, 50, 50, False), (10, 40, 10, 40, 30, False)]
+    assert join_continuations(inside) == inside
 
 
 # --- seeds and runs ----------------------------------------------------------------------------
