@@ -448,6 +448,9 @@ def _extend_edited(
     a_grown = b_grown = equal = 0
     while True:
         x, y = i + step * a_grown, j + step * b_grown
+        # Every option skips or matches the next word of each side: none without both.
+        if not (a_ok(x) and b_ok(y)):
+            return a_grown, b_grown, equal
         for da, db in options:
             if not all(a_ok(x + step * k) for k in range(da)):
                 continue

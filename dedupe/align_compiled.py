@@ -409,6 +409,9 @@ def _extend_edited(  # type: ignore[no-untyped-def]
     a_grown = b_grown = equal = 0
     while True:
         x, y = i + step * a_grown, j + step * b_grown
+        # Every option skips or matches the next word of each side: none without both.
+        if not (_usable(a_par, a_quoted, x, ap) and _usable(b_par, b_quoted, y, bp)):
+            return a_grown, b_grown, equal
         found = False
         # Fewest skipped words first, then fewer of a.
         for total in range(1, 2 * max_edits + 1):
@@ -424,9 +427,37 @@ def _extend_edited(  # type: ignore[no-untyped-def]
                 if not usable:
                     continue
                 xs, ys = x + step * da, y + step * db
-                args = (a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, xs, ys, step, ap, bp)
-                if _equal_run(*args, resume) == resume:
-                    length = _equal_run(*args, len(a_hashes))
+                if (
+                    _equal_run(
+                        a_hashes,
+                        b_hashes,
+                        a_quoted,
+                        b_quoted,
+                        a_par,
+                        b_par,
+                        xs,
+                        ys,
+                        step,
+                        ap,
+                        bp,
+                        resume,
+                    )
+                    == resume
+                ):
+                    length = resume + _equal_run(
+                        a_hashes,
+                        b_hashes,
+                        a_quoted,
+                        b_quoted,
+                        a_par,
+                        b_par,
+                        xs + step * resume,
+                        ys + step * resume,
+                        step,
+                        ap,
+                        bp,
+                        len(a_hashes),
+                    )
                     a_grown, b_grown = a_grown + da + length, b_grown + db + length
                     equal += length
                     found = True
