@@ -31,9 +31,10 @@ class AlignParams:
     # Unquoted words running straight into a shared quote, up to this many, introduce it.
     quote_context: int = 16
     # A copied (non-quote) passage's edges grow over up to `max_edits` changed, inserted or
-    # dropped words on each side when `resume_words` equal words follow (0: exact edges only).
+    # dropped words on each side when `resume_words` equal words follow, to the end of the
+    # copy's paragraph or by a seed's worth of equal words (0: exact edges only).
     max_edits: int = 2
-    resume_words: int = 3
+    resume_words: int = 2
 
 
 @pickled_by_fields
@@ -332,10 +333,17 @@ def align(
         if not quote and params.max_edits > 0:
             # Grown over edited words only while the passage stays dense enough.
             a_head, b_head, head_equal = _extend_edited(
-                a, b, a_start - 1, b_start - 1, -1, params.max_edits, params.resume_words
+                a,
+                b,
+                a_start - 1,
+                b_start - 1,
+                -1,
+                params.max_edits,
+                params.resume_words,
+                params.seed_words,
             )
             a_tail, b_tail, tail_equal = _extend_edited(
-                a, b, a_end, b_end, 1, params.max_edits, params.resume_words
+                a, b, a_end, b_end, 1, params.max_edits, params.resume_words, params.seed_words
             )
             grown = matched + head_equal + tail_equal
             if grown >= params.min_density * (a_end - a_start + a_head + a_tail):
@@ -412,7 +420,7 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
 
 
 def _extend_edited(
-    a: Tokens, b: Tokens, i: int, j: int, step: int, max_edits: int, resume: int
+    a: Tokens, b: Tokens, i: int, j: int, step: int, max_edits: int, resume: int, inside: int
 ) -> tuple[int, int, int]:
     """Return (words grown on a, words grown on b, equal words among them) of a copied
     passage's edge at (i, j) growing in direction `step` over edited words.
@@ -423,7 +431,11 @@ def _extend_edited(
     them; the edge then takes the skipped words and the whole equal run, and goes on. Fewest
     skipped words are tried first, then fewer of a. The edge stays within the paragraph of
     its last word on each side and takes no quoted word: a rewritten sentence next to a
-    copied one, or a quotation, does not continue it.
+    copied one, or a quotation, does not continue it. The growth stands only when it ends
+    where both sides' paragraphs (or texts) end or a quotation begins, or when it took at
+    least `inside` equal words (a seed's worth: it ran on into more of the copy); else none
+    does. Text copied into the middle of a paragraph keeps its exact edges: on PAN's
+    verbatim copies, a few words grown past them cost precision.
     """
     if not (0 <= i - step < len(a) and 0 <= j - step < len(b)):
         return 0, 0, 0
@@ -448,8 +460,8 @@ def _extend_edited(
     a_grown = b_grown = equal = 0
     while True:
         x, y = i + step * a_grown, j + step * b_grown
-        # Every option skips or matches the next word of each side: none without both.
-        if not (a_ok(x) and b_ok(y)):
+        if not (a_ok(x) or b_ok(y)):
+            # The copy's end on both sides: a paragraph's edge, the text's, a quotation.
             return a_grown, b_grown, equal
         for da, db in options:
             if not all(a_ok(x + step * k) for k in range(da)):
@@ -462,7 +474,7 @@ def _extend_edited(
                 equal += length
                 break
         else:
-            return a_grown, b_grown, equal
+            return (a_grown, b_grown, equal) if equal >= inside else (0, 0, 0)
 
 
 def _break_before(tokens: Tokens, position: int, step: int) -> bool:

@@ -399,7 +399,7 @@ def _equal_run(a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, x, y, step,
 
 @_jit
 def _extend_edited(  # type: ignore[no-untyped-def]
-    a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, i, j, step, max_edits, resume
+    a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, i, j, step, max_edits, resume, inside
 ):
     """Return (words grown on a, on b, equal words among them): a copied passage's edge
     growing over edited words (see `dedupe.align._extend_edited`)."""
@@ -409,8 +409,8 @@ def _extend_edited(  # type: ignore[no-untyped-def]
     a_grown = b_grown = equal = 0
     while True:
         x, y = i + step * a_grown, j + step * b_grown
-        # Every option skips or matches the next word of each side: none without both.
-        if not (_usable(a_par, a_quoted, x, ap) and _usable(b_par, b_quoted, y, bp)):
+        if not (_usable(a_par, a_quoted, x, ap) or _usable(b_par, b_quoted, y, bp)):
+            # The copy's end on both sides: a paragraph's edge, the text's, a quotation.
             return a_grown, b_grown, equal
         found = False
         # Fewest skipped words first, then fewer of a.
@@ -465,7 +465,9 @@ def _extend_edited(  # type: ignore[no-untyped-def]
             if found:
                 break
         if not found:
-            return a_grown, b_grown, equal
+            if equal >= inside:
+                return a_grown, b_grown, equal
+            return 0, 0, 0
 
 
 @_jit
@@ -573,6 +575,7 @@ def _passages(  # type: ignore[no-untyped-def]
                 -1,
                 max_edits,
                 resume_words,
+                seed_words,
             )
             a_tail, b_tail, tail_equal = _extend_edited(
                 a_hashes,
@@ -586,6 +589,7 @@ def _passages(  # type: ignore[no-untyped-def]
                 1,
                 max_edits,
                 resume_words,
+                seed_words,
             )
             grown = matched + head_equal + tail_equal
             if grown >= min_density * (a_end - a_start + a_head + a_tail):

@@ -345,6 +345,19 @@ def test_edits_clustered_mid_copy_keep_it_one_passage(run_align: Aligner) -> Non
     assert [(p.a_start, p.a_end) for p in passages] == [(a_at, a_at + words(OIL_TALKS))]
 
 
+def test_edited_edge_inside_a_paragraph_needs_a_seeds_worth(run_align: Aligner) -> None:
+    # A changed word 4 words before the copy's end: 3 equal words follow it. Where the copy
+    # ends its paragraph, the edge takes them; where other text goes on in the paragraph,
+    # 3 words are too few (a seed's worth, 5, would do) and the edge stays exact.
+    n = words(OIL_TALKS)
+    copy = _edited(OIL_TALKS, {n - 4: "almost"})
+    for joiner, end in (("\n\n", n), (" ", n - 4)):
+        a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER, joiner=joiner)
+        b, _ = embed(FLOODS, copy, ELECTION, joiner=joiner)
+        (passage,) = run_align(a, b)[2]
+        assert passage.a_end == a_at + end, joiner
+
+
 def test_edited_edges_do_not_take_other_text(run_align: Aligner) -> None:
     # Text next to a copy that only shares common words with the other side, a paragraph
     # break, or a quotation stops the edge.
