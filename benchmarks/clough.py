@@ -8,13 +8,18 @@ and each source text:
   found in the source outside quotations;
 * ``share`` (the main figure): its words inside any passage shared with that source, quotation
   or not. The corpus labels copying, not quoting: an answer that puts copied sentences inside
-  quotation marks has copied them all the same.
+  quotation marks has copied them all the same;
+* ``similarity``: :func:`dedupe.similarity.containment` of the answer in that source (the share
+  of its distinct 3-word n-grams found there, in percent): the rewrite figure, not copied
+  words. It is measured for every (answer, source), whether or not the scan made the two a
+  candidate pair.
 
 Words are those of :func:`dedupe.text.tokenize` on the text dedupe read (the answer's word count
 is the report's ``words``). Figures, from each answer's share in its own task's source:
 
-* per category (cut, light, heavy, non): min / median / mean / max, of ``share`` and ``reused``;
-* ROC AUC of the share for derived (cut + light + heavy) vs non, and for each of cut, light,
+* per category (cut, light, heavy, non): min / median / mean / max, of ``share``, ``reused`` and
+  ``similarity``;
+* ROC AUC of each for derived (cut + light + heavy) vs non, and for each of cut, light,
   heavy vs non: the Mann-Whitney statistic, ties counted half (:func:`auc`);
 * attribution accuracy: the share of derived answers whose largest share among the five sources
   belongs to their own source (no source match, or a tie for the largest, counts as wrong).
@@ -33,7 +38,7 @@ import json
 import statistics
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +46,18 @@ from tabulate import tabulate
 
 import dedupe
 from benchmarks.synthetic import covered
+from dedupe.similarity import containment
 from dedupe.text import tokenize
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpora/clough-stevenson"
 CATEGORIES = ("cut", "light", "heavy", "non")
 DERIVED = ("cut", "light", "heavy")
+KINDS = ("share", "reused", "similarity")
+_KIND_LABEL = {
+    "share": "reused+quoted",
+    "reused": "reused only",
+    "similarity": "3-gram containment",
+}
 TASKS = "abcde"
 
 
@@ -80,6 +92,7 @@ class Answer:
     words: int
     share: Mapping[str, float]  # source id -> reused + quoted share
     reused: Mapping[str, float]  # source id -> matches[].percent (quotes excluded)
+    similarity: Mapping[str, float] = field(default_factory=dict)  # 3-gram containment, %
 
     @property
     def source(self) -> str:
@@ -119,11 +132,13 @@ def measure(corpus: Path = DEFAULT_CORPUS, **options: Any) -> tuple[list[Answer]
         for p in pair.passages:
             spans.setdefault((pair.a, pair.b), []).append((p.a_start, p.a_end))
             spans.setdefault((pair.b, pair.a), []).append((p.b_start, p.b_end))
+    separator = options.get("paragraph_separator")
+    source_tokens = {src: tokenize(texts[src], separator) for src in sources}
     answers = []
     for doc in report.documents:
         if doc.id not in labels:
             continue
-        tokens = tokenize(texts[doc.id], options.get("paragraph_separator"))
+        tokens = tokenize(texts[doc.id], separator)
         if len(tokens) != doc.words:
             raise AssertionError(f"{doc.id}: {len(tokens)} tokens but {doc.words} words")
         share = {}
@@ -140,6 +155,9 @@ def measure(corpus: Path = DEFAULT_CORPUS, **options: Any) -> tuple[list[Answer]
                 words=doc.words,
                 share=share,
                 reused={src: matches.get(src, 0.0) for src in sources},
+                similarity={
+                    src: 100.0 * containment(tokens, source_tokens[src]) for src in sources
+                },
             )
         )
     return answers, seconds
@@ -158,10 +176,10 @@ def summarize(answers: Sequence[Answer]) -> dict[str, Any]:
     """Return the figures (see the module docstring) of measured answers."""
 
     def own(a: Answer, kind: str) -> float:
-        return (a.share if kind == "share" else a.reused)[a.source]
+        return {"share": a.share, "reused": a.reused, "similarity": a.similarity}[kind][a.source]
 
     figures: dict[str, Any] = {"answers": len(answers)}
-    for kind in ("share", "reused"):
+    for kind in KINDS:
         by_cat = {c: [own(a, kind) for a in answers if a.category == c] for c in CATEGORIES}
         non = by_cat["non"]
         derived = [x for c in DERIVED for x in by_cat[c]]
@@ -176,6 +194,9 @@ def summarize(answers: Sequence[Answer]) -> dict[str, Any]:
     figures["attribution_wrong"] = sorted(
         f"{a.id}->{a.top_source}" for a in derived_answers if a.top_source != a.source
     )
+    figures["similarity_attribution_accuracy"] = sum(
+        1 for a in derived_answers if max(a.similarity, key=a.similarity.__getitem__) == a.source
+    ) / len(derived_answers)
     return figures
 
 
@@ -190,12 +211,12 @@ def evaluate(corpus: Path = DEFAULT_CORPUS, **options: Any) -> dict[str, Any]:
 def table(figures: Mapping[str, Any]) -> str:
     """Return the per-category distributions and AUCs as a text table."""
     rows = []
-    for kind in ("share", "reused"):
+    for kind in KINDS:
         for category, d in figures[kind]["distribution"].items():
             auc_key = f"auc_{category}_vs_non" if category != "non" else None
             rows.append(
                 [
-                    "reused+quoted" if kind == "share" else "reused only",
+                    _KIND_LABEL[kind],
                     category,
                     f"{d['min']:.1f}",
                     f"{d['median']:.1f}",
@@ -206,7 +227,7 @@ def table(figures: Mapping[str, Any]) -> str:
             )
         rows.append(
             [
-                "reused+quoted" if kind == "share" else "reused only",
+                _KIND_LABEL[kind],
                 "derived",
                 "",
                 "",
@@ -228,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     figures = evaluate(args.corpus)
     print(table(figures))
     print(f"attribution accuracy: {figures['attribution_accuracy']:.4f}")
+    print(
+        "attribution accuracy by 3-gram containment:"
+        f" {figures['similarity_attribution_accuracy']:.4f}"
+    )
     print(f"wrong attributions: {', '.join(figures['attribution_wrong']) or '-'}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,11 @@ class AlignParams:
     max_seed_repeats: int = 16
     # Unquoted words running straight into a shared quote, up to this many, introduce it.
     quote_context: int = 16
+    # A copied (non-quote) passage's edges grow over up to `max_edits` changed, inserted or
+    # dropped words on each side when `resume_words` equal words follow, to the end of the
+    # copy's paragraph or by a seed's worth of equal words (0: exact edges only).
+    max_edits: int = 2
+    resume_words: int = 2
 
 
 @pickled_by_fields
@@ -307,7 +312,7 @@ def align(
     seeds = seed_matches(a_grams, b_grams, params.max_seed_repeats)
     exact = _trim_at_paragraphs(exact_runs(seeds, params.seed_words), a, b)
     runs = _split_by_quotes(exact, a, b, params.quote_context)
-    passages = []
+    found: list[tuple[int, int, int, int, int, bool]] = []
     pending = _chain(runs, params.max_gap, params.seed_words)
     while pending:
         chain = pending.pop(0)
@@ -325,6 +330,25 @@ def align(
             b_end + after,
         )
         matched = _covered([(r.a_start, r.a_end) for r in chain]) + before + after
+        if not quote and params.max_edits > 0:
+            # Grown over edited words only while the passage stays dense enough.
+            a_head, b_head, head_equal = _extend_edited(
+                a,
+                b,
+                a_start - 1,
+                b_start - 1,
+                -1,
+                params.max_edits,
+                params.resume_words,
+                params.seed_words,
+            )
+            a_tail, b_tail, tail_equal = _extend_edited(
+                a, b, a_end, b_end, 1, params.max_edits, params.resume_words, params.seed_words
+            )
+            grown = matched + head_equal + tail_equal
+            if grown >= params.min_density * (a_end - a_start + a_head + a_tail):
+                a_start, b_start, matched = a_start - a_head, b_start - b_head, grown
+                a_end, b_end = a_end + a_tail, b_end + b_tail
         evidence = max(matched, max(r.support for r in chain))
         if evidence < params.min_words:
             continue
@@ -334,8 +358,8 @@ def align(
             if len(chain) > 1 and long_runs:
                 pending.extend(long_runs)
             continue
-        passages.append(_passage_with_spans(a, b, a_start, a_end, b_start, b_end, matched, quote))
-    passages = drop_covered(passages)
+        found.append((a_start, a_end, b_start, b_end, matched, quote))
+    passages = drop_covered([_passage_with_spans(a, b, *row) for row in join_continuations(found)])
     passages.sort(key=lambda p: (p.a_start, p.b_start, p.a_end, p.b_end))
     return passages
 
@@ -395,6 +419,64 @@ def _extend(a: Tokens, b: Tokens, i: int, j: int, step: int, quote: bool) -> int
     return grown if whole else crossed_at
 
 
+def _extend_edited(
+    a: Tokens, b: Tokens, i: int, j: int, step: int, max_edits: int, resume: int, inside: int
+) -> tuple[int, int, int]:
+    """Return (words grown on a, words grown on b, equal words among them) of a copied
+    passage's edge at (i, j) growing in direction `step` over edited words.
+
+    Past the words the edge has (the exact extension stopped at a differing word), up to
+    `max_edits` words of a and of b are skipped (a changed word skips one of each, an
+    inserted or dropped one a word on one side) when at least `resume` equal words follow
+    them; the edge then takes the skipped words and the whole equal run, and goes on. Fewest
+    skipped words are tried first, then fewer of a. The edge stays within the paragraph of
+    its last word on each side and takes no quoted word: a rewritten sentence next to a
+    copied one, or a quotation, does not continue it. The growth stands only when it ends
+    where both sides' paragraphs (or texts) end or a quotation begins, or when it took at
+    least `inside` equal words (a seed's worth: it ran on into more of the copy); else none
+    does. Text copied into the middle of a paragraph keeps its exact edges: on PAN's
+    verbatim copies, a few words grown past them cost precision.
+    """
+    if not (0 <= i - step < len(a) and 0 <= j - step < len(b)):
+        return 0, 0, 0
+    a_par, b_par = a.paragraph[i - step], b.paragraph[j - step]
+
+    def a_ok(x: int) -> bool:
+        return 0 <= x < len(a) and a.paragraph[x] == a_par and not a.quoted[x]
+
+    def b_ok(y: int) -> bool:
+        return 0 <= y < len(b) and b.paragraph[y] == b_par and not b.quoted[y]
+
+    def run(x: int, y: int, limit: int) -> int:
+        length = 0
+        while length < limit and a_ok(x) and b_ok(y) and a.hashes[x] == b.hashes[y]:
+            x, y, length = x + step, y + step, length + 1
+        return length
+
+    options = sorted(
+        ((da, db) for da in range(max_edits + 1) for db in range(max_edits + 1) if da or db),
+        key=lambda o: (o[0] + o[1], o[0]),
+    )
+    a_grown = b_grown = equal = 0
+    while True:
+        x, y = i + step * a_grown, j + step * b_grown
+        if not (a_ok(x) or b_ok(y)):
+            # The copy's end on both sides: a paragraph's edge, the text's, a quotation.
+            return a_grown, b_grown, equal
+        for da, db in options:
+            if not all(a_ok(x + step * k) for k in range(da)):
+                continue
+            if not all(b_ok(y + step * k) for k in range(db)):
+                continue
+            if run(x + step * da, y + step * db, resume) == resume:
+                length = run(x + step * da, y + step * db, len(a))
+                a_grown, b_grown = a_grown + da + length, b_grown + db + length
+                equal += length
+                break
+        else:
+            return (a_grown, b_grown, equal) if equal >= inside else (0, 0, 0)
+
+
 def _break_before(tokens: Tokens, position: int, step: int) -> bool:
     """Return True when a paragraph break (or the text edge) lies just before `position`."""
     previous = position - step
@@ -403,6 +485,34 @@ def _break_before(tokens: Tokens, position: int, step: int) -> bool:
     if not (0 <= previous < len(tokens)):
         return True
     return bool(tokens.paragraph[position] != tokens.paragraph[previous])
+
+
+def join_continuations(
+    found: list[tuple[int, int, int, int, int, bool]],
+) -> list[tuple[int, int, int, int, int, bool]]:
+    """Return the passages (a_start, a_end, b_start, b_end, matched, quote) with each copied
+    passage that starts inside or at the end of an earlier one on both sides, and ends past
+    it on both, joined to it: two chains whose edges grew over edited words into each other
+    are one passage, not one that covers the other. Sorted by (a_start, b_start)."""
+    joined: list[tuple[int, int, int, int, int, bool]] = []
+    for row in sorted(found, key=lambda r: (r[0], r[2], r[1], r[3])):
+        a0, a1, b0, b1, matched, quote = row
+        for k in range(len(joined) - 1, max(len(joined) - 8, 0) - 1, -1):
+            k0, k1, l0, l1, k_matched, k_quote = joined[k]
+            if (
+                not quote
+                and not k_quote
+                and k0 <= a0 <= k1
+                and l0 <= b0 <= l1
+                and a1 > k1
+                and b1 > l1
+            ):
+                both = k_matched + matched - min(matched, k1 - a0)
+                joined[k] = (k0, a1, l0, b1, both, False)
+                break
+        else:
+            joined.append(row)
+    return joined
 
 
 def drop_covered(passages: list[Passage]) -> list[Passage]:

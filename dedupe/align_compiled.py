@@ -63,6 +63,8 @@ def align_columns(pairs: np.ndarray, table: TokenTable, params: AlignParams) -> 
         params.min_density,
         params.max_seed_repeats,
         params.quote_context,
+        params.max_edits,
+        params.resume_words,
     )
     # Pair by pair, passages by (a_start, b_start, a_end, b_end), as `align` sorts them.
     rows = rows[np.lexsort((rows[:, 4], rows[:, 2], rows[:, 3], rows[:, 1], rows[:, 0]))]
@@ -108,6 +110,8 @@ def _align_pairs(  # type: ignore[no-untyped-def]
     min_density,
     max_repeats,
     quote_context,
+    max_edits,
+    resume_words,
 ):
     documents = len(word_offsets) - 1
     # Each document's n-grams sorted once, with how often each value occurs.
@@ -167,6 +171,8 @@ def _align_pairs(  # type: ignore[no-untyped-def]
             max_gap,
             min_words,
             min_density,
+            max_edits,
+            resume_words,
         )
         for row in range(len(passages)):
             if count == len(out):
@@ -374,6 +380,97 @@ def _extend(a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, i, j, step, qu
 
 
 @_jit
+def _usable(par, quoted, position, paragraph):  # type: ignore[no-untyped-def]
+    return 0 <= position < len(par) and par[position] == paragraph and not quoted[position]
+
+
+@_jit
+def _equal_run(a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, x, y, step, ap, bp, limit):  # type: ignore[no-untyped-def]
+    length = 0
+    while (
+        length < limit
+        and _usable(a_par, a_quoted, x, ap)
+        and _usable(b_par, b_quoted, y, bp)
+        and a_hashes[x] == b_hashes[y]
+    ):
+        x, y, length = x + step, y + step, length + 1
+    return length
+
+
+@_jit
+def _extend_edited(  # type: ignore[no-untyped-def]
+    a_hashes, b_hashes, a_quoted, b_quoted, a_par, b_par, i, j, step, max_edits, resume, inside
+):
+    """Return (words grown on a, on b, equal words among them): a copied passage's edge
+    growing over edited words (see `dedupe.align._extend_edited`)."""
+    if not (0 <= i - step < len(a_hashes) and 0 <= j - step < len(b_hashes)):
+        return 0, 0, 0
+    ap, bp = a_par[i - step], b_par[j - step]
+    a_grown = b_grown = equal = 0
+    while True:
+        x, y = i + step * a_grown, j + step * b_grown
+        if not (_usable(a_par, a_quoted, x, ap) or _usable(b_par, b_quoted, y, bp)):
+            # The copy's end on both sides: a paragraph's edge, the text's, a quotation.
+            return a_grown, b_grown, equal
+        found = False
+        # Fewest skipped words first, then fewer of a.
+        for total in range(1, 2 * max_edits + 1):
+            for da in range(max(0, total - max_edits), min(total, max_edits) + 1):
+                db = total - da
+                usable = True
+                for k in range(da):
+                    if not _usable(a_par, a_quoted, x + step * k, ap):
+                        usable = False
+                for k in range(db):
+                    if not _usable(b_par, b_quoted, y + step * k, bp):
+                        usable = False
+                if not usable:
+                    continue
+                xs, ys = x + step * da, y + step * db
+                if (
+                    _equal_run(
+                        a_hashes,
+                        b_hashes,
+                        a_quoted,
+                        b_quoted,
+                        a_par,
+                        b_par,
+                        xs,
+                        ys,
+                        step,
+                        ap,
+                        bp,
+                        resume,
+                    )
+                    == resume
+                ):
+                    length = resume + _equal_run(
+                        a_hashes,
+                        b_hashes,
+                        a_quoted,
+                        b_quoted,
+                        a_par,
+                        b_par,
+                        xs + step * resume,
+                        ys + step * resume,
+                        step,
+                        ap,
+                        bp,
+                        len(a_hashes),
+                    )
+                    a_grown, b_grown = a_grown + da + length, b_grown + db + length
+                    equal += length
+                    found = True
+                    break
+            if found:
+                break
+        if not found:
+            if equal >= inside:
+                return a_grown, b_grown, equal
+            return 0, 0, 0
+
+
+@_jit
 def _passages(  # type: ignore[no-untyped-def]
     pieces,
     a_hashes,
@@ -386,6 +483,8 @@ def _passages(  # type: ignore[no-untyped-def]
     max_gap,
     min_words,
     min_density,
+    max_edits,
+    resume_words,
 ):
     """Return passage rows (a_start, a_end, b_start, b_end, matched, quote) of the pieces."""
     n = len(pieces)
@@ -462,6 +561,40 @@ def _passages(  # type: ignore[no-untyped-def]
         a_start, b_start = a_start - before, b_start - before
         a_end, b_end = a_end + after, b_end + after
         matched = _covered(pieces[chain, 0], pieces[chain, 1]) + before + after
+        if not quote and max_edits > 0:
+            # Grown over edited words only while the passage stays dense enough.
+            a_head, b_head, head_equal = _extend_edited(
+                a_hashes,
+                b_hashes,
+                a_quoted,
+                b_quoted,
+                a_par,
+                b_par,
+                a_start - 1,
+                b_start - 1,
+                -1,
+                max_edits,
+                resume_words,
+                seed_words,
+            )
+            a_tail, b_tail, tail_equal = _extend_edited(
+                a_hashes,
+                b_hashes,
+                a_quoted,
+                b_quoted,
+                a_par,
+                b_par,
+                a_end,
+                b_end,
+                1,
+                max_edits,
+                resume_words,
+                seed_words,
+            )
+            grown = matched + head_equal + tail_equal
+            if grown >= min_density * (a_end - a_start + a_head + a_tail):
+                a_start, b_start, matched = a_start - a_head, b_start - b_head, grown
+                a_end, b_end = a_end + a_tail, b_end + b_tail
         if max(matched, support) < min_words:
             continue
         if matched < min_density * (a_end - a_start):
@@ -476,7 +609,50 @@ def _passages(  # type: ignore[no-untyped-def]
             continue
         _set_row(found, count, a_start, a_end, b_start, b_end, matched, 1 if quote else 0)
         count += 1
-    return _drop_covered(found[:count])
+    return _drop_covered(_join_continuations(found[:count]))
+
+
+@_jit
+def _join_continuations(found):  # type: ignore[no-untyped-def]
+    """Return the passage rows with continuations joined (see
+    `dedupe.align.join_continuations`), sorted by (a_start, b_start)."""
+    keys = np.empty((len(found), 4), dtype=np.int64)
+    keys[:, 0], keys[:, 1], keys[:, 2], keys[:, 3] = (
+        found[:, 0],
+        found[:, 2],
+        found[:, 1],
+        found[:, 3],
+    )
+    joined = np.empty_like(found)
+    count = 0
+    for p in _stable_order(keys):
+        a0, a1, b0, b1, matched, quote = (
+            found[p, 0],
+            found[p, 1],
+            found[p, 2],
+            found[p, 3],
+            found[p, 4],
+            found[p, 5],
+        )
+        merged = False
+        for k in range(count - 1, max(count - 8, 0) - 1, -1):
+            k0, k1, l0, l1 = joined[k, 0], joined[k, 1], joined[k, 2], joined[k, 3]
+            if (
+                quote == 0
+                and joined[k, 5] == 0
+                and k0 <= a0 <= k1
+                and l0 <= b0 <= l1
+                and a1 > k1
+                and b1 > l1
+            ):
+                joined[k, 4] = joined[k, 4] + matched - min(matched, k1 - a0)
+                joined[k, 1], joined[k, 3] = a1, b1
+                merged = True
+                break
+        if not merged:
+            joined[count] = found[p]
+            count += 1
+    return joined[:count]
 
 
 @_jit

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.align import AlignParams, Passage, align, exact_runs, seed_matches
+from dedupe.align import (
+    AlignParams,
+    Passage,
+    align,
+    exact_runs,
+    join_continuations,
+    seed_matches,
+)
 from dedupe.align_compiled import align_many
 from dedupe.text import Tokens, ngram_hashes, tokenize, word_hashes
 
@@ -299,6 +306,93 @@ def test_gap_larger_than_max_gap_splits_the_passage(run_align: Aligner) -> None:
     b, _ = embed(FLOODS, b_copy, ELECTION)
     assert len(run_align(a, b, max_gap=8)[2]) == 2
     assert len(run_align(a, b, max_gap=20)[2]) == 1
+
+
+def _edited(text: str, edits: dict[int, str | None]) -> str:
+    """Return `text` with word k replaced by edits[k] (dropped when None)."""
+    out = []
+    for k, word in enumerate(text.split()):
+        if k not in edits:
+            out.append(word)
+        elif edits[k] is not None:
+            out.append(str(edits[k]))
+    return " ".join(out)
+
+
+def test_edge_grows_over_edits_too_close_for_a_seed(run_align: Aligner) -> None:
+    # The copy's last 8 words carry a changed and a dropped word 3 words apart: no 5-word
+    # seed and no exact run reaches the end, but the copy is the whole paragraph.
+    n = words(OIL_TALKS)
+    copy = _edited(OIL_TALKS, {n - 8: "almost", n - 4: None})
+    a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER, joiner="\n\n")
+    b, b_at = embed(FLOODS, copy, ELECTION, joiner="\n\n")
+    (passage,) = run_align(a, b)[2]
+    assert (passage.a_start, passage.a_end) == (a_at, a_at + n)
+    assert (passage.b_start, passage.b_end) == (b_at, b_at + n - 1)
+    assert passage.matched == n - 2
+    (exact,) = run_align(a, b, max_edits=0)[2]
+    assert exact.a_end == a_at + n - 8
+
+
+def test_edits_clustered_mid_copy_keep_it_one_passage(run_align: Aligner) -> None:
+    # An edit every 4 words over 13 words leaves 13 words without a seed (more than
+    # max_gap): exact seeds alone give two passages, the edited edges join them.
+    copy = _edited(OIL_TALKS, {14: "the", 18: None, 22: "after", 26: "a"})
+    a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER, joiner="\n\n")
+    b, _ = embed(FLOODS, copy, ELECTION, joiner="\n\n")
+    assert len(run_align(a, b, max_edits=0)[2]) == 2
+    passages = run_align(a, b)[2]
+    assert [(p.a_start, p.a_end) for p in passages] == [(a_at, a_at + words(OIL_TALKS))]
+
+
+def test_edited_edge_inside_a_paragraph_needs_a_seeds_worth(run_align: Aligner) -> None:
+    # A changed word 4 words before the copy's end: 3 equal words follow it. Where the copy
+    # ends its paragraph, the edge takes them; where other text goes on in the paragraph,
+    # 3 words are too few (a seed's worth, 5, would do) and the edge stays exact.
+    n = words(OIL_TALKS)
+    copy = _edited(OIL_TALKS, {n - 4: "almost"})
+    for joiner, end in (("\n\n", n), (" ", n - 4)):
+        a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER, joiner=joiner)
+        b, _ = embed(FLOODS, copy, ELECTION, joiner=joiner)
+        (passage,) = run_align(a, b)[2]
+        assert passage.a_end == a_at + end, joiner
+
+
+def test_edited_edges_do_not_take_other_text(run_align: Aligner) -> None:
+    # Text next to a copy that only shares common words with the other side, a paragraph
+    # break, or a quotation stops the edge.
+    a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, MINISTER_LEAD)
+    b, _ = embed(FLOODS, OIL_TALKS, "A minister said in the capital on Monday.")
+    (passage,) = run_align(a, b)[2]
+    assert (passage.a_start, passage.a_end) == (a_at, a_at + words(OIL_TALKS))
+    n = words(OIL_TALKS)
+    # b's last 4 words of the copy open a paragraph after a changed word.
+    head, tail = " ".join(OIL_TALKS.split()[: n - 5]), " ".join(OIL_TALKS.split()[n - 4 :])
+    a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS, WEATHER, joiner="\n\n")
+    b = "\n\n".join([FLOODS, head + " almost", tail + " " + ELECTION])
+    (passage,) = run_align(a, b)[2]
+    assert passage.a_end == a_at + n - 5
+    a, a_at = embed(SCHOOL_BUDGET, OIL_TALKS + " " + MINISTER_QUOTE, WEATHER)
+    b, _ = embed(FLOODS, _edited(OIL_TALKS, {n - 2: "X"}) + " " + MINISTER_QUOTE, ELECTION)
+    plain = [p for p in run_align(a, b)[2] if not p.quote]
+    assert [p.a_end for p in plain] == [a_at + n - 2]
+
+
+def test_passages_grown_into_each_other_are_joined() -> None:
+    # The second starts inside the first on both sides and ends past it: one passage (not
+    # one dropped as mostly covered by the other).
+    joined = join_continuations([(40, 110, 30, 100, 60, False), (0, 50, 0, 40, 45, False)])
+    assert joined == [(0, 110, 0, 100, 45 + 60 - 10, False)]
+    # Touching on both sides joins too; quotes, or a start inside on one side only, do not.
+    assert join_continuations([(0, 20, 0, 20, 20, False), (20, 40, 20, 40, 20, False)]) == [
+        (0, 40, 0, 40, 40, False)
+    ]
+    apart = [(0, 20, 0, 20, 20, False), (10, 40, 50, 80, 30, False)]
+    assert join_continuations(apart) == apart
+    quotes = [(0, 20, 0, 20, 20, False), (10, 40, 10, 40, 30, True)]
+    assert join_continuations(quotes) == quotes
+    inside = [(0, 50, 0, 50, 50, False), (10, 40, 10, 40, 30, False)]
+    assert join_continuations(inside) == inside
 
 
 # --- seeds and runs ----------------------------------------------------------------------------

@@ -140,6 +140,8 @@ def paragraphs(sentences: list[str], rng: random.Random) -> str:
     st.sampled_from([0.3, 0.5, 0.9]),
     st.integers(1, 20),
     st.integers(1, 3),
+    st.integers(0, 3),
+    st.integers(1, 4),
 )
 def test_compiled_equals_reference_on_edited_copies(
     texts: tuple[str, str],
@@ -149,6 +151,8 @@ def test_compiled_equals_reference_on_edited_copies(
     min_density: float,
     quote_context: int,
     max_seed_repeats: int,
+    max_edits: int,
+    resume_words: int,
 ) -> None:
     params = AlignParams(
         seed_words=seed_words,
@@ -157,6 +161,8 @@ def test_compiled_equals_reference_on_edited_copies(
         min_density=min_density,
         quote_context=quote_context,
         max_seed_repeats=max_seed_repeats,
+        max_edits=max_edits,
+        resume_words=resume_words,
     )
     compiled, reference = both_ways(list(texts), [(0, 1), (1, 0), (0, 0)], params)
     assert_same(compiled, reference)

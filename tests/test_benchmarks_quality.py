@@ -13,7 +13,7 @@ import pytest
 
 import dedupe
 from benchmarks import quality, seeds, synthetic
-from benchmarks.clough import auc
+from benchmarks.clough import Answer, auc, summarize
 from benchmarks.synthetic import covered, precision_recall, word_counts
 from dedupe.text import tokenize
 
@@ -53,6 +53,39 @@ def test_auc_needs_both_classes() -> None:
 
 
 # --- words inside spans, precision and recall -----------------------------------------------
+
+
+def test_clough_summary_scores_similarity_apart_from_shared_words() -> None:
+    # Heavy answers with nothing found as copied words but a high 3-gram containment: the
+    # share ties them with the non answers, the similarity ranks them above.
+    sources = [f"orig_task{t}" for t in "abcde"]
+
+    def answer(name: str, category: str, share: float, similarity: float) -> Answer:
+        others = dict.fromkeys(sources, 0.0)
+        return Answer(
+            name,
+            "a",
+            category,
+            100,
+            {**others, "orig_taska": share},
+            {**others, "orig_taska": share},
+            {**dict.fromkeys(sources, 1.0), "orig_taska": similarity},
+        )
+
+    answers = [
+        answer("cut", "cut", 90.0, 95.0),
+        answer("light", "light", 60.0, 50.0),
+        answer("heavy1", "heavy", 0.0, 30.0),
+        answer("heavy2", "heavy", 20.0, 25.0),
+        answer("non1", "non", 0.0, 2.0),
+        answer("non2", "non", 0.0, 5.0),
+    ]
+    figures = summarize(answers)
+    assert figures["share"]["auc_heavy_vs_non"] == pytest.approx(0.75)
+    assert figures["similarity"]["auc_heavy_vs_non"] == 1.0
+    assert figures["similarity"]["auc_derived_vs_non"] == 1.0
+    assert figures["attribution_accuracy"] == pytest.approx(3 / 4)
+    assert figures["similarity_attribution_accuracy"] == 1.0
 
 
 def test_covered_words() -> None:

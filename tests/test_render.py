@@ -238,8 +238,8 @@ def test_the_table_opens_with_the_corpus_then_families_outlets_documents(
                                              "Reuters", "1"]  # fmt: skip
     documents = text.split("Documents\n")[1]
     valley = next(line for line in documents.splitlines() if line.startswith("valley-post"))
-    assert valley.split() == ["valley-post", "Valley", "Post", "2026-03-03", "423", "40.0",
-                              "53.9", "13.9", "Reuters", "false", "harbour-gazette"]  # fmt: skip
+    assert valley.split() == ["valley-post", "Valley", "Post", "2026-03-03", "423", "44.4",
+                              "57.2", "12.8", "Reuters", "false", "harbour-gazette"]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "passages-csv"])

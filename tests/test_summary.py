@@ -65,7 +65,7 @@ def test_the_corpus_in_one_line(report: dedupe.Report) -> None:
     assert summary.copied_percent == round(sum(d.copied_percent for d in report.documents) / 9, 2)
     assert summary_line(summary) == (
         "9 articles from 9 outlets, 2026-03-01 to 2026-03-07: 2 families; 4 articles copy text"
-        " (22.6 % of an article's words on average); 1 of 4 copies credit their source."
+        " (23.1 % of an article's words on average); 1 of 4 copies credit their source."
     )
     assert summary_line(corpus_summary(Report(()))).startswith("0 articles from 0 outlets: ")
 
