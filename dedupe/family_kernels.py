@@ -22,8 +22,6 @@ Array = Any
 # Cuts closer than this (characters) to another cut are dropped: copies of one story end
 # their passages a few characters apart, and slivers between such edges decide nothing.
 MIN_PIECE = 40
-# Spans of one document overlapping by less than this (characters) are not the same text.
-MIN_OVERLAP = MIN_PIECE // 2
 
 
 def split_links(
@@ -100,28 +98,29 @@ def group_pieces(pieces: Array, order: Array) -> Array:
     lowest node (2 x piece + side) of the pieces joined to it by spans that overlap in a
     document. `order` lists the nodes by (document, start, end) (see `span_order`).
 
-    Spans overlapping by less than MIN_OVERLAP characters are not joined (unless the shorter
-    lies inside the other): cuts closer than MIN_PIECE are dropped, so the passages of two
-    pairs can end a few characters into the next paragraph's text, which is not the same
-    text (a sliver would join two stories)."""
+    Spans are joined when their overlap covers at least half the shorter of them: cuts
+    closer than MIN_PIECE are dropped, so the passage of one pair can run a few characters,
+    up to MIN_PIECE, into the next paragraph's text where another pair's passage starts,
+    which is not the same text (a sliver would join two stories)."""
     count = len(pieces)
     parent: Array = np.arange(2 * count)
     for index in range(count):
         _union(parent, 2 * index, 2 * index + 1)
     # In (doc, start, end) order the overlaps of one document are neighbours.
-    reach_doc, reach_end, reach_node = -1, -1, -1
+    reach_doc, reach_start, reach_end, reach_node = -1, -1, -1, -1
     for node in order:
         side = 3 * (node % 2)
         doc = pieces[node // 2, side]
         start = pieces[node // 2, side + 1]
         end = pieces[node // 2, side + 2]
         if doc == reach_doc and start < reach_end:
-            if min(end, reach_end) - start >= min(MIN_OVERLAP, end - start):
+            shorter = min(end - start, reach_end - reach_start)
+            if 2 * (min(end, reach_end) - start) >= shorter:
                 _union(parent, node, reach_node)
             if end > reach_end:
-                reach_end, reach_node = end, node
+                reach_start, reach_end, reach_node = start, end, node
         else:
-            reach_doc, reach_end, reach_node = doc, end, node
+            reach_doc, reach_start, reach_end, reach_node = doc, start, end, node
     groups = np.empty(count, np.int64)
     for index in range(count):
         groups[index] = _find(parent, 2 * index)
