@@ -410,7 +410,7 @@ def scan_command(
 )
 @click.option(
     "--output-format",
-    type=click.Choice(["jsonl", "csv", "tsv"]),
+    type=click.Choice(INPUT_FORMATS),  # records are written in the formats they are read in
     default=None,
     help="Format of the records written  [default: that of the input; JSONL for text files"
     " or mixed inputs]",

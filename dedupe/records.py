@@ -19,9 +19,6 @@ from typing import Any
 from dedupe.documents import SourceRecord
 from dedupe.errors import InputError, OutputError
 
-RECORD_FORMATS = ("jsonl", "csv", "tsv")
-"""The formats records are written in."""
-
 _BATCH = 1000  # rows of CSV or TSV written per piece of output
 
 
