@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.index import packed_pair_codes, unique_values
+from dedupe.index import packed_pair_codes, read_exactly, unique_values
 from dedupe.parallel import map_ordered
 from dedupe.text import ngram_hashes
 
@@ -162,7 +162,7 @@ class SpilledPostings:
             if size:
                 skip = int(block.sizes[:part].sum()) * 8
                 at = found[position : position + size]
-                _read_exactly(self._file.fileno(), at, block.offset + skip)
+                read_exactly(self._file.fileno(), at, block.offset + skip, "anchors")
                 position += size
         return found
 
@@ -190,16 +190,6 @@ class PostingBlock:
 
     offset: int
     sizes: np.ndarray
-
-
-def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
-    view = into.view(np.uint8).data
-    done = 0
-    while done < len(view):
-        read = os.preadv(fd, [view[done:]], offset + done)
-        if read == 0:
-            raise OSError(f"spilled anchors cut short at byte {offset + done}")
-        done += read
 
 
 def anchor_pairs(

@@ -173,7 +173,7 @@ class SpilledBandKeys:
         for block in self._blocks:
             part = keys[position : position + block.paragraphs]
             # pread leaves the file position alone, so forked workers may read concurrently.
-            _read_exactly(self._file.fileno(), part, block.offset + band * part.nbytes)
+            read_exactly(self._file.fileno(), part, block.offset + band * part.nbytes, "band keys")
             position += block.paragraphs
         return keys
 
@@ -193,13 +193,15 @@ class SpilledBlock:
     paragraphs: int
 
 
-def _read_exactly(fd: int, into: np.ndarray, offset: int) -> None:
+def read_exactly(fd: int, into: np.ndarray, offset: int, what: str) -> None:
+    """Fill `into` with the bytes of file `fd` from `offset`; OSError naming `what` (the
+    spilled data) when the file is cut short."""
     view = into.view(np.uint8).data
     done = 0
     while done < len(view):
         read = os.preadv(fd, [view[done:]], offset + done)
         if read == 0:
-            raise OSError(f"spilled band keys cut short at byte {offset + done}")
+            raise OSError(f"spilled {what} cut short at byte {offset + done}")
         done += read
 
 
