@@ -204,7 +204,7 @@ def filter_records(
         raise ParameterError(f"keep must be one of {', '.join(KEEP_RULES)}, not {keep!r}")
     if not 0 < min_percent <= 100:
         raise ParameterError(f"min percent must be above 0 and at most 100, got {min_percent}")
-    for name in ("pairs", "texts", "min_percent"):
+    for name in ("pairs", "texts"):
         if name in options:
             raise ParameterError(f"{name} is not an option of the filter")
     spool = RecordSpool()
