@@ -10,7 +10,10 @@ All on one seeded synthetic newsroom corpus (benchmarks/newsroom.py), in one run
   texts (dedupe signs about three overlapping windows a paragraph, the baselines one
   signature a paragraph, so signatures per second are printed but not compared); the
   signers take turns for `--repeat` rounds and the fastest round of each counts;
-- the hand-written pipeline end to end (sign, then `MinHashLSH` insert and query).
+- the hand-written pipeline end to end (sign, then `MinHashLSH` insert and query);
+- a rensa document-level pipeline end to end on the whole corpus (one process: read, 5-word
+  shingles of each document, `RMinHash`, rensa's streaming deduplicator; the pipeline of
+  `benchmarks.filter`), in a child process, timed wall-clock.
 
 The slow baselines run on the first `--baseline-articles` articles of the same corpus; rates
 are per article, so ratios compare like with like.
@@ -228,6 +231,23 @@ def handwritten_pipeline(texts: Sequence[str]) -> float:
     return time.perf_counter() - started
 
 
+def rensa_document_pipeline(path: Path, out: Path) -> dict[str, Any] | None:
+    """Return the run figures (wall seconds, memory) of `benchmarks.filter`'s rensa
+    document-level pipeline on the whole corpus, in a child process (read the JSONL, 5-word
+    shingles of each document, `RMinHash`, rensa's streaming LSH deduplicator at Jaccard
+    0.8, the kept records written out); None when rensa is not installed."""
+    if importlib.util.find_spec("rensa") is None:
+        return None
+    from benchmarks.filter import run_document_level
+
+    work = out / f"{path.stem}.runs"
+    work.mkdir(exist_ok=True)
+    run = run_document_level("rensa", path, work, 0.8)
+    if run["returncode"] != 0:
+        raise RuntimeError(f"the rensa pipeline failed: see {run['log']}")
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark and print its figures (and write them as JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -248,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample = load_articles(path, args.baseline_articles)
     signing = fastest_signing(sample, args.repeat)
     pipeline_seconds = handwritten_pipeline(sample)
+    rensa_run = rensa_document_pipeline(path, args.out)
 
     dedupe_rate = args.articles / run["seconds"]
     pipeline_rate = len(sample) / pipeline_seconds
@@ -274,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         ),
         "signing_vs_rensa": round(sign_rates["dedupe"] / sign_rates["rensa"], 2)
         if "rensa" in sign_rates
+        else None,
+        "rensa_document_pipeline_seconds": round(rensa_run["seconds"], 2) if rensa_run else None,
+        "end_to_end_vs_rensa_document_pipeline": round(rensa_run["seconds"] / run["seconds"], 2)
+        if rensa_run
         else None,
         "stages": run["stages"],
         "counts": run["counts"],
