@@ -835,6 +835,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--annotate", action="store_true", help="also run dedupe --annotate")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for corpora and outputs")
     parser.add_argument("--json", type=Path, default=None, help="default: OUT/filter.json")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="time dedupe filter alone on this JSONL corpus (no truth: wall time, memory, "
+        "records kept), e.g. benchmarks/out/newsroom-1000000-3.jsonl for the 1M memory figure",
+    )
     parser.add_argument("--child", choices=["datasketch", "rensa"], help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -842,6 +848,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     thresholds = args.threshold or list(PEER_THRESHOLDS)
     if args.child:
         _child(args.child, args.input, args.output, thresholds[0])
+        return
+
+    if args.corpus:
+        print(json.dumps(time_dedupe_alone(args.corpus, args.out), indent=2))
         return
 
     def wanted(tool: str) -> bool:
@@ -915,6 +925,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     for target in targets:
         target.write_text(text, "utf-8")
     print(f"\nfigures written to {targets[0]} and {targets[1]}")
+
+
+def time_dedupe_alone(corpus: Path, out: Path) -> dict[str, Any]:
+    """Return the run figures of `dedupe filter` on `corpus` (its kept records and
+    `--clusters` file written beside the corpus's runs), with the count of records kept."""
+    command = dedupe_command()
+    if command is None:
+        raise SystemExit("dedupe filter not available")
+    work = out / f"{corpus.stem}.runs"
+    work.mkdir(parents=True, exist_ok=True)
+    warm_up_dedupe(command, corpus, work)
+    kept, clusters = work / "dedupe.jsonl", work / "dedupe-clusters.jsonl"
+    run = run_child(
+        [*command, "filter", str(corpus), "-o", str(kept), "--clusters", str(clusters)],
+        work / "dedupe.log",
+    )
+    if run["returncode"] != 0:
+        raise SystemExit(f"dedupe filter failed: see {run['log']}")
+    with kept.open("rb") as stream:
+        run["kept"] = sum(1 for _ in stream)
+    run["corpus_mb"] = round(corpus.stat().st_size / 1e6, 1)
+    return run
 
 
 def _ideal(truth: Mapping[str, Truth], inputs: Mapping[str, Record]) -> dict[str, Any]:
