@@ -33,11 +33,13 @@ from dedupe.report import (
     FamilyReport,
     PairReport,
     Report,
+    RewriteReport,
     boilerplate_dict,
     document_dict,
     family_dict,
     natural_key,
     pair_dict,
+    rewrite_dict,
 )
 from dedupe.summary import OutletSummary, corpus_summary, outlet_summaries, summary_line
 from dedupe.tables import Table, pairs_table, passages_table
@@ -171,6 +173,7 @@ def json_chunks(report: Report, jobs: int = 1) -> Iterator[str]:
         ("documents", report.documents, _document_json),
         ("families", report.families, _family_json),
         ("boilerplate", report.boilerplate, _boilerplate_json),
+        ("rewrites", report.rewrites, _rewrite_json),
     ]
     if report.parameters.get("pairs"):
         sections.append(("pairs", report.pairs, _pair_json))
@@ -218,6 +221,11 @@ def _family_json(family: FamilyReport) -> str:
 
 def _boilerplate_json(item: BoilerplateReport) -> str:
     return _fast_nested_json(boilerplate_dict(item), (), 4)
+
+
+def _rewrite_json(rewrite: RewriteReport) -> str:
+    figures = (rewrite.similarity, rewrite.percent_a, rewrite.percent_b)
+    return _fast_nested_json(rewrite_dict(rewrite), figures, 4)
 
 
 def _pair_json(pair: PairReport) -> str:
