@@ -1073,13 +1073,15 @@ def _rewrites_with_copies(
 ) -> np.ndarray:
     """Return the rewrite rows of every pair whose representative has one (the same figures:
     the same texts), sorted by pair."""
-    span = int(pairs.max()) + 1 if len(pairs) else 1
+    if not len(rows):
+        return rows
+    span = int(pairs.max()) + 1
     found = rows[:, R_A] * span + rows[:, R_B]
     order = np.argsort(found)
     codes = pairs[representative, 0] * span + pairs[representative, 1]
-    at = np.minimum(np.searchsorted(found[order], codes), max(len(found) - 1, 0))
-    hit = np.flatnonzero(found[order][at] == codes) if len(found) else np.empty(0, np.int64)
-    taken = rows[order[at[hit]]].copy()
+    at = np.minimum(np.searchsorted(found[order], codes), len(found) - 1)
+    hit = np.flatnonzero(found[order][at] == codes)
+    taken: np.ndarray = rows[order[at[hit]]]
     taken[:, [R_A, R_B]] = pairs[hit]
     return taken
 
