@@ -1134,7 +1134,7 @@ def _align_chunk(
     similar = np.empty((0, REWRITE_COLUMNS), dtype=np.int64)
     if rewrites and not verified.all():
         words = table if compiled else joined_tokens(tokens)
-        similar = rewrite_rows(words, local[~verified])
+        similar = rewrite_rows(words, local[~verified], params.min_words)
         similar[:, [R_A, R_B]] = needed[similar[:, [R_A, R_B]]]
     return found.select(np.flatnonzero(verified)), similar
 

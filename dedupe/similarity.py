@@ -13,7 +13,10 @@ rewriting each other, as they are not copying each other), and so are n-grams th
 texts. The scan reports a candidate pair of articles that alignment found nothing in as a
 **rewrite** when the geometric mean of the two containments (the cosine of their 3-gram sets)
 reaches REWRITE_SIMILARITY: a short article's 3-grams are easily all found in a long page on
-the same event, a rewrite's are found and the page's are found in it too.
+the same event, a rewrite's are found and the page's are found in it too. The two must also
+share as many n-grams as a passage needs words (`Parameters.min_words`): two short texts
+closing on the same credit line ("The Associated Press contributed to this report.") share
+half their few n-grams and nothing else.
 """
 
 from __future__ import annotations
@@ -83,9 +86,10 @@ def similarity(shared: np.ndarray, a_grams: np.ndarray, b_grams: np.ndarray) -> 
     return np.where(product > 0, 100.0 * shared / np.sqrt(np.maximum(product, 1.0)), 0.0)
 
 
-def rewrite_rows(table: TokenTable, pairs: np.ndarray) -> np.ndarray:
+def rewrite_rows(table: TokenTable, pairs: np.ndarray, min_shared: int) -> np.ndarray:
     """Return the rows (a, b, shared, a's n-grams, b's n-grams: `R_A` ...) of the pairs of
-    the table's texts whose similarity reaches REWRITE_SIMILARITY, in the order given."""
+    the table's texts whose similarity reaches REWRITE_SIMILARITY and that share at least
+    `min_shared` n-grams, in the order given."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     texts = np.unique(pairs)
     grams, bounds = gram_sets(table, texts)
@@ -95,7 +99,7 @@ def rewrite_rows(table: TokenTable, pairs: np.ndarray) -> np.ndarray:
         (pairs, shared_grams(grams, bounds, local), counts[local[:, 0]], counts[local[:, 1]])
     ).reshape(-1, REWRITE_COLUMNS)
     figure = similarity(rows[:, R_SHARED], rows[:, R_A_GRAMS], rows[:, R_B_GRAMS])
-    return rows[figure >= REWRITE_SIMILARITY]
+    return rows[(figure >= REWRITE_SIMILARITY) & (rows[:, R_SHARED] >= min_shared)]
 
 
 def containment(a: Tokens, b: Tokens, n: int = REWRITE_GRAMS) -> float:
