@@ -66,6 +66,7 @@ DOCUMENT_COLUMNS = (
 )  # fmt: skip
 BOILERPLATE_COLUMNS = ("outlet", "articles", "texts", "most carried", "articles with it")
 PAIR_COLUMNS = ("a", "b", "% of a", "% of b", "passages", "quoted", "families")
+REWRITE_COLUMNS = ("a", "b", "similarity %", "% of a", "% of b")
 # Columns holding text from the input: escaped, never parsed as numbers ("007", "1e5"), and
 # the ones shortened when a table must fit a width.
 _TEXT_COLUMNS = frozenset(
@@ -258,9 +259,10 @@ def _sections(
     report: Report, layout: Layout, tablefmt: str, missing: str, cell: Callable[[str], str]
 ) -> list[tuple[str | None, str]]:
     """Return the titled parts of a report in a tabulate format: the corpus summary
-    (untitled), families, outlets, documents, boilerplate, and pairs when the report lists
-    them; every text from the input passed through `cell`; tables fitted to `layout.width`
-    and cut to `layout.top` rows, with a line saying how many rows were left out."""
+    (untitled), families, outlets, documents, boilerplate, rewrites, and pairs when the
+    report lists them; every text from the input passed through `cell`; tables fitted to
+    `layout.width` and cut to `layout.top` rows, with a line saying how many rows were left
+    out."""
     top = layout.top
     width = layout.width if tablefmt == "simple" else None
 
@@ -313,9 +315,30 @@ def _sections(
                 table(rows, BOILERPLATE_COLUMNS, len(report.boilerplate), "outlets"),
             )
         )
+    if report.rewrites:
+        sections.append(_rewrites_section(report, top, table))
     if report.parameters.get("pairs"):
         sections.append(_pairs_section(report, top, table))
     return sections
+
+
+def _rewrites_section(
+    report: Report,
+    top: int | None,
+    table: Callable[[list[list[Any]], Sequence[str], int, str], str],
+) -> tuple[str, str]:
+    """Return the rewrites section: pairs of articles with no shared passage whose wording
+    is similar (natural order, or the `top` most similar), with the share of each one's
+    3-word phrases found in the other."""
+    rewrites = list(report.rewrites)
+    if top is None:
+        rewrites.sort(key=lambda r: (natural_key(r.a), natural_key(r.b)))
+        title = "Rewrites (similar wording, no shared passage; never counted as copied)"
+    else:
+        rewrites.sort(key=lambda r: (-r.similarity, natural_key(r.a), natural_key(r.b)))
+        title = "Rewrites (most similar first; never counted as copied)"
+    rows = [[r.a, r.b, r.similarity, r.percent_a, r.percent_b] for r in rewrites[:top]]
+    return title, table(rows, REWRITE_COLUMNS, len(rewrites), "rewrites")
 
 
 def _pairs_section(
@@ -510,7 +533,7 @@ def _csv_value(value: Any) -> str | int | float:
 
 def render_table(report: Report, layout: Layout = Layout()) -> str:
     """Return the report as plain-text tables: a summary line, then families, outlets,
-    documents, boilerplate (and pairs when the report lists them)."""
+    documents, boilerplate, rewrites (and pairs when the report lists them)."""
     sections = _sections(report, layout, "simple", "-", terminal_safe)
     return "\n".join(f"{title}\n\n{body}\n" if title else f"{body}\n" for title, body in sections)
 
