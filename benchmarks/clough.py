@@ -10,15 +10,19 @@ and each source text:
   or not. The corpus labels copying, not quoting: an answer that puts copied sentences inside
   quotation marks has copied them all the same;
 * ``similarity``: :func:`dedupe.similarity.containment` of the answer in that source (the share
-  of its distinct 3-word n-grams found there, in percent): the rewrite figure, not copied
-  words. It is measured for every (answer, source), whether or not the scan made the two a
-  candidate pair.
+  of its distinct 3-word n-grams outside quotations found there, in percent): the rewrite
+  figure, not copied words. It is measured for every (answer, source), whether or not the scan
+  made the two a candidate pair;
+* ``report`` (the report's own score): ``share`` when the answer shares a passage with that
+  source, else the ``similarity`` of the report's rewrite of the two (``Report.rewrites``),
+  else 0: what a reader of the report sees, without measuring anything the scan did not.
 
 Words are those of :func:`dedupe.text.tokenize` on the text dedupe read (the answer's word count
 is the report's ``words``). Figures, from each answer's share in its own task's source:
 
-* per category (cut, light, heavy, non): min / median / mean / max, of ``share``, ``reused`` and
-  ``similarity``;
+* per category (cut, light, heavy, non): min / median / mean / max, of ``share``, ``reused``,
+  ``similarity`` and ``report``; how many answers the report links to their source at all
+  (a passage or a rewrite);
 * ROC AUC of each for derived (cut + light + heavy) vs non, and for each of cut, light,
   heavy vs non: the Mann-Whitney statistic, ties counted half (:func:`auc`);
 * attribution accuracy: the share of derived answers whose largest share among the five sources
@@ -52,11 +56,12 @@ from dedupe.text import tokenize
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpora/clough-stevenson"
 CATEGORIES = ("cut", "light", "heavy", "non")
 DERIVED = ("cut", "light", "heavy")
-KINDS = ("share", "reused", "similarity")
+KINDS = ("share", "reused", "similarity", "report")
 _KIND_LABEL = {
     "share": "reused+quoted",
     "reused": "reused only",
     "similarity": "3-gram containment",
+    "report": "report (copied, else rewrite)",
 }
 TASKS = "abcde"
 
@@ -93,10 +98,17 @@ class Answer:
     share: Mapping[str, float]  # source id -> reused + quoted share
     reused: Mapping[str, float]  # source id -> matches[].percent (quotes excluded)
     similarity: Mapping[str, float] = field(default_factory=dict)  # 3-gram containment, %
+    rewritten: Mapping[str, float] = field(default_factory=dict)  # the report's rewrites, %
 
     @property
     def source(self) -> str:
         return f"orig_task{self.task}"
+
+    @property
+    def report(self) -> dict[str, float]:
+        """The report's score with each source: the share of a shared passage, else the
+        similarity of a reported rewrite, else 0."""
+        return {src: share or self.rewritten.get(src, 0.0) for src, share in self.share.items()}
 
     @property
     def top_source(self) -> str | None:
@@ -128,6 +140,8 @@ def measure(corpus: Path = DEFAULT_CORPUS, **options: Any) -> tuple[list[Answer]
     texts = {d.id: d.text for d in documents}
     sources = [f"orig_task{t}" for t in TASKS]
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    rewritten = {(r.a, r.b): r.similarity for r in report.rewrites}
+    rewritten.update({(b, a): figure for (a, b), figure in rewritten.items()})
     for pair in report.pairs:
         for p in pair.passages:
             spans.setdefault((pair.a, pair.b), []).append((p.a_start, p.a_end))
@@ -158,6 +172,9 @@ def measure(corpus: Path = DEFAULT_CORPUS, **options: Any) -> tuple[list[Answer]
                 similarity={
                     src: 100.0 * containment(tokens, source_tokens[src]) for src in sources
                 },
+                rewritten={
+                    src: rewritten[doc.id, src] for src in sources if (doc.id, src) in rewritten
+                },
             )
         )
     return answers, seconds
@@ -176,7 +193,8 @@ def summarize(answers: Sequence[Answer]) -> dict[str, Any]:
     """Return the figures (see the module docstring) of measured answers."""
 
     def own(a: Answer, kind: str) -> float:
-        return {"share": a.share, "reused": a.reused, "similarity": a.similarity}[kind][a.source]
+        figures = {"share": a.share, "reused": a.reused, "similarity": a.similarity}
+        return (a.report if kind == "report" else figures[kind])[a.source]
 
     figures: dict[str, Any] = {"answers": len(answers)}
     for kind in KINDS:
@@ -188,6 +206,12 @@ def summarize(answers: Sequence[Answer]) -> dict[str, Any]:
             "auc_derived_vs_non": auc(derived, non),
             **{f"auc_{c}_vs_non": auc(by_cat[c], non) for c in DERIVED},
         }
+    figures["report"]["found"] = {
+        c: sum(1 for a in answers if a.category == c and own(a, "report") > 0) for c in CATEGORIES
+    }
+    figures["report"]["answers"] = {
+        c: sum(1 for a in answers if a.category == c) for c in CATEGORIES
+    }
     derived_answers = [a for a in answers if a.category in DERIVED]
     right = [a for a in derived_answers if a.top_source == a.source]
     figures["attribution_accuracy"] = len(right) / len(derived_answers)
@@ -254,6 +278,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         f" {figures['similarity_attribution_accuracy']:.4f}"
     )
     print(f"wrong attributions: {', '.join(figures['attribution_wrong']) or '-'}")
+    found, counts = figures["report"]["found"], figures["report"]["answers"]
+    print(
+        "answers the report links to their source (a passage or a rewrite): "
+        + ", ".join(f"{c} {found[c]} of {counts[c]}" for c in CATEGORIES)
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")

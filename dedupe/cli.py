@@ -303,7 +303,7 @@ def _with(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     type=click.FloatRange(0, 100),
     default=0.0,
     show_default=True,
-    help="Hide pairs and matches below this percentage.",
+    help="Hide pairs, matches and rewrites below this percentage.",
 )
 @click.option(
     "--top",

@@ -1,6 +1,6 @@
 """The HTML report: one self-contained page (inline CSS and JavaScript, no network, works
-from file://) with the corpus summary, the outlet x source matrix, the families, documents and
-pairs, and any two articles side by side with their shared passages highlighted.
+from file://) with the corpus summary, the outlet x source matrix, the families, documents,
+pairs and rewrites, and any two articles side by side with their shared passages highlighted.
 
 The page is `dedupe/data/html/report.html` with `report.css` and `report.js` put inline. The
 report's data (texts included) is one JSON document, gzip-compressed and base64-encoded in a
@@ -102,6 +102,7 @@ def report_data(report: Report) -> dict[str, Any]:
             "credited": summary.credited,
             "creditable": summary.creditable,
             "pairs": summary.pairs,
+            "rewrites": summary.rewrites,
         },
         "outlets": outlets,
         "documents": {
@@ -162,6 +163,10 @@ def report_data(report: Report) -> dict[str, Any]:
             ]
             for p in sorted(report.pairs, key=lambda p: (natural_key(p.a), natural_key(p.b)))
             if p.a in units and p.b in units
+        ],
+        "rewrites": [
+            [doc(r.a), doc(r.b), r.similarity, r.percent_a, r.percent_b]
+            for r in sorted(report.rewrites, key=lambda r: (natural_key(r.a), natural_key(r.b)))
         ],
         "outletSummary": [
             [

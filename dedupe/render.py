@@ -33,11 +33,13 @@ from dedupe.report import (
     FamilyReport,
     PairReport,
     Report,
+    RewriteReport,
     boilerplate_dict,
     document_dict,
     family_dict,
     natural_key,
     pair_dict,
+    rewrite_dict,
 )
 from dedupe.summary import OutletSummary, corpus_summary, outlet_summaries, summary_line
 from dedupe.tables import Table, pairs_table, passages_table
@@ -64,6 +66,7 @@ DOCUMENT_COLUMNS = (
 )  # fmt: skip
 BOILERPLATE_COLUMNS = ("outlet", "articles", "texts", "most carried", "articles with it")
 PAIR_COLUMNS = ("a", "b", "% of a", "% of b", "passages", "quoted", "families")
+REWRITE_COLUMNS = ("a", "b", "similarity %", "% of a", "% of b")
 # Columns holding text from the input: escaped, never parsed as numbers ("007", "1e5"), and
 # the ones shortened when a table must fit a width.
 _TEXT_COLUMNS = frozenset(
@@ -171,6 +174,7 @@ def json_chunks(report: Report, jobs: int = 1) -> Iterator[str]:
         ("documents", report.documents, _document_json),
         ("families", report.families, _family_json),
         ("boilerplate", report.boilerplate, _boilerplate_json),
+        ("rewrites", report.rewrites, _rewrite_json),
     ]
     if report.parameters.get("pairs"):
         sections.append(("pairs", report.pairs, _pair_json))
@@ -220,6 +224,11 @@ def _boilerplate_json(item: BoilerplateReport) -> str:
     return _fast_nested_json(boilerplate_dict(item), (), 4)
 
 
+def _rewrite_json(rewrite: RewriteReport) -> str:
+    figures = (rewrite.similarity, rewrite.percent_a, rewrite.percent_b)
+    return _fast_nested_json(rewrite_dict(rewrite), figures, 4)
+
+
 def _pair_json(pair: PairReport) -> str:
     return _fast_nested_json(pair_dict(pair), (pair.percent_a, pair.percent_b), 4)
 
@@ -250,9 +259,10 @@ def _sections(
     report: Report, layout: Layout, tablefmt: str, missing: str, cell: Callable[[str], str]
 ) -> list[tuple[str | None, str]]:
     """Return the titled parts of a report in a tabulate format: the corpus summary
-    (untitled), families, outlets, documents, boilerplate, and pairs when the report lists
-    them; every text from the input passed through `cell`; tables fitted to `layout.width`
-    and cut to `layout.top` rows, with a line saying how many rows were left out."""
+    (untitled), families, outlets, documents, boilerplate, rewrites, and pairs when the
+    report lists them; every text from the input passed through `cell`; tables fitted to
+    `layout.width` and cut to `layout.top` rows, with a line saying how many rows were left
+    out."""
     top = layout.top
     width = layout.width if tablefmt == "simple" else None
 
@@ -305,9 +315,30 @@ def _sections(
                 table(rows, BOILERPLATE_COLUMNS, len(report.boilerplate), "outlets"),
             )
         )
+    if report.rewrites:
+        sections.append(_rewrites_section(report, top, table))
     if report.parameters.get("pairs"):
         sections.append(_pairs_section(report, top, table))
     return sections
+
+
+def _rewrites_section(
+    report: Report,
+    top: int | None,
+    table: Callable[[list[list[Any]], Sequence[str], int, str], str],
+) -> tuple[str, str]:
+    """Return the rewrites section: pairs of articles with no shared passage whose wording
+    is similar (natural order, or the `top` most similar), with the share of each one's
+    3-word phrases found in the other."""
+    rewrites = list(report.rewrites)
+    if top is None:
+        rewrites.sort(key=lambda r: (natural_key(r.a), natural_key(r.b)))
+        title = "Rewrites (similar wording, no shared passage; never counted as copied)"
+    else:
+        rewrites.sort(key=lambda r: (-r.similarity, natural_key(r.a), natural_key(r.b)))
+        title = "Rewrites (most similar first; never counted as copied)"
+    rows = [[r.a, r.b, r.similarity, r.percent_a, r.percent_b] for r in rewrites[:top]]
+    return title, table(rows, REWRITE_COLUMNS, len(rewrites), "rewrites")
 
 
 def _pairs_section(
@@ -502,7 +533,7 @@ def _csv_value(value: Any) -> str | int | float:
 
 def render_table(report: Report, layout: Layout = Layout()) -> str:
     """Return the report as plain-text tables: a summary line, then families, outlets,
-    documents, boilerplate (and pairs when the report lists them)."""
+    documents, boilerplate, rewrites (and pairs when the report lists them)."""
     sections = _sections(report, layout, "simple", "-", terminal_safe)
     return "\n".join(f"{title}\n\n{body}\n" if title else f"{body}\n" for title, body in sections)
 

@@ -65,6 +65,13 @@ from dedupe.passages import (
     QUOTE,
     AlignedPassages,
 )
+from dedupe.similarity import (
+    R_A_GRAMS,
+    R_B_GRAMS,
+    R_SHARED,
+    REWRITE_COLUMNS,
+    similarity,
+)
 from dedupe.store import document_ids, document_metadata, document_outlets
 
 REPORT_VERSION = 2
@@ -195,14 +202,31 @@ class PairReport:
     passages: tuple[PassageReport, ...]
 
 
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class RewriteReport:
+    """Two documents that share no passage but whose words are a rewrite of one another: the
+    share of each one's 3-word n-grams found in the other (`percent_a`, `percent_b`,
+    quotations left out) and their geometric mean, `similarity` (`dedupe.similarity`). A
+    similarity figure, never copied words: in no passage, family or percentage of copied or
+    shared words."""
+
+    a: str
+    b: str
+    similarity: float
+    percent_a: float
+    percent_b: float
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan: documents (sorted by id), families (largest first),
-    boilerplate, pairs (sorted by a, b; only when asked for) and parameters.
+    boilerplate, pairs (sorted by a, b; only when asked for), parameters and rewrites
+    (sorted by a, b).
 
-    `texts` holds, by id, the texts of the documents that share text with another (None:
-    the report was made without `texts=True`); the HTML report shows them side by side. It
-    is not part of the JSON contract.
+    `texts` holds, by id, the texts of the documents that share text with another or are
+    in a rewrite (None: the report was made without `texts=True`); the HTML report shows
+    them side by side. It is not part of the JSON contract.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -211,6 +235,7 @@ class Report:
     pairs: tuple[PairReport, ...] = ()
     parameters: Mapping[str, Any] = field(default_factory=dict)
     texts: Mapping[str, str] | None = None
+    rewrites: tuple[RewriteReport, ...] = ()
     # Lookups by id, made on first use (a lookup is then a dict's, not a walk of the report).
     _index: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -221,6 +246,7 @@ class Report:
             "documents": [document_dict(d) for d in self.documents],
             "families": [family_dict(f) for f in self.families],
             "boilerplate": [boilerplate_dict(b) for b in self.boilerplate],
+            "rewrites": [rewrite_dict(r) for r in self.rewrites],
         }
         if self.parameters.get("pairs"):
             data["pairs"] = [pair_dict(p) for p in self.pairs]
@@ -245,16 +271,11 @@ class Report:
 
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""
+        return tuple(self._lookup("pairs", lambda: _by_document(self.pairs)).get(id, ()))
 
-        def by_document() -> dict[str, list[PairReport]]:
-            index: dict[str, list[PairReport]] = {}
-            for pair in self.pairs:
-                index.setdefault(pair.a, []).append(pair)
-                if pair.b != pair.a:
-                    index.setdefault(pair.b, []).append(pair)
-            return index
-
-        return tuple(self._lookup("pairs", by_document).get(id, ()))
+    def rewrites_of(self, id: str) -> tuple[RewriteReport, ...]:
+        """Return the rewrites the document `id` is in, in (a, b) order."""
+        return tuple(self._lookup("rewrites", lambda: _by_document(self.rewrites)).get(id, ()))
 
     def to_dataframes(self) -> dict[str, Any]:
         """Return the report as pandas DataFrames, one per long-form table of
@@ -280,6 +301,18 @@ class Report:
         if found is None:
             found = self._index[name] = make()
         return found
+
+
+def _by_document(
+    items: Sequence[PairReport] | Sequence[RewriteReport],
+) -> dict[str, list[Any]]:
+    """Return the pairs (or rewrites) by document: each under its a and its b."""
+    index: dict[str, list[Any]] = {}
+    for item in items:
+        index.setdefault(item.a, []).append(item)
+        if item.b != item.a:
+            index.setdefault(item.b, []).append(item)
+    return index
 
 
 def percent(part: int, whole: int) -> float:
@@ -321,6 +354,7 @@ def build_report_and_shares(
     parameters: Mapping[str, Any],
     min_percent: float = 0.0,
     *,
+    rewrites: np.ndarray | None = None,
     pairs: bool = False,
     texts: bool = False,
     jobs: int = 1,
@@ -329,10 +363,12 @@ def build_report_and_shares(
     """Return the report of `documents` from the aligned passages and their families, and
     what each document shares with each partner (`Shares`).
 
-    `word_counts` gives every document's word count. Documents are reported in chunks, on up
-    to `jobs` processes (compiled coverage with `compiled`: the same figures). With `pairs`,
-    every aligned pair that shares text is listed with its passages; with `texts`, the report
-    keeps the texts of the documents that share text with another.
+    `word_counts` gives every document's word count; `rewrites` the rows of the rewritten
+    pairs (`dedupe.similarity.rewrite_rows`, a and b documents). Documents are reported in
+    chunks, on up to `jobs` processes (compiled coverage with `compiled`: the same figures).
+    With `pairs`, every aligned pair that shares text is listed with its passages; with
+    `texts`, the report keeps the texts of the documents that share text with another or are
+    in a rewrite.
     """
     entries, inside = _entries(aligned, families)
     counts = np.asarray(word_counts, dtype=np.int64)
@@ -379,13 +415,23 @@ def build_report_and_shares(
             for doc, partner, n, _ in part.partners.tolist()
         }
         pair_reports = _pair_reports(context, aligned, percents, family_ids)
+    rewrite_reports = _rewrite_reports(
+        ids,
+        rewrites if rewrites is not None else np.empty((0, REWRITE_COLUMNS), np.int64),
+        min_percent,
+    )
     report = Report(
         documents=tuple(sorted(documents_out, key=lambda d: d.id)),
         families=tuple(family_reports),
         boilerplate=tuple(_boilerplate_reports(context)),
         pairs=tuple(pair_reports),
         parameters={**parameters, "pairs": pairs},
-        texts=_shared_texts(documents, documents_out, pair_reports) if texts else None,
+        texts=(
+            _shared_texts(documents, documents_out, [*pair_reports, *rewrite_reports])
+            if texts
+            else None
+        ),
+        rewrites=tuple(rewrite_reports),
     )
     return report, _shares(parts, entries, bases)
 
@@ -404,10 +450,10 @@ def _shares(parts: Sequence[_ReportPart], entries: np.ndarray, bases: np.ndarray
 def _shared_texts(
     documents: Sequence[Document],
     reports: Sequence[DocumentReport],
-    pairs: Sequence[PairReport],
+    pairs: Sequence[PairReport | RewriteReport],
 ) -> dict[str, str]:
     """Return the texts, by id, of the documents (`reports` in document order) that share
-    text with another or are in a listed pair."""
+    text with another or are in a listed pair or a rewrite."""
     in_pairs = {id for pair in pairs for id in (pair.a, pair.b)}
     return {
         doc.id: documents[index].text
@@ -872,6 +918,28 @@ def _pair_reports(
     return reports
 
 
+# --- rewrites ------------------------------------------------------------------------------
+
+
+def _rewrite_reports(
+    ids: Sequence[str], rows: np.ndarray, min_percent: float
+) -> list[RewriteReport]:
+    """Return the rewrites of the rows (`dedupe.similarity.rewrite_rows`, sorted by pair)
+    whose similarity reaches `min_percent`."""
+    figures = similarity(rows[:, R_SHARED], rows[:, R_A_GRAMS], rows[:, R_B_GRAMS]).tolist()
+    reports = [
+        RewriteReport(
+            ids[a],
+            ids[b],
+            round(figure, 2),
+            percent(shared, a_grams),
+            percent(shared, b_grams),
+        )
+        for (a, b, shared, a_grams, b_grams), figure in zip(rows.tolist(), figures, strict=True)
+    ]
+    return [r for r in reports if r.similarity >= min_percent]
+
+
 # --- ids in natural order ------------------------------------------------------------------
 
 _DIGITS = re.compile(r"(\d+)")
@@ -933,6 +1001,17 @@ def boilerplate_dict(item: BoilerplateReport) -> dict[str, Any]:
         "articles": item.articles,
         "texts": [{"text": t.text, "articles": t.articles, "words": t.words} for t in item.texts],
         "more_texts": item.more_texts,
+    }
+
+
+def rewrite_dict(rewrite: RewriteReport) -> dict[str, Any]:
+    """Return one rewrite's entry of the JSON report."""
+    return {
+        "a": rewrite.a,
+        "b": rewrite.b,
+        "similarity": rewrite.similarity,
+        "percent_a": rewrite.percent_a,
+        "percent_b": rewrite.percent_b,
     }
 
 

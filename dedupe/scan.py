@@ -64,9 +64,11 @@ from dedupe.parameters import Parameters as Parameters  # re-exported: it lived 
 from dedupe.passages import AlignedPassages, joined, passage_columns
 from dedupe.report import Report, Shares, build_report_and_shares
 from dedupe.signatures import sign, sign_reference
+from dedupe.similarity import R_A, R_B, REWRITE_COLUMNS, rewrite_rows
 from dedupe.stats import Stats
 from dedupe.store import as_sequence, document_crawled, document_ids, document_metadata
 from dedupe.text import (
+    joined_tokens,
     ngram_hashes,
     sequence_hashes,
     shingle_hash32,
@@ -487,7 +489,7 @@ def _run_stages(
     if compiled_for_pairs:
         notice.start()
     with stats.stage("align", "pairs") as timing:
-        aligned = align_pairs(
+        alignment = align_candidates(
             documents,
             pairs,
             params,
@@ -496,8 +498,10 @@ def _run_stages(
             progress=progress,
             compiled=compiled_for_pairs,
         )
+        aligned = alignment.passages
         timing.items = len(pairs)
     stats.count("verified document pairs", len(aligned))
+    stats.count("rewritten document pairs", len(alignment.rewrites))
     with stats.stage("families", "passages") as timing:
         families = find_families(
             documents,
@@ -517,6 +521,7 @@ def _run_stages(
             signed.word_counts,
             aligned,
             families,
+            rewrites=alignment.rewrites,
             parameters=_parameter_record(params, options.min_percent),
             min_percent=options.min_percent,
             pairs=options.pairs,
@@ -938,6 +943,42 @@ def align_pairs(
     already aligned takes its passages instead of being aligned again: 2,000 verbatim copies
     of a story cost one alignment.
     """
+    return align_candidates(
+        documents,
+        pairs,
+        params,
+        text_hashes=text_hashes,
+        jobs=jobs,
+        progress=progress,
+        compiled=compiled,
+        rewrites=False,
+    ).passages
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """What alignment made of the candidate pairs: those that share text, with their
+    passages, and the rewrites among those that share none (`dedupe.similarity.rewrite_rows`,
+    a and b documents), both sorted by (a, b)."""
+
+    passages: AlignedPassages
+    rewrites: np.ndarray
+
+
+def align_candidates(
+    documents: Sequence[Document],
+    pairs: np.ndarray,
+    params: Parameters,
+    *,
+    text_hashes: np.ndarray | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    compiled: bool = False,
+    rewrites: bool = True,
+) -> Alignment:
+    """Return the `align_pairs` of `pairs` and, with `rewrites`, the pairs in which alignment
+    found no passage but whose 3-gram similarity makes them rewrites: measured on the words
+    each chunk has split for its alignment, so it costs no second reading of the texts."""
     if compiled:
         # Compiled (or loaded from numba's cache) once, here, before workers are forked;
         # numba takes about half a second to load, so only when used.
@@ -960,16 +1001,23 @@ def align_pairs(
     )
     chunks = [ordered[lo : lo + _ALIGN_CHUNK] for lo in range(0, len(ordered), _ALIGN_CHUNK)]
     parts: list[AlignedPassages] = []
+    similar: list[np.ndarray] = [np.empty((0, REWRITE_COLUMNS), dtype=np.int64)]
     done = 0
-    for part in map_ordered(_align_chunk, (documents, params, compiled), chunks, jobs):
+    state = (documents, params, compiled, rewrites)
+    for part, rows in map_ordered(_align_chunk, state, chunks, jobs):
         parts.append(part)
+        similar.append(rows)
         done += _ALIGN_CHUNK
         if progress:
             progress("align", min(done, len(distinct)), len(distinct))
     aligned = joined(parts)
+    found = np.concatenate(similar)
     if len(distinct) == len(pairs):
-        return aligned.sorted_by_pair()
-    return _with_copies(aligned, pairs, representative)
+        return Alignment(aligned.sorted_by_pair(), found[np.lexsort((found[:, 1], found[:, 0]))])
+    return Alignment(
+        _with_copies(aligned, pairs, representative),
+        _rewrites_with_copies(found, pairs, representative),
+    )
 
 
 def same_texts(
@@ -1020,6 +1068,24 @@ def _with_copies(
     return AlignedPassages(pairs[hit], taken.bounds, taken.rows, taken.quoted).sorted_by_pair()
 
 
+def _rewrites_with_copies(
+    rows: np.ndarray, pairs: np.ndarray, representative: np.ndarray
+) -> np.ndarray:
+    """Return the rewrite rows of every pair whose representative has one (the same figures:
+    the same texts), sorted by pair."""
+    if not len(rows):
+        return rows
+    span = int(pairs.max()) + 1
+    found = rows[:, R_A] * span + rows[:, R_B]
+    order = np.argsort(found)
+    codes = pairs[representative, 0] * span + pairs[representative, 1]
+    at = np.minimum(np.searchsorted(found[order], codes), len(found) - 1)
+    hit = np.flatnonzero(found[order][at] == codes)
+    taken: np.ndarray = rows[order[at[hit]]]
+    taken[:, [R_A, R_B]] = pairs[hit]
+    return taken
+
+
 def clusters(pairs: np.ndarray) -> np.ndarray:
     """Return, for each pair, a label shared by all pairs of its connected group of documents."""
     parent: dict[int, int] = {}
@@ -1039,10 +1105,11 @@ def clusters(pairs: np.ndarray) -> np.ndarray:
 
 
 def _align_chunk(
-    state: tuple[Sequence[Document], Parameters, bool], pairs: np.ndarray
-) -> AlignedPassages:
-    """Return the pairs of the chunk that share text, with their passages."""
-    documents, params, compiled = state
+    state: tuple[Sequence[Document], Parameters, bool, bool], pairs: np.ndarray
+) -> tuple[AlignedPassages, np.ndarray]:
+    """Return the pairs of the chunk that share text, with their passages, and (when asked)
+    the rewrite rows of those that share none."""
+    documents, params, compiled, rewrites = state
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
     needed = unique_values(pairs)
@@ -1063,7 +1130,13 @@ def _align_chunk(
         )
     # Back to the corpus's document numbers.
     found = AlignedPassages(pairs, found.bounds, found.rows, found.quoted)
-    return found.select(np.flatnonzero(found.counts()))
+    verified = found.counts() > 0
+    similar = np.empty((0, REWRITE_COLUMNS), dtype=np.int64)
+    if rewrites and not verified.all():
+        words = table if compiled else joined_tokens(tokens)
+        similar = rewrite_rows(words, local[~verified], params.min_words)
+        similar[:, [R_A, R_B]] = needed[similar[:, [R_A, R_B]]]
+    return found.select(np.flatnonzero(verified)), similar
 
 
 def ngrams_of_each(hashes: Sequence[np.ndarray], n: int) -> list[np.ndarray]:

@@ -62,8 +62,8 @@ class CopyMatrix:
 class CorpusSummary:
     """The corpus in figures: articles, outlets, first and last publication date, families,
     articles that copy text and the mean copied percentage of all articles, copies credited
-    out of those with a source to name, boilerplate texts left out, and pairs listed (None
-    when the report was made without pairs)."""
+    out of those with a source to name, boilerplate texts left out, pairs listed (None
+    when the report was made without pairs) and pairs of articles that are rewrites."""
 
     articles: int
     outlets: int
@@ -76,6 +76,7 @@ class CorpusSummary:
     creditable: int
     boilerplate_texts: int
     pairs: int | None
+    rewrites: int = 0
 
 
 def copies(report: Report) -> tuple[Copy, ...]:
@@ -202,6 +203,7 @@ def corpus_summary(report: Report) -> CorpusSummary:
         creditable=len(decided),
         boilerplate_texts=sum(len(b.texts) + b.more_texts for b in report.boilerplate),
         pairs=len(report.pairs) if report.parameters.get("pairs") else None,
+        rewrites=len(report.rewrites),
     )
 
 
@@ -227,6 +229,12 @@ def summary_line(summary: CorpusSummary) -> str:
         clauses.append(f"{_count(summary.boilerplate_texts, 'boilerplate text')} left out")
     if summary.pairs is not None:
         clauses.append(f"{_count(summary.pairs, 'pair')} of articles share text")
+    if summary.rewrites:
+        verb = "is a rewrite" if summary.rewrites == 1 else "are rewrites"
+        clauses.append(
+            f"{_count(summary.rewrites, 'pair')} of articles {verb} (similar wording, no"
+            " shared passage)"
+        )
     return f"{parts[0]}: {'; '.join(clauses)}."
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from dedupe.report import DocumentReport, PairReport, Report, natural_key
+from dedupe.report import DocumentReport, PairReport, Report, RewriteReport, natural_key
 from dedupe.summary import copies, copy_matrix, outlet_summaries
 
 Cell = str | int | float | bool | None
+Pair = TypeVar("Pair", PairReport, RewriteReport)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +308,31 @@ def passages_table(report: Report) -> Table:
     return Table("passages", PASSAGE_COLUMNS, tuple(rows))
 
 
+REWRITE_COLUMNS = ("a", "b", "a_outlet", "b_outlet", "similarity", "percent_a", "percent_b")
+
+
+def rewrites_table(report: Report) -> Table:
+    """Return one row per rewrite: both articles and their outlets, the similarity and the
+    share of each one's 3-word n-grams found in the other (`dedupe.similarity`)."""
+    documents = {d.id: d for d in report.documents}
+    return Table(
+        "rewrites",
+        REWRITE_COLUMNS,
+        tuple(
+            (
+                r.a,
+                r.b,
+                _outlet(documents.get(r.a)),
+                _outlet(documents.get(r.b)),
+                r.similarity,
+                r.percent_a,
+                r.percent_b,
+            )
+            for r in _natural_pairs(report.rewrites)
+        ),
+    )
+
+
 TABLES: dict[str, Callable[[Report], Table]] = {
     "documents": documents_table,
     "matches": matches_table,
@@ -318,6 +344,7 @@ TABLES: dict[str, Callable[[Report], Table]] = {
     "boilerplate": boilerplate_table,
     "pairs": pairs_table,
     "passages": passages_table,
+    "rewrites": rewrites_table,
 }
 
 
@@ -341,7 +368,7 @@ def _natural(documents: tuple[DocumentReport, ...]) -> list[DocumentReport]:
     return sorted(documents, key=lambda d: natural_key(d.id))
 
 
-def _natural_pairs(pairs: tuple[PairReport, ...]) -> list[PairReport]:
+def _natural_pairs(pairs: tuple[Pair, ...]) -> list[Pair]:
     return sorted(pairs, key=lambda p: (natural_key(p.a), natural_key(p.b)))
 
 

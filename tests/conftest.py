@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
+
+import dedupe
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -35,3 +38,21 @@ def clough_dir() -> Path:
 @pytest.fixture(scope="session")
 def news_clusters_dir() -> Path:
     return corpus_dir("news-clusters")
+
+
+@pytest.fixture(scope="session")
+def clough_report(clough_dir: Path) -> dedupe.Report:
+    """The scan of the 100 Clough & Stevenson texts, with pairs and texts (one process)."""
+    return dedupe.scan(sorted(clough_dir.glob("*.txt")), jobs=1, pairs=True, texts=True)
+
+
+@pytest.fixture(scope="session")
+def clough_labels(clough_dir: Path) -> dict[str, tuple[str, str]]:
+    """Return {answer id: (source id, category)} of the Clough & Stevenson answers."""
+    with open(clough_dir / "file_information.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        Path(row["File"]).stem: (f"orig_task{row['Task']}", row["Category"].strip())
+        for row in rows
+        if row["Category"].strip() != "orig"
+    }

@@ -81,8 +81,11 @@ def test_json_output_file_follows_the_contract(runner: CliRunner, tmp_path: Path
     )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text("utf-8"))
-    assert list(data) == ["version", "documents", "families", "boilerplate", "pairs", "parameters"]
+    assert list(data) == [
+        "version", "documents", "families", "boilerplate", "rewrites", "pairs", "parameters"
+    ]  # fmt: skip
     assert data["version"] == 2
+    assert data["rewrites"] == []  # the example's articles share text or nothing
     doc = next(d for d in data["documents"] if d["id"] == "valley-post")
     assert set(doc) == {
         "id", "source", "published", "words", "boilerplate_words", "copied_percent",

@@ -308,6 +308,57 @@ def test_two_articles_never_aligned_are_shown_unmarked(visit: Visit, example_htm
     assert page.locator("#side-a mark.copied").count() >= 2
 
 
+@pytest.fixture(scope="module")
+def clough_html(clough_report: dedupe.Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "clough.html"
+    path.write_text(render_html(clough_report), "utf-8")
+    return path
+
+
+def test_the_page_lists_rewrites_by_document_position(clough_report: dedupe.Report) -> None:
+    data = report_data(clough_report)
+    ids = data["documents"]["id"]
+    shown = [(ids[a], ids[b], similarity) for a, b, similarity, _, _ in data["rewrites"]]
+    assert sorted(shown) == sorted((r.a, r.b, r.similarity) for r in clough_report.rewrites)
+    assert data["summary"]["rewrites"] == len(clough_report.rewrites)
+    # Both texts of a rewrite are embedded, to be compared side by side.
+    texts = data["documents"]["text"]
+    assert all(texts[a] is not None and texts[b] is not None for a, b, *_ in data["rewrites"])
+
+
+def test_rewrites_are_listed_with_the_pairs_and_compared_unmarked(
+    visit: Visit, clough_html: Path, clough_report: dedupe.Report
+) -> None:
+    page = visit.open(clough_html, "#pairs")
+    rows = page.locator("#rewrites tbody tr")
+    assert rows.count() == len(clough_report.rewrites)
+    row = rows.filter(has_text="g3pA_taskb")
+    rewrite = clough_report.rewrites_of("g3pA_taskb")[0]
+    assert row.inner_text().split("\t")[::2] == [
+        "g3pA_taskb",
+        "orig_taskb",
+        f"{rewrite.similarity:.1f}",
+        f"{rewrite.percent_b:.1f}",
+    ]
+    page.locator("#rewrites").scroll_into_view_if_needed()
+    visit.screenshot("rewrites")
+    row.click()
+    assert page.evaluate("location.hash") == "#compare/g3pA_taskb/orig_taskb"
+    note = page.inner_text("#compare-note")
+    assert note.startswith("A rewrite: no shared passage, but similar wording")
+    assert f"{rewrite.percent_a:.1f} % of g3pA_taskb's 3-word phrases" in note
+    assert page.locator("#compare mark").count() == 0  # never shown as copied text
+    page.goto(clough_html.as_uri() + "#document/orig_taskb")
+    page.wait_for_selector("#document-detail h3")
+    listed = page.locator("#document-detail ul.rewrites li").all_inner_texts()
+    assert f"g3pA_taskb similarity {rewrite.similarity:.1f} %" in listed
+
+
+def test_a_report_without_rewrites_says_so(visit: Visit, example_html: Path) -> None:
+    page = visit.open(example_html, "#pairs")
+    assert page.inner_text("#rewrites") == "No pair of articles is a rewrite."
+
+
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"></script><script>document.title="pwned"'
 
 

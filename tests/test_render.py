@@ -27,6 +27,7 @@ from dedupe.report import (
     PairReport,
     PassageReport,
     Report,
+    RewriteReport,
 )
 from dedupe.tables import PASSAGE_COLUMNS
 
@@ -126,6 +127,8 @@ boilerplate = st.builds(
     st.integers(0, 10**6),
 )
 
+rewrites = st.builds(RewriteReport, texts, texts, floats, floats, floats)
+
 
 @settings(max_examples=300, deadline=None)
 @given(
@@ -134,6 +137,7 @@ boilerplate = st.builds(
     st.lists(boilerplate, max_size=2),
     st.lists(pairs, max_size=4),
     st.booleans(),
+    st.lists(rewrites, max_size=2),
 )
 def test_json_of_any_report_is_exactly_json_dumps(
     documents: list[DocumentReport],
@@ -141,6 +145,7 @@ def test_json_of_any_report_is_exactly_json_dumps(
     boilerplate: list[BoilerplateReport],
     pairs: list[PairReport],
     with_pairs: bool,
+    rewrites: list[RewriteReport],
 ) -> None:
     report = Report(
         tuple(documents),
@@ -148,6 +153,7 @@ def test_json_of_any_report_is_exactly_json_dumps(
         tuple(boilerplate),
         tuple(pairs),
         {"threshold": 0.3, "pairs": with_pairs},
+        rewrites=tuple(rewrites),
     )
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
     assert render(report, "json") == expected
@@ -378,3 +384,26 @@ def test_long_form_csv_neutralises_formulas() -> None:
 def test_the_command_offers_every_format_there_is_a_renderer_for() -> None:
     """`dedupe.formats` names them for --format without importing the renderers."""
     assert sorted(FORMATS) == sorted(RENDERERS)
+
+
+def test_rewrites_have_a_section_of_their_own(clough_report: dedupe.Report) -> None:
+    table = render(clough_report, "table")
+    assert "pairs of articles are rewrites (similar wording, no shared passage)" in " ".join(
+        table.split()
+    )
+    section = table.split("Rewrites (similar wording, no shared passage; never counted as")[1]
+    header, _, *rows = section.split("\n\n")[1].splitlines()
+    assert header.split() == ["a", "b", "similarity", "%", "%", "of", "a", "%", "of", "b"]
+    listed = [row.split() for row in rows]
+    assert [(r[0], r[1]) for r in listed] == [(r.a, r.b) for r in clough_report.rewrites]
+    rewrite = clough_report.rewrites_of("g3pA_taskb")[0]
+    assert ["g3pA_taskb", "orig_taskb", f"{rewrite.similarity:.1f}"] == listed[-2][:3]
+    top = render(clough_report, "table", top=2)
+    assert "Rewrites (most similar first" in top
+    assert f"... and {len(clough_report.rewrites) - 2} more rewrites (--top 2)" in top
+    assert "## Rewrites (similar wording" in render(clough_report, "markdown")
+
+
+def test_no_rewrite_no_section(report: dedupe.Report) -> None:
+    assert report.rewrites == () and "Rewrites" not in render(report, "table")
+    assert "rewrite" not in render(report, "table")

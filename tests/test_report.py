@@ -4,6 +4,7 @@ pairs, on small corpora whose shared text is known word for word."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -190,6 +191,38 @@ def test_min_percent_hides_weak_pairs_and_matches_but_not_figures() -> None:
     assert shown.pairs and not hidden.pairs
     assert shown.document("b").matches and not hidden.document("b").matches
     assert shown.document("b").copied_percent == hidden.document("b").copied_percent > 0
+
+
+def test_rewrites_are_in_the_json_contract_and_looked_up_by_id(
+    clough_report: dedupe.Report,
+) -> None:
+    listed = clough_report.to_dict()["rewrites"]
+    assert listed == [
+        {
+            "a": r.a,
+            "b": r.b,
+            "similarity": r.similarity,
+            "percent_a": r.percent_a,
+            "percent_b": r.percent_b,
+        }
+        for r in clough_report.rewrites
+    ]
+    assert [(r["a"], r["b"]) for r in listed] == sorted((r["a"], r["b"]) for r in listed)
+    for r in clough_report.rewrites:
+        assert (
+            r.a < r.b
+            and r in clough_report.rewrites_of(r.a)
+            and r in clough_report.rewrites_of(r.b)
+        )
+        # Similar wording without a shared passage: never a listed pair.
+        assert (r.a, r.b) not in {(p.a, p.b) for p in clough_report.pairs}
+    assert clough_report.rewrites_of("g1pD_taskd") == clough_report.rewrites_of("nope") == ()
+
+
+def test_min_percent_hides_weak_rewrites(clough_dir: Path, clough_report: dedupe.Report) -> None:
+    shown = clough_report.rewrites
+    hidden = dedupe.scan(sorted(clough_dir.glob("*.txt")), jobs=1, min_percent=15.0).rewrites
+    assert hidden == tuple(r for r in shown if r.similarity >= 15.0) and len(hidden) < len(shown)
 
 
 FOOTER = (

@@ -18,6 +18,7 @@ import dedupe
 from dedupe.documents import Document
 from dedupe.report import DocumentReport, Report
 from dedupe.scan import ngrams_of_each, shingle_documents, shingle_documents_reference
+from dedupe.similarity import REWRITE_SIMILARITY, containment
 from dedupe.text import ngram_hashes, tokenize
 
 
@@ -398,3 +399,76 @@ def test_the_readmes_python_example_runs(capsys: pytest.CaptureFixture[str]) -> 
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == "id=id text=text source=outlet date=published"
     assert "wire-flood" in printed and "f1 wire-flood Reuters 4" in printed
+
+
+# --- rewrites: similar wording without a shared passage (Clough & Stevenson, news-clusters) ----
+
+
+def test_a_heavy_rewrite_is_reported_as_a_rewrite_never_as_copied(clough_report: Report) -> None:
+    answer = clough_report.document("g3pA_taskb")  # rewritten heavily from orig_taskb
+    (rewrite,) = clough_report.rewrites_of("g3pA_taskb")
+    assert (rewrite.a, rewrite.b) == ("g3pA_taskb", "orig_taskb")
+    assert rewrite.similarity >= REWRITE_SIMILARITY
+    assert rewrite.percent_a > rewrite.similarity > rewrite.percent_b  # the answer is shorter
+    assert (answer.copied_percent, answer.shared_percent, answer.matches) == (0.0, 0.0, ())
+    assert answer.families == ()
+    assert not clough_report.pairs_of("g3pA_taskb")
+    assert rewrite in clough_report.rewrites_of("orig_taskb")
+
+
+def test_answers_written_without_their_source_are_in_no_rewrite(
+    clough_report: Report, clough_labels: dict[str, tuple[str, str]]
+) -> None:
+    rewritten = {id for r in clough_report.rewrites for id in (r.a, r.b)}
+    independent = {id for id, (_, category) in clough_labels.items() if category == "non"}
+    assert len(independent) == 38 and not rewritten & independent
+    # Each rewrite is two texts of one task: an answer derived from the source, or the source.
+    for r in clough_report.rewrites:
+        assert r.a[-1] == r.b[-1] and {r.a, r.b} <= {*clough_labels, f"orig_task{r.a[-1]}"}
+
+
+def test_rewrites_are_sorted_and_the_same_whatever_the_code_path(
+    clough_dir: Path, clough_report: Report
+) -> None:
+    assert len(clough_report.rewrites) >= 5
+    assert [(r.a, r.b) for r in clough_report.rewrites] == sorted(
+        (r.a, r.b) for r in clough_report.rewrites
+    )
+    paths = sorted(clough_dir.glob("*.txt"))
+    module = importlib.import_module("dedupe.scan")
+    with (
+        mock.patch.object(module, "COMPILED_ALIGNMENT_FROM", 0),
+        mock.patch.object(module, "COMPILED_SIGNING_FROM", 0),
+    ):
+        compiled = dedupe.scan(reversed(paths), jobs=2, pairs=True, texts=True)
+    assert compiled.rewrites == clough_report.rewrites
+    assert dedupe.scan(paths, reference=True).rewrites == clough_report.rewrites
+
+
+def test_copies_of_a_rewritten_pair_are_rewrites_too(clough_dir: Path) -> None:
+    # Verbatim copies are aligned once per distinct pair of texts: their rewrite figures too.
+    answer, source = (
+        dedupe.read_documents([clough_dir / f"{name}.txt"]) for name in ("g3pA_taskb", "orig_taskb")
+    )
+    (a,), (b,) = answer, source
+    copies = [dataclasses.replace(a, id="answer-copy"), dataclasses.replace(b, id="source-copy")]
+    report = dedupe.scan([a, b, *copies], jobs=1)
+    figures = {(r.a, r.b): (r.similarity, r.percent_a, r.percent_b) for r in report.rewrites}
+    (figure,) = set(figures.values())
+    assert figures == {
+        ("answer-copy", "orig_taskb"): figure,
+        ("answer-copy", "source-copy"): figure,
+        ("g3pA_taskb", "orig_taskb"): figure,
+        ("g3pA_taskb", "source-copy"): figure,
+    }
+
+
+def test_articles_on_one_event_are_no_rewrites(news_clusters_dir: Path) -> None:
+    # Same-event articles by different outlets share names and phrases: the Telegraph's short
+    # Cubs story has 29 % of its 3-grams in the Daily Mail's 4,000-word page on the same game
+    # (the two are a candidate pair), but the page holds 0.7 % of its in the story.
+    documents = list(dedupe.read_documents([news_clusters_dir / "articles.jsonl"]))
+    assert dedupe.scan(documents).rewrites == ()
+    texts = {d.id: d.text for d in documents}
+    short, page = (tokenize(texts[id]) for id in ("9fb2f7a041c350a0", "dcf7e591116a13b9"))
+    assert containment(short, page) > 0.25 and containment(page, short) < 0.02

@@ -1,11 +1,23 @@
-"""Tests of the rewrite similarity: the share of a text's 3-word n-grams another text holds."""
+"""Tests of the rewrite similarity: the share of a text's 3-word n-grams another text holds,
+and the rule that makes two articles a rewrite."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
-from dedupe.similarity import containment
-from dedupe.text import tokenize
+import dedupe
+from dedupe.similarity import (
+    REWRITE_SIMILARITY,
+    containment,
+    gram_sets,
+    rewrite_rows,
+    shared_grams,
+    similarity,
+)
+from dedupe.text import TokenTable, joined_tokens, ngram_hashes, tokenize
 
 SOURCE = (
     "PageRank is a link analysis algorithm used by the Google search engine that assigns a "
@@ -56,3 +68,65 @@ def test_texts_without_an_ngram_score_zero(text: str) -> None:
 def test_case_and_punctuation_do_not_matter() -> None:
     shouted = SOURCE.upper().replace(",", "")
     assert containment(tokenize(shouted), tokenize(SOURCE)) == 1.0
+
+
+def test_quoted_words_are_left_out() -> None:
+    # Several outlets quoting one statement are not rewriting each other.
+    quoting = f'The report said: "{SOURCE}"'
+    assert containment(tokenize(quoting), tokenize(SOURCE)) == 0.0
+    assert containment(tokenize(quoting.replace('"', "")), tokenize(SOURCE)) > 0.9
+
+
+def test_ngrams_never_span_two_texts() -> None:
+    table = joined_tokens([tokenize("alpha beta"), tokenize("gamma delta epsilon")])
+    grams, bounds = gram_sets(table, np.arange(2))
+    assert bounds.tolist() == [0, 0, 1]
+    assert grams.tolist() == ngram_hashes(table.hashes[2:], 3).tolist()
+
+
+# --- the scan's rule, on real answers (Clough & Stevenson) ----------------------------------------
+
+
+def texts_of(clough_dir: Path, *names: str) -> TokenTable:
+    return joined_tokens([tokenize(read(clough_dir / f"{name}.txt")) for name in names])
+
+
+def read(path: Path) -> str:
+    (document,) = dedupe.read_documents([path])
+    return document.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "source", "rewrite"),
+    [
+        ("g3pA_taskb", "orig_taskb", True),  # heavy rewrite, no 10-word passage in common
+        ("g0pA_taskd", "orig_taskd", True),  # heavy rewrite
+        ("g1pD_taskd", "orig_taskd", False),  # written without the source, on its subject
+        ("g4pE_taske", "orig_taske", False),  # the same
+    ],
+)
+def test_heavy_rewrites_reach_the_rewrite_similarity_independent_answers_do_not(
+    clough_dir: Path, answer: str, source: str, rewrite: bool
+) -> None:
+    table = texts_of(clough_dir, answer, source)
+    rows = rewrite_rows(table, np.array([[0, 1]]), min_shared=10)
+    assert len(rows) == int(rewrite)
+    grams, bounds = gram_sets(table, np.arange(2))
+    (shared,) = shared_grams(grams, bounds, np.array([[0, 1]]))
+    a, b = (tokenize(read(clough_dir / f"{name}.txt")) for name in (answer, source))
+    figure = similarity(np.array([shared]), *np.diff(bounds).reshape(2, 1))[0]
+    # One rule: the similarity is the geometric mean of the two containments.
+    assert figure == pytest.approx(100 * (containment(a, b) * containment(b, a)) ** 0.5)
+    assert (figure >= REWRITE_SIMILARITY) == rewrite
+
+
+def test_a_rewrite_shares_as_many_ngrams_as_a_passage_needs_words() -> None:
+    # Two short texts closing on the same credit line share half their few 3-grams.
+    credit = "The Associated Press contributed to this report."
+    table = joined_tokens(
+        [tokenize(f"Rain closed two roads. {credit}"), tokenize(f"Schools open late. {credit}")]
+    )
+    pair = np.array([[0, 1]])
+    assert rewrite_rows(table, pair, min_shared=10).tolist() == []
+    ((a, b, shared, a_grams, b_grams),) = rewrite_rows(table, pair, min_shared=1).tolist()
+    assert (a, b, shared, a_grams, b_grams) == (0, 1, 5, 9, 8)

@@ -210,6 +210,20 @@
         placeholder: "filter: id or outlet",
         onclick: (p) => go(`compare/${enc(d.id[p[0]])}/${enc(d.id[p[1]])}`),
       });
+      if (!D.rewrites.length) { $("rewrites").replaceChildren(el("p", {}, "No pair of articles is a rewrite.")); return; }
+      pagedTable($("rewrites"), D.rewrites, [
+        { title: "a", value: (r) => d.id[r[0]], sort: (r) => r[0] },
+        { title: "outlet of a", value: (r) => outletOf(r[0]), sort: (r) => outletOf(r[0]) },
+        { title: "b", value: (r) => d.id[r[1]], sort: (r) => r[1] },
+        { title: "outlet of b", value: (r) => outletOf(r[1]), sort: (r) => outletOf(r[1]) },
+        { title: "similarity %", value: (r) => pct(r[2]), sort: (r) => r[2], num: true },
+        { title: "% of a", value: (r) => pct(r[3]), sort: (r) => r[3], num: true },
+        { title: "% of b", value: (r) => pct(r[4]), sort: (r) => r[4], num: true },
+      ], {
+        text: (r) => `${d.id[r[0]]} ${d.id[r[1]]} ${outletOf(r[0])} ${outletOf(r[1])}`,
+        placeholder: "filter: id or outlet",
+        onclick: (r) => go(`compare/${enc(d.id[r[0]])}/${enc(d.id[r[1]])}`),
+      });
     },
 
     compare() {
@@ -305,7 +319,17 @@
       el("h3", {}, "Matches (share of its words found in each)"),
       d.matches[k].length ? el("ul", { class: "plain" }, d.matches[k].map(([other, p]) => el("li", {},
         docLink(other, k), ` ${pct(p)} %`))) : el("p", {}, "none"),
-      d.moreMatches[k] ? el("p", {}, `and ${d.moreMatches[k]} more`) : null));
+      d.moreMatches[k] ? el("p", {}, `and ${d.moreMatches[k]} more`) : null,
+      rewritesOf(k).length ? [el("h3", {}, "Rewrites (similar wording, no shared passage)"),
+        el("ul", { class: "plain rewrites" }, rewritesOf(k).map((r) => el("li", {},
+          docLink(r.other, k), ` similarity ${pct(r.similarity)} %`)))] : null));
+  }
+
+  // The rewrites document k is in, seen from k: {other, similarity, mine, theirs}.
+  function rewritesOf(k) {
+    return D.rewrites.filter((r) => r[0] === k || r[1] === k).map((r) => (r[0] === k
+      ? { other: r[1], similarity: r[2], mine: r[3], theirs: r[4] }
+      : { other: r[0], similarity: r[2], mine: r[4], theirs: r[3] }));
   }
 
   // The pair (a, b) as passages seen from a: [aStart, aEnd, bStart, bEnd, quote, family, source].
@@ -366,9 +390,12 @@
     const pair = a === b ? null : passagesOf(a, b);
     const passages = pair ? pair.passages : [];
     const copied = passages.filter((x) => !x[4]).length;
+    const rewrite = a === b ? null : rewritesOf(a).find((r) => r.other === b);
     note.textContent = pair
       ? `${copied} copied passage${copied === 1 ? "" : "s"} and ${passages.length - copied} shared quotation${passages.length - copied === 1 ? "" : "s"}.`
-      : "These two articles were not aligned together: no shared passage was found between them.";
+      : rewrite
+        ? `A rewrite: no shared passage, but similar wording (similarity ${pct(rewrite.similarity)} %: ${pct(rewrite.mine)} % of ${aId}'s 3-word phrases are found in ${bId}, ${pct(rewrite.theirs)} % of ${bId}'s in ${aId}). Never counted as copied.`
+        : "These two articles were not aligned together: no shared passage was found between them.";
     const spansA = passages.map((x, n) => [x[0], x[1], x[4], x[5], n, x[6]]);
     const spansB = passages.map((x, n) => [x[2], x[3], x[4], x[5], n, x[6]]);
     $("side-a").replaceChildren(...sideOf(a, b, pair ? pair.pa : null, spansA, "a"));
