@@ -30,6 +30,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 import regex
@@ -75,20 +76,22 @@ def centre_order(sources: Sequence[str | None], published: Sequence[str | None])
     Stars then mostly join carriers to their likely original, which keeps the listed pairs
     (original, carrier) where the original is in the corpus.
     """
-    keys = [
-        (
-            wire_of_outlet(source) is None,
-            is_aggregator(source),
-            (moment := parse_date(date)) is None,
-            moment.timestamp() if moment is not None else 0.0,
-            index,
-        )
-        for index, (source, date) in enumerate(zip(sources, published, strict=True))
-    ]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    ranks = np.empty(len(keys), dtype=np.int64)
-    ranks[order] = np.arange(len(keys), dtype=np.int64)
+    # Outlets and dates repeat: each is looked up once.
+    outlet_keys = {
+        source: (wire_of_outlet(source) is None, is_aggregator(source)) for source in set(sources)
+    }
+    date_keys = {date: _date_key(parse_date(date)) for date in set(published)}
+    not_wire, aggregator = np.array([outlet_keys[s] for s in sources], dtype=bool).reshape(-1, 2).T
+    undated, moment = np.array([date_keys[d] for d in published], dtype=np.float64).reshape(-1, 2).T
+    # lexsort is stable: ties stay in document order.
+    order = np.lexsort((moment, undated, aggregator, not_wire))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order), dtype=np.int64)
     return ranks
+
+
+def _date_key(moment: datetime | None) -> tuple[bool, float]:
+    return (moment is None, moment.timestamp() if moment is not None else 0.0)
 
 
 # --- pieces and groups -------------------------------------------------------------------

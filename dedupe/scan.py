@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from dedupe import family_kernels
 from dedupe.align import GramIndex, align
 from dedupe.anchors import (
     PostingBlock,
@@ -59,6 +60,7 @@ from dedupe.index import (
     unique_values,
 )
 from dedupe.jit import CompileNotice
+from dedupe.jit import compiled as jitted
 from dedupe.parallel import default_jobs, map_ordered
 from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
@@ -995,7 +997,7 @@ def align_candidates(
     # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
     # worker tokenises each document once instead of once per chunk it appears in.
     ordered = (
-        distinct[np.lexsort((distinct[:, 1], distinct[:, 0], clusters(distinct)))]
+        distinct[np.lexsort((distinct[:, 1], distinct[:, 0], clusters(distinct, compiled)))]
         if len(distinct)
         else distinct
     )
@@ -1086,22 +1088,15 @@ def _rewrites_with_copies(
     return taken
 
 
-def clusters(pairs: np.ndarray) -> np.ndarray:
-    """Return, for each pair, a label shared by all pairs of its connected group of documents."""
-    parent: dict[int, int] = {}
-
-    def find(node: int) -> int:
-        root = parent.setdefault(node, node)
-        while root != parent[root]:
-            parent[root] = parent[parent[root]]
-            root = parent[root]
-        return root
-
-    for a, b in pairs.tolist():
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return np.array([find(a) for a in pairs[:, 0].tolist()], dtype=np.int64)
+def clusters(pairs: np.ndarray, compiled: bool = False) -> np.ndarray:
+    """Return, for each pair, a label shared by all pairs of its connected group of documents
+    (the group's lowest document)."""
+    if not len(pairs):
+        return np.empty(0, dtype=np.int64)
+    join = jitted(family_kernels.components) if compiled else family_kernels.components
+    labels = join(np.ascontiguousarray(pairs), int(pairs.max()) + 1)
+    found: np.ndarray = labels[pairs[:, 0]]
+    return found
 
 
 def _align_chunk(
