@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def test_speed_benchmark_runs_and_writes_its_figures(
     rates = figures["signing_articles_per_s"]
     assert rates["dedupe"] > 0 and rates["datasketch hand-written"] > 0
     assert figures["counts"]["verified document pairs"] > 0
+    if importlib.util.find_spec("rensa") is None:
+        assert figures["rensa_document_pipeline_seconds"] is None
+    else:
+        assert figures["rensa_document_pipeline_seconds"] > 0
+        assert figures["end_to_end_vs_rensa_document_pipeline"] > 0
     report = json.loads((tmp_path / "newsroom-120-3.report.json").read_text("utf-8"))
     assert len(report["documents"]) == 120
     assert "end_to_end_vs_handwritten" in capsys.readouterr().out
