@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.similarity import (
@@ -130,3 +132,46 @@ def test_a_rewrite_shares_as_many_ngrams_as_a_passage_needs_words() -> None:
     assert rewrite_rows(table, pair, min_shared=10).tolist() == []
     ((a, b, shared, a_grams, b_grams),) = rewrite_rows(table, pair, min_shared=1).tolist()
     assert (a, b, shared, a_grams, b_grams) == (0, 1, 5, 9, 8)
+
+
+# --- invariants ------------------------------------------------------------------------------
+
+# Few distinct words, so that random texts share 3-grams; quotation marks and punctuation too.
+_WORD = st.sampled_from(["the", "wire", "said", "on", "Monday", "“quoted", "words”", "a", "b."])
+_TEXT = st.lists(_WORD, max_size=40).map(" ".join)
+
+
+def _table(texts: list[str]) -> TokenTable:
+    return joined_tokens([tokenize(text) for text in texts])
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(_TEXT, min_size=1, max_size=5))
+def test_the_ngrams_of_texts_taken_together_are_those_of_each_alone(texts: list[str]) -> None:
+    together, bounds = gram_sets(_table(texts), np.arange(len(texts)))
+    for index, text in enumerate(texts):
+        alone, _ = gram_sets(_table([text]), np.arange(1))
+        assert together[bounds[index] : bounds[index + 1]].tolist() == alone.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(a=_TEXT, b=_TEXT)
+def test_the_similarity_is_symmetric_and_bounded_by_the_containments(a: str, b: str) -> None:
+    grams, bounds = gram_sets(_table([a, b]), np.arange(2))
+    both_ways = shared_grams(grams, bounds, np.array([[0, 1], [1, 0]]))
+    assert both_ways[0] == both_ways[1] <= min(np.diff(bounds))
+    counts = np.diff(bounds)
+    forward = similarity(both_ways[:1], counts[:1], counts[1:])
+    backward = similarity(both_ways[1:], counts[1:], counts[:1])
+    assert forward[0] == pytest.approx(backward[0])
+    there, back = containment(tokenize(a), tokenize(b)), containment(tokenize(b), tokenize(a))
+    assert 0.0 <= there <= 1.0 and 0.0 <= back <= 1.0
+    # The geometric mean lies between the two containments.
+    assert min(there, back) * 100 - 1e-9 <= forward[0] <= max(there, back) * 100 + 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT)
+def test_a_text_holds_all_of_its_own_ngrams(text: str) -> None:
+    grams, _ = gram_sets(_table([text]), np.arange(1))
+    assert containment(tokenize(text), tokenize(text)) == (1.0 if len(grams) else 0.0)
