@@ -827,9 +827,10 @@ def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attributi
         if twin not in attributions:
             attributions.append(twin)
         transitive_of[label] = attributions.index(twin)
-    result = labels.copy()
-    indirect = np.flatnonzero(~direct)
-    result[indirect] = [transitive_of[label] for label in labels[indirect].tolist()]
+    relabel = np.arange(len(attributions), dtype=np.int64)
+    if transitive_of:
+        relabel[list(transitive_of)] = list(transitive_of.values())
+    result = np.where(direct, labels, relabel[labels])
     result[own] = decided.carrier_labels[own]
     return result
 
