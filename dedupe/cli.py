@@ -675,15 +675,13 @@ class _Progress:
         self._bar, self._stage = None, None
 
     def _tell_inputs(self) -> None:
-        from dedupe.detection import detection_lines, given_paragraphs
+        from dedupe.detection import detection_lines, given_paragraphs, warning_lines
 
         paragraphs = self._log.paragraphs or given_paragraphs(None)
         for line in detection_lines(self._log.inputs, paragraphs):
             _say(line)
-        for item in self._log.inputs:
-            warning = item.warning()
-            if warning:
-                _say(f"warning: {warning}")
+        for line in warning_lines(self._log.inputs):
+            _say(f"warning: {line}")
 
 
 def _close(display: _Progress | None) -> None:

@@ -312,9 +312,9 @@ class Detection:
             return "id=(file name) text=(whole file) source=(none) date=(none)"
         return "fields of the Document objects"
 
-    def warning(self) -> str | None:
-        """Return the warning about attribution this input calls for (no outlet or no date
-        on any of its documents), or None."""
+    def attribution_gap(self) -> str | None:
+        """Return what this input's documents lack for attribution and what it means ("no
+        date on any document: ..."), or None when they lack nothing."""
         if not self.documents or (self.with_source and self.with_date):
             return None
         if not self.with_source and not self.with_date:
@@ -326,7 +326,7 @@ class Detection:
         else:
             missing = "no outlet"
             rests = "wire articles are known by their credits alone"
-        return f"{self.path}: {missing} on any document: {rests}"
+        return f"{missing} on any document: {rests}"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the detection as JSON-ready data (the report's `parameters.inputs`)."""
@@ -398,6 +398,18 @@ def detection_lines(inputs: Sequence[Detection], paragraphs: Paragraphs) -> list
             " --paragraph-separator chooses"
         )
     return lines
+
+
+def warning_lines(inputs: Sequence[Detection]) -> list[str]:
+    """Return the warnings about attribution of `inputs` (`Detection.attribution_gap`): one
+    line per kind of gap, naming the inputs it holds for (a folder of 500 text files is
+    warned about once, not 500 times)."""
+    groups: dict[str, list[str]] = {}
+    for item in inputs:
+        gap = item.attribution_gap()
+        if gap:
+            groups.setdefault(gap, []).append(item.path)
+    return [f"{_paths(paths)}: {gap}" for gap, paths in groups.items()]
 
 
 def _paths(paths: Sequence[str]) -> str:

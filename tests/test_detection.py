@@ -22,6 +22,7 @@ from dedupe.detection import (
     sample_keys,
     sniff_paragraphs,
     text_breaks,
+    warning_lines,
 )
 
 # --- fields ----------------------------------------------------------------------------------
@@ -219,6 +220,21 @@ def test_inputs_without_outlets_or_dates_are_warned_about(
     source: int, date: int, warning: str | None
 ) -> None:
     item = Detection("f.csv", "csv", None, Paragraphs(None, "newlines"), 3, source, date)
-    found = item.warning()
-    assert found is None if warning is None else found and found.startswith(f"f.csv: {warning}")
-    assert Detection("e.csv", "csv", None, Paragraphs(None, "newlines")).warning() is None
+    found = warning_lines([item])
+    assert found == [] if warning is None else len(found) == 1
+    assert warning is None or found[0].startswith(f"f.csv: {warning}")
+    assert warning_lines([Detection("e.csv", "csv", None, Paragraphs(None, "newlines"))]) == []
+
+
+def test_inputs_lacking_the_same_are_warned_about_in_one_line() -> None:
+    def item(path: str, source: int, date: int) -> Detection:
+        return Detection(path, "text", None, Paragraphs(None, "newlines"), 3, source, date)
+
+    bare = [item(f"t{k}.txt", 0, 0) for k in range(500)]
+    lines = warning_lines([*bare, item("dated.csv", 3, 0), item("full.csv", 3, 3)])
+    assert lines == [
+        "500 inputs (t0.txt, t1.txt, ...): no outlet and no date on any document: original "
+        "sources rest on wire credits in the texts alone",
+        "dated.csv: no date on any document: original sources rest on wires alone, never on "
+        "who published first",
+    ]
