@@ -1093,9 +1093,13 @@ def clusters(pairs: np.ndarray, compiled: bool = False) -> np.ndarray:
     (the group's lowest document)."""
     if not len(pairs):
         return np.empty(0, dtype=np.int64)
+    # Documents numbered densely (sorted, so the lowest stays lowest): the kernel's loops
+    # then run over the paired documents only, not over the whole corpus.
+    nodes, local = np.unique(pairs, return_inverse=True)
+    local = local.reshape(pairs.shape).astype(np.int64)
     join = jitted(family_kernels.components) if compiled else family_kernels.components
-    labels = join(np.ascontiguousarray(pairs), int(pairs.max()) + 1)
-    found: np.ndarray = labels[pairs[:, 0]]
+    labels = join(np.ascontiguousarray(local), len(nodes))
+    found: np.ndarray = nodes[labels[local[:, 0]]]
     return found
 
 

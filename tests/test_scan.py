@@ -472,3 +472,27 @@ def test_articles_on_one_event_are_no_rewrites(news_clusters_dir: Path) -> None:
     texts = {d.id: d.text for d in documents}
     short, page = (tokenize(texts[id]) for id in ("9fb2f7a041c350a0", "dcf7e591116a13b9"))
     assert containment(short, page) > 0.25 and containment(page, short) < 0.02
+
+
+# --- clusters of candidate pairs (alignment chunks) -------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 10**9)).map(sorted), min_size=1, max_size=25
+    ),
+    compiled=st.booleans(),
+)
+def test_pairs_are_labelled_by_the_lowest_document_of_their_connected_group(
+    edges: list[list[int]], compiled: bool
+) -> None:
+    from dedupe.scan import clusters
+
+    pairs = np.array(edges, dtype=np.int64)
+    groups: list[set[int]] = []
+    for a, b in edges:
+        joined = {a, b}.union(*(g for g in groups if a in g or b in g))
+        groups = [g for g in groups if not (a in g or b in g)] + [joined]
+    lowest = {node: min(group) for group in groups for node in group}
+    assert clusters(pairs, compiled).tolist() == [lowest[a] for a, _ in edges]
