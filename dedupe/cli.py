@@ -762,8 +762,10 @@ class _interruptible:
 
 
 def _print_warnings(log: ReadLog) -> None:
-    for path, encoding in log.redecoded:
-        _say(f"note: {path}: not UTF-8, read as {encoding}")
+    from dedupe.detection import redecoded_lines
+
+    for line in redecoded_lines(log.redecoded):
+        _say(f"note: {line}")
     shown = log.skips[:20]
     for skip in shown:
         label = "warning" if skip.kept else "skipped"

@@ -104,6 +104,8 @@ def detect_encoding(data: bytes) -> str | None:
     apart before, by `wide_encoding`). Ties, and guesses without any language evidence,
     go to Windows-1252 when it decodes the data, as most legacy news text is in it.
     """
+    if _only_typographic_punctuation(data) and _decodes(data, FALLBACK_ENCODING):
+        return FALLBACK_ENCODING
     # Imported here: half of the command's start-up time, and most input is UTF-8.
     from charset_normalizer import from_bytes
 
@@ -117,6 +119,21 @@ def detect_encoding(data: bytes) -> str | None:
     if best.coherence == 0 and _decodes(data, FALLBACK_ENCODING):
         return FALLBACK_ENCODING
     return str(best.encoding)
+
+
+# Windows-1252's curly quotes, dashes, bullet, ellipsis and euro sign: what a word processor
+# puts into otherwise ASCII text.
+_CP1252_PUNCTUATION = frozenset(b"\x80\x85\x91\x92\x93\x94\x95\x96\x97")
+_ASCII = bytes(range(128))
+
+
+def _only_typographic_punctuation(data: bytes) -> bool:
+    """Return whether every byte of the data outside ASCII is one of Windows-1252's
+    typographic punctuation marks (and there is one). A detector guessing from so few bytes
+    names any code page ("Google\x92s" read as cp775: "GoogleÆs"); in news text they are
+    Windows-1252's quotes and dashes."""
+    rest = data.translate(None, _ASCII)
+    return bool(rest) and set(rest) <= _CP1252_PUNCTUATION
 
 
 def _ascii_compatible(encoding: str) -> bool:

@@ -412,6 +412,15 @@ def warning_lines(inputs: Sequence[Detection]) -> list[str]:
     return [f"{_paths(paths)}: {gap}" for gap, paths in groups.items()]
 
 
+def redecoded_lines(redecoded: Sequence[tuple[str, str]]) -> list[str]:
+    """Return the notes on inputs that were not UTF-8 ((path, encoding read as) pairs): one
+    line per encoding, naming the inputs."""
+    groups: dict[str, list[str]] = {}
+    for path, encoding in redecoded:
+        groups.setdefault(encoding, []).append(path)
+    return [f"{_paths(paths)}: not UTF-8, read as {encoding}" for encoding, paths in groups.items()]
+
+
 def _paths(paths: Sequence[str]) -> str:
     if len(paths) <= _SHOWN_PATHS:
         return ", ".join(paths)

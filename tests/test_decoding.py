@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.decoding import Line, Lines, binary_file, peek, too_large, wide_encoding
+import dedupe
+from dedupe.decoding import (
+    Line,
+    Lines,
+    binary_file,
+    detect_encoding,
+    peek,
+    too_large,
+    wide_encoding,
+)
 
 LATIN = "The council voted on Tuesday to approve the budget, officials said.\n" * 3
 CYRILLIC = "Городской совет проголосовал во вторник за бюджет.\n" * 6
@@ -135,3 +145,21 @@ def test_lines_come_back_the_same_in_every_encoding(texts: list[str], codec: str
     assert "".join(x.text for x in lines) == body
     assert [x.number for x in lines] == list(range(1, len(texts) + 1))
     assert all(x.problem is None for x in lines)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (b"when talking about Google\x92s PageRank algorithm", "cp1252"),
+        (b"\x93Quoted,\x94 he said \x96 twice\x85", "cp1252"),
+    ],
+)
+def test_ascii_text_with_windows_quotes_and_dashes_is_windows_1252(
+    data: bytes, encoding: str
+) -> None:
+    assert detect_encoding(data * 3) == encoding
+
+
+def test_a_clough_answer_with_one_curly_apostrophe_reads_as_written(clough_dir: Path) -> None:
+    (document,) = dedupe.read_documents([clough_dir / "g2pB_taskb.txt"])
+    assert "Google\u2019s PageRank" in document.text

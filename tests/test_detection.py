@@ -18,6 +18,7 @@ from dedupe.detection import (
     field_names,
     given_paragraphs,
     is_crawl_time,
+    redecoded_lines,
     resolve_fields,
     sample_keys,
     sniff_paragraphs,
@@ -237,4 +238,13 @@ def test_inputs_lacking_the_same_are_warned_about_in_one_line() -> None:
         "sources rest on wire credits in the texts alone",
         "dated.csv: no date on any document: original sources rest on wires alone, never on "
         "who published first",
+    ]
+
+
+def test_inputs_read_in_one_fallback_encoding_are_noted_in_one_line() -> None:
+    legacy = [(f"old{k}.txt", "cp1252") for k in range(40)]
+    assert redecoded_lines([("a.txt", "cp1252")]) == ["a.txt: not UTF-8, read as cp1252"]
+    assert redecoded_lines([*legacy, ("x.csv", "utf-16")]) == [
+        "40 inputs (old0.txt, old1.txt, ...): not UTF-8, read as cp1252",
+        "x.csv: not UTF-8, read as utf-16",
     ]
