@@ -37,7 +37,7 @@ from dedupe.records import (
     record_fields,
 )
 from dedupe.report import DocumentReport, FamilyReport, Report, Shares, natural_key
-from dedupe.scan import COMPILED_ALIGNMENT_FROM, Progress, Scanned, align_pairs, scan_inputs
+from dedupe.scan import COMPILED_ALIGNMENT_FROM, Progress, Scanned, align_candidates, scan_inputs
 from dedupe.store import document_ids
 
 KEEP_RULES = ("original", "earliest", "longest", "first")
@@ -404,13 +404,14 @@ def pair_shares(
     """Return share rows (doc, partner, words) of newly aligned pairs, both ways: the words
     of each side covered by the pair's passages (quotations counted) or in the edited
     stretches between them, boilerplate left out (as `dedupe.coverage_kernels` counts them)."""
-    aligned = align_pairs(
+    aligned = align_candidates(
         documents,
         pairs,
         scanned.params,
         jobs=jobs or 1,
         compiled=len(pairs) >= COMPILED_ALIGNMENT_FROM,
-    )
+        rewrites=False,
+    ).passages
     spans = shares.boilerplate
     bounds = np.searchsorted(spans[:, 0], np.arange(len(documents) + 1))
     out: list[tuple[int, int, int]] = []

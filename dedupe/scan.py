@@ -927,36 +927,6 @@ def windows(length: int, size: int) -> list[tuple[int, int]]:
     return [(start, start + size) for start in starts]
 
 
-def align_pairs(
-    documents: Sequence[Document],
-    pairs: np.ndarray,
-    params: Parameters,
-    *,
-    text_hashes: np.ndarray | None = None,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    compiled: bool = False,
-) -> AlignedPassages:
-    """Return the candidate pairs that share text, with their passages, sorted by (a, b).
-
-    With `compiled`, pairs are aligned by `dedupe.align_compiled`, else one by one by
-    `dedupe.align.align`: the same passages. With `text_hashes` (`sequence_hashes` of each
-    document's words), a pair whose two texts are character for character those of a pair
-    already aligned takes its passages instead of being aligned again: 2,000 verbatim copies
-    of a story cost one alignment.
-    """
-    return align_candidates(
-        documents,
-        pairs,
-        params,
-        text_hashes=text_hashes,
-        jobs=jobs,
-        progress=progress,
-        compiled=compiled,
-        rewrites=False,
-    ).passages
-
-
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """What alignment made of the candidate pairs: those that share text, with their
@@ -978,9 +948,17 @@ def align_candidates(
     compiled: bool = False,
     rewrites: bool = True,
 ) -> Alignment:
-    """Return the `align_pairs` of `pairs` and, with `rewrites`, the pairs in which alignment
-    found no passage but whose 3-gram similarity makes them rewrites: measured on the words
-    each chunk has split for its alignment, so it costs no second reading of the texts."""
+    """Return the candidate pairs that share text, with their passages, and, with
+    `rewrites`, the pairs in which alignment found no passage but whose 3-gram similarity
+    makes them rewrites (measured on the words each chunk has split for its alignment, so it
+    costs no second reading of the texts); both sorted by (a, b).
+
+    With `compiled`, pairs are aligned by `dedupe.align_compiled`, else one by one by
+    `dedupe.align.align`: the same passages. With `text_hashes` (`sequence_hashes` of each
+    document's words), a pair whose two texts are character for character those of a pair
+    already aligned takes its passages (and rewrite figures) instead of being aligned again:
+    2,000 verbatim copies of a story cost one alignment.
+    """
     if compiled:
         # Compiled (or loaded from numba's cache) once, here, before workers are forked;
         # numba takes about half a second to load, so only when used.
@@ -1059,14 +1037,8 @@ def _with_copies(
     aligned: AlignedPassages, pairs: np.ndarray, representative: np.ndarray
 ) -> AlignedPassages:
     """Return every pair with the passages found for its representative, sorted by pair."""
-    span = int(pairs.max()) + 1
-    found = aligned.pairs[:, 0] * span + aligned.pairs[:, 1]
-    order = np.argsort(found)
-    codes = pairs[representative, 0] * span + pairs[representative, 1]
-    at = np.searchsorted(found[order], codes)
-    hit = at < len(found)
-    hit[hit] = found[order][at[hit]] == codes[hit]
-    taken = aligned.select(order[at[hit]])
+    hit, at = _representatives_found(aligned.pairs, pairs, representative)
+    taken = aligned.select(at)
     return AlignedPassages(pairs[hit], taken.bounds, taken.rows, taken.quoted).sorted_by_pair()
 
 
@@ -1075,17 +1047,27 @@ def _rewrites_with_copies(
 ) -> np.ndarray:
     """Return the rewrite rows of every pair whose representative has one (the same figures:
     the same texts), sorted by pair."""
-    if not len(rows):
-        return rows
-    span = int(pairs.max()) + 1
-    found = rows[:, R_A] * span + rows[:, R_B]
-    order = np.argsort(found)
-    codes = pairs[representative, 0] * span + pairs[representative, 1]
-    at = np.minimum(np.searchsorted(found[order], codes), len(found) - 1)
-    hit = np.flatnonzero(found[order][at] == codes)
-    taken: np.ndarray = rows[order[at[hit]]]
+    hit, at = _representatives_found(rows[:, [R_A, R_B]], pairs, representative)
+    taken: np.ndarray = rows[at]
     taken[:, [R_A, R_B]] = pairs[hit]
     return taken
+
+
+def _representatives_found(
+    found: np.ndarray, pairs: np.ndarray, representative: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions in `pairs` whose representative pair is among the `found` pairs,
+    and where in `found` it is (in the order of `pairs`)."""
+    if not len(found):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    span = int(pairs.max()) + 1
+    codes = found[:, 0] * span + found[:, 1]
+    order = np.argsort(codes)
+    wanted = pairs[representative, 0] * span + pairs[representative, 1]
+    at = np.minimum(np.searchsorted(codes[order], wanted), len(codes) - 1)
+    hit = np.flatnonzero(codes[order][at] == wanted)
+    return hit, order[at[hit]]
 
 
 def clusters(pairs: np.ndarray, compiled: bool = False) -> np.ndarray:
