@@ -29,7 +29,7 @@ import functools
 import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -46,7 +46,7 @@ from dedupe.attribution import (
     wire_of_outlet,
 )
 from dedupe.documents import Document, parse_date
-from dedupe.index import unique_values
+from dedupe.index import lexsort, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
 from dedupe.outlets import is_aggregator
@@ -186,7 +186,7 @@ def span_order(pieces: np.ndarray) -> np.ndarray:
     order."""
     nodes = pieces.reshape(-1, 3)  # row 2k + side is node 2k + side
     # Document and start packed into one key (positions are below 2**32, checked before).
-    return np.lexsort((nodes[:, 2], (nodes[:, 0] << 32) | nodes[:, 1])).astype(np.int64)
+    return lexsort((nodes[:, 2], nodes[:, 1], nodes[:, 0])).astype(np.int64)
 
 
 def _inside(
@@ -204,7 +204,7 @@ def _renumbered(labels: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     distinct, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     rank = np.empty(len(distinct), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(distinct), dtype=np.int64)
+    rank[lexsort((first,))] = np.arange(len(distinct), dtype=np.int64)
     return rank[inverse.reshape(-1)]
 
 
@@ -237,8 +237,7 @@ class Carriage:
 def carriage(pieces: Pieces) -> Carriage:
     """Return how much of each group each of its documents carries."""
     sides = pieces.sides
-    span = int(sides[:, SIDE_DOC].max()) + 1 if len(sides) else 1
-    order = np.lexsort((sides[:, SIDE_START], sides[:, SIDE_GROUP] * span + sides[:, SIDE_DOC]))
+    order = lexsort((sides[:, SIDE_START], sides[:, SIDE_DOC], sides[:, SIDE_GROUP]))
     group, doc = sides[order, SIDE_GROUP], sides[order, SIDE_DOC]
     starts, ends = sides[order, SIDE_START], sides[order, SIDE_END]
     if not len(order):
@@ -420,7 +419,7 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def _group_medians(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
     """Return the (lower) median of `values` in each group (`group` sorted)."""
-    order = np.lexsort((values, group))
+    order = lexsort((values, group))
     ordered = values[order]
     counts = np.bincount(group, minlength=groups)
     starts = np.cumsum(counts) - counts
@@ -567,7 +566,7 @@ def decide_groups(
     join = jitted(kernels.components) if compiled else kernels.components
     cluster = join(np.ascontiguousarray(sides[0::2, :2]), count)
     chosen = np.flatnonzero(keep)
-    order = chosen[np.lexsort((sides[chosen, SIDE_GROUP], cluster[sides[chosen, SIDE_DOC]]))]
+    order = chosen[lexsort((sides[chosen, SIDE_GROUP], cluster[sides[chosen, SIDE_DOC]]))]
     ordered = sides[order]
     group_column = ordered[:, SIDE_GROUP]
     bounds = np.flatnonzero(np.diff(group_column, prepend=-1))
@@ -609,7 +608,7 @@ def decide_groups(
         for row, key in own:
             carrier_labels[order[row]] = label(key)
     found_deciders = np.concatenate(deciders)
-    by_group = np.lexsort((found_deciders[:, 1], found_deciders[:, 0]))
+    by_group = lexsort((found_deciders[:, 1], found_deciders[:, 0]))
     return Decisions(labels, originals, found_deciders[by_group], attributions, carrier_labels)
 
 
@@ -780,7 +779,7 @@ def read_facts(
     date is a crawl time, alone)."""
     ids, sources, published, crawled = metadata
     facts = {}
-    plain: dict[tuple[str | None, str | None, bool], DocumentFacts] = {}
+    outlets: dict[tuple[str | None, bool], DocumentFacts] = {}
     for index in indices:
         if with_credits:
             doc = documents[index]
@@ -788,12 +787,20 @@ def read_facts(
                 doc.id, doc.text, doc.source, doc.published, separator, weak_date=doc.crawled
             )
             continue
-        # Outlets and dates repeat: their facts are worked out once.
-        key = (sources[index], published[index], crawled[index])
-        found = plain.get(key)
-        if found is None:
-            found = plain[key] = document_facts("", "", key[0], key[1], separator, weak_date=key[2])
-        facts[index] = replace(found, id=ids[index])
+        # An outlet's facts are worked out once; each document adds its id and date.
+        key = (sources[index], crawled[index])
+        outlet = outlets.get(key)
+        if outlet is None:
+            outlet = outlets[key] = document_facts("", "", key[0], None, separator, key[1])
+        facts[index] = DocumentFacts(
+            ids[index],
+            outlet.source,
+            parse_date(published[index]),
+            outlet.wire,
+            outlet.credits,
+            outlet.aggregator,
+            outlet.weak_date,
+        )
     return facts
 
 

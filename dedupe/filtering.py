@@ -27,6 +27,7 @@ from dedupe.coverage_kernels import edited_gaps_closed
 from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
+from dedupe.index import lexsort
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
@@ -342,7 +343,7 @@ def keep_greedily(
     (ties: the earlier decided).
     """
     covering = rows[_covers(rows, bases, min_percent)]
-    covering = covering[np.lexsort((covering[:, 1], covering[:, 0]))]
+    covering = covering[lexsort((covering[:, 1], covering[:, 0]))]
     bounds = np.searchsorted(covering[:, 0], np.arange(len(bases) + 1))
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))

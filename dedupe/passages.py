@@ -16,7 +16,7 @@ import numpy as np
 
 from dedupe.align import Passage
 from dedupe.attribution import Attribution
-from dedupe.index import concatenated_ranges
+from dedupe.index import concatenated_ranges, lexsort
 
 # Columns of `AlignedPassages.rows`: word spans, matched words, the quote flag, then the
 # character spans (first word's start, last word's end) on each side.
@@ -83,7 +83,7 @@ class AlignedPassages:
         quoted = self.quoted[new_row[self.quoted[:, 0]] >= 0]
         quoted = np.column_stack((new_row[quoted[:, 0]], quoted[:, 1:]))
         # Stable: spans of one row and side keep their order.
-        quoted = quoted[np.argsort(2 * quoted[:, 0] + quoted[:, 1], kind="stable")]
+        quoted = quoted[lexsort((quoted[:, 1], quoted[:, 0]))]
         return AlignedPassages(
             self.pairs[positions],
             np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
@@ -93,7 +93,7 @@ class AlignedPassages:
 
     def sorted_by_pair(self) -> AlignedPassages:
         """Return the same pairs sorted by (a, b)."""
-        return self.select(np.lexsort((self.pairs[:, 1], self.pairs[:, 0])))
+        return self.select(lexsort((self.pairs[:, 1], self.pairs[:, 0])))
 
 
 def passage_columns(aligned: Iterable[tuple[int, int, Sequence[Passage]]]) -> AlignedPassages:

@@ -49,7 +49,7 @@ from dedupe.families import (
     SIDE_ROW,
     Families,
 )
-from dedupe.index import PAIRWISE_MAX
+from dedupe.index import PAIRWISE_MAX, lexsort
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, QUOTED
 from dedupe.parallel import map_ordered, pickled_by_fields
@@ -442,7 +442,7 @@ def _shares(parts: Sequence[_ReportPart], entries: np.ndarray, bases: np.ndarray
     spans = entries[entries[:, E_KIND] == BOILERPLATE][:, [E_DOC, E_START, E_END]]
     return Shares(
         rows=np.ascontiguousarray(rows[:, [0, 1, 3]]),
-        boilerplate=np.ascontiguousarray(spans[np.argsort(spans[:, 0], kind="stable")]),
+        boilerplate=np.ascontiguousarray(spans[lexsort((spans[:, 0],))]),
         bases=bases,
     )
 
@@ -494,11 +494,11 @@ def _entries(aligned: AlignedPassages, families: Families) -> tuple[np.ndarray, 
          kind, minus, zero, zero)
     )  # fmt: skip
     entries = np.concatenate((piece_entries, a_side, b_side)).reshape(-1, ENTRY_COLUMNS)
-    entries = entries[np.argsort(entries[:, E_DOC], kind="stable")]
+    entries = entries[lexsort((entries[:, E_DOC],))]
     quoted = aligned.quoted
     owners = aligned.pairs[aligned.pair_of_rows()[quoted[:, 0]], quoted[:, 1]]
     inside = np.column_stack((owners, quoted[:, 2], quoted[:, 3])).reshape(-1, 3)
-    return entries, inside[np.argsort(inside[:, 0], kind="stable")]
+    return entries, inside[lexsort((inside[:, 0],))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -816,7 +816,7 @@ def _boilerplate_reports(context: _Context) -> list[BoilerplateReport]:
     if not len(chosen):
         return []
     sources = context.sources
-    chosen = chosen[np.lexsort((chosen[:, SIDE_DOC], chosen[:, SIDE_GROUP]))]
+    chosen = chosen[lexsort((chosen[:, SIDE_DOC], chosen[:, SIDE_GROUP]))]
     bounds = np.flatnonzero(np.diff(chosen[:, SIDE_GROUP], prepend=-1)).tolist()
     texts_of: dict[str | None, list[BoilerplateText]] = {}
     carriers_of: dict[str | None, set[int]] = {}
@@ -878,7 +878,7 @@ def _pair_reports(
         rows = sides[story, SIDE_ROW]
         groups = sides[story, SIDE_GROUP]
         # The widest piece of each row names its family (ties: the first).
-        order = np.lexsort((-widths, rows))
+        order = lexsort((-widths, rows))
         first = np.ones(len(order), dtype=bool)
         first[1:] = rows[order][1:] != rows[order][:-1]
         best = order[first]

@@ -56,6 +56,7 @@ from dedupe.index import (
     band_keys,
     candidate_pairs,
     concatenated_ranges,
+    lexsort,
     reference_candidate_pairs,
     unique_values,
 )
@@ -975,7 +976,7 @@ def align_candidates(
     # Pairs of one cluster of documents (the copies of one story) go to the same chunk, so a
     # worker tokenises each document once instead of once per chunk it appears in.
     ordered = (
-        distinct[np.lexsort((distinct[:, 1], distinct[:, 0], clusters(distinct, compiled)))]
+        distinct[lexsort((distinct[:, 1], distinct[:, 0], clusters(distinct, compiled)))]
         if len(distinct)
         else distinct
     )
@@ -993,7 +994,7 @@ def align_candidates(
     aligned = joined(parts)
     found = np.concatenate(similar)
     if len(distinct) == len(pairs):
-        return Alignment(aligned.sorted_by_pair(), found[np.lexsort((found[:, 1], found[:, 0]))])
+        return Alignment(aligned.sorted_by_pair(), found[lexsort((found[:, 1], found[:, 0]))])
     return Alignment(
         _with_copies(aligned, pairs, representative),
         _rewrites_with_copies(found, pairs, representative),

@@ -20,6 +20,7 @@ from dedupe.index import (
     SpilledBlock,
     band_keys,
     candidate_pairs,
+    lexsort,
     lsh_params,
     reference_candidate_pairs,
     unique_values,
@@ -401,3 +402,37 @@ def test_unique_values_equals_numpy_unique(values: list[int], columns: int) -> N
     found = unique_values(shaped)
     assert found.tolist() == np.unique(shaped).tolist()
     assert found.dtype == np.int64
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(-(2**61), 2**61), st.integers(0, 5), st.integers(-3, 3)),
+        max_size=80,
+    ),
+    width=st.sampled_from([1, 8, 30, 62]),
+    dtype=st.sampled_from(["int64", "uint64", "int32", "bool"]),
+)
+def test_lexsort_equals_numpy_lexsort(
+    rows: list[tuple[int, int, int]], width: int, dtype: str
+) -> None:
+    """Packed or not (wide columns do not fit in one int64), the order is np.lexsort's:
+    ties in input order."""
+    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    array[:, 0] = array[:, 0] % (1 << width)
+    if dtype == "uint64":
+        keys = [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
+    elif dtype == "bool":
+        keys = [array[:, k] > 0 for k in range(3)]
+    else:
+        keys = [array[:, k].astype(dtype) for k in range(3)]
+    for count in (1, 2, 3):
+        expected = np.lexsort(keys[:count])
+        assert lexsort(keys[:count]).tolist() == expected.tolist()
+
+
+def test_lexsort_of_uint64_hashes_and_floats_falls_back() -> None:
+    hashes = np.array([2**64 - 1, 2**63, 5, 2**63], dtype=np.uint64)
+    moments = np.array([0.5, -1.0, 0.5, 2.0])
+    assert lexsort([hashes]).tolist() == np.lexsort([hashes]).tolist()
+    assert lexsort([moments, hashes]).tolist() == np.lexsort([moments, hashes]).tolist()
