@@ -202,10 +202,16 @@ def _renumbered(labels: np.ndarray) -> np.ndarray:
     """Return labels renumbered 0, 1, ... in order of first appearance."""
     if not len(labels):
         return np.empty(0, dtype=np.int64)
-    distinct, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    rank = np.empty(len(distinct), dtype=np.int64)
-    rank[lexsort((first,))] = np.arange(len(distinct), dtype=np.int64)
-    return rank[inverse.reshape(-1)]
+    # Stable: each label's first row in the sorted order is its first appearance.
+    order = lexsort((labels,))
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = labels[order][1:] != labels[order][:-1]
+    first = order[new]
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first), dtype=np.int64)
+    renumbered = np.empty(len(labels), dtype=np.int64)
+    renumbered[order] = rank[np.cumsum(new) - 1]
+    return renumbered
 
 
 def _words_at(chars: np.ndarray, char_span: np.ndarray, word_span: np.ndarray) -> np.ndarray:
@@ -311,9 +317,8 @@ def boilerplate_groups(
     # Whether the text is most of the outlet's own articles (copies by others do not count).
     mine = outlets[carried.doc] == top[carried.group]
     own_share = np.ones(groups, dtype=np.float64)
-    own_share[np.unique(carried.group[mine])] = _group_medians(
-        carried.group[mine], share[mine], groups
-    )[np.unique(carried.group[mine])]
+    present = unique_values(carried.group[mine])
+    own_share[present] = _group_medians(carried.group[mine], share[mine], groups)[present]
     own = (top_outlet >= OUTLET_ARTICLES) & (top >= 0) & (own_share < BODY_SHARE)
     # Standard lines close articles (copyright notices, sign-offs); a text several outlets
     # open their articles with is a story's lead, taken by each.
@@ -728,7 +733,7 @@ def find_families(
     if keep_boilerplate:
         boilerplate = np.zeros(pieces.groups, dtype=bool)
     else:
-        quoted = aligned.pairs[np.unique(aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1])]
+        quoted = aligned.pairs[unique_values(aligned.pair_of_rows()[aligned.rows[:, QUOTE] == 1])]
         boilerplate = boilerplate_groups(
             carried,
             outlets,
@@ -825,7 +830,7 @@ def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attributi
         | own
     )
     transitive_of: dict[int, int] = {}
-    for label in np.unique(labels[~direct]).tolist():
+    for label in unique_values(labels[~direct]).tolist():
         attribution = attributions[label]
         if attribution.rule is None:
             transitive_of[label] = label

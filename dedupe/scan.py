@@ -1078,8 +1078,8 @@ def clusters(pairs: np.ndarray, compiled: bool = False) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     # Documents numbered densely (sorted, so the lowest stays lowest): the kernel's loops
     # then run over the paired documents only, not over the whole corpus.
-    nodes, local = np.unique(pairs, return_inverse=True)
-    local = local.reshape(pairs.shape).astype(np.int64)
+    nodes = unique_values(pairs)
+    local = np.searchsorted(nodes, pairs).astype(np.int64)
     join = jitted(family_kernels.components) if compiled else family_kernels.components
     labels = join(np.ascontiguousarray(local), len(nodes))
     found: np.ndarray = nodes[labels[local[:, 0]]]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.index import concatenated_ranges
+from dedupe.index import concatenated_ranges, unique_values
 from dedupe.text import Tokens, TokenTable, joined_tokens, ngram_hashes
 
 REWRITE_GRAMS = 3
@@ -91,7 +91,7 @@ def rewrite_rows(table: TokenTable, pairs: np.ndarray, min_shared: int) -> np.nd
     the table's texts whose similarity reaches REWRITE_SIMILARITY and that share at least
     `min_shared` n-grams, in the order given."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    texts = np.unique(pairs)
+    texts = unique_values(pairs)
     grams, bounds = gram_sets(table, texts)
     local = np.searchsorted(texts, pairs)
     counts = np.diff(bounds)
