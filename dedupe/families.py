@@ -46,7 +46,7 @@ from dedupe.attribution import (
     wire_of_outlet,
 )
 from dedupe.documents import Document, parse_date
-from dedupe.index import lexsort, unique_values
+from dedupe.index import lexsort, sorted_rows, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
 from dedupe.outlets import is_aggregator
@@ -142,18 +142,21 @@ def link_pieces(
     side's row column holds `names[link]` (default: the link's position)."""
     pieces, owners, roots = split_and_group(links, compiled)
     groups = _renumbered(roots)
-    spans = links[owners]
-    word_spans = words[owners]
-    a_words = _words_at(pieces[:, 1:3], spans[:, 1:3], word_spans[:, 0:2])
-    b_words = _words_at(pieces[:, 4:6], spans[:, 4:6], word_spans[:, 2:4])
+    to_words = jitted(kernels.piece_words) if compiled else kernels.piece_words
+    piece_words = to_words(
+        pieces, owners, np.ascontiguousarray(links, dtype=np.int64), np.ascontiguousarray(words)
+    )
     row = (names if names is not None else np.arange(len(links), dtype=np.int64))[owners]
-    a_side = np.column_stack(
-        (pieces[:, 0], pieces[:, 3], a_words, pieces[:, 1:3], groups, row)
-    ).reshape(-1, SIDE_COLUMNS)
-    b_side = np.column_stack(
-        (pieces[:, 3], pieces[:, 0], b_words, pieces[:, 4:6], groups, row)
-    ).reshape(-1, SIDE_COLUMNS)
-    both = np.stack((a_side, b_side), axis=1).reshape(-1, SIDE_COLUMNS)
+    # Filled in place, a side a row (a, then b): millions of rows, so no stacked copies.
+    both = np.empty((2 * len(pieces), SIDE_COLUMNS), dtype=np.int64)
+    for side, (doc, partner, spans, chars) in enumerate(
+        ((0, 3, slice(0, 2), slice(1, 3)), (3, 0, slice(2, 4), slice(4, 6)))
+    ):
+        rows = both[side::2]
+        rows[:, SIDE_DOC], rows[:, SIDE_PARTNER] = pieces[:, doc], pieces[:, partner]
+        rows[:, SIDE_START : SIDE_END + 1] = piece_words[:, spans]
+        rows[:, SIDE_FIRST : SIDE_LAST + 1] = pieces[:, chars]
+        rows[:, SIDE_GROUP], rows[:, SIDE_ROW] = groups, row
     return Pieces(both, int(groups.max()) + 1 if len(groups) else 0)
 
 
@@ -214,17 +217,6 @@ def _renumbered(labels: np.ndarray) -> np.ndarray:
     return renumbered
 
 
-def _words_at(chars: np.ndarray, char_span: np.ndarray, word_span: np.ndarray) -> np.ndarray:
-    """Return the word spans of character spans cut from a passage, in proportion: a piece
-    edge that is a passage edge maps exactly, one inside lands within a word or two."""
-    width = np.maximum(char_span[:, 1] - char_span[:, 0], 1)
-    words = word_span[:, 1] - word_span[:, 0]
-    offsets = chars - char_span[:, [0]]
-    mapped = word_span[:, [0]] + np.rint(offsets * words[:, None] / width[:, None]).astype(np.int64)
-    clipped: np.ndarray = np.clip(mapped, word_span[:, [0]], word_span[:, [1]])
-    return clipped
-
-
 # --- carriage: how much of each group each document carries ---------------------------------
 
 
@@ -243,20 +235,22 @@ class Carriage:
 def carriage(pieces: Pieces) -> Carriage:
     """Return how much of each group each of its documents carries."""
     sides = pieces.sides
-    order = lexsort((sides[:, SIDE_START], sides[:, SIDE_DOC], sides[:, SIDE_GROUP]))
-    group, doc = sides[order, SIDE_GROUP], sides[order, SIDE_DOC]
-    starts, ends = sides[order, SIDE_START], sides[order, SIDE_END]
-    if not len(order):
+    if not len(sides):
         empty = np.empty(0, dtype=np.int64)
         return Carriage(empty, empty, empty, empty, empty)
-    new = np.ones(len(order), dtype=bool)
+    # By group, document and start (the order of equal starts does not change the words
+    # covered, nor where they begin and end).
+    group, doc, starts, ends = sorted_rows(
+        [sides[:, SIDE_GROUP], sides[:, SIDE_DOC], sides[:, SIDE_START], sides[:, SIDE_END]]
+    )
+    new = np.ones(len(group), dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (doc[1:] != doc[:-1])
     segment = np.cumsum(new) - 1
     heads = np.flatnonzero(new)
     # Running furthest end within each segment, kept apart by an offset per segment.
     width = int(ends.max()) + 1
     reach = np.maximum.accumulate(segment * width + ends) - segment * width
-    before = np.empty(len(order), dtype=np.int64)
+    before = np.empty(len(group), dtype=np.int64)
     before[0] = 0
     before[1:] = reach[:-1]
     before[new] = starts[new]

@@ -46,22 +46,27 @@ def split_links(
     pieces = np.empty((capacity, 6), dtype=np.int64)
     owners = np.empty(capacity, dtype=np.int64)
     count = 0
+    # One scratch buffer for every link's cuts (an array a link would cost more than its cuts).
+    most = 0
+    for owner in range(len(links)):
+        most = max(most, a_last[owner] - a_first[owner] + b_last[owner] - b_first[owner])
+    scratch = np.empty(most, np.int64)
+    bounds = np.empty(most + 2, np.int64)
     for owner in range(len(links)):
         a, a0, a1 = links[owner, 0], links[owner, 1], links[owner, 2]
         b, b0, b1 = links[owner, 3], links[owner, 4], links[owner, 5]
         a_len, b_len = a1 - a0, b1 - b0
         scale = a_len / b_len if b_len else 1.0
-        cuts = np.empty(a_last[owner] - a_first[owner] + b_last[owner] - b_first[owner], np.int64)
         n = 0
         for k in range(a_first[owner], a_last[owner]):
-            cuts[n] = edge_positions[k] - a0
+            scratch[n] = edge_positions[k] - a0
             n += 1
         for k in range(b_first[owner], b_last[owner]):
             # np.rint rounds half to even, as Python's round does.
-            cuts[n] = np.int64(np.rint((edge_positions[k] - b0) * scale))
+            scratch[n] = np.int64(np.rint((edge_positions[k] - b0) * scale))
             n += 1
-        cuts = np.sort(cuts[:n])
-        bounds = np.empty(n + 2, np.int64)
+        cuts = scratch[:n]
+        cuts.sort()
         bounds[0] = 0
         kept = 1
         for cut in cuts:
@@ -82,6 +87,25 @@ def split_links(
             owners[count] = owner
             count += 1
     return pieces[:count], owners[:count]
+
+
+def piece_words(pieces: Array, owners: Array, links: Array, words: Array) -> Array:
+    """Return the word spans (a_start, a_end, b_start, b_end) of piece rows cut from
+    `links[owners]`, whose word spans are `words[owners]`: in proportion to the characters,
+    so that a piece edge that is a link edge maps exactly, and one inside lands within a
+    word or two."""
+    out = np.empty((len(pieces), 4), np.int64)
+    for k in range(len(pieces)):
+        link = owners[k]
+        for side in range(2):
+            first, last = links[link, 3 * side + 1], links[link, 3 * side + 2]
+            low, high = words[link, 2 * side], words[link, 2 * side + 1]
+            width = max(last - first, 1)
+            for edge in range(2):
+                offset = pieces[k, 3 * side + 1 + edge] - first
+                mapped = low + np.int64(np.rint(offset * (high - low) / width))
+                out[k, 2 * side + edge] = min(max(mapped, low), high)
+    return out
 
 
 def _grown(pieces: Array, owners: Array, needed: int) -> tuple[Array, Array]:

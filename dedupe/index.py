@@ -306,18 +306,10 @@ def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
     them when they fit too: one plain sort of packed values takes 0.05 s on 4 million rows
     on this machine, a stable argsort of them 0.45 s, `np.lexsort` of two columns 1.2 s.
     """
-    if not len(keys) or not len(keys[0]) or any(key.dtype.kind not in "biu" for key in keys):
+    packed, widths = _packed(keys)
+    if packed is None:
         return np.lexsort(keys)
-    packed = np.zeros(len(keys[0]), dtype=np.int64)
-    used = 0
-    for column in reversed(keys):
-        low, high = int(column.min()), int(column.max())
-        bits = (high - low).bit_length()
-        used += bits
-        if used > 62 or high >= 1 << 62:
-            return np.lexsort(keys)
-        shifted = column.astype(np.int64) - np.int64(low)
-        packed = (packed << np.int64(bits)) | shifted
+    used = sum(bits for _, bits in widths)
     position_bits = (len(packed) - 1).bit_length()
     if used + position_bits > 62:
         return np.argsort(packed, kind="stable")
@@ -325,6 +317,45 @@ def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
     packed.sort()
     order: np.ndarray = packed & np.int64((1 << position_bits) - 1)
     return order
+
+
+def _packed(keys: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
+    """Return integer columns packed into one int64 (the last column in the highest bits),
+    with each column's (lowest value, bits) from the lowest bits up; None when they are not
+    integers or take more than 62 bits together."""
+    if not len(keys) or not len(keys[0]) or any(key.dtype.kind not in "biu" for key in keys):
+        return None, []
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    widths: list[tuple[int, int]] = []
+    used = 0
+    for column in reversed(keys):
+        low, high = int(column.min()), int(column.max())
+        bits = (high - low).bit_length()
+        used += bits
+        if used > 62 or high >= 1 << 62:
+            return None, []
+        packed = (packed << np.int64(bits)) | (column.astype(np.int64) - np.int64(low))
+        widths.append((low, bits))
+    return packed, widths[::-1]
+
+
+def sorted_rows(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Return the integer `columns` with their rows sorted by the first column, then the
+    second, and so on (rows equal in every column are alike: no order among them to keep).
+
+    Packed into one int64 when their ranges fit, the rows take one plain sort and no
+    gathering; otherwise `lexsort` orders them.
+    """
+    packed, widths = _packed(list(reversed(columns)))
+    if packed is None:
+        order = lexsort(list(reversed(columns)))
+        return [column[order] for column in columns]
+    packed.sort()
+    found: list[np.ndarray] = []
+    for column, (low, bits) in zip(reversed(columns), widths, strict=True):
+        found.append(((packed & np.int64((1 << bits) - 1)) + np.int64(low)).astype(column.dtype))
+        packed >>= np.int64(bits)
+    return found[::-1]
 
 
 def reference_candidate_pairs(

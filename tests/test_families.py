@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe import family_kernels as kernels
 from dedupe.attribution import (
     UNDECIDED,
     Attribution,
@@ -37,6 +38,7 @@ from dedupe.families import (
     side_labels,
     split_and_group,
 )
+from dedupe.jit import compiled as jitted
 from dedupe.scan import scan
 
 OIL_TALKS = (
@@ -193,6 +195,33 @@ def test_groups_of_pieces_join_exactly_the_overlapping_links(
     for group in set(groups.tolist()):
         links_in = {int(o) for o in owners[groups == group]}
         assert len({uncut_of[i] for i in links_in}) == 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(span, span, st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_piece_words_map_link_edges_exactly_and_stay_inside(
+    raw: list[tuple[tuple[int, int, int], tuple[int, int, int], int, int]],
+) -> None:
+    """A piece's word span lies inside its link's, an edge shared with the link maps to the
+    link's word edge, and word spans grow with the characters; compiled or not, the same."""
+    kept = [(a, b, wa, wb) for a, b, wa, wb in raw if a[0] != b[0]]
+    rows = np.array([(*a, *b) for a, b, _, _ in kept], dtype=np.int64).reshape(-1, 6)
+    words = np.array([(5, 5 + wa, 7, 7 + wb) for _, _, wa, wb in kept], dtype=np.int64).reshape(
+        -1, 4
+    )
+    pieces, owners, _ = split_and_group(rows)
+    plain = kernels.piece_words(pieces, owners, rows, words)
+    assert plain.tolist() == jitted(kernels.piece_words)(pieces, owners, rows, words).tolist()
+    for k, link in enumerate(owners.tolist()):
+        for side in range(2):
+            low, high = words[link, 2 * side : 2 * side + 2]
+            start, end = plain[k, 2 * side : 2 * side + 2]
+            assert low <= start <= end <= high
+            first, last = rows[link, 3 * side + 1 : 3 * side + 3]
+            if pieces[k, 3 * side + 1] == first:
+                assert start == low
+            if pieces[k, 3 * side + 2] == last:
+                assert end == high
 
 
 # --- deciding groups, transitively -------------------------------------------------------------

@@ -23,6 +23,7 @@ from dedupe.index import (
     lexsort,
     lsh_params,
     reference_candidate_pairs,
+    sorted_rows,
     unique_values,
 )
 from dedupe.index_kernels import bucket_pair_codes
@@ -429,6 +430,35 @@ def test_lexsort_equals_numpy_lexsort(
     for count in (1, 2, 3):
         expected = np.lexsort(keys[:count])
         assert lexsort(keys[:count]).tolist() == expected.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(-(2**61), 2**61), st.integers(0, 5), st.integers(-3, 3)),
+        max_size=80,
+    ),
+    width=st.sampled_from([1, 8, 30, 62]),
+    dtype=st.sampled_from(["int64", "int32", "uint64", "bool"]),
+)
+def test_sorted_rows_equals_rows_in_lexsort_order(
+    rows: list[tuple[int, int, int]], width: int, dtype: str
+) -> None:
+    """Packed or not, the rows come out sorted by every column in turn, as `np.lexsort`
+    orders them, with their types."""
+    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    array[:, 0] = array[:, 0] % (1 << width)
+    if dtype == "uint64":
+        columns = [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
+    elif dtype == "bool":
+        columns = [array[:, k] > 0 for k in range(3)]
+    else:
+        columns = [array[:, k].astype(dtype) for k in range(3)]
+    order = np.lexsort(columns[::-1])
+    found = sorted_rows(columns)
+    for column, sorted_column in zip(columns, found, strict=True):
+        assert sorted_column.dtype == column.dtype
+        assert sorted_column.tolist() == column[order].tolist()
 
 
 def test_lexsort_of_uint64_hashes_and_floats_falls_back() -> None:
