@@ -209,9 +209,8 @@ def _exact_runs(a_sorted, a_order, b_sorted, b_order, b_repeats, max_repeats, se
     than `max_repeats` times in b gives none.
     """
     n, m = len(a_sorted), len(b_sorted)
-    seed_i = np.empty(n * min(max_repeats, m), dtype=np.int64)
-    seed_j = np.empty(len(seed_i), dtype=np.int64)
-    total = 0
+    # Where each position of a finds its n-gram among b's sorted ones (-1: nowhere).
+    match_at = np.full(n, -1, dtype=np.int64)
     x = y = 0
     while x < n and y < m:
         if a_sorted[x] < b_sorted[y]:
@@ -225,30 +224,48 @@ def _exact_runs(a_sorted, a_order, b_sorted, b_order, b_repeats, max_repeats, se
             repeats = b_repeats[y]
             if repeats <= max_repeats:
                 for xi in range(x, group_end):
-                    for yi in range(y, y + repeats):
-                        seed_i[total], seed_j[total] = a_order[xi], b_order[yi]
-                        total += 1
+                    match_at[a_order[xi]] = y
             x, y = group_end, y + repeats
+    # Seeds by diagonal, then by position in a: walked in order of a and placed by a
+    # counting sort of their diagonals (a comparison sort of the seeds took most of the time).
+    counts = np.zeros(n + m + 1, dtype=np.int64)
+    total = 0
+    for i in range(n):
+        y = match_at[i]
+        if y >= 0:
+            for yi in range(y, y + b_repeats[y]):
+                counts[i - b_order[yi] + m] += 1
+                total += 1
     if total == 0:
         return np.empty((0, 4), dtype=np.int64)
-    seed_i, seed_j = seed_i[:total], seed_j[:total]
-    # By diagonal, then by position in a: the key is unique per seed.
-    key = (seed_i - seed_j + m) * (n + 1) + seed_i
-    order = np.argsort(key)
+    place = np.empty(n + m + 1, dtype=np.int64)
+    running = 0
+    for diagonal in range(n + m + 1):
+        place[diagonal] = running
+        running += counts[diagonal]
+    seed_i = np.empty(total, dtype=np.int64)
+    seed_j = np.empty(total, dtype=np.int64)
+    for i in range(n):
+        y = match_at[i]
+        if y >= 0:
+            for yi in range(y, y + b_repeats[y]):
+                j = b_order[yi]
+                diagonal = i - j + m
+                seed_i[place[diagonal]], seed_j[place[diagonal]] = i, j
+                place[diagonal] += 1
     runs = np.empty((total, 4), dtype=np.int64)
     count = 0
     start = 0
     for position in range(1, total + 1):
         if position < total:
-            here, before = order[position], order[position - 1]
-            same_diagonal = seed_i[here] - seed_j[here] == seed_i[before] - seed_j[before]
-            if same_diagonal and seed_i[here] == seed_i[before] + 1:
+            before = position - 1
+            same_diagonal = seed_i[position] - seed_j[position] == seed_i[before] - seed_j[before]
+            if same_diagonal and seed_i[position] == seed_i[before] + 1:
                 continue
-        first, last = order[start], order[position - 1]
-        runs[count, 0] = seed_i[first]
-        runs[count, 1] = seed_i[last] + seed_words
-        runs[count, 2] = seed_j[first]
-        runs[count, 3] = seed_j[last] + seed_words
+        runs[count, 0] = seed_i[start]
+        runs[count, 1] = seed_i[position - 1] + seed_words
+        runs[count, 2] = seed_j[start]
+        runs[count, 3] = seed_j[position - 1] + seed_words
         count += 1
         start = position
     runs = runs[:count]
