@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -105,6 +105,27 @@ class DocumentReport:
 
     Percentages are of the document's words outside boilerplate.
     """
+
+    id: str
+    source: str | None
+    published: str | None
+    words: int
+    boilerplate_words: int
+    copied_percent: float
+    shared_percent: float
+    quoted_percent: float
+    matches: tuple[Match, ...]
+    more_matches: int
+    families: tuple[str, ...]
+    original_source: str | None
+    attribution_rule: str | None
+    credited: bool | None
+
+
+class _Draft(NamedTuple):
+    """A document's report as a report worker makes it, before its families are named: the
+    fields of `DocumentReport`, in order. A tuple crosses from the worker for a fraction of
+    the cost of a frozen dataclass, which is made once, in `_with_families`."""
 
     id: str
     source: str | None
@@ -526,7 +547,7 @@ class _ReportPart:
     with each partner as rows (doc, partner, words, with quotations), and its family member
     rows (doc, family, words, credited: -1 none, 0 no, 1 yes), by document."""
 
-    documents: list[DocumentReport]
+    documents: list[_Draft]
     partners: np.ndarray
     members: np.ndarray
     lo: int
@@ -554,7 +575,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     family_of_doc = _rows_by_doc(family_rows, lo, hi)
     families = context.families
     sources = [a.source for a in families.labels]
-    documents: list[DocumentReport] = []
+    documents: list[_Draft] = []
     members: list[tuple[int, int, int, int]] = []
     for index in range(lo, hi):
         local = index - lo
@@ -597,8 +618,8 @@ def _document_report(
     base: int,
     shared: list[list[int]],
     attribution: Attribution,
-) -> DocumentReport:
-    """Return one document's report (its families are named later)."""
+) -> _Draft:
+    """Return one document's report, its families not yet named."""
     ids = context.ids
     # Strongest first; ties in document (id) order.
     ranked = [(-n, p) for p, n in shared if n]
@@ -608,7 +629,7 @@ def _document_report(
         heapq.nsmallest(MAX_MATCHES, ranked) if len(ranked) > MAX_MATCHES else sorted(ranked)
     )
     shown = [Match(ids[p], percent(-n, base), -n) for n, p in strongest]
-    return DocumentReport(
+    return _Draft(
         id=ids[index],
         source=context.sources[index],
         published=context.published[index],
@@ -627,29 +648,19 @@ def _document_report(
 
 
 def _with_families(
-    doc: DocumentReport, family_ids: Sequence[str], rows: np.ndarray, unaligned: int
+    doc: _Draft, family_ids: Sequence[str], rows: np.ndarray, unaligned: int
 ) -> DocumentReport:
-    """Return the document report naming its families, largest share first, and counting
+    """Return the document's report naming its families, largest share first, and counting
     among its further matches the `unaligned` members of its families."""
     if not len(rows):
-        return doc
+        return DocumentReport(*doc)
     # Family ids are numbered largest first: ties of share go to the larger family.
     ordered = sorted(rows.tolist(), key=lambda row: (-row[2], int(family_ids[row[1]][1:])))
     return DocumentReport(
-        doc.id,
-        doc.source,
-        doc.published,
-        doc.words,
-        doc.boilerplate_words,
-        doc.copied_percent,
-        doc.shared_percent,
-        doc.quoted_percent,
-        doc.matches,
+        *doc[:9],
         doc.more_matches + unaligned,
         tuple(family_ids[row[1]] for row in ordered),
-        doc.original_source,
-        doc.attribution_rule,
-        doc.credited,
+        *doc[11:],
     )
 
 

@@ -349,3 +349,12 @@ def test_coverage_counts_each_word_once_and_agrees_compiled(
             <= totals[doc, T_SHARED] + (totals[doc, T_QUOTED])
         )
         assert labels[labels[:, 0] == doc, 2].sum() == totals[doc, T_COPIED]
+
+
+def test_a_workers_draft_has_the_fields_of_a_document_report_in_order() -> None:
+    """Report workers send drafts (tuples) that `DocumentReport(*draft)` reads by position."""
+    from dataclasses import fields
+
+    from dedupe.report import DocumentReport, _Draft
+
+    assert _Draft._fields == tuple(field.name for field in fields(DocumentReport))
