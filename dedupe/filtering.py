@@ -27,7 +27,7 @@ from dedupe.coverage_kernels import edited_gaps_closed
 from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
-from dedupe.index import lexsort
+from dedupe.index import lexsort, unique_values
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
@@ -270,10 +270,12 @@ def decide(
     assert shares is not None, "the scan must be made with shares=True"
     by_id = {doc.id: doc for doc in report.documents}
     ids = document_ids(documents)
-    largest = {id: report.family_of(id) for id in ids}
-    order = np.array(priority_order(report, ids, positions, keep, largest), dtype=np.int64)
+    largest = {id: report.family_of(id) if by_id[id].families else None for id in ids}
+    order = priority_order(report, ids, positions, keep, largest)
     rows = shares.rows
-    aligned_pairs = {(int(a), int(b)) for a, b in rows[:, :2].tolist()}
+    # Pairs aligned, each way, as codes a * span + b (sorted).
+    span = max(len(ids), 1)
+    aligned = unique_values(rows[:, 0] * span + rows[:, 1])
     words = np.array([by_id[id].words for id in ids], dtype=np.int64)
     duplicate_of = np.empty(0, np.int64)
     for round in range(MAX_ROUNDS):
@@ -282,11 +284,11 @@ def decide(
         duplicate_of = keep_greedily(rows, shares.bases, order, min_percent)
         if round == MAX_ROUNDS - 1:
             break
-        more = realign_candidates(rows, shares.bases, duplicate_of, min_percent, aligned_pairs)
+        more = realign_candidates(rows, shares.bases, duplicate_of, min_percent, aligned, span)
         if not len(more):
             break
-        aligned_pairs.update((int(a), int(b)) for a, b in more.tolist())
-        aligned_pairs.update((int(b), int(a)) for a, b in more.tolist())
+        both_ways = (more[:, 0] * span + more[:, 1], more[:, 1] * span + more[:, 0])
+        aligned = unique_values(np.concatenate((aligned, *both_ways)))
         found = pair_shares(documents, more, scanned, words, shares, jobs)
         rows = np.concatenate((rows, found))
     if progress is not None:
@@ -303,34 +305,36 @@ def priority_order(
     positions: Mapping[str, int],
     keep: str,
     largest: Mapping[str, FamilyReport | None],
-) -> list[int]:
+) -> np.ndarray:
     """Return the documents (positions in `ids`, which are sorted) in the order they are
     decided: best first, ties by id, so the order of the input decides only `keep="first"`.
     `largest` gives each document's largest family."""
     docs = [report.document(id) for id in ids]
+    index = np.arange(len(ids), dtype=np.int64)
+    if keep == "first":
+        return np.argsort(np.array([positions[id] for id in ids], dtype=np.int64))
+    if keep == "longest":
+        own = np.array([doc.words - doc.boilerplate_words for doc in docs], dtype=np.int64)
+        return np.lexsort((index, -own))
+    # Dates and outlets repeat: each is worked out once.
+    dates = {date: parse_date(date) for date in {doc.published for doc in docs}}
+    moments = [dates[doc.published] for doc in docs]
+    undated = np.array([moment is None for moment in moments], dtype=bool)
+    seconds = np.array([m.timestamp() if m is not None else 0.0 for m in moments])
+    if keep == "earliest":
+        return np.lexsort((index, seconds, undated))
     originals = {family.original for family in report.families if family.original}
-    aggregators: dict[str | None, bool] = {}
 
-    def key(index: int) -> tuple[Any, ...]:
-        doc = docs[index]
-        if keep == "first":
-            return (positions[doc.id],)
-        if keep == "longest":
-            return (-(doc.words - doc.boilerplate_words), index)
-        moment = parse_date(doc.published)
-        dated = (moment is None, moment.timestamp() if moment is not None else 0.0)
-        if keep == "earliest":
-            return (*dated, index)
+    def original(doc: DocumentReport) -> bool:
         family = largest[doc.id]
-        original = doc.id in originals and family is not None and family.original == doc.id
-        # As for a family's original: an aggregator is never earlier than the papers it
-        # republishes.
-        aggregator = aggregators.get(doc.source)
-        if aggregator is None:
-            aggregator = aggregators[doc.source] = is_aggregator(doc.source)
-        return (not original, aggregator, *dated, index)
+        return doc.id in originals and family is not None and family.original == doc.id
 
-    return sorted(range(len(ids)), key=key)
+    not_original = np.array([not original(doc) for doc in docs], dtype=bool)
+    # As for a family's original: an aggregator is never earlier than the papers it
+    # republishes.
+    aggregators = {source: is_aggregator(source) for source in {doc.source for doc in docs}}
+    aggregator = np.array([aggregators[doc.source] for doc in docs], dtype=bool)
+    return np.lexsort((index, seconds, undated, aggregator, not_original))
 
 
 def keep_greedily(
@@ -371,20 +375,24 @@ def realign_candidates(
     bases: np.ndarray,
     duplicate_of: np.ndarray,
     min_percent: float,
-    aligned: set[tuple[int, int]],
+    aligned: np.ndarray,
+    span: int,
 ) -> np.ndarray:
-    """Return the pairs (kept document, the record a partner holding it was dropped for)
-    not aligned yet: a carrier of a star, aligned with a centre that was dropped, is weighed
-    against the record kept instead."""
+    """Return the pairs (a < b: a kept document, and the record a partner holding it was
+    dropped for) not aligned yet, sorted: a carrier of a star, aligned with a centre that
+    was dropped, is weighed against the record kept instead. `aligned` holds the codes
+    a * span + b of the pairs aligned, each way, sorted."""
     covering = rows[_covers(rows, bases, min_percent)]
-    found: set[tuple[int, int]] = set()
-    for doc, partner, _ in covering.tolist():
-        if duplicate_of[doc] >= 0 or duplicate_of[partner] < 0:
-            continue
-        kept = int(duplicate_of[partner])
-        if kept != doc and (doc, kept) not in aligned:
-            found.add((min(doc, kept), max(doc, kept)))
-    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    doc, partner = covering[:, 0], covering[:, 1]
+    kept = duplicate_of[partner]
+    wanted = (duplicate_of[doc] < 0) & (kept >= 0) & (kept != doc)
+    doc, kept = doc[wanted], kept[wanted]
+    codes = doc * span + kept
+    at = np.minimum(np.searchsorted(aligned, codes), max(len(aligned) - 1, 0))
+    new = ~(aligned[at] == codes) if len(aligned) else np.ones(len(codes), dtype=bool)
+    low, high = np.minimum(doc, kept)[new], np.maximum(doc, kept)[new]
+    found = unique_values(low * span + high)
+    return np.stack((found // span, found % span), axis=1).reshape(-1, 2)
 
 
 def _covers(rows: np.ndarray, bases: np.ndarray, min_percent: float) -> np.ndarray:
