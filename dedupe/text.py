@@ -432,8 +432,13 @@ def words_in_quotes(starts: np.ndarray, quotes: np.ndarray) -> np.ndarray:
     [start, end) spans `quotes`, as `_with_flags` marks them one quote at a time."""
     if not len(quotes):
         return np.zeros(len(starts), dtype=bool)
-    inside = np.searchsorted(quotes[:, 0], starts, side="right") - 1
-    flags: np.ndarray = (inside >= 0) & (starts < quotes[np.maximum(inside, 0), 1])
+    # The words of each quote are a run of positions: found by a search per quote (there
+    # are far fewer quotes than words), then marked by a running count.
+    first = np.searchsorted(starts, quotes[:, 0], side="left")
+    last = np.searchsorted(starts, quotes[:, 1], side="left")
+    size = len(starts) + 1
+    runs = np.bincount(first, minlength=size) - np.bincount(last, minlength=size)
+    flags: np.ndarray = np.cumsum(runs[:-1]) > 0
     return flags
 
 

@@ -647,3 +647,20 @@ def test_breaking_words_at_line_ends_changes_no_hash(words: list[str], breaks: l
         if 0 < position < len(text) and text[position - 1].isalpha() and text[position].islower():
             broken.insert(position, "-\n")
     assert tokenize("".join(broken)).hashes.tolist() == tokenize(text).hashes.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    starts=st.sets(st.integers(0, 300), max_size=40),
+    edges=st.sets(st.integers(0, 310), max_size=12),
+)
+def test_words_in_quotes_are_the_words_starting_inside_a_quote(
+    starts: set[int], edges: set[int]
+) -> None:
+    from dedupe.text import words_in_quotes
+
+    ordered = np.array(sorted(starts), dtype=np.int64)
+    cuts = sorted(edges)[: len(edges) // 2 * 2]
+    quotes = np.array(cuts, dtype=np.int64).reshape(-1, 2)
+    expected = [any(lo <= s < hi for lo, hi in quotes.tolist()) for s in ordered.tolist()]
+    assert words_in_quotes(ordered, quotes).tolist() == expected
