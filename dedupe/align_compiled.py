@@ -120,7 +120,7 @@ def _align_pairs(  # type: ignore[no-untyped-def]
     gram_repeats = np.empty(len(grams), dtype=np.int64)
     for doc in range(documents):
         lo, hi = gram_offsets[doc], gram_offsets[doc + 1]
-        # Any order of equal n-grams will do: seeds are sorted by a unique key.
+        # Any order of equal n-grams will do: seeds are placed by diagonal, then by position.
         order = np.argsort(grams[lo:hi])
         gram_order[lo:hi] = order
         gram_sorted[lo:hi] = grams[lo:hi][order]

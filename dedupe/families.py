@@ -188,7 +188,6 @@ def span_order(pieces: np.ndarray) -> np.ndarray:
     """Return the nodes (2 x piece + side) of piece rows in (document, start, end, node)
     order."""
     nodes = pieces.reshape(-1, 3)  # row 2k + side is node 2k + side
-    # Document and start packed into one key (positions are below 2**32, checked before).
     return lexsort((nodes[:, 2], nodes[:, 1], nodes[:, 0])).astype(np.int64)
 
 
@@ -241,7 +240,8 @@ def carriage(pieces: Pieces) -> Carriage:
     # By group, document and start (the order of equal starts does not change the words
     # covered, nor where they begin and end).
     group, doc, starts, ends = sorted_rows(
-        [sides[:, SIDE_GROUP], sides[:, SIDE_DOC], sides[:, SIDE_START], sides[:, SIDE_END]]
+        [sides[:, SIDE_GROUP], sides[:, SIDE_DOC], sides[:, SIDE_START], sides[:, SIDE_END]],
+        keys=3,
     )
     new = np.ones(len(group), dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (doc[1:] != doc[:-1])

@@ -312,7 +312,7 @@ def priority_order(
     docs = [report.document(id) for id in ids]
     index = np.arange(len(ids), dtype=np.int64)
     if keep == "first":
-        return np.argsort(np.array([positions[id] for id in ids], dtype=np.int64))
+        return np.argsort(np.array([positions[id] for id in ids], dtype=np.int64), kind="stable")
     if keep == "longest":
         own = np.array([doc.words - doc.boilerplate_words for doc in docs], dtype=np.int64)
         return np.lexsort((index, -own))

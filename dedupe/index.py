@@ -321,8 +321,9 @@ def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
 
 def _packed(keys: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
     """Return integer columns packed into one int64 (the last column in the highest bits),
-    with each column's (lowest value, bits) from the lowest bits up; None when they are not
-    integers or take more than 62 bits together."""
+    with each column's (lowest value, bits) from the lowest bits up; None when there are no
+    rows, when they are not integers, when their ranges take more than 62 bits together, or
+    when a value reaches 2**62 (a uint64 beyond int64's range)."""
     if not len(keys) or not len(keys[0]) or any(key.dtype.kind not in "biu" for key in keys):
         return None, []
     packed = np.zeros(len(keys[0]), dtype=np.int64)
@@ -339,16 +340,17 @@ def _packed(keys: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[i
     return packed, widths[::-1]
 
 
-def sorted_rows(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Return the integer `columns` with their rows sorted by the first column, then the
-    second, and so on (rows equal in every column are alike: no order among them to keep).
+def sorted_rows(columns: Sequence[np.ndarray], keys: int | None = None) -> list[np.ndarray]:
+    """Return the integer `columns` with their rows sorted by the first `keys` columns (all
+    by default), in turn; rows equal in those come in no order a caller may rely on.
 
     Packed into one int64 when their ranges fit, the rows take one plain sort and no
-    gathering; otherwise `lexsort` orders them.
+    gathering (sorted by every column then); otherwise `lexsort` orders them by the first
+    `keys` columns, ties in input order.
     """
     packed, widths = _packed(list(reversed(columns)))
     if packed is None:
-        order = lexsort(list(reversed(columns)))
+        order = lexsort(list(reversed(columns[:keys])))
         return [column[order] for column in columns]
     packed.sort()
     found: list[np.ndarray] = []

@@ -355,3 +355,33 @@ def test_edited_gaps_are_closed_only_between_found_words(found: list[bool]) -> N
         assert not closed[: hits[0]].any() and not closed[hits[-1] + 1 :].any()
     else:
         assert not closed.any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(0, 12)), max_size=30),
+    bases=st.lists(st.integers(0, 12), min_size=8, max_size=8),
+    duplicate_of=st.lists(st.integers(-1, 7), min_size=8, max_size=8),
+)
+def test_realign_candidates_are_the_unaligned_pairs_of_a_kept_record_and_a_keeper(
+    rows: list[tuple[int, int, int]], bases: list[int], duplicate_of: list[int]
+) -> None:
+    """A kept document holding most of a dropped partner's words is paired with the record
+    that partner was dropped for, unless the two were aligned already (either way)."""
+    from dedupe.filtering import realign_candidates
+    from dedupe.index import unique_values
+
+    shares = np.array([r for r in rows if r[0] != r[1]], dtype=np.int64).reshape(-1, 3)
+    base, dropped_for = np.array(bases), np.array(duplicate_of)
+    span = 8
+    aligned = unique_values(shares[:, 0] * span + shares[:, 1])
+    found = realign_candidates(shares, base, dropped_for, 80.0, aligned, span)
+    pairs = {(a, b) for a, b, _ in shares.tolist()}
+    expected = set()
+    for doc, partner, words in shares.tolist():
+        kept = int(dropped_for[partner])
+        covers = base[doc] > 0 and words * 100 >= 80.0 * base[doc]
+        fresh = (doc, kept) not in pairs
+        if covers and dropped_for[doc] < 0 and kept >= 0 and kept != doc and fresh:
+            expected.add((min(doc, kept), max(doc, kept)))
+    assert found.tolist() == [list(pair) for pair in sorted(expected)]

@@ -447,7 +447,7 @@ def test_sorted_rows_equals_rows_in_lexsort_order(
     """Packed or not, the rows come out sorted by every column in turn, as `np.lexsort`
     orders them, with their types."""
     array = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    array[:, 0] = array[:, 0] % (1 << width)
+    array[:, 0] = array[:, 0] % (1 << width) - (1 << (width - 1))
     if dtype == "uint64":
         columns = [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
     elif dtype == "bool":
@@ -459,6 +459,11 @@ def test_sorted_rows_equals_rows_in_lexsort_order(
     for column, sorted_column in zip(columns, found, strict=True):
         assert sorted_column.dtype == column.dtype
         assert sorted_column.tolist() == column[order].tolist()
+    # Sorted by the first two columns only: rows come in that order, whatever the third.
+    by_two = sorted_rows(columns, keys=2)
+    rows = list(zip(*(column.tolist() for column in by_two), strict=True))
+    assert [row[:2] for row in rows] == sorted(row[:2] for row in rows)
+    assert sorted(rows) == sorted(zip(*(column.tolist() for column in columns), strict=True))
 
 
 def test_lexsort_of_uint64_hashes_and_floats_falls_back() -> None:
