@@ -273,7 +273,7 @@ def decide(
     largest = {id: report.family_of(id) if by_id[id].families else None for id in ids}
     order = priority_order(report, ids, positions, keep, largest)
     rows = shares.rows
-    # Pairs aligned, each way, as codes a * span + b (sorted).
+    # Pairs aligned, each way, as codes a * span + b.
     span = max(len(ids), 1)
     aligned = unique_values(rows[:, 0] * span + rows[:, 1])
     words = np.array([by_id[id].words for id in ids], dtype=np.int64)
@@ -309,10 +309,10 @@ def priority_order(
     """Return the documents (positions in `ids`, which are sorted) in the order they are
     decided: best first, ties by id, so the order of the input decides only `keep="first"`.
     `largest` gives each document's largest family."""
-    docs = [report.document(id) for id in ids]
-    index = np.arange(len(ids), dtype=np.int64)
     if keep == "first":
         return np.argsort(np.array([positions[id] for id in ids], dtype=np.int64), kind="stable")
+    docs = [report.document(id) for id in ids]
+    index = np.arange(len(ids), dtype=np.int64)
     if keep == "longest":
         own = np.array([doc.words - doc.boilerplate_words for doc in docs], dtype=np.int64)
         return np.lexsort((index, -own))
@@ -381,15 +381,13 @@ def realign_candidates(
     """Return the pairs (a < b: a kept document, and the record a partner holding it was
     dropped for) not aligned yet, sorted: a carrier of a star, aligned with a centre that
     was dropped, is weighed against the record kept instead. `aligned` holds the codes
-    a * span + b of the pairs aligned, each way, sorted."""
+    a * span + b of the pairs aligned, each way."""
     covering = rows[_covers(rows, bases, min_percent)]
     doc, partner = covering[:, 0], covering[:, 1]
     kept = duplicate_of[partner]
     wanted = (duplicate_of[doc] < 0) & (kept >= 0) & (kept != doc)
     doc, kept = doc[wanted], kept[wanted]
-    codes = doc * span + kept
-    at = np.minimum(np.searchsorted(aligned, codes), max(len(aligned) - 1, 0))
-    new = ~(aligned[at] == codes) if len(aligned) else np.ones(len(codes), dtype=bool)
+    new = ~np.isin(doc * span + kept, aligned)
     low, high = np.minimum(doc, kept)[new], np.maximum(doc, kept)[new]
     found = unique_values(low * span + high)
     return np.stack((found // span, found % span), axis=1).reshape(-1, 2)

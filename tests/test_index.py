@@ -405,55 +405,46 @@ def test_unique_values_equals_numpy_unique(values: list[int], columns: int) -> N
     assert found.dtype == np.int64
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    rows=st.lists(
-        st.tuples(st.integers(-(2**61), 2**61), st.integers(0, 5), st.integers(-3, 3)),
-        max_size=80,
-    ),
-    width=st.sampled_from([1, 8, 30, 62]),
-    dtype=st.sampled_from(["int64", "uint64", "int32", "bool"]),
+# Three integer columns (the first wide, possibly negative) in a dtype: packed into one
+# int64, or too wide to be.
+integer_rows = st.lists(
+    st.tuples(st.integers(-(2**61), 2**61), st.integers(0, 5), st.integers(-3, 3)), max_size=80
 )
+column_widths = st.sampled_from([1, 8, 30, 62])
+column_types = st.sampled_from(["int64", "uint64", "int32", "bool"])
+
+
+def integer_columns(rows: list[tuple[int, int, int]], width: int, dtype: str) -> list[np.ndarray]:
+    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    array[:, 0] = array[:, 0] % (1 << width) - (1 << (width - 1))
+    if dtype == "uint64":
+        return [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
+    if dtype == "bool":
+        return [array[:, k] > 0 for k in range(3)]
+    return [array[:, k].astype(dtype) for k in range(3)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=integer_rows, width=column_widths, dtype=column_types)
 def test_lexsort_equals_numpy_lexsort(
     rows: list[tuple[int, int, int]], width: int, dtype: str
 ) -> None:
     """Packed or not (wide columns do not fit in one int64), the order is np.lexsort's:
     ties in input order."""
-    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    array[:, 0] = array[:, 0] % (1 << width)
-    if dtype == "uint64":
-        keys = [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
-    elif dtype == "bool":
-        keys = [array[:, k] > 0 for k in range(3)]
-    else:
-        keys = [array[:, k].astype(dtype) for k in range(3)]
+    keys = integer_columns(rows, width, dtype)
     for count in (1, 2, 3):
         expected = np.lexsort(keys[:count])
         assert lexsort(keys[:count]).tolist() == expected.tolist()
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    rows=st.lists(
-        st.tuples(st.integers(-(2**61), 2**61), st.integers(0, 5), st.integers(-3, 3)),
-        max_size=80,
-    ),
-    width=st.sampled_from([1, 8, 30, 62]),
-    dtype=st.sampled_from(["int64", "int32", "uint64", "bool"]),
-)
+@given(rows=integer_rows, width=column_widths, dtype=column_types)
 def test_sorted_rows_equals_rows_in_lexsort_order(
     rows: list[tuple[int, int, int]], width: int, dtype: str
 ) -> None:
     """Packed or not, the rows come out sorted by every column in turn, as `np.lexsort`
     orders them, with their types."""
-    array = np.array(rows, dtype=np.int64).reshape(-1, 3)
-    array[:, 0] = array[:, 0] % (1 << width) - (1 << (width - 1))
-    if dtype == "uint64":
-        columns = [np.abs(array[:, k]).astype(np.uint64) for k in range(3)]
-    elif dtype == "bool":
-        columns = [array[:, k] > 0 for k in range(3)]
-    else:
-        columns = [array[:, k].astype(dtype) for k in range(3)]
+    columns = integer_columns(rows, width, dtype)
     order = np.lexsort(columns[::-1])
     found = sorted_rows(columns)
     for column, sorted_column in zip(columns, found, strict=True):
