@@ -28,6 +28,7 @@ from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
 from dedupe.index import lexsort, unique_values
+from dedupe.memory import reused_memory
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
@@ -217,12 +218,13 @@ def filter_records(
         spool.add(document.id, record)
 
     try:
-        scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
-        positions = {id: position for position, id in enumerate(spool.ids)}
-        progress = options.get("progress")
-        verdicts = decide(
-            scanned, positions, keep, min_percent, jobs=options.get("jobs"), progress=progress
-        )
+        with reused_memory():
+            scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
+            positions = {id: position for position, id in enumerate(spool.ids)}
+            progress = options.get("progress")
+            verdicts = decide(
+                scanned, positions, keep, min_percent, jobs=options.get("jobs"), progress=progress
+            )
     except BaseException:
         spool.close()
         raise

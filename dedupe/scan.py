@@ -62,6 +62,7 @@ from dedupe.index import (
 )
 from dedupe.jit import CompileNotice
 from dedupe.jit import compiled as jitted
+from dedupe.memory import reused_memory
 from dedupe.parallel import default_jobs, map_ordered
 from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
@@ -207,34 +208,37 @@ def scan_inputs(
         raise ParameterError(f"jobs must be at least 1, got {jobs}")
     stats = stats if stats is not None else Stats()
     log = log if log is not None else ReadLog()
-    with stats.stage("read", "documents") as timing:
-        documents = load_documents(
-            items,
-            fields or named,
-            duplicate_ids,
-            log,
-            max_document_size=max_document_size,
-            tsv_quotes=tsv_quotes,
-            input_format=input_format,
-            progress=progress,
-            on_record=on_record,
+    # Freed memory is kept for reuse while the documents are read and scanned (see
+    # `dedupe.memory`): a sixth of the scan's time went on fresh pages without it.
+    with reused_memory():
+        with stats.stage("read", "documents") as timing:
+            documents = load_documents(
+                items,
+                fields or named,
+                duplicate_ids,
+                log,
+                max_document_size=max_document_size,
+                tsv_quotes=tsv_quotes,
+                input_format=input_format,
+                progress=progress,
+                on_record=on_record,
+            )
+            timing.items = len(documents)
+        log.paragraphs = (
+            chosen_paragraphs(log.inputs) if sniff else given_paragraphs(params.paragraph_separator)
         )
-        timing.items = len(documents)
-    log.paragraphs = (
-        chosen_paragraphs(log.inputs) if sniff else given_paragraphs(params.paragraph_separator)
-    )
-    params = replace(params, paragraph_separator=log.paragraphs.marker)
-    if progress:
-        progress("read", len(documents), len(documents))
-    report, found = _scan_documents(
-        documents,
-        params,
-        stats=stats,
-        reference=reference,
-        options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
-        jobs=jobs or default_jobs(),
-        progress=progress,
-    )
+        params = replace(params, paragraph_separator=log.paragraphs.marker)
+        if progress:
+            progress("read", len(documents), len(documents))
+        report, found = _scan_documents(
+            documents,
+            params,
+            stats=stats,
+            reference=reference,
+            options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
+            jobs=jobs or default_jobs(),
+            progress=progress,
+        )
     record = {
         **report.parameters,
         "inputs": [item.to_dict() for item in log.inputs],
