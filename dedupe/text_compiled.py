@@ -24,7 +24,6 @@ from dedupe.text import (
     _MIX2,
     _POLY,
     _TYPOGRAPHY,
-    words_in_quotes,
 )
 
 
@@ -56,20 +55,19 @@ def plain_words(
     regular expression and no string per paragraph.
     """
     layout = _layout(texts, quotes=False)
-    hashes, starts, ends, paragraph = _words(
-        layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
+    hashes, document, paragraph, starts, ends, _, _ = _text_words(
+        layout.mapped,
+        layout.bounds,
+        layout.owners,
+        layout.begins,
+        layout.quotes,
+        False,
+        _ASCII_LETTER,
+        _ASCII_JOINER,
+        _POLY,
+        _LENGTH_MIX,
     )
-    document = layout.owners[paragraph]
-    begin = layout.begins[document]
-    return (
-        hashes,
-        document,
-        paragraph,
-        layout.paragraphs,
-        layout.other,
-        starts - begin,
-        ends - begin,
-    )
+    return hashes, document, paragraph, layout.paragraphs, layout.other, starts, ends
 
 
 def plain_tokens(
@@ -79,22 +77,19 @@ def plain_tokens(
     is mapped, back to back: (hashes, starts, ends, paragraph, quoted, each text's word
     count, and a mask of the texts left out, which are not). See `plain_words`."""
     layout = _layout(texts, quotes=True)
-    hashes, starts, ends, span = _words(
-        layout.mapped, layout.bounds, _ASCII_LETTER, _ASCII_JOINER, _POLY, _LENGTH_MIX
+    hashes, _, paragraph, starts, ends, quoted, counts = _text_words(
+        layout.mapped,
+        layout.bounds,
+        layout.owners,
+        layout.begins,
+        layout.quotes,
+        True,
+        _ASCII_LETTER,
+        _ASCII_JOINER,
+        _POLY,
+        _LENGTH_MIX,
     )
-    document = layout.owners[span]
-    first = np.cumsum(layout.paragraphs) - layout.paragraphs
-    quoted = words_in_quotes(starts, layout.quotes)
-    begin = layout.begins[document]
-    return (
-        hashes,
-        starts - begin,
-        ends - begin,
-        span - first[document],
-        quoted,
-        np.bincount(document, minlength=len(texts)),
-        layout.other,
-    )
+    return hashes, starts, ends, paragraph, quoted, counts, layout.other
 
 
 class _Layout(NamedTuple):
@@ -194,39 +189,108 @@ def _ngrams(hashes, n, mult):  # type: ignore[no-untyped-def]
 
 @_jit
 def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-untyped-def]
-    # A word needs at least one byte: however the spans are laid out, no more words than bytes.
-    capacity = len(data) + 1
+    capacity = _word_capacity(bounds)
     sums = np.empty(capacity, np.uint64)
     starts = np.empty(capacity, np.int64)
     ends = np.empty(capacity, np.int64)
     spans = np.empty(capacity, np.int64)
     count = 0
     for span in range(len(bounds)):
-        position, stop = bounds[span, 0], bounds[span, 1]
-        while position < stop:
-            if not letter[data[position]]:
-                position += 1
-                continue
-            start = position
-            value = np.uint64(0)
-            power = np.uint64(1)
-            counted = np.uint64(0)
-            while position < stop:
-                byte = data[position]
-                if letter[byte]:
-                    value += np.uint64(byte) * power
-                    power *= poly
-                    counted += np.uint64(1)
-                elif not (joiner[byte] and position + 1 < stop and letter[data[position + 1]]):
-                    break
-                # A joiner ("U.S", "it's") belongs to the word only between two letters.
-                position += 1
-            sums[count] = fmix64(value + counted * length_mix)
-            starts[count] = start
-            ends[count] = position
-            spans[count] = span
-            count += 1
+        first = count
+        count = _span_words(
+            data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
+            sums, starts, ends, count,
+        )  # fmt: skip
+        spans[first:count] = span
     return sums[:count], starts[:count], ends[:count], spans[:count]
+
+
+@_jit
+def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, poly, length_mix):  # type: ignore[no-untyped-def]
+    """Return the words of the paragraphs `bounds` of mapped texts (`_Layout`): hashes, the
+    text of each, its paragraph (numbered within its text when `local`, else across all),
+    start and end within its text, whether it starts inside one of the sorted `quotes`, and
+    each text's word count."""
+    capacity = _word_capacity(bounds)
+    sums = np.empty(capacity, np.uint64)
+    starts = np.empty(capacity, np.int64)
+    ends = np.empty(capacity, np.int64)
+    owner = np.empty(capacity, np.int64)
+    paragraph = np.empty(capacity, np.int64)
+    quoted = np.zeros(capacity, np.bool_)
+    counts = np.zeros(len(begins), np.int64)
+    count = 0
+    quote = 0
+    text = -1
+    first_span = 0
+    for span in range(len(bounds)):
+        if owners[span] != text:
+            text, first_span = owners[span], span
+        first = count
+        count = _span_words(
+            data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
+            sums, starts, ends, count,
+        )  # fmt: skip
+        begin = begins[text]
+        for word in range(first, count):
+            # Quotes and words both in mapped order: a word is quoted when it starts inside
+            # the first quote that ends after its start.
+            while quote < len(quotes) and quotes[quote, 1] <= starts[word]:
+                quote += 1
+            quoted[word] = quote < len(quotes) and quotes[quote, 0] <= starts[word]
+            starts[word] -= begin
+            ends[word] -= begin
+            owner[word] = text
+            paragraph[word] = span - first_span if local else span
+        counts[text] += count - first
+    return (
+        sums[:count],
+        owner[:count],
+        paragraph[:count],
+        starts[:count],
+        ends[:count],
+        quoted[:count],
+        counts,
+    )
+
+
+@_jit
+def _word_capacity(bounds):  # type: ignore[no-untyped-def]
+    """Return the most words the spans can hold: two words of a span need a letter each and
+    a byte between them, so (length + 1) // 2 a span."""
+    capacity = 1
+    for span in range(len(bounds)):
+        capacity += (bounds[span, 1] - bounds[span, 0] + 1) // 2
+    return capacity
+
+
+@_jit
+def _span_words(data, position, stop, letter, joiner, poly, length_mix, sums, starts, ends, count):  # type: ignore[no-untyped-def]
+    """Add the words of data[position:stop] to (sums, starts, ends) from `count` on; return
+    the count so far."""
+    while position < stop:
+        if not letter[data[position]]:
+            position += 1
+            continue
+        start = position
+        value = np.uint64(0)
+        power = np.uint64(1)
+        counted = np.uint64(0)
+        while position < stop:
+            byte = data[position]
+            if letter[byte]:
+                value += np.uint64(byte) * power
+                power *= poly
+                counted += np.uint64(1)
+            elif not (joiner[byte] and position + 1 < stop and letter[data[position + 1]]):
+                break
+            # A joiner ("U.S", "it's") belongs to the word only between two letters.
+            position += 1
+        sums[count] = fmix64(value + counted * length_mix)
+        starts[count] = start
+        ends[count] = position
+        count += 1
+    return count
 
 
 @_jit
