@@ -47,6 +47,8 @@ def align_columns(pairs: np.ndarray, table: TokenTable, params: AlignParams) -> 
     n = params.seed_words
     gram_counts = np.maximum(np.diff(table.offsets) - n + 1, 0)
     grams = ngram_hashes(table.hashes, n)[concatenated_ranges(table.offsets[:-1], gram_counts)]
+    gram_offsets = np.concatenate(([0], np.cumsum(gram_counts))).astype(np.int64)
+    gram_sorted, gram_order = sorted_grams(grams, gram_offsets)
     rows = _align_pairs(
         pairs,
         table.offsets,
@@ -55,8 +57,9 @@ def align_columns(pairs: np.ndarray, table: TokenTable, params: AlignParams) -> 
         table.ends,
         table.paragraph,
         table.quoted,
-        np.concatenate(([0], np.cumsum(gram_counts))).astype(np.int64),
-        grams,
+        gram_offsets,
+        gram_sorted,
+        gram_order,
         params.seed_words,
         params.max_gap,
         params.min_words,
@@ -84,6 +87,42 @@ def align_columns(pairs: np.ndarray, table: TokenTable, params: AlignParams) -> 
     )
 
 
+def sorted_grams(grams: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each document's n-grams `grams[offsets[d]:offsets[d + 1]]` sorted by value,
+    and their positions within the document in that order (equal values in any order).
+
+    All documents at once: each n-gram packed with its document above and its position
+    below the top bits of its value, so one numpy sort of plain integers (vectorised, 7x
+    faster than numba's argsort document by document) orders them. Values equal in their
+    top bits but not below them may come out of order: such a document is sorted again by
+    its full values.
+    """
+    documents = len(offsets) - 1
+    sizes = np.diff(offsets)
+    document_bits = max(documents - 1, 0).bit_length()
+    position_bits = max(int(sizes.max(initial=1)) - 1, 0).bit_length()
+    value_bits = 64 - document_bits - position_bits
+    if value_bits < _MIN_VALUE_BITS:
+        ordered, order = np.empty_like(grams), np.empty(len(grams), dtype=np.int64)
+        _sort_documents(ordered, order, grams, offsets, True)
+        return ordered, order
+    first = np.repeat(offsets[:-1], sizes)
+    keys = (grams >> np.uint64(64 - value_bits)) << np.uint64(position_bits)
+    keys |= (np.arange(len(grams), dtype=np.int64) - first).astype(np.uint64)
+    if document_bits:
+        owner = np.repeat(np.arange(documents, dtype=np.uint64), sizes)
+        keys |= owner << np.uint64(64 - document_bits)
+    keys.sort()
+    order = (keys & np.uint64((1 << position_bits) - 1)).astype(np.int64)
+    ordered = grams[order + first]
+    _sort_documents(ordered, order, grams, offsets, False)
+    return ordered, order
+
+
+# Below this many bits of each value, documents would often need sorting again.
+_MIN_VALUE_BITS = 32
+
+
 def prepare() -> None:
     """Compile the alignment, or load it from numba's cache, unless done already."""
     tokens = [tokenize("the same five words here"), tokenize("the same five words here")]
@@ -103,7 +142,8 @@ def _align_pairs(  # type: ignore[no-untyped-def]
     paragraph,
     quoted,
     gram_offsets,
-    grams,
+    gram_sorted,
+    gram_order,
     seed_words,
     max_gap,
     min_words,
@@ -114,16 +154,11 @@ def _align_pairs(  # type: ignore[no-untyped-def]
     resume_words,
 ):
     documents = len(word_offsets) - 1
-    # Each document's n-grams sorted once, with how often each value occurs.
-    gram_order = np.empty(len(grams), dtype=np.int64)
-    gram_sorted = np.empty(len(grams), dtype=np.uint64)
-    gram_repeats = np.empty(len(grams), dtype=np.int64)
+    # How often each value occurs in its document's sorted n-grams (`sorted_grams`: any
+    # order of equal n-grams will do, seeds are placed by diagonal, then by position).
+    gram_repeats = np.empty(len(gram_sorted), dtype=np.int64)
     for doc in range(documents):
         lo, hi = gram_offsets[doc], gram_offsets[doc + 1]
-        # Any order of equal n-grams will do: seeds are placed by diagonal, then by position.
-        order = np.argsort(grams[lo:hi])
-        gram_order[lo:hi] = order
-        gram_sorted[lo:hi] = grams[lo:hi][order]
         start = lo
         while start < hi:
             end = start + 1
@@ -190,6 +225,25 @@ def _align_pairs(  # type: ignore[no-untyped-def]
             out[count, 12] = plain and b_prefix[b_end] > b_prefix[b_start]
             count += 1
     return out[:count]
+
+
+@_jit
+def _sort_documents(ordered, order, grams, offsets, every):  # type: ignore[no-untyped-def]
+    """Sort by full value the n-grams of every document (with `every`), or of those whose
+    `ordered` n-grams are out of order, into `ordered` and `order`."""
+    for doc in range(len(offsets) - 1):
+        lo, hi = offsets[doc], offsets[doc + 1]
+        if not every:
+            unsorted = False
+            for x in range(lo + 1, hi):
+                if ordered[x] < ordered[x - 1]:
+                    unsorted = True
+                    break
+            if not unsorted:
+                continue
+        exact = np.argsort(grams[lo:hi])
+        order[lo:hi] = exact
+        ordered[lo:hi] = grams[lo:hi][exact]
 
 
 @_jit

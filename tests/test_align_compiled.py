@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe import align_compiled
 from dedupe.align import AlignParams, GramIndex, Passage, align
-from dedupe.align_compiled import align_many
+from dedupe.align_compiled import align_many, sorted_grams
 from dedupe.text import ngram_hashes, tokenize
 
 
@@ -177,3 +178,36 @@ def test_a_text_standing_twice_aligns_once_per_stretch(repeat: int) -> None:
     words = len(tokenize(story))
     # The story's words are each covered once (the quote in it is a passage of its own).
     assert sum(p.a_end - p.a_start for p in compiled[0]) == words
+
+
+# n-gram values that often share their top bits but not the rest, so that documents come
+# out of the packed sort out of order and are sorted again.
+GRAM_VALUES = st.one_of(
+    st.integers(0, 2**64 - 1),
+    st.integers(0, 7).map(lambda low: (0xDEADBEEF << 32) | low),
+    st.integers(0, 3).map(lambda top: top << 62),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents=st.lists(st.lists(GRAM_VALUES, max_size=12), max_size=8))
+def test_sorted_grams_sort_each_document_and_place_each_gram(documents: list[list[int]]) -> None:
+    grams = np.array([value for doc in documents for value in doc], dtype=np.uint64)
+    offsets = np.concatenate(([0], np.cumsum([len(doc) for doc in documents]))).astype(np.int64)
+    ordered, order = sorted_grams(grams, offsets)
+    for doc, values in enumerate(documents):
+        lo, hi = offsets[doc], offsets[doc + 1]
+        assert ordered[lo:hi].tolist() == sorted(values)
+        assert sorted(order[lo:hi].tolist()) == list(range(len(values)))
+        assert ordered[lo:hi].tolist() == [values[k] for k in order[lo:hi].tolist()]
+
+
+def test_sorted_grams_of_too_many_documents_sort_each_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no room left for the values' top bits, each document is sorted on its own.
+    monkeypatch.setattr(align_compiled, "_MIN_VALUE_BITS", 64)
+    grams = np.array([5, 3, 3, 9, 2**64 - 1, 0, 7], dtype=np.uint64)
+    offsets = np.array([0, 3, 3, 4, 7], dtype=np.int64)
+    ordered, order = sorted_grams(grams, offsets)
+    assert ordered.tolist() == [3, 3, 5, 9, 0, 7, 2**64 - 1]
+    assert order[[0, 1]].tolist() in ([1, 2], [2, 1])
+    assert order[2:].tolist() == [0, 0, 1, 2, 0]
