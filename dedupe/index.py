@@ -269,15 +269,11 @@ def packed_pair_codes(
     ones (the array is sorted here, in place)."""
     packed.sort()
     # A document repeating one paragraph (or overlapping windows of it) joins each bucket
-    # once, so buckets never grow with repetition.
-    first = np.ones(len(packed), dtype=bool)
-    first[1:] = packed[1:] != packed[:-1]
-    packed = packed[first]
-    members = (packed & _U64((1 << owner_bits) - 1)).astype(np.int64)
+    # once (the kernel counts a repeated value once), so buckets never grow with repetition.
     pair_codes = (
         jitted(index_kernels.bucket_pair_codes) if compiled else index_kernels.bucket_pair_codes
     )
-    return unique_values(pair_codes(packed >> _U64(owner_bits), members, span, pairwise_max))
+    return unique_values(pair_codes(packed, owner_bits, span, pairwise_max))
 
 
 def concatenated_ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:

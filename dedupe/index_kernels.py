@@ -14,31 +14,55 @@ import numpy as np
 Array = Any
 
 
-def bucket_pair_codes(keys: Array, members: Array, span: int, pairwise_max: int) -> Array:
-    """Return the codes `i * span + j` of the candidate pairs of runs of equal `keys`
-    (sorted; `members` by key, then number): every pair (earlier, later) of a run of at
-    most `pairwise_max` members, and (first, member) for every other member of a longer one.
+def bucket_pair_codes(packed: Array, owner_bits: int, span: int, pairwise_max: int) -> Array:
+    """Return the codes `i * span + j` of the candidate pairs of the buckets of `packed`
+    (sorted uint64 values: a bucket's key in the high bits, a member's number in the
+    `owner_bits` low ones; a member repeated in a bucket counts once): every pair (earlier,
+    later) of a bucket of at most `pairwise_max` members, and (first, member) for every
+    other member of a larger one.
     """
+    shift = np.uint64(owner_bits)
     total = 0
     start = 0
-    for end in range(1, len(keys) + 1):
-        if end == len(keys) or keys[end] != keys[start]:
-            size = end - start
-            total += size * (size - 1) // 2 if size <= pairwise_max else size - 1
-            start = end
+    while start < len(packed):
+        end, size = _bucket_end(packed, start, shift)
+        total += size * (size - 1) // 2 if size <= pairwise_max else size - 1
+        start = end
     codes = np.empty(total, np.int64)
+    members = np.empty(max(pairwise_max, 1), np.int64)
+    mask = np.uint64((1 << owner_bits) - 1)
     filled = 0
     start = 0
-    for end in range(1, len(keys) + 1):
-        if end == len(keys) or keys[end] != keys[start]:
-            if end - start <= pairwise_max:
-                for first in range(start, end):
-                    for second in range(first + 1, end):
-                        codes[filled] = members[first] * span + members[second]
-                        filled += 1
-            else:
-                for second in range(start + 1, end):
-                    codes[filled] = members[start] * span + members[second]
+    while start < len(packed):
+        end, size = _bucket_end(packed, start, shift)
+        first = np.int64(packed[start] & mask)
+        if size <= pairwise_max:
+            count = 0
+            for k in range(start, end):
+                if k == start or packed[k] != packed[k - 1]:
+                    members[count] = np.int64(packed[k] & mask)
+                    count += 1
+            for a in range(count):
+                for b in range(a + 1, count):
+                    codes[filled] = members[a] * span + members[b]
                     filled += 1
-            start = end
+        else:
+            for k in range(start + 1, end):
+                if packed[k] != packed[k - 1]:
+                    codes[filled] = first * span + np.int64(packed[k] & mask)
+                    filled += 1
+        start = end
     return codes
+
+
+def _bucket_end(packed: Array, start: int, shift: Any) -> tuple[int, int]:
+    """Return the end of the bucket of `packed` starting at `start`, and its number of
+    distinct members."""
+    key = packed[start] >> shift
+    end = start + 1
+    size = 1
+    while end < len(packed) and packed[end] >> shift == key:
+        if packed[end] != packed[end - 1]:
+            size += 1
+        end += 1
+    return end, size

@@ -25,7 +25,7 @@ if len(sys.argv) > 1:  # make the temporary folder unusable too
 from dedupe import index_kernels, numba_cache
 from dedupe.jit import compiled
 pair_codes = compiled(index_kernels.bucket_pair_codes)
-codes = pair_codes(np.array([1, 1, 2], dtype=np.uint64), np.arange(3), 3, 24)
+codes = pair_codes(np.array([4, 5, 10], dtype=np.uint64), 2, 3, 24)  # keys 1, 1, 2
 print(json.dumps({"cache": numba_cache.CACHE, "note": numba_cache.NOTE, "codes": codes.tolist()}))
 """
 
