@@ -408,6 +408,8 @@ def test_ten_thousand_articles_stay_usable(visit: Visit, tmp_path: Path) -> None
     assert page.locator("#documents tbody tr").first.inner_text().startswith("d51\t")
     page.click("#tabs button[data-view=pairs]")
     page.locator("#pairs tbody tr").first.click()
+    # The comparison is drawn after the click returns: wait for it, then count.
+    page.wait_for_selector("#side-a mark.copied")
     assert page.locator("#side-a mark.copied").count() == 1
     # Generous bounds (two shared cores): what matters is seconds, not minutes.
     assert rendering < 30 and opening < 30, (rendering, opening)
