@@ -92,10 +92,10 @@ def sorted_grams(grams: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np
     and their positions within the document in that order (equal values in any order).
 
     All documents at once: each n-gram packed with its document above and its position
-    below the top bits of its value, so one numpy sort of plain integers (vectorised, 7x
-    faster than numba's argsort document by document) orders them. Values equal in their
-    top bits but not below them may come out of order: such a document is sorted again by
-    its full values.
+    below the top bits of its value, so one numpy sort of plain integers orders them (10 ms
+    for a chunk's 411k n-grams, numba's argsort document by document about 35 ms). Values
+    equal in their top bits but not below them may come out of order: such a document is
+    sorted again by its full values.
     """
     documents = len(offsets) - 1
     sizes = np.diff(offsets)
