@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 import dedupe
 from dedupe import coverage_kernels
-from dedupe.coverage_kernels import ENTRY_COLUMNS, T_BOILERPLATE, T_COPIED, T_QUOTED, T_SHARED
+from dedupe.coverage_kernels import (
+    ENTRY_COLUMNS,
+    T_BOILERPLATE,
+    T_COPIED,
+    T_QUOTED,
+    T_SHARED,
+    edited_gaps_closed,
+)
 from dedupe.documents import Document
 from dedupe.jit import compiled
 from dedupe.kinds import BOILERPLATE, COPIED, OWN, QUOTED
@@ -349,6 +356,78 @@ def test_coverage_counts_each_word_once_and_agrees_compiled(
             <= totals[doc, T_SHARED] + (totals[doc, T_QUOTED])
         )
         assert labels[labels[:, 0] == doc, 2].sum() == totals[doc, T_COPIED]
+
+
+def partner_and_family_oracle(  # type: ignore[no-untyped-def]
+    rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
+):
+    """Return the partner rows (doc, partner, copied words, words with quotations and edited
+    gaps) and family rows (doc, family, words) by plain sets of word positions."""
+    partners, families = [], []
+    for doc, n in enumerate(words):
+        mine = [r for r in rows if r[0] == doc]
+
+        def span(start: int, length: int, n: int = n) -> set[int]:
+            return set(range(start, min(start + length, n)))
+
+        boilerplate = {
+            w for _, _, s, length, k, *_ in mine if k == BOILERPLATE for w in span(s, length)
+        }
+        in_quotes = {w for d, s, e in inside if d == doc for w in range(s, min(e, n))}
+        for partner in sorted({r[1] for r in mine if r[4] != BOILERPLATE}):
+            chosen = [r for r in mine if r[1] == partner and r[4] != BOILERPLATE]
+            copied = {
+                w for _, _, s, length, k, *_ in chosen if k != QUOTED for w in span(s, length)
+            }
+            found = np.zeros(n, dtype=np.bool_)
+            for _, _, s, length, *_ in chosen:
+                found[list(span(s, length))] = True
+            closed = set(np.flatnonzero(edited_gaps_closed(found)).tolist())
+            partners.append(
+                [doc, partner, len(copied - boilerplate - in_quotes), len(closed - boilerplate)]
+            )
+        for family in sorted({r[5] for r in mine if r[5] >= 0 and r[4] != QUOTED}):
+            chosen = [r for r in mine if r[5] == family and r[4] != QUOTED]
+            low = min(s for _, _, s, *_ in chosen)
+            high = max(min(s + length, n) for _, _, s, length, *_ in chosen)
+            covered = {w for _, _, s, length, *_ in chosen for w in span(s, length)}
+            covered |= {
+                w for _, _, s, length, k, *_ in mine
+                if k == QUOTED and s >= low and s + length <= high
+                for w in span(s, length)
+            }  # fmt: skip
+            families.append([doc, family, len(covered - boilerplate)])
+    return partners, families
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(entry, max_size=14),
+    inside=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6)).map(
+            lambda t: (t[0], t[1], t[1] + t[2])
+        ),
+        max_size=4,
+    ),
+    words=st.lists(st.integers(0, 40), min_size=3, max_size=3),
+)
+def test_coverage_partner_and_family_words_match_plain_sets(
+    rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
+) -> None:
+    """Each partner's and each family's words, counted by the kernel's merged spans, are
+    those of plain sets of word positions (edited gaps closed as `edited_gaps_closed` does)."""
+    rows = sorted(rows, key=lambda r: r[0])
+    inside = sorted(inside)
+    entries = np.array(
+        [(d, p, s, s + length, k, f, label, label) for d, p, s, length, k, f, label in rows],
+        dtype=np.int64,
+    ).reshape(-1, ENTRY_COLUMNS)
+    quoted = np.array(inside, dtype=np.int64).reshape(-1, 3)
+    counts = np.array(words, dtype=np.int64)
+    _, partners, _, families = coverage_kernels.coverage(entries, quoted, counts, 0)
+    expected_partners, expected_families = partner_and_family_oracle(rows, inside, words)
+    assert partners.tolist() == expected_partners
+    assert families.tolist() == expected_families
 
 
 def test_a_workers_draft_has_the_fields_of_a_document_report_in_order() -> None:
