@@ -744,7 +744,7 @@ def find_families(
         carried, boilerplate, decided.labels, decided.originals
     )
     attributions = decided.attributions
-    side_label = side_labels(pieces, decided, attributions)
+    side_label = side_labels(pieces, decided, attributions, compiled)
     kind = _side_kinds(
         pieces, boilerplate, decided.originals, side_label, attributions, sources, names
     )
@@ -803,7 +803,12 @@ def read_facts(
     return facts
 
 
-def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attribution]) -> np.ndarray:
+def side_labels(
+    pieces: Pieces,
+    decided: Decisions,
+    attributions: list[Attribution],
+    compiled: bool = False,
+) -> np.ndarray:
     """Return the attribution label of each piece side: its own where its document's credit
     decides it (`Decisions.carrier_labels`), else its group's, with the rule prefixed
     ``transitive-`` when neither the side's document nor its partner in the piece decided it
@@ -813,14 +818,17 @@ def side_labels(pieces: Pieces, decided: Decisions, attributions: list[Attributi
     labels = decided.labels[sides[:, SIDE_GROUP]] if len(sides) else np.empty(0, np.int64)
     if not len(sides):
         return labels
-    span = int(sides[:, [SIDE_DOC, SIDE_PARTNER]].max()) + 1
-    codes = decided.deciders[:, 0] * span + decided.deciders[:, 1]
-    group = sides[:, SIDE_GROUP]
+    # Deciders are sorted by group, then document.
+    bounds = np.searchsorted(decided.deciders[:, 0], np.arange(pieces.groups + 1))
+    find = jitted(kernels.decided_sides) if compiled else kernels.decided_sides
     # A carrier's own credit is its own: never transitive.
     own = decided.carrier_labels >= 0
     direct = (
-        np.isin(group * span + sides[:, SIDE_DOC], codes)
-        | np.isin(group * span + sides[:, SIDE_PARTNER], codes)
+        find(
+            np.ascontiguousarray(sides[:, [SIDE_DOC, SIDE_PARTNER, SIDE_GROUP]]),
+            bounds,
+            np.ascontiguousarray(decided.deciders[:, 1]),
+        )
         | own
     )
     transitive_of: dict[int, int] = {}

@@ -174,3 +174,27 @@ def _union(parent: Array, x: int, y: int) -> None:
     rx, ry = _find(parent, x), _find(parent, y)
     if rx != ry:
         parent[max(rx, ry)] = min(rx, ry)
+
+
+def decided_sides(sides: Array, bounds: Array, deciders: Array) -> Array:
+    """Return, for each piece side (rows of document, partner and group), whether its
+    document or its partner decided its group: is among deciders[bounds[g]:bounds[g + 1]]
+    (sorted) for group g."""
+    direct = np.zeros(len(sides), np.bool_)
+    for k in range(len(sides)):
+        group = sides[k, 2]
+        lo, hi = bounds[group], bounds[group + 1]
+        direct[k] = _among(deciders, lo, hi, sides[k, 0]) or _among(deciders, lo, hi, sides[k, 1])
+    return direct
+
+
+def _among(values: Array, lo: int, hi: int, value: int) -> bool:
+    """Return whether the sorted values[lo:hi] hold `value` (by bisection)."""
+    end = hi
+    while lo < hi:
+        middle = (lo + hi) // 2
+        if values[middle] < value:
+            lo = middle + 1
+        else:
+            hi = middle
+    return lo < end and values[lo] == value

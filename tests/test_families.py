@@ -590,3 +590,19 @@ def test_a_sliver_of_the_next_paragraph_joins_no_stories(
         for corpus in (documents, [*documents, copy])
     ]
     assert sources == ["doc-00", "doc-00"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sides=st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 3)), max_size=20),
+    deciders=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 6)), max_size=10),
+)
+def test_decided_sides_are_those_whose_document_or_partner_decided_the_group(
+    sides: list[tuple[int, int, int]], deciders: list[tuple[int, int]]
+) -> None:
+    rows = np.array(sides, dtype=np.int64).reshape(-1, 3)
+    found = np.array(sorted(deciders), dtype=np.int64).reshape(-1, 2)
+    bounds = np.searchsorted(found[:, 0], np.arange(5))
+    expected = [(g, d) in deciders or (g, p) in deciders for d, p, g in sides]
+    for kernel in (kernels.decided_sides, jitted(kernels.decided_sides)):
+        assert kernel(rows, bounds, np.ascontiguousarray(found[:, 1])).tolist() == expected
