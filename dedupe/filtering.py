@@ -28,7 +28,7 @@ from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
 from dedupe.index import lexsort, unique_values
-from dedupe.memory import reused_memory
+from dedupe.memory import collector_paused, reused_memory
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
@@ -218,7 +218,7 @@ def filter_records(
         spool.add(document.id, record)
 
     try:
-        with reused_memory():
+        with reused_memory(), collector_paused():
             scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
             positions = {id: position for position, id in enumerate(spool.ids)}
             progress = options.get("progress")

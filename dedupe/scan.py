@@ -6,10 +6,8 @@ another engine without touching the others.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any, Literal
@@ -62,7 +60,7 @@ from dedupe.index import (
 )
 from dedupe.jit import CompileNotice
 from dedupe.jit import compiled as jitted
-from dedupe.memory import reused_memory
+from dedupe.memory import collector_paused, reused_memory
 from dedupe.parallel import default_jobs, map_ordered
 from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
@@ -210,7 +208,7 @@ def scan_inputs(
     log = log if log is not None else ReadLog()
     # Freed memory is kept for reuse while the documents are read and scanned (see
     # `dedupe.memory`): a sixth of the scan's time went on fresh pages without it.
-    with reused_memory():
+    with reused_memory(), collector_paused():
         with stats.stage("read", "documents") as timing:
             documents = load_documents(
                 items,
@@ -439,25 +437,6 @@ class _Options:
     keep_boilerplate: bool = False
     texts: bool = False
     shares: bool = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block, then restore its state.
-
-    A scan makes millions of small objects (passages, attributions, report entries), none of
-    them in a reference cycle, so reference counting frees them all. The cyclic collector
-    would walk the growing heap again and again (10-25% of the later stages' time), and in
-    forked workers write to memory pages they share with the parent. (numba's first compile
-    on a machine does leave cycles, tens of MB: collected once the collector runs again.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _run_stages(

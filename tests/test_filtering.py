@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import random
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -51,6 +54,36 @@ def test_the_examples_light_copy_is_dropped_for_the_wire(tmp_path: Path) -> None
     assert "harbour-gazette" not in kept
     assert {"wire-flood", "valley-post", "daily-ledger", "ap-bridge", "river-weekly"} <= set(kept)
     assert len(kept) == 8
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_and_deciding_run_with_the_cyclic_collector_paused(enabled: bool) -> None:
+    """Records spooled as read and verdicts are objects by the million: the collector would
+    walk them again and again. Paused while they are made, restored afterwards."""
+    module = importlib.import_module("dedupe.filtering")
+    seen: list[tuple[str, bool]] = []
+    decide, spool_add = module.decide, module.RecordSpool.add
+
+    def deciding(*args: Any, **kwargs: Any) -> Any:
+        seen.append(("decide", gc.isenabled()))
+        return decide(*args, **kwargs)
+
+    def spooling(self: Any, *args: Any) -> None:
+        seen.append(("read", gc.isenabled()))
+        spool_add(self, *args)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with (
+            mock.patch.object(module, "decide", deciding),
+            mock.patch.object(module.RecordSpool, "add", spooling),
+        ):
+            assert len(kept_ids(dedupe.example_path())) == 8
+        assert set(seen) == {("read", False), ("decide", False)}
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_unique_records_are_all_kept(clough_dir: Path, tmp_path: Path) -> None:

@@ -167,19 +167,26 @@ def test_scan_pauses_the_cyclic_collector_and_restores_it(
     enabled: bool, seeds_dir: Path, seeds_report: Report
 ) -> None:
     module = importlib.import_module("dedupe.scan")
-    seen: list[bool] = []
-    run_stages = module._run_stages
+    seen: list[tuple[str, bool]] = []
+    run_stages, load_documents = module._run_stages, module.load_documents
 
     def spy(*args: object, **kwargs: object) -> Report:
-        seen.append(gc.isenabled())
+        seen.append(("stages", gc.isenabled()))
         return run_stages(*args, **kwargs)  # type: ignore[no-any-return]
+
+    def reading(*args: object, **kwargs: object) -> object:
+        seen.append(("read", gc.isenabled()))
+        return load_documents(*args, **kwargs)
 
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:
-        with mock.patch.object(module, "_run_stages", spy):
+        with (
+            mock.patch.object(module, "_run_stages", spy),
+            mock.patch.object(module, "load_documents", reading),
+        ):
             assert dedupe.scan([seeds_dir], pairs=True) == seeds_report
-        assert seen == [False]
+        assert seen == [("read", False), ("stages", False)]
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
