@@ -31,7 +31,11 @@ from dedupe.attribution import (
 from dedupe.coverage_kernels import (
     E_DOC,
     E_END,
+    E_FAMILY,
     E_KIND,
+    E_LABEL,
+    E_PARTNER,
+    E_RANK,
     E_START,
     ENTRY_COLUMNS,
     T_BOILERPLATE,
@@ -43,10 +47,13 @@ from dedupe.documents import Document
 from dedupe.families import (
     OUTLET_SHARE,
     SIDE_DOC,
+    SIDE_END,
     SIDE_FIRST,
     SIDE_GROUP,
     SIDE_LAST,
+    SIDE_PARTNER,
     SIDE_ROW,
+    SIDE_START,
     Families,
 )
 from dedupe.index import PAIRWISE_MAX, lexsort
@@ -391,7 +398,7 @@ def build_report_and_shares(
     `texts`, the report keeps the texts of the documents that share text with another or are
     in a rewrite.
     """
-    entries, inside = _entries(aligned, families)
+    entries, inside = _entries(aligned, families, len(documents))
     counts = np.asarray(word_counts, dtype=np.int64)
     ids = document_ids(documents)
     sources, published = document_metadata(documents)
@@ -399,7 +406,6 @@ def build_report_and_shares(
         documents,
         counts,
         entries,
-        np.searchsorted(entries[:, E_DOC], np.arange(len(documents) + 1)),
         inside,
         np.searchsorted(inside[:, 0], np.arange(len(documents) + 1)),
         families,
@@ -454,13 +460,14 @@ def build_report_and_shares(
         ),
         rewrites=tuple(rewrite_reports),
     )
-    return report, _shares(parts, entries, bases)
+    return report, _shares(parts, families, bases)
 
 
-def _shares(parts: Sequence[_ReportPart], entries: np.ndarray, bases: np.ndarray) -> Shares:
+def _shares(parts: Sequence[_ReportPart], families: Families, bases: np.ndarray) -> Shares:
     """Return the shares of the report's parts (rows by document: parts are in order)."""
     rows = np.concatenate([np.empty((0, 4), np.int64), *(p.partners for p in parts)])
-    spans = entries[entries[:, E_KIND] == BOILERPLATE][:, [E_DOC, E_START, E_END]]
+    sides = families.pieces.sides
+    spans = sides[families.side_kind == BOILERPLATE][:, [SIDE_DOC, SIDE_START, SIDE_END]]
     return Shares(
         rows=np.ascontiguousarray(rows[:, [0, 1, 3]]),
         boilerplate=np.ascontiguousarray(spans[lexsort((spans[:, 0],))]),
@@ -486,40 +493,70 @@ def _shared_texts(
 _REPORT_CHUNK = 5000
 
 
-def _entries(aligned: AlignedPassages, families: Families) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """The coverage entries, by document, before they are made: the rows of the quotation
+    passages (a, b, a_start, a_end, b_start, b_end; the pieces are the families'), each
+    entry's position among the piece sides, then the quotations' a sides, then their b sides
+    (`order`, by document, ties in that order), and each document's first position in
+    `order` (`bounds`). Each report chunk makes the rows of its own documents (`_entry_rows`):
+    the whole table, by document, would be one large gather in one process."""
+
+    quotes: np.ndarray
+    order: np.ndarray
+    bounds: np.ndarray
+
+
+def _entries(
+    aligned: AlignedPassages, families: Families, documents: int
+) -> tuple[_Entries, np.ndarray]:
     """Return the coverage entries (piece sides and quotation sides, by document) and the
     quotations inside shared passages (doc, start, end), by document."""
     sides = families.pieces.sides
-    group = sides[:, SIDE_GROUP]
-    ranks = np.array([_rank(a) for a in families.labels], dtype=np.int64)
-    label = families.side_label
-    piece_entries = np.column_stack(
-        (
-            sides[:, SIDE_DOC], sides[:, 1], sides[:, 2], sides[:, 3], families.side_kind,
-            families.group_family[group], label, ranks[label] if len(ranks) else label,
-        )
-    ).reshape(-1, ENTRY_COLUMNS)  # fmt: skip
     rows = aligned.rows
     quote_rows = np.flatnonzero(rows[:, QUOTE] == 1)
     pair_sides = aligned.pairs[aligned.pair_of_rows()[quote_rows]]
-    quotes = rows[quote_rows]
-    minus = np.full(len(quote_rows), -1, dtype=np.int64)
-    zero = np.zeros(len(quote_rows), dtype=np.int64)
-    kind = np.full(len(quote_rows), QUOTED, dtype=np.int64)
-    a_side = np.column_stack(
-        (pair_sides[:, 0], pair_sides[:, 1], quotes[:, A_START], quotes[:, A_END],
-         kind, minus, zero, zero)
-    )  # fmt: skip
-    b_side = np.column_stack(
-        (pair_sides[:, 1], pair_sides[:, 0], quotes[:, B_START], quotes[:, B_END],
-         kind, minus, zero, zero)
-    )  # fmt: skip
-    entries = np.concatenate((piece_entries, a_side, b_side)).reshape(-1, ENTRY_COLUMNS)
-    entries = entries[lexsort((entries[:, E_DOC],))]
+    quotes = np.column_stack(
+        (pair_sides, rows[quote_rows][:, [A_START, A_END, B_START, B_END]])
+    ).reshape(-1, 6)
+    owner = np.concatenate((sides[:, SIDE_DOC], quotes[:, 0], quotes[:, 1]))
+    order = lexsort((owner,))
+    bounds = np.searchsorted(owner[order], np.arange(documents + 1))
     quoted = aligned.quoted
     owners = aligned.pairs[aligned.pair_of_rows()[quoted[:, 0]], quoted[:, 1]]
     inside = np.column_stack((owners, quoted[:, 2], quoted[:, 3])).reshape(-1, 3)
-    return entries, inside[lexsort((inside[:, 0],))]
+    return _Entries(quotes, order, bounds), inside[lexsort((inside[:, 0],))]
+
+
+def _entry_rows(entries: _Entries, families: Families, lo: int, hi: int) -> np.ndarray:
+    """Return the coverage entries (see the E_ columns) of documents [lo, hi), by document."""
+    positions = entries.order[entries.bounds[lo] : entries.bounds[hi]]
+    sides = families.pieces.sides
+    out = np.empty((len(positions), ENTRY_COLUMNS), dtype=np.int64)
+    piece = positions < len(sides)
+    chosen = sides[positions[piece]]
+    label = families.side_label[positions[piece]]
+    ranks = np.array([_rank(a) for a in families.labels], dtype=np.int64)
+    out[piece, E_DOC] = chosen[:, SIDE_DOC]
+    out[piece, E_PARTNER] = chosen[:, SIDE_PARTNER]
+    out[piece, E_START] = chosen[:, SIDE_START]
+    out[piece, E_END] = chosen[:, SIDE_END]
+    out[piece, E_KIND] = families.side_kind[positions[piece]]
+    out[piece, E_FAMILY] = families.group_family[chosen[:, SIDE_GROUP]]
+    out[piece, E_LABEL] = label
+    out[piece, E_RANK] = ranks[label] if len(ranks) else label
+    count = len(entries.quotes)
+    for side, (doc, partner, start, end) in enumerate(((0, 1, 2, 3), (1, 0, 4, 5))):
+        offset = len(sides) + side * count
+        mine = (positions >= offset) & (positions < offset + count)
+        quote = entries.quotes[positions[mine] - offset]
+        out[mine, E_DOC], out[mine, E_PARTNER] = quote[:, doc], quote[:, partner]
+        out[mine, E_START], out[mine, E_END] = quote[:, start], quote[:, end]
+        out[mine, E_KIND] = QUOTED
+        out[mine, E_FAMILY] = -1
+        out[mine, E_LABEL] = 0
+        out[mine, E_RANK] = 0
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,8 +565,7 @@ class _Context:
 
     documents: Sequence[Document]
     word_counts: np.ndarray
-    entries: np.ndarray
-    entry_bounds: np.ndarray
+    entries: _Entries
     inside: np.ndarray
     inside_bounds: np.ndarray
     families: Families
@@ -563,7 +599,7 @@ class _ReportPart:
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     """Return the report part of documents [lo, hi)."""
     lo, hi = chunk
-    entries = context.entries[context.entry_bounds[lo] : context.entry_bounds[hi]]
+    entries = _entry_rows(context.entries, context.families, lo, hi)
     inside = context.inside[context.inside_bounds[lo] : context.inside_bounds[hi]]
     words = context.word_counts[lo:hi]
     count = jitted(kernels.coverage) if context.compiled else kernels.coverage
