@@ -427,12 +427,10 @@ def build_report_and_shares(
     )
     family_reports, family_ids = _family_reports(context, member_rows, bases, with_text=pairs)
     unaligned = _unaligned_members(member_rows, parts)
+    named = _family_names(member_rows, family_ids, len(documents))
     documents_out = [
-        _with_families(doc, family_ids, member_rows_of, unaligned.get(part.lo + k, 0))
-        for part in parts
-        for k, (doc, member_rows_of) in enumerate(
-            zip(part.documents, part.member_slices(), strict=True)
-        )
+        _with_families(doc, named[index], unaligned.get(index, 0))
+        for index, doc in enumerate(d for part in parts for d in part.documents)
     ]
     pair_reports: list[PairReport] = []
     if pairs:
@@ -588,13 +586,6 @@ class _ReportPart:
     members: np.ndarray
     lo: int
 
-    def member_slices(self) -> list[np.ndarray]:
-        """Return each document's member rows, in document order."""
-        bounds = np.searchsorted(
-            self.members[:, 0], np.arange(self.lo, self.lo + len(self.documents) + 1)
-        )
-        return [self.members[a:b] for a, b in itertools.pairwise(bounds.tolist())]
-
 
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     """Return the report part of documents [lo, hi)."""
@@ -683,21 +674,24 @@ def _document_report(
     )
 
 
-def _with_families(
-    doc: _Draft, family_ids: Sequence[str], rows: np.ndarray, unaligned: int
-) -> DocumentReport:
-    """Return the document's report naming its families, largest share first, and counting
-    among its further matches the `unaligned` members of its families."""
-    if not len(rows):
+def _family_names(
+    members: np.ndarray, family_ids: Sequence[str], documents: int
+) -> list[tuple[str, ...]]:
+    """Return each document's families, by id, largest share first (ties: the larger family,
+    which has the lower id number), from the member rows (doc, family, words, ...)."""
+    numbers = np.array([int(name[1:]) if name else 0 for name in family_ids], dtype=np.int64)
+    rows = members[lexsort((numbers[members[:, 1]], -members[:, 2], members[:, 0]))]
+    names = [family_ids[family] for family in rows[:, 1].tolist()]
+    bounds = np.searchsorted(rows[:, 0], np.arange(documents + 1)).tolist()
+    return [tuple(names[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _with_families(doc: _Draft, families: tuple[str, ...], unaligned: int) -> DocumentReport:
+    """Return the document's report naming its `families`, and counting among its further
+    matches the `unaligned` members of its families."""
+    if not families:
         return DocumentReport(*doc)
-    # Family ids are numbered largest first: ties of share go to the larger family.
-    ordered = sorted(rows.tolist(), key=lambda row: (-row[2], int(family_ids[row[1]][1:])))
-    return DocumentReport(
-        *doc[:9],
-        doc.more_matches + unaligned,
-        tuple(family_ids[row[1]] for row in ordered),
-        *doc[11:],
-    )
+    return DocumentReport(*doc[:9], doc.more_matches + unaligned, families, *doc[11:])
 
 
 def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
