@@ -174,14 +174,14 @@ class Filtered:
         self, annotate: bool, prefix: str
     ) -> Iterator[tuple[SourceRecord, dict[str, Any] | None]]:
         total = len(self._spool.ids)
-        for done, (id, record) in enumerate(self._spool.records()):
+        verdicts = self.verdicts
+        wanted = None if annotate else (lambda id: verdicts[id].kept)
+        for done, (id, record) in enumerate(self._spool.records(wanted)):
             if self._progress is not None and done % PROGRESS_EVERY == 0:
                 self._progress("write", done, total)
-            verdict = self.verdicts[id]
-            if annotate:
-                yield record, verdict.annotations(prefix)
-            elif verdict.kept:
-                yield record, None
+            if record is None:
+                continue
+            yield record, verdicts[id].annotations(prefix) if annotate else None
         if self._progress is not None:
             self._progress("write", total, total)
 

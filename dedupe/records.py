@@ -26,9 +26,8 @@ class RecordSpool:
     """Records as read, spooled to a temporary file, with their ids in input order."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(  # noqa: SIM115 (closed by `close`)
-            "w+", encoding="utf-8", newline="\n", prefix="dedupe-records-"
-        )
+        # Bytes: a record not written back (a dropped near-duplicate) is never decoded again.
+        self._file = tempfile.TemporaryFile(prefix="dedupe-records-")  # noqa: SIM115 (closed by `close`)
         self.ids: list[str] = []
         self.formats: set[str] = set()
         self._headers: list[tuple[str, ...]] = []
@@ -48,17 +47,23 @@ class RecordSpool:
             self._names.update(dict.fromkeys(record.fields))
             if record.format == "jsonl" and record.line is not None:
                 # A JSON line holds no line break: spooled as it is, behind a mark.
-                self._file.write("=" + record.line.strip() + "\n")
+                self._file.write(b"=" + record.line.strip().encode("utf-8") + b"\n")
                 return
             entry = [2, dict(record.fields)]
-        self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._file.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
 
-    def records(self) -> Iterator[tuple[str, SourceRecord]]:
-        """Return the spooled records, in the order they were read, with their ids."""
+    def records(
+        self, wanted: Callable[[str], bool] | None = None
+    ) -> Iterator[tuple[str, SourceRecord | None]]:
+        """Return the spooled records, in the order they were read, with their ids; with
+        `wanted`, a record whose id it refuses comes as None (it is not read back)."""
         self._file.seek(0)
         for id, line in zip(self.ids, self._file, strict=True):
-            if line.startswith("="):
-                yield id, SourceRecord("jsonl", {}, line=line[1:-1])
+            if wanted is not None and not wanted(id):
+                yield id, None
+                continue
+            if line.startswith(b"="):
+                yield id, SourceRecord("jsonl", {}, line=line[1:-1].decode("utf-8"))
                 continue
             entry = json.loads(line)
             if entry[0] == 1:
