@@ -79,7 +79,7 @@ from dedupe.similarity import (
     REWRITE_COLUMNS,
     similarity,
 )
-from dedupe.store import document_ids, document_metadata, document_outlets
+from dedupe.store import document_ids, document_metadata, document_outlets, document_texts
 
 REPORT_VERSION = 2
 """The version of the JSON contract: 2 has families, copied and shared figures, boilerplate,
@@ -612,7 +612,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         rows = family_of_doc[local]
         text: str | None = None
         if attribution.source is not None or len(rows):
-            text = context.documents[index].text
+            text = document_texts(context.documents, (index,))[0]
         doc = _document_report(context, index, text, totals[local], base, shared, attribution)
         documents.append(doc)
         # Whether the document names a source, asked once a source.

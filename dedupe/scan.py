@@ -68,7 +68,13 @@ from dedupe.report import Report, Shares, build_report_and_shares
 from dedupe.signatures import sign, sign_reference
 from dedupe.similarity import R_A, R_B, REWRITE_COLUMNS, rewrite_rows
 from dedupe.stats import Stats
-from dedupe.store import as_sequence, document_crawled, document_ids, document_metadata
+from dedupe.store import (
+    as_sequence,
+    document_crawled,
+    document_ids,
+    document_metadata,
+    document_texts,
+)
 from dedupe.text import (
     joined_tokens,
     ngram_hashes,
@@ -674,7 +680,11 @@ def _sign_chunk(
         from dedupe.signatures_compiled import sign_windows
 
         windows = shingle_windows(
-            documents[lo:hi], params, compiled=True, first_document=lo, corpus_size=len(documents)
+            document_texts(documents, range(lo, hi)),
+            params,
+            compiled=True,
+            first_document=lo,
+            corpus_size=len(documents),
         )
         keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
         return (
@@ -690,7 +700,10 @@ def _sign_chunk(
         anchors: PostingBlock | list[set[int]] = shingles.anchor_sets
     else:
         windows = shingle_windows(
-            documents[lo:hi], params, first_document=lo, corpus_size=len(documents)
+            document_texts(documents, range(lo, hi)),
+            params,
+            first_document=lo,
+            corpus_size=len(documents),
         )
         shingles = shingles_of(windows)
         anchors = postings.write(windows.anchors, windows.anchor_sizes)
@@ -720,7 +733,7 @@ def shingle_documents(
     overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
     most of some window. With `compiled`, texts are split into words by compiled code.
     """
-    return shingles_of(shingle_windows(documents, params, compiled=compiled))
+    return shingles_of(shingle_windows([d.text for d in documents], params, compiled=compiled))
 
 
 def shingles_of(windows: Windows) -> Shingles:
@@ -751,20 +764,18 @@ class Windows:
 
 
 def shingle_windows(
-    documents: Sequence[Document],
+    texts: Sequence[str],
     params: Parameters,
     *,
     compiled: bool = False,
     first_document: int = 0,
     corpus_size: int | None = None,
 ) -> Windows:
-    """Return the windows of `shingle_documents`, their shingles left in place, and the
-    documents' anchor postings (numbered from `first_document` in a corpus of
-    `corpus_size` documents, by default just these)."""
+    """Return the windows of `shingle_documents` of the documents' `texts`, their shingles
+    left in place, and the documents' anchor postings (numbered from `first_document` in a
+    corpus of `corpus_size` documents, by default just these)."""
     n = params.gram_words
-    words = word_table(
-        [doc.text for doc in documents], params.paragraph_separator, compiled=compiled
-    )
+    words = word_table(texts, params.paragraph_separator, compiled=compiled)
     # n-grams that straddle two blocks (or documents) are computed but never used.
     grams64 = _ngram_hashes(words.hashes, n, compiled)
     starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
@@ -776,7 +787,7 @@ def shingle_windows(
         words.hashes,
         words.document,
         params.min_words,
-        corpus_size if corpus_size is not None else len(documents),
+        corpus_size if corpus_size is not None else len(texts),
         words=params.anchor_words,
         first_document=first_document,
         grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
@@ -786,8 +797,8 @@ def shingle_windows(
         window_starts,
         window_counts,
         window_owners,
-        np.bincount(words.document, minlength=len(documents)).astype(np.int64),
-        sequence_hashes(words.hashes, words.document, len(documents)),
+        np.bincount(words.document, minlength=len(texts)).astype(np.int64),
+        sequence_hashes(words.hashes, words.document, len(texts)),
         anchors,
         anchor_sizes,
     )
@@ -1078,7 +1089,7 @@ def _align_chunk(
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
     needed = unique_values(pairs)
-    texts = [documents[index].text for index in needed.tolist()]
+    texts = document_texts(documents, needed.tolist())
     local = np.searchsorted(needed, pairs)
     if compiled:
         from dedupe.align_compiled import align_columns

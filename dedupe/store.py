@@ -87,6 +87,16 @@ class DocumentStore(Sequence[Document]):
         """Return the size of all texts on disk, in bytes (UTF-8)."""
         return sum(self._lengths)
 
+    def texts(self, indices: Iterable[int]) -> list[str]:
+        """Return the texts of the documents at `indices` (store order), without making
+        `Document` objects: half the cost of reading whole documents back."""
+        fileno, order = self._file.fileno(), self._order
+        lengths, offsets = self._lengths, self._offsets
+        return [
+            os.pread(fileno, lengths[i], offsets[i]).decode("utf-8", "surrogatepass")
+            for i in map(order.__getitem__, indices)
+        ]
+
     def close(self) -> None:
         """Release the spool file (also done when the store is garbage-collected)."""
         self._file.close()
@@ -101,6 +111,14 @@ class DocumentStore(Sequence[Document]):
             origin=self._origins[i],
             crawled=bool(self._crawled[i]),
         )
+
+
+def document_texts(documents: Sequence[Document], indices: Iterable[int]) -> list[str]:
+    """Return the texts of the documents at `indices`, read straight from a store's file
+    (no `Document` made) when `documents` is one."""
+    if isinstance(documents, DocumentStore):
+        return documents.texts(indices)
+    return [documents[index].text for index in indices]
 
 
 def document_ids(documents: Sequence[Document]) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 
 import dedupe
 from dedupe.documents import Document
-from dedupe.store import DocumentStore, as_sequence, document_crawled
+from dedupe.store import DocumentStore, as_sequence, document_crawled, document_texts
 
 DOCS = [
     Document("b", "Second text with “quotes” and café.", "Metro Herald", "2024-01-05", "f:2"),
@@ -58,3 +58,10 @@ def test_the_store_keeps_crawl_times() -> None:
 def test_store_is_readable_from_forked_workers() -> None:
     report_two_jobs = dedupe.scan([dedupe.example_path()], jobs=2)
     assert report_two_jobs == dedupe.scan([dedupe.example_path()], jobs=1)
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_texts_are_those_of_the_documents_at_the_indices(spool: bool) -> None:
+    documents = as_sequence(DOCS, spool)
+    for indices in ([2, 0, 1], [1], [], [2, 2]):
+        assert document_texts(documents, indices) == [documents[i].text for i in indices]
