@@ -508,8 +508,9 @@ class _Entries:
 def _entries(
     aligned: AlignedPassages, families: Families, documents: int
 ) -> tuple[_Entries, np.ndarray]:
-    """Return the coverage entries (piece sides and quotation sides, by document) and the
-    quotations inside shared passages (doc, start, end), by document."""
+    """Return the coverage entries of the piece sides and the quotation sides of `documents`
+    documents, ordered by document but not yet made (`_Entries`), and the quotations inside
+    shared passages (doc, start, end), by document."""
     sides = families.pieces.sides
     rows = aligned.rows
     quote_rows = np.flatnonzero(rows[:, QUOTE] == 1)
@@ -584,7 +585,6 @@ class _ReportPart:
     documents: list[_Draft]
     partners: np.ndarray
     members: np.ndarray
-    lo: int
 
 
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
@@ -627,7 +627,6 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         documents,
         partners,
         np.array(members, dtype=np.int64).reshape(-1, 4),
-        lo,
     )
 
 
