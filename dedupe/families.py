@@ -63,7 +63,7 @@ from dedupe.passages import (
     QUOTE,
     AlignedPassages,
 )
-from dedupe.store import document_crawled, document_ids, document_metadata
+from dedupe.store import document_crawled, document_ids, document_metadata, document_texts
 
 # --- the order in which documents are preferred as a bucket's centre -----------------------
 
@@ -763,7 +763,10 @@ def find_families(
 
 def _topics(documents: Sequence[Document], indices: list[int]) -> dict[int, frozenset[str]]:
     """Return the content words of the documents at `indices` (their texts are read)."""
-    return {index: content_words(documents[index].text) for index in indices}
+    return {
+        index: content_words(text)
+        for index, text in zip(indices, document_texts(documents, indices), strict=True)
+    }
 
 
 def read_facts(
@@ -778,14 +781,19 @@ def read_facts(
     date is a crawl time, alone)."""
     ids, sources, published, crawled = metadata
     facts = {}
+    if with_credits:
+        for index, text in zip(indices, document_texts(documents, indices), strict=True):
+            facts[index] = document_facts(
+                ids[index],
+                text,
+                sources[index],
+                published[index],
+                separator,
+                weak_date=crawled[index],
+            )
+        return facts
     outlets: dict[tuple[str | None, bool], DocumentFacts] = {}
     for index in indices:
-        if with_credits:
-            doc = documents[index]
-            facts[index] = document_facts(
-                doc.id, doc.text, doc.source, doc.published, separator, weak_date=doc.crawled
-            )
-            continue
         # An outlet's facts are worked out once; each document adds its id and date.
         key = (sources[index], crawled[index])
         outlet = outlets.get(key)
