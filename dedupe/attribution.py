@@ -742,14 +742,20 @@ def _name_patterns(name: str) -> tuple[tuple[str | regex.Pattern[str], re.Patter
     substring test before it did)."""
     wire = wire_named(name)
     tokens = dict.fromkeys((*wire.credits, *wire.outlets) if wire else (name,))
-    tests: list[tuple[str | regex.Pattern[str], re.Pattern[str]]] = []
+    tests: list[tuple[str, bool, str | regex.Pattern[str], re.Pattern[str]]] = []
     for token in tokens:
         # Short all-caps names ("AP", "PA") only count in capitals: "ap" is in "map".
         exact = wire is not None and token.isupper() and len(token) <= 5
         pattern = re.compile(rf"(?<!\w){re.escape(token)}(?!\w)", 0 if exact else re.IGNORECASE)
         found = token if exact else regex.compile(regex.escape(token), regex.IGNORECASE)
-        tests.append((found, pattern))
-    return tuple(tests)
+        tests.append((token, exact, found, pattern))
+    # A name holding a shorter one as a word ("Thomson Reuters", "Reuters") is found only
+    # where that one is (as exactly): its own tests would only search the text again.
+    kept: list[tuple[str, bool, str | regex.Pattern[str], re.Pattern[str]]] = []
+    for token, exact, found, pattern in sorted(tests, key=lambda test: len(test[0])):
+        if not any((exact or not inner) and within.search(token) for _, inner, _, within in kept):
+            kept.append((token, exact, found, pattern))
+    return tuple((found, pattern) for _, _, found, pattern in kept)
 
 
 def document_facts(

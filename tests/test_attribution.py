@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings
+import regex
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedupe.attribution import (
@@ -26,6 +28,7 @@ from dedupe.attribution import (
     find_credits,
     load_wires,
     names_source,
+    wire_named,
     wire_of_outlet,
 )
 from dedupe.documents import parse_date
@@ -547,6 +550,51 @@ def test_every_wire_is_its_own_outlet_alias_target() -> None:
 )
 def test_names_source(text: str, name: str, expected: bool) -> None:
     assert names_source(text, name) is expected
+
+
+_WIRE_NAMES = sorted({token for wire in load_wires() for token in (*wire.credits, *wire.outlets)})
+
+
+def _named_by_every_token(text: str, name: str) -> bool:
+    """names_source's rule over every name of the wire, none left out: a token names the
+    wire where it stands as a word (short all-caps tokens in capitals only)."""
+    wire = wire_named(name)
+    for token in dict.fromkeys((*wire.credits, *wire.outlets)) if wire else (name,):
+        exact = wire is not None and token.isupper() and len(token) <= 5
+        found = token in text if exact else regex.search(regex.escape(token), text, regex.I)
+        flags = 0 if exact else re.IGNORECASE
+        if found and re.search(rf"(?<!\w){re.escape(token)}(?!\w)", text, flags):
+            return True
+    return False
+
+
+@st.composite
+def _wire_and_text(draw: st.DrawFn) -> tuple[str, str]:
+    """A wire's name and a text made of its names (as written, lower or upper case, cut
+    short), other wires' names and fillers."""
+    wire = draw(st.sampled_from(load_wires()))
+    own = [*wire.credits, *wire.outlets]
+    name = st.sampled_from(own) | st.sampled_from(_WIRE_NAMES)
+    part = st.one_of(
+        name,
+        name.map(str.lower),
+        name.map(str.upper),
+        st.tuples(st.sampled_from(own), st.integers(1, 8)).map(lambda t: t[0][: t[1]]),
+        st.sampled_from([" ", "-", "x", "(", ") ", "the ", "News", "Foundation"]),
+    )
+    return wire.name, "".join(draw(st.lists(part, max_size=6)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(case=_wire_and_text())
+@example(case=("Associated Press", "the ap news app"))  # "AP" in capitals only
+@example(case=("Agerpres", "AGERPRES"))  # names alike but for case
+@example(case=("Reuters", "thomson reuters foundation"))
+def test_a_wire_is_named_as_by_every_one_of_its_names(case: tuple[str, str]) -> None:
+    """Names that hold another of the wire's names as a word are not searched for again
+    (`_name_patterns`): the answer is the one every name would give."""
+    name, text = case
+    assert names_source(text, name) is _named_by_every_token(text, name)
 
 
 # --- parse_date ---------------------------------------------------------------------------
