@@ -298,6 +298,28 @@ entry = st.tuples(
 )
 
 
+quotations = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6)).map(
+        lambda t: (t[0], t[1], t[1] + t[2])
+    ),
+    max_size=4,
+)  # (doc, start, end) of quotations inside shared passages
+
+
+def kernel_inputs(
+    rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the coverage kernel's entries, quotations and word counts of (doc, partner,
+    start, length, kind, family, label) rows sorted by doc."""
+    # Copied words have a label only when a copied entry covers them; ranks follow labels.
+    entries = np.array(
+        [(d, p, s, s + length, k, f, label, label) for d, p, s, length, k, f, label in rows],
+        dtype=np.int64,
+    ).reshape(-1, ENTRY_COLUMNS)
+    quoted = np.array(inside, dtype=np.int64).reshape(-1, 3)
+    return entries, quoted, np.array(words, dtype=np.int64)
+
+
 def oracle(rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]):  # type: ignore[no-untyped-def]
     """Return the coverage totals by plain sets of word positions."""
     totals = []
@@ -321,26 +343,14 @@ def oracle(rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], word
 @settings(max_examples=200, deadline=None)
 @given(
     rows=st.lists(entry, max_size=12),
-    inside=st.lists(
-        st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6)).map(
-            lambda t: (t[0], t[1], t[1] + t[2])
-        ),
-        max_size=4,
-    ),
+    inside=quotations,
     words=st.lists(st.integers(0, 40), min_size=3, max_size=3),
 )
 def test_coverage_counts_each_word_once_and_agrees_compiled(
     rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
 ) -> None:
-    rows = sorted(rows, key=lambda r: r[0])
-    inside = sorted(inside)
-    # Copied words have a label only when a copied entry covers them; ranks follow labels.
-    entries = np.array(
-        [(d, p, s, s + length, k, f, label, label) for d, p, s, length, k, f, label in rows],
-        dtype=np.int64,
-    ).reshape(-1, ENTRY_COLUMNS)
-    quoted = np.array(inside, dtype=np.int64).reshape(-1, 3)
-    counts = np.array(words, dtype=np.int64)
+    rows, inside = sorted(rows, key=lambda r: r[0]), sorted(inside)
+    entries, quoted, counts = kernel_inputs(rows, inside, words)
     plain = coverage_kernels.coverage(entries, quoted, counts, 0)
     fast = compiled(coverage_kernels.coverage)(entries, quoted, counts, 0)
     for mine, theirs in zip(plain, fast, strict=True):
@@ -403,12 +413,7 @@ def partner_and_family_oracle(  # type: ignore[no-untyped-def]
 @settings(max_examples=300, deadline=None)
 @given(
     rows=st.lists(entry, max_size=14),
-    inside=st.lists(
-        st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(1, 6)).map(
-            lambda t: (t[0], t[1], t[1] + t[2])
-        ),
-        max_size=4,
-    ),
+    inside=quotations,
     words=st.lists(st.integers(0, 40), min_size=3, max_size=3),
 )
 def test_coverage_partner_and_family_words_match_plain_sets(
@@ -416,15 +421,8 @@ def test_coverage_partner_and_family_words_match_plain_sets(
 ) -> None:
     """Each partner's and each family's words, counted by the kernel's merged spans, are
     those of plain sets of word positions (edited gaps closed as `edited_gaps_closed` does)."""
-    rows = sorted(rows, key=lambda r: r[0])
-    inside = sorted(inside)
-    entries = np.array(
-        [(d, p, s, s + length, k, f, label, label) for d, p, s, length, k, f, label in rows],
-        dtype=np.int64,
-    ).reshape(-1, ENTRY_COLUMNS)
-    quoted = np.array(inside, dtype=np.int64).reshape(-1, 3)
-    counts = np.array(words, dtype=np.int64)
-    _, partners, _, families = coverage_kernels.coverage(entries, quoted, counts, 0)
+    rows, inside = sorted(rows, key=lambda r: r[0]), sorted(inside)
+    _, partners, _, families = coverage_kernels.coverage(*kernel_inputs(rows, inside, words), 0)
     expected_partners, expected_families = partner_and_family_oracle(rows, inside, words)
     assert partners.tolist() == expected_partners
     assert families.tolist() == expected_families
