@@ -90,8 +90,8 @@ def collector_paused() -> Iterator[None]:
     frees them all. The cyclic collector would walk the growing heap again and again
     (10-25% of the later stages' time; a third of `dedupe filter`'s reading and half of its
     decision at 100k records), and in forked workers write to memory pages they share with
-    the parent. (numba's first compile
-    on a machine does leave cycles, tens of MB: collected once the collector runs again.)
+    the parent. (numba's first compile on a machine does leave cycles, tens of MB: collected
+    once the collector runs again.)
     """
     enabled = gc.isenabled()
     gc.disable()
