@@ -171,17 +171,33 @@ def split_and_group(links: np.ndarray, compiled: bool = False) -> tuple[np.ndarr
     docs = np.concatenate((links[:, 0], links[:, 0], links[:, 3], links[:, 3]))
     positions = np.concatenate((links[:, 1], links[:, 2], links[:, 4], links[:, 5]))
     # Every document's edges, sorted and unique, as one key array: doc in the high bits.
-    edges = unique_values((docs << 32) | positions)
+    edges, rank = _distinct_with_ranks((docs << 32) | positions)
+    a_start, a_end, b_start, b_end = rank.reshape(4, -1)
     split = jitted(kernels.split_links) if compiled else kernels.split_links
     group = jitted(kernels.group_pieces) if compiled else kernels.group_pieces
     pieces, owners = split(
         links,
         edges & 0xFFFFFFFF,
-        *_inside(edges, links[:, 0], links[:, 1], links[:, 2]),
-        *_inside(edges, links[:, 3], links[:, 4], links[:, 5]),
+        *_inside(a_start, a_end),
+        *_inside(b_start, b_end),
         kernels.MIN_PIECE,
     )
     return pieces, owners, group(pieces, span_order(pieces))
+
+
+def _distinct_with_ranks(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct keys, sorted, and each key's position among them.
+
+    The link ends are the edges themselves: their positions come from the edges' own sort,
+    not from searching the edges for each (5 M lookups in random order among 20 M edges at
+    a million articles: 5 s of cache misses)."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    new = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return ordered[new], rank
 
 
 def span_order(pieces: np.ndarray) -> np.ndarray:
@@ -191,13 +207,11 @@ def span_order(pieces: np.ndarray) -> np.ndarray:
     return lexsort((nodes[:, 2], nodes[:, 1], nodes[:, 0])).astype(np.int64)
 
 
-def _inside(
-    edges: np.ndarray, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return the first and past-the-last edge strictly inside each span (start, end)."""
-    first = np.searchsorted(edges, (docs << 32) | starts, side="right")
-    last = np.searchsorted(edges, (docs << 32) | ends, side="left")
-    return first, np.maximum(first, last)
+def _inside(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the first and past-the-last edge strictly inside each span, given the
+    positions of its start and end among the sorted edges."""
+    first = starts + 1
+    return first, np.maximum(first, ends)
 
 
 def _renumbered(labels: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from dedupe.families import (
     SIDE_LAST,
     SIDE_ROW,
     Carriage,
+    _distinct_with_ranks,
     boilerplate_groups,
     carriage,
     centre_order,
@@ -606,3 +607,12 @@ def test_decided_sides_are_those_whose_document_or_partner_decided_the_group(
     expected = [(g, d) in deciders or (g, p) in deciders for d, p, g in sides]
     for kernel in (kernels.decided_sides, jitted(kernels.decided_sides)):
         assert kernel(rows, bounds, np.ascontiguousarray(found[:, 1])).tolist() == expected
+
+
+@given(st.lists(st.integers(0, 1 << 40), max_size=40))
+def test_distinct_keys_with_ranks_are_the_searched_positions(values: list[int]) -> None:
+    """Each key's rank is where a search of the sorted distinct keys finds it."""
+    keys = np.array(values, dtype=np.int64)
+    edges, rank = _distinct_with_ranks(keys)
+    assert edges.tolist() == sorted(set(values))
+    assert rank.tolist() == np.searchsorted(edges, keys).tolist()
