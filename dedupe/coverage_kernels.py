@@ -289,7 +289,8 @@ def _count_families(
         elif entries[k, E_FAMILY] >= 0:
             chosen[m] = k
             m += 1
-    chosen = _by_column_then_start(entries, chosen[:m], E_FAMILY)
+    # By family only: each family's spans, its quotations with them, are sorted below.
+    chosen = chosen[:m][np.argsort(entries[chosen[:m], E_FAMILY], kind="mergesort")]
     starts = np.empty(m + n_quotes, np.int64)
     ends = np.empty(m + n_quotes, np.int64)
     i = 0
