@@ -229,31 +229,50 @@ def candidate_pairs(
     which documents should be preferred as a bucket's centre). A bucket of at most
     `pairwise_max` owners gives all its pairs, a larger one pairs its other members with its
     lowest-numbered member; paragraphs of the same document are never paired. Bands are
-    processed one at a time, on up to `jobs` processes, the pairs of each listed by
-    `dedupe.index_kernels`, compiled with `compiled`.
+    processed in groups (`band_groups`), one band at a time, on up to `jobs` processes, the
+    pairs of each listed by `dedupe.index_kernels`, compiled with `compiled`.
     """
     if compiled:
         jitted(index_kernels.bucket_pair_codes)  # compiled (or loaded) before workers fork
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
-    state = (keys, owners, span, pairwise_max, compiled)
-    codes = list(map_ordered(_band_pair_codes, state, range(bands), jobs))
+    state = (keys, owners.astype(np.uint64), span, pairwise_max, compiled)
+    codes = list(map_ordered(_bands_pair_codes, state, band_groups(bands, jobs), jobs))
     unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
-def _band_pair_codes(state: tuple[BandKeys, np.ndarray, int, int, bool], band: int) -> np.ndarray:
-    """Return the unique codes i * span + j of the pairs of one band's buckets."""
+def band_groups(bands: int, jobs: int) -> list[range]:
+    """Return the bands cut into consecutive groups, one task each: about four tasks a job,
+    so that the last one leaves the other workers little time idle."""
+    size = max(bands // (4 * max(jobs, 1)), 1)
+    return [range(lo, min(lo + size, bands)) for lo in range(0, bands, size)]
+
+
+def _bands_pair_codes(
+    state: tuple[BandKeys, np.ndarray, int, int, bool], group: range
+) -> np.ndarray:
+    """Return the unique codes i * span + j of the pairs of the buckets of a group of bands.
+
+    A pair shares buckets in many bands: made unique here, its code is sent back to the
+    parent once a group instead of once a band.
+    """
     keys, owners, span, pairwise_max, compiled = state
-    column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band]
-    # Key and owner packed into one uint64 (the key's low bits give way to the owner), so
-    # one plain sort groups by key, then owner: several times faster than a lexsort. Two
-    # keys equal but for those low bits make a chance candidate (about 30 a band among 30
-    # million windows of a million documents), which alignment verifies like any other.
-    owner_bits = max((span - 1).bit_length(), 1)
-    packed = (column >> _U64(owner_bits) << _U64(owner_bits)) | owners.astype(np.uint64)
-    return packed_pair_codes(packed, owner_bits, span, pairwise_max, compiled=compiled)
+    found = np.empty(0, dtype=np.int64)
+    for band in group:
+        column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band].copy()
+        # Key and owner packed into one uint64 (the key's low bits give way to the owner),
+        # so one plain sort groups by key, then owner: several times faster than a lexsort.
+        # Two keys equal but for those low bits make a chance candidate (about 30 a band
+        # among 30 million windows of a million documents), which alignment verifies like
+        # any other.
+        owner_bits = max((span - 1).bit_length(), 1)
+        column &= ~np.uint64((1 << owner_bits) - 1)
+        column |= owners
+        codes = packed_pair_codes(column, owner_bits, span, pairwise_max, compiled=compiled)
+        found = unique_values(np.concatenate((found, codes))) if len(found) else codes
+    return found
 
 
 def packed_pair_codes(

@@ -22,18 +22,25 @@ def bucket_pair_codes(packed: Array, owner_bits: int, span: int, pairwise_max: i
     other member of a larger one.
     """
     shift = np.uint64(owner_bits)
+    # Most keys are alone in their bucket: one pass finds the buckets of two members or
+    # more, and only those are walked again to list their pairs.
+    bounds = np.empty(len(packed) // 2 + 1, np.int64)
+    buckets = 0
     total = 0
     start = 0
     while start < len(packed):
         end, size = _bucket_end(packed, start, shift)
-        total += size * (size - 1) // 2 if size <= pairwise_max else size - 1
+        if size > 1:
+            bounds[buckets] = start
+            buckets += 1
+            total += size * (size - 1) // 2 if size <= pairwise_max else size - 1
         start = end
     codes = np.empty(total, np.int64)
     members = np.empty(max(pairwise_max, 1), np.int64)
     mask = np.uint64((1 << owner_bits) - 1)
     filled = 0
-    start = 0
-    while start < len(packed):
+    for bucket in range(buckets):
+        start = bounds[bucket]
         end, size = _bucket_end(packed, start, shift)
         first = np.int64(packed[start] & mask)
         if size <= pairwise_max:
@@ -51,7 +58,6 @@ def bucket_pair_codes(packed: Array, owner_bits: int, span: int, pairwise_max: i
                 if packed[k] != packed[k - 1]:
                     codes[filled] = first * span + np.int64(packed[k] & mask)
                     filled += 1
-        start = end
     return codes
 
 

@@ -18,6 +18,7 @@ from dedupe.index import (
     LSHParams,
     SpilledBandKeys,
     SpilledBlock,
+    band_groups,
     band_keys,
     candidate_pairs,
     lexsort,
@@ -368,6 +369,14 @@ def test_candidate_pairs_from_spilled_keys_and_on_several_processes(
     assert len(pairs) > 0
     assert np.array_equal(pairs, candidate_pairs(keys, owners))
     assert np.array_equal(pairs, reference_candidate_pairs(signatures, owners, params, SEED))
+
+
+@pytest.mark.parametrize(("bands", "jobs"), [(37, 2), (37, 1), (9, 4), (1, 2), (64, 8)])
+def test_band_groups_cover_every_band_once_in_order(bands: int, jobs: int) -> None:
+    groups = band_groups(bands, jobs)
+    assert [band for group in groups for band in group] == list(range(bands))
+    # Enough tasks to keep every worker busy, when there are bands enough.
+    assert len(groups) >= min(bands, 4 * jobs)
 
 
 def test_signatures_differing_only_in_low_bits_of_each_bands_last_row_are_not_paired() -> None:
