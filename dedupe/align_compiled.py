@@ -26,6 +26,8 @@ from dedupe.text_compiled import ngram_hashes
 _PASSAGE_COLUMNS = 13
 # A run that crosses a paragraph break by fewer words than this is cut back (see align.py).
 _MIN_CROSSING = 3
+# Rows up to this many are ordered by insertion (`_stable_order`).
+_FEW_ROWS = 32
 
 
 def align_many(
@@ -250,9 +252,28 @@ def _sort_documents(ordered, order, grams, offsets, every):  # type: ignore[no-u
 def _stable_order(keys):  # type: ignore[no-untyped-def]
     """Return the positions that sort `keys` rows lexicographically, ties in input order."""
     order = np.arange(keys.shape[0])
+    if keys.shape[0] <= _FEW_ROWS:
+        # A pair's few rows: an insertion sort, without the allocations of a sort a column.
+        for k in range(1, len(order)):
+            row = order[k]
+            at = k
+            while at > 0 and _row_less(keys, row, order[at - 1]):
+                order[at] = order[at - 1]
+                at -= 1
+            order[at] = row
+        return order
     for column in range(keys.shape[1] - 1, -1, -1):
         order = order[np.argsort(keys[order, column], kind="mergesort")]
     return order
+
+
+@_jit
+def _row_less(keys, x, y):  # type: ignore[no-untyped-def]
+    """Return whether row x of `keys` comes before row y (lexicographically)."""
+    for column in range(keys.shape[1]):
+        if keys[x, column] != keys[y, column]:
+            return keys[x, column] < keys[y, column]
+    return False
 
 
 @_jit

@@ -211,3 +211,18 @@ def test_sorted_grams_of_too_many_documents_sort_each_one(monkeypatch: pytest.Mo
     assert ordered.tolist() == [3, 3, 5, 9, 0, 7, 2**64 - 1]
     assert order[[0, 1]].tolist() in ([1, 2], [2, 1])
     assert order[2:].tolist() == [0, 0, 1, 2, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(
+            st.lists(st.integers(0, 3), min_size=width, max_size=width), max_size=70
+        )
+    )
+)
+def test_stable_order_is_lexsort_with_ties_in_input_order(rows: list[list[int]]) -> None:
+    # Few rows are ordered by insertion, more by a stable sort a column: the same order.
+    keys = np.array(rows, dtype=np.int64).reshape(len(rows), -1 if rows else 1)
+    expected = np.lexsort(keys.T[::-1]) if len(rows) else np.empty(0, dtype=np.int64)
+    assert np.array_equal(align_compiled._stable_order(keys), expected)
