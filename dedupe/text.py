@@ -18,7 +18,8 @@ import regex
 
 # A word: letters, digits and combining marks, joined across apostrophes, abbreviation dots
 # and underscores ("U.S.", "Iraq's", "café" written with a combining accent).
-WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’._][\p{L}\p{N}\p{M}]+)*")
+WORD_CHARS = r"[\p{L}\p{N}\p{M}]"
+WORD_RE = regex.compile(rf"{WORD_CHARS}+(?:['’._]{WORD_CHARS}+)*")
 _JOINERS_RE = re.compile(r"['’._]")
 # The signing fast path: typographic punctuation mapped to ASCII separators of the same
 # role (the apostrophe stays a joiner, other quotes and dashes stay separators), so that most
@@ -179,6 +180,30 @@ def join_broken_words(
             joined_hashes[head] = word_hashes([whole])[0]
         heads.clear()
     return keep, joined_hashes, joined_ends
+
+
+def hash_foreign_words(
+    texts: Sequence[str],
+    owner: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    foreign: np.ndarray,
+    hashes: np.ndarray,
+) -> None:
+    """Set, in `hashes`, the hash of every word marked `foreign` (a word holding a letter
+    beyond ASCII, which the compiled splitter does not normalise): that of its normalised
+    form, as `tokenize` hashes it. `owner` is each word's text, `starts`/`ends` offsets
+    into it."""
+    marked = np.flatnonzero(foreign)
+    if not len(marked):
+        return
+    words = [
+        normalize_word(texts[text][start:end])
+        for text, start, end in zip(
+            owner[marked].tolist(), starts[marked].tolist(), ends[marked].tolist(), strict=True
+        )
+    ]
+    hashes[marked] = word_hashes(words)
 
 
 def paragraph_spans(text: str, separator: str | None = None) -> list[tuple[int, int]]:
@@ -346,8 +371,9 @@ def _compiled_token_table(texts: Sequence[str]) -> TokenTable:
     `dedupe.text_compiled.plain_tokens`, those it leaves out one by one."""
     from dedupe.text_compiled import plain_tokens
 
-    hashes, starts, ends, paragraph, quoted, counts, other = plain_tokens(texts)
+    hashes, starts, ends, paragraph, quoted, counts, other, foreign = plain_tokens(texts)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+    hash_foreign_words(texts, owner, starts, ends, foreign, hashes)
     broken = join_broken_words(texts, owner, hashes, starts, ends)
     if broken is not None:
         keep, hashes, ends = broken
@@ -562,7 +588,8 @@ def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     `dedupe.text_compiled.plain_words`, those it leaves out word by word."""
     from dedupe.text_compiled import plain_words
 
-    hashes, document, paragraph, counts, other, starts, ends = plain_words(texts)
+    hashes, document, paragraph, counts, other, starts, ends, foreign = plain_words(texts)
+    hash_foreign_words(texts, document, starts, ends, foreign, hashes)
     joined = join_broken_words(texts, document, hashes, starts, ends)
     if joined is not None:
         keep, hashes, _ = joined

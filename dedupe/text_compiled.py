@@ -1,18 +1,27 @@
-"""Splitting ASCII text into hashed words, and hashing word n-grams, compiled with numba.
+"""Splitting text into hashed words, and hashing word n-grams, compiled with numba.
 
-The same words, offsets and hashes as the numpy splitter in `dedupe.text` (which makes a
-dozen passes over the bytes of a batch of texts): one pass, a word at a time. The same for
-the n-gram hashes (numpy makes two passes per word of the n-gram). Both the signing and the
-alignment stages split every text, so this is a large share of their time.
+The same words, offsets and hashes as `dedupe.text.tokenize`: one pass over the UTF-8 bytes
+of a batch of texts, a character at a time. Every character is read as one byte
+(`_char_bytes`): ASCII as itself, lowered; typographic punctuation as its ASCII stand-in;
+any other letter, digit or combining mark as one byte that stands for "a letter beyond
+ASCII". Words of ASCII letters are hashed here; a word holding a letter beyond ASCII ("café",
+"Zürich", "Москва") is flagged, and `dedupe.text` hashes its normalised form (NFKC,
+case-folded) as `tokenize` does: so news in any language takes this path, only its few
+non-ASCII words go through Python. The same for the n-gram hashes (numpy makes two passes
+per word of the n-gram). Both the signing and the alignment stages split every text, so
+this is a large share of their time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from typing import NamedTuple
 
 import numba
 import numpy as np
+import regex
 
 from dedupe.numba_cache import CACHE  # decides where numba caches, before compiling
 from dedupe.text import (
@@ -24,6 +33,7 @@ from dedupe.text import (
     _MIX2,
     _POLY,
     _TYPOGRAPHY,
+    WORD_CHARS,
 )
 
 
@@ -31,10 +41,10 @@ def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.nd
     """Return (hashes, starts, ends) of the words of lowered ASCII bytes `data` inside the
     sorted [start, end) spans `bounds`, each at least one byte after the one before (as
     paragraphs are): the same as the numpy splitter."""
-    hashes, starts, ends, _ = _words(
+    hashes, starts, ends, _, _ = _words(
         data,
         np.ascontiguousarray(bounds, dtype=np.int64).reshape(-1, 2),
-        _ASCII_LETTER,
+        _LETTER,
         _ASCII_JOINER,
         _POLY,
         _LENGTH_MIX,
@@ -42,54 +52,78 @@ def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.nd
     return hashes, starts, ends
 
 
-def plain_words(
-    texts: Sequence[str],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return the words of the texts that are ASCII once typographic punctuation is mapped,
-    as `dedupe.text.tokenize` splits, hashes and places them (no paragraph separator given):
-    (hashes, text of each word, its paragraph numbered across all texts, each text's
-    paragraph count, a mask of the texts left out, which are not, and each word's start and
-    end in its text).
+class PlainWords(NamedTuple):
+    """The words of many texts back to back, as `plain_words` finds them."""
+
+    hashes: np.ndarray
+    document: np.ndarray
+    paragraph: np.ndarray
+    paragraphs: np.ndarray
+    other: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    foreign: np.ndarray
+
+
+class PlainTokens(NamedTuple):
+    """The words of many texts back to back, as `plain_tokens` finds them."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    paragraph: np.ndarray
+    quoted: np.ndarray
+    counts: np.ndarray
+    other: np.ndarray
+    foreign: np.ndarray
+
+
+def plain_words(texts: Sequence[str]) -> PlainWords:
+    """Return the words of the texts as `dedupe.text.tokenize` splits and places them (no
+    paragraph separator given): their hashes, the text of each word, its paragraph numbered
+    across all texts, each text's paragraph count, a mask of the texts left out (none: kept
+    for text this splitter cannot read), each word's start and end in its text, and which
+    words hold a letter beyond ASCII (`foreign`: their hashes are left to the caller).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
     regular expression and no string per paragraph.
     """
     layout = _layout(texts, quotes=False)
-    hashes, document, paragraph, starts, ends, _, _ = _text_words(
+    hashes, document, paragraph, starts, ends, _, _, foreign = _text_words(
         layout.mapped,
         layout.bounds,
         layout.owners,
         layout.begins,
         layout.quotes,
         False,
-        _ASCII_LETTER,
+        _LETTER,
         _ASCII_JOINER,
         _POLY,
         _LENGTH_MIX,
     )
-    return hashes, document, paragraph, layout.paragraphs, layout.other, starts, ends
+    return PlainWords(
+        hashes, document, paragraph, layout.paragraphs, layout.other, starts, ends, foreign
+    )
 
 
-def plain_tokens(
-    texts: Sequence[str],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Return `dedupe.text.tokenize` of the texts that are ASCII once typographic punctuation
-    is mapped, back to back: (hashes, starts, ends, paragraph, quoted, each text's word
-    count, and a mask of the texts left out, which are not). See `plain_words`."""
+def plain_tokens(texts: Sequence[str]) -> PlainTokens:
+    """Return `dedupe.text.tokenize` of the texts back to back: hashes, starts, ends,
+    paragraph, quoted, each text's word count, a mask of the texts left out and the words
+    whose hashes are left to the caller (see `plain_words`)."""
     layout = _layout(texts, quotes=True)
-    hashes, _, paragraph, starts, ends, quoted, counts = _text_words(
+    hashes, _, paragraph, starts, ends, quoted, counts, foreign = _text_words(
         layout.mapped,
         layout.bounds,
         layout.owners,
         layout.begins,
         layout.quotes,
         True,
-        _ASCII_LETTER,
+        _LETTER,
         _ASCII_JOINER,
         _POLY,
         _LENGTH_MIX,
     )
-    return hashes, starts, ends, paragraph, quoted, counts, layout.other
+    return PlainTokens(hashes, starts, ends, paragraph, quoted, counts, layout.other, foreign)
 
 
 class _Layout(NamedTuple):
@@ -115,7 +149,7 @@ def _layout(texts: Sequence[str], quotes: bool) -> _Layout:
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(data) for data in encoded], out=offsets[1:])
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return _Layout(*_plain_layout(data, offsets, _CODES, _BYTES, _MARKS, _SPACE, quotes))
+    return _Layout(*_plain_layout(data, offsets, _char_bytes(), _CODES, _MARKS, _SPACE, quotes))
 
 
 def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
@@ -131,8 +165,8 @@ def prepare() -> None:
     data = np.frombuffer(b"it's u.s. news", dtype=np.uint8)
     hashes, _, _ = ascii_words(data, np.array([[0, len(data)]]))
     ngram_hashes(hashes, 2)
-    plain_words(["It’s “U.S.” news.\n\nSecond paragraph", "café"])
-    plain_tokens(["It’s “U.S.” news.\n\nSecond paragraph", "café"])
+    plain_words(["It’s “U.S.” news.\n\nSecond paragraph", "café \U0001d400"])
+    plain_tokens(["It’s “U.S.” news.\n\nSecond paragraph", "café \U0001d400"])
 
 
 def _space_byte(char: str) -> int:
@@ -155,6 +189,35 @@ _BYTES = np.array(
 # Whitespace to Python (str.isspace, the regex \s) among mapped bytes.
 _SPACE = np.zeros(256, dtype=np.bool_)
 _SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x80]] = True
+# How characters beyond ASCII are read: whitespace as 0x80 (as the typographic spaces are),
+# letters, digits and combining marks (`dedupe.text.WORD_CHARS`) as 0x82, anything else
+# (a separator) as 0x81.
+_BLANK, _SEPARATOR, _FOREIGN = 0x80, 0x81, 0x82
+# Letters among mapped bytes: ASCII letters and digits, and 0x82.
+_LETTER = _ASCII_LETTER.copy()
+_LETTER[_FOREIGN] = True
+_CODE_POINTS = 0x110000
+
+
+@cache
+def _char_bytes() -> np.ndarray:
+    """Return the byte every code point is read as (made once a process: 1.1 MB, 0.05 s).
+
+    Letters are those of `dedupe.text.WORD_CHARS` as the `regex` module reads them, and
+    whitespace is Python's, so words and paragraphs end where `tokenize`'s do.
+    """
+    chars = np.arange(_CODE_POINTS, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.full(_CODE_POINTS, _SEPARATOR, dtype=np.uint8)
+    for match in regex.finditer(f"{WORD_CHARS}+", chars):
+        table[match.start() : match.end()] = _FOREIGN
+    for match in re.finditer(r"\s+", chars):
+        table[match.start() : match.end()] = _BLANK
+    table[_CODES] = _BYTES
+    ascii_bytes = np.arange(128, dtype=np.uint8)
+    table[:128] = np.where((ascii_bytes >= 65) & (ascii_bytes <= 90), ascii_bytes + 32, ascii_bytes)
+    return table
+
+
 # Quotation marks (`dedupe.text.quoted_spans`): 1 for “, which opens and closes, 2 for the
 # other openers, 3 for the closers, 4 for the straight double quote, which toggles.
 _MARK_OF = {"“": 1, "«": 2, "„": 2, "‹": 2, "”": 3, "»": 3, "›": 3, '"': 4}
@@ -194,27 +257,29 @@ def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-u
     starts = np.empty(capacity, np.int64)
     ends = np.empty(capacity, np.int64)
     spans = np.empty(capacity, np.int64)
+    foreign = np.empty(capacity, np.bool_)
     count = 0
     for span in range(len(bounds)):
         first = count
         count = _span_words(
             data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
-            sums, starts, ends, count,
+            sums, starts, ends, foreign, count,
         )  # fmt: skip
         spans[first:count] = span
-    return sums[:count], starts[:count], ends[:count], spans[:count]
+    return sums[:count], starts[:count], ends[:count], spans[:count], foreign[:count]
 
 
 @_jit
 def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, poly, length_mix):  # type: ignore[no-untyped-def]
     """Return the words of the paragraphs `bounds` of mapped texts (`_Layout`): hashes, the
     text of each, its paragraph (numbered within its text when `local`, else across all),
-    start and end within its text, whether it starts inside one of the sorted `quotes`, and
-    each text's word count."""
+    start and end within its text, whether it starts inside one of the sorted `quotes`,
+    each text's word count, and whether it holds a letter beyond ASCII."""
     capacity = _word_capacity(bounds)
     sums = np.empty(capacity, np.uint64)
     starts = np.empty(capacity, np.int64)
     ends = np.empty(capacity, np.int64)
+    foreign = np.empty(capacity, np.bool_)
     owner = np.empty(capacity, np.int64)
     paragraph = np.empty(capacity, np.int64)
     quoted = np.zeros(capacity, np.bool_)
@@ -229,7 +294,7 @@ def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, pol
         first = count
         count = _span_words(
             data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
-            sums, starts, ends, count,
+            sums, starts, ends, foreign, count,
         )  # fmt: skip
         begin = begins[text]
         for word in range(first, count):
@@ -251,6 +316,7 @@ def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, pol
         ends[:count],
         quoted[:count],
         counts,
+        foreign[:count],
     )
 
 
@@ -265,9 +331,12 @@ def _word_capacity(bounds):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def _span_words(data, position, stop, letter, joiner, poly, length_mix, sums, starts, ends, count):  # type: ignore[no-untyped-def]
-    """Add the words of data[position:stop] to (sums, starts, ends) from `count` on; return
-    the count so far."""
+def _span_words(
+    data, position, stop, letter, joiner, poly, length_mix, sums, starts, ends, foreign, count
+):  # type: ignore[no-untyped-def]
+    """Add the words of data[position:stop] to (sums, starts, ends, foreign) from `count` on;
+    return the count so far. A word holding a letter beyond ASCII (0x82) is only flagged:
+    its hash here is not its own."""
     while position < stop:
         if not letter[data[position]]:
             position += 1
@@ -276,12 +345,14 @@ def _span_words(data, position, stop, letter, joiner, poly, length_mix, sums, st
         value = np.uint64(0)
         power = np.uint64(1)
         counted = np.uint64(0)
+        beyond = False
         while position < stop:
             byte = data[position]
             if letter[byte]:
                 value += np.uint64(byte) * power
                 power *= poly
                 counted += np.uint64(1)
+                beyond |= byte == _FOREIGN
             elif not (joiner[byte] and position + 1 < stop and letter[data[position + 1]]):
                 break
             # A joiner ("U.S", "it's") belongs to the word only between two letters.
@@ -289,12 +360,13 @@ def _span_words(data, position, stop, letter, joiner, poly, length_mix, sums, st
         sums[count] = fmix64(value + counted * length_mix)
         starts[count] = start
         ends[count] = position
+        foreign[count] = beyond
         count += 1
     return count
 
 
 @_jit
-def _plain_layout(data, offsets, codes, replacements, marks, space, want_quotes):  # type: ignore[no-untyped-def]
+def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes):  # type: ignore[no-untyped-def]
     texts = len(offsets) - 1
     # One byte per character, and one between texts.
     mapped = np.empty(len(data) + texts, np.uint8)
@@ -320,12 +392,14 @@ def _plain_layout(data, offsets, codes, replacements, marks, space, want_quotes)
                 position += 1
             else:
                 code, length = _code_point(data, position, stop)
-                found = np.searchsorted(codes, code)
-                if length == 0 or found == len(codes) or codes[found] != code:
+                if length == 0:
                     other[text] = True
                     break
-                mapped[size] = replacements[found]
-                kinds[size] = marks[found]
+                mapped[size] = char_bytes[code]
+                kinds[size] = 0
+                if mapped[size] == 34:
+                    # A typographic quotation mark (`codes` holds every one).
+                    kinds[size] = marks[np.searchsorted(codes, code)]
                 position += length
             size += 1
         if other[text]:
@@ -413,13 +487,17 @@ def _quotes_of(kinds, start, end, quotes, count):  # type: ignore[no-untyped-def
 @_jit
 def _code_point(data, position, stop):  # type: ignore[no-untyped-def]
     """Return (code point, length) of the UTF-8 character at `position` (well formed, as
-    `str.encode` writes it); length 0 for one longer than 3 bytes (never typography)."""
+    `str.encode` writes it, lone surrogates included); length 0 for bytes that are not."""
     lead = data[position]
     if 0xC0 <= lead < 0xE0 and position + 1 < stop:
         return ((lead & 0x1F) << 6) | (data[position + 1] & 0x3F), 2
     if 0xE0 <= lead < 0xF0 and position + 2 < stop:
         code = ((lead & 0x0F) << 12) | ((data[position + 1] & 0x3F) << 6)
         return code | (data[position + 2] & 0x3F), 3
+    if 0xF0 <= lead < 0xF5 and position + 3 < stop:
+        code = ((lead & 0x07) << 18) | ((data[position + 1] & 0x3F) << 12)
+        code |= (data[position + 2] & 0x3F) << 6
+        return code | (data[position + 3] & 0x3F), 4
     return -1, 0
 
 

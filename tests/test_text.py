@@ -514,9 +514,19 @@ LAYOUT = st.lists(
     ),
     max_size=30,
 ).map("".join)  # fmt: skip
+# Characters beyond ASCII: letters that case-fold or normalise to something else (ß, ﬁ, İ,
+# the Kelvin sign, a mathematical A, full-width A, superscript two, one half), combining
+# marks, other scripts and digits, emoji, a lone surrogate, spaces and separators.
+BEYOND_ASCII = [
+    "é", "É", "Zürich", "ß", "ﬁ", "İ", "\u212a", "\U0001d400", "Ａ", "²", "½", "e\u0301",
+    "\u0301", "Москва", "東京", "٣", "ا", "😀", "\ud800", "\u3000", "\u2028", "\x85", "©",
+    "£", "\u00ad", "\u200e",
+]  # fmt: skip
 LAYOUTS = st.lists(
-    st.one_of(LAYOUT, LAYOUT, LAYOUT, st.tuples(LAYOUT, st.sampled_from(["é", "😀", "\ud800"]))
-              .map("".join)),
+    st.one_of(
+        LAYOUT, LAYOUT, LAYOUT,
+        st.lists(st.one_of(LAYOUT, st.sampled_from(BEYOND_ASCII)), max_size=6).map("".join),
+    ),
     max_size=6,
 )  # fmt: skip
 

@@ -88,19 +88,39 @@ def test_ngram_hashes_of_real_text_equal_numpys(seeds_dir: Path) -> None:
             assert np.array_equal(compiled_ngram_hashes(hashes, n), ngram_hashes(hashes, n))
 
 
-def test_plain_words_leave_out_only_texts_with_other_characters() -> None:
-    # Every typographic mark is read from its UTF-8 bytes (2 and 3 bytes long); anything
-    # else that is not ASCII (2, 3 and 4 bytes, a lone surrogate) sends its text back.
+def test_plain_words_read_every_text_and_flag_words_beyond_ascii() -> None:
+    # Typographic marks are read from their UTF-8 bytes (2 and 3 bytes long); letters
+    # beyond ASCII (2, 3 and 4 bytes) make words of their own, flagged for normalising;
+    # a lone surrogate and an emoji separate words.
     texts = [
         "".join(f"a{mark}b " for mark in _TYPOGRAPHY),
         "plain ASCII",
         "",
-        "caf\u00e9",
+        "caf\u00e9 it\u2019s",
         "\u4e2d\u6587",
-        "emoji \U0001f600",
-        "lone \ud800",
+        "emoji\U0001f600x \U0001d400",
+        "lone\ud800x",
     ]
-    _, document, _, counts, other, _, _ = plain_words(texts)
-    assert other.tolist() == [False, False, False, True, True, True, True]
-    assert counts.tolist() == [1, 1, 0, 0, 0, 0, 0]
-    assert set(document.tolist()) == {0, 1}
+    found = plain_words(texts)
+    assert not found.other.any()
+    words = [
+        [
+            texts[d][s:e]
+            for d, s, e in zip(found.document, found.starts, found.ends, strict=True)
+            if d == k
+        ]
+        for k in range(len(texts))
+    ]
+    assert words[3:] == [
+        ["caf\u00e9", "it\u2019s"],
+        ["\u4e2d\u6587"],
+        ["emoji", "x", "\U0001d400"],
+        ["lone", "x"],
+    ]
+    flagged = {
+        texts[d][s:e]
+        for d, s, e, f in zip(found.document, found.starts, found.ends, found.foreign, strict=True)
+        if f
+    }
+    assert flagged == {"caf\u00e9", "\u4e2d\u6587", "\U0001d400"}
+    assert found.paragraphs.tolist() == [1, 1, 0, 1, 1, 1, 1]
