@@ -34,3 +34,20 @@ def test_speed_benchmark_runs_and_writes_its_figures(
     report = json.loads((tmp_path / "newsroom-120-3.report.json").read_text("utf-8"))
     assert len(report["documents"]) == 120
     assert "end_to_end_vs_handwritten" in capsys.readouterr().out
+
+
+def test_accented_corpus_spells_the_same_words_alike_in_every_article(tmp_path: Path) -> None:
+    path = speed.corpus(60, 3, tmp_path)
+    variant = speed.accented_corpus(path)
+    plain = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    rewritten = [json.loads(line) for line in variant.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rewritten] == [r["id"] for r in plain]
+    spelt: dict[str, str] = {}
+    for before, after in zip(plain, rewritten, strict=True):
+        words, changed = before["text"].split(), after["text"].split()
+        assert len(words) == len(changed)
+        for word, new in zip(words, changed, strict=True):
+            assert spelt.setdefault(word, new) == new  # one spelling a word, corpus-wide
+    accented = {word for word, new in spelt.items() if new != word}
+    assert 0.05 < len(accented) / len(spelt) < 0.15
+    assert sum(not r["text"].isascii() for r in rewritten) > 0.9 * len(rewritten)
