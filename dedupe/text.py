@@ -188,22 +188,34 @@ def hash_foreign_words(
     starts: np.ndarray,
     ends: np.ndarray,
     foreign: np.ndarray,
+    spellings: np.ndarray,
     hashes: np.ndarray,
 ) -> None:
     """Set, in `hashes`, the hash of every word marked `foreign` (a word holding a letter
     beyond ASCII, which the compiled splitter does not normalise): that of its normalised
     form, as `tokenize` hashes it. `owner` is each word's text, `starts`/`ends` offsets
-    into it."""
+    into it, `spellings` a hash of each word as written.
+
+    Words recur ("Zürich", "José", every word of a text in Cyrillic): each spelling is
+    normalised once, found by its hash (64 bits, as words themselves are told apart).
+    """
     marked = np.flatnonzero(foreign)
     if not len(marked):
         return
+    order = np.argsort(spellings[marked], kind="stable")
+    ordered = spellings[marked][order]
+    first = np.ones(len(order), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    once = marked[order[first]]
     words = [
         normalize_word(texts[text][start:end])
         for text, start, end in zip(
-            owner[marked].tolist(), starts[marked].tolist(), ends[marked].tolist(), strict=True
+            owner[once].tolist(), starts[once].tolist(), ends[once].tolist(), strict=True
         )
     ]
-    hashes[marked] = word_hashes(words)
+    found = np.empty(len(marked), dtype=np.uint64)
+    found[order] = word_hashes(words)[np.cumsum(first) - 1]
+    hashes[marked] = found
 
 
 def paragraph_spans(text: str, separator: str | None = None) -> list[tuple[int, int]]:
@@ -371,9 +383,9 @@ def _compiled_token_table(texts: Sequence[str]) -> TokenTable:
     `dedupe.text_compiled.plain_tokens`, those it leaves out one by one."""
     from dedupe.text_compiled import plain_tokens
 
-    hashes, starts, ends, paragraph, quoted, counts, other, foreign = plain_tokens(texts)
+    hashes, starts, ends, paragraph, quoted, counts, other, foreign, spellings = plain_tokens(texts)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
-    hash_foreign_words(texts, owner, starts, ends, foreign, hashes)
+    hash_foreign_words(texts, owner, starts, ends, foreign, spellings, hashes)
     broken = join_broken_words(texts, owner, hashes, starts, ends)
     if broken is not None:
         keep, hashes, ends = broken
@@ -588,8 +600,10 @@ def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     `dedupe.text_compiled.plain_words`, those it leaves out word by word."""
     from dedupe.text_compiled import plain_words
 
-    hashes, document, paragraph, counts, other, starts, ends, foreign = plain_words(texts)
-    hash_foreign_words(texts, document, starts, ends, foreign, hashes)
+    hashes, document, paragraph, counts, other, starts, ends, foreign, spellings = plain_words(
+        texts
+    )
+    hash_foreign_words(texts, document, starts, ends, foreign, spellings, hashes)
     joined = join_broken_words(texts, document, hashes, starts, ends)
     if joined is not None:
         keep, hashes, _ = joined

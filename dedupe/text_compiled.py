@@ -41,7 +41,7 @@ def ascii_words(data: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.nd
     """Return (hashes, starts, ends) of the words of lowered ASCII bytes `data` inside the
     sorted [start, end) spans `bounds`, each at least one byte after the one before (as
     paragraphs are): the same as the numpy splitter."""
-    hashes, starts, ends, _, _ = _words(
+    hashes, starts, ends, _, _, _ = _words(
         data,
         np.ascontiguousarray(bounds, dtype=np.int64).reshape(-1, 2),
         _LETTER,
@@ -63,6 +63,7 @@ class PlainWords(NamedTuple):
     starts: np.ndarray
     ends: np.ndarray
     foreign: np.ndarray
+    spellings: np.ndarray
 
 
 class PlainTokens(NamedTuple):
@@ -76,21 +77,25 @@ class PlainTokens(NamedTuple):
     counts: np.ndarray
     other: np.ndarray
     foreign: np.ndarray
+    spellings: np.ndarray
 
 
 def plain_words(texts: Sequence[str]) -> PlainWords:
     """Return the words of the texts as `dedupe.text.tokenize` splits and places them (no
     paragraph separator given): their hashes, the text of each word, its paragraph numbered
     across all texts, each text's paragraph count, a mask of the texts left out (none: kept
-    for text this splitter cannot read), each word's start and end in its text, and which
-    words hold a letter beyond ASCII (`foreign`: their hashes are left to the caller).
+    for text this splitter cannot read), each word's start and end in its text, which
+    words hold a letter beyond ASCII (`foreign`: their hashes are left to the caller), and
+    a hash of each foreign word's exact spelling (`spellings`: equal for equal spellings,
+    so that each is normalised once).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
     regular expression and no string per paragraph.
     """
     layout = _layout(texts, quotes=False)
-    hashes, document, paragraph, starts, ends, _, _, foreign = _text_words(
+    hashes, document, paragraph, starts, ends, _, _, foreign, spellings = _text_words(
         layout.mapped,
+        layout.points,
         layout.bounds,
         layout.owners,
         layout.begins,
@@ -102,17 +107,26 @@ def plain_words(texts: Sequence[str]) -> PlainWords:
         _LENGTH_MIX,
     )
     return PlainWords(
-        hashes, document, paragraph, layout.paragraphs, layout.other, starts, ends, foreign
+        hashes,
+        document,
+        paragraph,
+        layout.paragraphs,
+        layout.other,
+        starts,
+        ends,
+        foreign,
+        spellings,
     )
 
 
 def plain_tokens(texts: Sequence[str]) -> PlainTokens:
     """Return `dedupe.text.tokenize` of the texts back to back: hashes, starts, ends,
-    paragraph, quoted, each text's word count, a mask of the texts left out and the words
-    whose hashes are left to the caller (see `plain_words`)."""
+    paragraph, quoted, each text's word count, a mask of the texts left out, the words
+    whose hashes are left to the caller and their spellings (see `plain_words`)."""
     layout = _layout(texts, quotes=True)
-    hashes, _, paragraph, starts, ends, quoted, counts, foreign = _text_words(
+    hashes, _, paragraph, starts, ends, quoted, counts, foreign, spellings = _text_words(
         layout.mapped,
+        layout.points,
         layout.bounds,
         layout.owners,
         layout.begins,
@@ -123,7 +137,9 @@ def plain_tokens(texts: Sequence[str]) -> PlainTokens:
         _POLY,
         _LENGTH_MIX,
     )
-    return PlainTokens(hashes, starts, ends, paragraph, quoted, counts, layout.other, foreign)
+    return PlainTokens(
+        hashes, starts, ends, paragraph, quoted, counts, layout.other, foreign, spellings
+    )
 
 
 class _Layout(NamedTuple):
@@ -132,10 +148,12 @@ class _Layout(NamedTuple):
     `mapped[begins[t]:]` is text t, character for character; `bounds` the paragraphs of all
     texts (as `paragraph_spans` finds them), `owners` the text of each and `paragraphs` how
     many each text has; `quotes` the spans inside quotation marks (as `quoted_spans` finds
-    them), in mapped positions; `other` marks the texts left out.
+    them), in mapped positions; `other` marks the texts left out; `points` each character's
+    code point, where `mapped` holds one byte for many.
     """
 
     mapped: np.ndarray
+    points: np.ndarray
     begins: np.ndarray
     bounds: np.ndarray
     owners: np.ndarray
@@ -258,28 +276,36 @@ def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-u
     ends = np.empty(capacity, np.int64)
     spans = np.empty(capacity, np.int64)
     foreign = np.empty(capacity, np.bool_)
+    spellings = np.empty(capacity, np.uint64)
     count = 0
     for span in range(len(bounds)):
         first = count
         count = _span_words(
-            data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
-            sums, starts, ends, foreign, count,
+            data, data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
+            sums, starts, ends, foreign, spellings, count,
         )  # fmt: skip
         spans[first:count] = span
-    return sums[:count], starts[:count], ends[:count], spans[:count], foreign[:count]
+    return (
+        sums[:count], starts[:count], ends[:count], spans[:count], foreign[:count],
+        spellings[:count],
+    )  # fmt: skip
 
 
 @_jit
-def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, poly, length_mix):  # type: ignore[no-untyped-def]
+def _text_words(
+    data, points, bounds, owners, begins, quotes, local, letter, joiner, poly, length_mix
+):  # type: ignore[no-untyped-def]
     """Return the words of the paragraphs `bounds` of mapped texts (`_Layout`): hashes, the
     text of each, its paragraph (numbered within its text when `local`, else across all),
     start and end within its text, whether it starts inside one of the sorted `quotes`,
-    each text's word count, and whether it holds a letter beyond ASCII."""
+    each text's word count, whether it holds a letter beyond ASCII and (if so) the hash of its
+    spelling."""
     capacity = _word_capacity(bounds)
     sums = np.empty(capacity, np.uint64)
     starts = np.empty(capacity, np.int64)
     ends = np.empty(capacity, np.int64)
     foreign = np.empty(capacity, np.bool_)
+    spellings = np.empty(capacity, np.uint64)
     owner = np.empty(capacity, np.int64)
     paragraph = np.empty(capacity, np.int64)
     quoted = np.zeros(capacity, np.bool_)
@@ -293,8 +319,8 @@ def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, pol
             text, first_span = owners[span], span
         first = count
         count = _span_words(
-            data, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
-            sums, starts, ends, foreign, count,
+            data, points, bounds[span, 0], bounds[span, 1], letter, joiner, poly, length_mix,
+            sums, starts, ends, foreign, spellings, count,
         )  # fmt: skip
         begin = begins[text]
         for word in range(first, count):
@@ -317,6 +343,7 @@ def _text_words(data, bounds, owners, begins, quotes, local, letter, joiner, pol
         quoted[:count],
         counts,
         foreign[:count],
+        spellings[:count],
     )
 
 
@@ -332,11 +359,25 @@ def _word_capacity(bounds):  # type: ignore[no-untyped-def]
 
 @_jit
 def _span_words(
-    data, position, stop, letter, joiner, poly, length_mix, sums, starts, ends, foreign, count
+    data,
+    points,
+    position,
+    stop,
+    letter,
+    joiner,
+    poly,
+    length_mix,
+    sums,
+    starts,
+    ends,
+    foreign,
+    spellings,
+    count,
 ):  # type: ignore[no-untyped-def]
-    """Add the words of data[position:stop] to (sums, starts, ends, foreign) from `count` on;
-    return the count so far. A word holding a letter beyond ASCII (0x82) is only flagged:
-    its hash here is not its own."""
+    """Add the words of data[position:stop] to (sums, starts, ends, foreign, spellings) from
+    `count` on; return the count so far. A word holding a letter beyond ASCII (0x82) is only
+    flagged, with a hash of its characters as written (`points`): its hash here is not its
+    own."""
     while position < stop:
         if not letter[data[position]]:
             position += 1
@@ -361,6 +402,11 @@ def _span_words(
         starts[count] = start
         ends[count] = position
         foreign[count] = beyond
+        if beyond:
+            spelling = np.uint64(position - start) * length_mix
+            for at in range(start, position):
+                spelling = spelling * poly + np.uint64(points[at])
+            spellings[count] = fmix64(spelling)
         count += 1
     return count
 
@@ -370,6 +416,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
     texts = len(offsets) - 1
     # One byte per character, and one between texts.
     mapped = np.empty(len(data) + texts, np.uint8)
+    points = np.empty(len(data) + texts, np.uint32)
     kinds = np.zeros(len(data) + texts, np.uint8)
     begins = np.zeros(texts, np.int64)
     bounds = np.empty((len(data) + texts, 2), np.int64)
@@ -388,6 +435,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
             byte = data[position]
             if byte < 128:
                 mapped[size] = byte + 32 if 65 <= byte <= 90 else byte
+                points[size] = byte
                 kinds[size] = 4 if byte == 34 else 0
                 position += 1
             else:
@@ -396,6 +444,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
                     other[text] = True
                     break
                 mapped[size] = char_bytes[code]
+                points[size] = code
                 kinds[size] = 0
                 if mapped[size] == 34:
                     # A typographic quotation mark (`codes` holds every one).
@@ -415,6 +464,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
         size += 1
     return (
         mapped[:size],
+        points[:size],
         begins,
         bounds[:spans],
         owners[:spans],
