@@ -257,7 +257,9 @@ class Lines:
                     problem = "undecodable"
             if number == 1 and text.startswith("\ufeff"):
                 text = text[1:]
-            if problem is None and "\0" in text:
+            # On the bytes, twice as fast: in an encoding that keeps ASCII as ASCII (the only
+            # ones read here), a NUL byte is a NUL character and nothing else is.
+            if problem is None and b"\0" in raw:
                 problem = "binary"
             yield number, text, problem, len(raw)
 
