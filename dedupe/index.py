@@ -259,16 +259,16 @@ def _bands_pair_codes(
     parent once a group instead of once a band.
     """
     keys, owners, span, pairwise_max, compiled = state
+    # Key and owner packed into one uint64 (the key's low bits give way to the owner), so one
+    # plain sort groups by key, then owner: several times faster than a lexsort. Two keys
+    # equal but for those low bits make a chance candidate (about 30 a band among 30 million
+    # windows of a million documents), which alignment verifies like any other.
+    owner_bits = max((span - 1).bit_length(), 1)
+    key_bits = ~np.uint64((1 << owner_bits) - 1)
     found = np.empty(0, dtype=np.int64)
     for band in group:
         column = keys.band(band) if isinstance(keys, SpilledBandKeys) else keys[:, band].copy()
-        # Key and owner packed into one uint64 (the key's low bits give way to the owner),
-        # so one plain sort groups by key, then owner: several times faster than a lexsort.
-        # Two keys equal but for those low bits make a chance candidate (about 30 a band
-        # among 30 million windows of a million documents), which alignment verifies like
-        # any other.
-        owner_bits = max((span - 1).bit_length(), 1)
-        column &= ~np.uint64((1 << owner_bits) - 1)
+        column &= key_bits
         column |= owners
         codes = packed_pair_codes(column, owner_bits, span, pairwise_max, compiled=compiled)
         found = unique_values(np.concatenate((found, codes))) if len(found) else codes
