@@ -292,9 +292,9 @@ def _words(data, bounds, letter, joiner, poly, length_mix):  # type: ignore[no-u
 
 
 @_jit
-def _text_words(
+def _text_words(  # type: ignore[no-untyped-def]
     data, points, bounds, owners, begins, quotes, local, letter, joiner, poly, length_mix
-):  # type: ignore[no-untyped-def]
+):
     """Return the words of the paragraphs `bounds` of mapped texts (`_Layout`): hashes, the
     text of each, its paragraph (numbered within its text when `local`, else across all),
     start and end within its text, whether it starts inside one of the sorted `quotes`,
@@ -358,7 +358,7 @@ def _word_capacity(bounds):  # type: ignore[no-untyped-def]
 
 
 @_jit
-def _span_words(
+def _span_words(  # type: ignore[no-untyped-def]
     data,
     points,
     position,
@@ -373,7 +373,7 @@ def _span_words(
     foreign,
     spellings,
     count,
-):  # type: ignore[no-untyped-def]
+):
     """Add the words of data[position:stop] to (sums, starts, ends, foreign, spellings) from
     `count` on; return the count so far. A word holding a letter beyond ASCII (0x82) is only
     flagged, with a hash of its characters as written (`points`): its hash here is not its
