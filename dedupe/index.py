@@ -343,14 +343,15 @@ def _packed_order(values: np.ndarray, position_bits: int) -> np.ndarray:
 def _two_pass_order(packed: np.ndarray, used: int, position_bits: int) -> np.ndarray:
     """Return the stable order of `packed` (non-negative, `used` bits) when its values and
     their positions do not fit in one int64: sorted by the low bits, then, stably, by the
-    high ones (a radix sort of two digits, each pass a plain sort of packed integers: 0.15 s
-    where a stable argsort of 2 M values takes 0.4 s)."""
+    high ones (a radix sort of two digits, each pass a plain sort of packed integers:
+    0.21-0.26 s where a stable argsort of 2 M values takes 0.31-0.40 s)."""
     low_bits = 62 - position_bits
     if used > 2 * low_bits:
         return np.argsort(packed, kind="stable")
     first = _packed_order(packed & np.int64((1 << low_bits) - 1), position_bits)
     # Ties in the high bits keep the first pass's order: positions there are its ranks.
-    return first[_packed_order(packed[first] >> np.int64(low_bits), position_bits)]
+    order: np.ndarray = first[_packed_order(packed[first] >> np.int64(low_bits), position_bits)]
+    return order
 
 
 def _packed(keys: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
