@@ -202,8 +202,9 @@ def hash_foreign_words(
     marked = np.flatnonzero(foreign)
     if not len(marked):
         return
-    order = np.argsort(spellings[marked], kind="stable")
-    ordered = spellings[marked][order]
+    spelt = spellings[marked]
+    order = np.argsort(spelt, kind="stable")
+    ordered = spelt[order]
     first = np.ones(len(order), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     once = marked[order[first]]
