@@ -727,9 +727,14 @@ def names_source(text: str, name: str) -> bool:
     """Return True when `text` mentions `name` (a wire by any of its names, or an outlet)."""
     for token, pattern in _name_patterns(name):
         # A plain search for the name first: the pattern (word boundaries) runs only on a
-        # hit. `regex` finds a literal, in any case, several times faster than `re` does.
-        found = token in text if isinstance(token, str) else token.search(text)
-        if found and pattern.search(text):
+        # hit, and from it on (its look-behind still sees the character before). `regex`
+        # finds a literal, in any case, several times faster than `re` does.
+        if isinstance(token, str):
+            start = text.find(token)
+        else:
+            hit = token.search(text)
+            start = hit.start() if hit else -1
+        if start >= 0 and pattern.search(text, start):
             return True
     return False
 

@@ -9,7 +9,6 @@ Built from what the stages found (documents, aligned passages, families); render
 from __future__ import annotations
 
 import functools
-import heapq
 import itertools
 import re
 from collections import Counter
@@ -597,7 +596,8 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     totals, partners, labels, family_rows = count(
         np.ascontiguousarray(entries), np.ascontiguousarray(inside), words, lo
     )
-    partner_rows = _rows_by_doc(partners, lo, hi)
+    bases = words - totals[:, T_BOILERPLATE]
+    strongest, ranked = _strongest_partners(partners, bases, lo, hi, context.min_percent)
     label_rows = _rows_by_doc(labels, lo, hi)
     family_of_doc = _rows_by_doc(family_rows, lo, hi)
     families = context.families
@@ -606,14 +606,15 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     members: list[tuple[int, int, int, int]] = []
     for index in range(lo, hi):
         local = index - lo
-        base = int(words[local] - totals[local, T_BOILERPLATE])
-        shared = partner_rows[local][:, 1:3].tolist()
+        base = int(bases[local])
+        shown = [Match(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
         text: str | None = None
         if attribution.source is not None or len(rows):
             text = document_texts(context.documents, (index,))[0]
-        doc = _document_report(context, index, text, totals[local], base, shared, attribution)
+        more = int(ranked[local]) - len(shown)
+        doc = _document_report(context, index, text, totals[local], base, shown, more, attribution)
         documents.append(doc)
         # Whether the document names a source, asked once a source.
         named = {attribution.source: doc.credited}
@@ -636,25 +637,51 @@ def _rows_by_doc(rows: np.ndarray, lo: int, hi: int) -> list[np.ndarray]:
     return [rows[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
+def _strongest_partners(
+    partners: np.ndarray, bases: np.ndarray, lo: int, hi: int, min_percent: float
+) -> tuple[list[list[list[int]]], np.ndarray]:
+    """Return, for each document of [lo, hi), its strongest partners as (partner, words),
+    at most MAX_MATCHES, and how many partners it has in all, from the partner rows (doc,
+    partner, words, ...) of the chunk. Only partners sharing words count, and with
+    `min_percent` only those sharing that share of the document's `bases` words (as
+    `percent` rounds it). Strongest first; ties in document (id) order."""
+    rows = partners[partners[:, 2] > 0]
+    if min_percent and len(rows):
+        rows = rows[_reaching(rows[:, 2], bases[rows[:, 0] - lo], min_percent)]
+    rows = rows[lexsort((rows[:, 1], -rows[:, 2], rows[:, 0]))]
+    bounds = np.searchsorted(rows[:, 0], np.arange(lo, hi + 1))
+    first = bounds[:-1]
+    rank = np.arange(len(rows)) - np.repeat(first, np.diff(bounds))
+    shown = rows[rank < MAX_MATCHES]
+    shown_bounds = np.searchsorted(shown[:, 0], np.arange(lo, hi + 1)).tolist()
+    pairs = shown[:, 1:3].tolist()
+    return [pairs[a:b] for a, b in itertools.pairwise(shown_bounds)], np.diff(bounds)
+
+
+def _reaching(part: np.ndarray, whole: np.ndarray, min_percent: float) -> np.ndarray:
+    """Return where `percent(part, whole)` reaches `min_percent`: decided in numpy but
+    within a hundredth of it, where the rounding can tip it (`percent` decides those)."""
+    value = np.where(whole > 0, 100.0 * part / np.maximum(whole, 1), 0.0)
+    reaching = value >= min_percent
+    close = np.flatnonzero(np.abs(value - min_percent) <= 0.01)
+    pairs = zip(part[close].tolist(), whole[close].tolist(), strict=True)
+    reaching[close] = [percent(p, w) >= min_percent for p, w in pairs]
+    return reaching
+
+
 def _document_report(
     context: _Context,
     index: int,
     text: str | None,
     totals: np.ndarray,
     base: int,
-    shared: list[list[int]],
+    shown: list[Match],
+    more: int,
     attribution: Attribution,
 ) -> _Draft:
-    """Return one document's report, its families not yet named."""
+    """Return one document's report (its strongest matches `shown`, `more` not shown), its
+    families not yet named."""
     ids = context.ids
-    # Strongest first; ties in document (id) order.
-    ranked = [(-n, p) for p, n in shared if n]
-    if context.min_percent:
-        ranked = [r for r in ranked if percent(-r[0], base) >= context.min_percent]
-    strongest = (
-        heapq.nsmallest(MAX_MATCHES, ranked) if len(ranked) > MAX_MATCHES else sorted(ranked)
-    )
-    shown = [Match(ids[p], percent(-n, base), -n) for n, p in strongest]
     return _Draft(
         id=ids[index],
         source=context.sources[index],
@@ -665,7 +692,7 @@ def _document_report(
         shared_percent=percent(int(totals[T_SHARED]), base),
         quoted_percent=percent(int(totals[T_QUOTED]), base),
         matches=tuple(shown),
-        more_matches=len(ranked) - len(shown),
+        more_matches=more,
         families=(),
         original_source=attribution.source,
         attribution_rule=attribution.rule,

@@ -590,6 +590,8 @@ def _wire_and_text(draw: st.DrawFn) -> tuple[str, str]:
 @example(case=("Associated Press", "the ap news app"))  # "AP" in capitals only
 @example(case=("Agerpres", "AGERPRES"))  # names alike but for case
 @example(case=("Reuters", "thomson reuters foundation"))
+@example(case=("Reuters", "xreuters then reuters"))  # the first hit inside a word
+@example(case=("Associated Press", "MAP, then AP"))
 def test_a_wire_is_named_as_by_every_one_of_its_names(case: tuple[str, str]) -> None:
     """Names that hold another of the wire's names as a word are not searched for again
     (`_name_patterns`): the answer is the one every name would give."""

@@ -24,7 +24,7 @@ from dedupe.coverage_kernels import (
 from dedupe.documents import Document
 from dedupe.jit import compiled
 from dedupe.kinds import BOILERPLATE, COPIED, OWN, QUOTED
-from dedupe.report import MAX_MATCHES, natural_key, percent
+from dedupe.report import MAX_MATCHES, _strongest_partners, natural_key, percent
 
 _RANDOM = random.Random(7)
 VOCABULARY = [
@@ -186,6 +186,42 @@ def test_matches_are_capped_and_the_rest_counted() -> None:
     # A copy aligned with the family's centre only still counts every other copy.
     last = report.document(f"c{MAX_MATCHES + 4}")
     assert len(last.matches) + last.more_matches == MAX_MATCHES + 4
+
+
+@st.composite
+def _partner_rows(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Partner rows (doc, partner, words, quoted) of documents [lo, lo + n), sorted by doc,
+    each partner once a document, their documents' words, and a minimum share that is often
+    one of the shares itself (where rounding decides)."""
+    lo, n = draw(st.integers(0, 5)), draw(st.integers(1, 4))
+    bases = np.array(draw(st.lists(st.integers(0, 900), min_size=n, max_size=n)), np.int64)
+    rows = []
+    for doc in range(lo, lo + n):
+        partners = draw(st.lists(st.integers(0, 40), unique=True, max_size=MAX_MATCHES + 6))
+        for partner in partners:
+            rows.append((doc, partner, draw(st.integers(0, 900)), 0))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    shares = [percent(int(r[2]), int(bases[r[0] - lo])) for r in table]
+    floor = draw(st.sampled_from([0.0, 0.005, 33.33, 50.0, *shares[:5]]))
+    return table, bases, lo, floor
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_partner_rows())
+def test_strongest_partners_rank_cap_and_filter_as_the_per_document_rule(
+    case: tuple[np.ndarray, np.ndarray, int, float],
+) -> None:
+    """Each document's partners sharing words (and at least `min_percent` of its words, as
+    `percent` rounds it), strongest first, ties by partner, MAX_MATCHES shown."""
+    table, bases, lo, floor = case
+    strongest, counts = _strongest_partners(table, bases, lo, lo + len(bases), floor)
+    for local, base in enumerate(bases.tolist()):
+        mine = [(p, n) for d, p, n, _ in table.tolist() if d == lo + local and n]
+        if floor:
+            mine = [(p, n) for p, n in mine if percent(n, base) >= floor]
+        expected = sorted(mine, key=lambda row: (-row[1], row[0]))
+        assert strongest[local] == [list(row) for row in expected[:MAX_MATCHES]]
+        assert counts[local] == len(expected)
 
 
 def test_min_percent_hides_weak_pairs_and_matches_but_not_figures() -> None:
