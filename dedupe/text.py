@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -146,16 +146,19 @@ def join_broken_words(
     hashes: np.ndarray,
     starts: np.ndarray,
     ends: np.ndarray,
+    candidates: Iterable[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Return (keep, hashes, ends) of words with those broken at a line end joined, or None
     when no text has any: the first part of a broken word takes the hash of the whole word
     (`offi-` / `cielles` hashes as `officielles`) and the end of its last part; the other
     parts are dropped (`keep` False). Offsets stay offsets into the text as read.
 
-    `owner` is each word's text (sorted), `starts`/`ends` offsets into that text. Every
-    splitter applies this rule, so every path gives the same words.
+    `owner` is each word's text (sorted), `starts`/`ends` offsets into that text;
+    `candidates`, when given, the only texts that may hold a broken word (the others are not
+    searched). Every splitter applies this rule, so every path gives the same words.
     """
-    broken = [(index, found) for index, text in enumerate(texts) if (found := broken_words(text))]
+    indices = range(len(texts)) if candidates is None else candidates
+    broken = [(index, found) for index in indices if (found := broken_words(texts[index]))]
     if not broken:
         return None
     keep = np.ones(len(hashes), dtype=bool)
@@ -381,40 +384,21 @@ def token_table(
 
 def _compiled_token_table(texts: Sequence[str]) -> TokenTable:
     """Return `token_table(texts, compiled=True)`: texts split from their UTF-8 bytes by
-    `dedupe.text_compiled.plain_tokens`, those it leaves out one by one."""
+    `dedupe.text_compiled.plain_tokens`."""
     from dedupe.text_compiled import plain_tokens
 
-    hashes, starts, ends, paragraph, quoted, counts, other, foreign, spellings = plain_tokens(texts)
+    hashes, starts, ends, paragraph, quoted, counts, breaks, foreign, spellings = plain_tokens(
+        texts
+    )
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
     hash_foreign_words(texts, owner, starts, ends, foreign, spellings, hashes)
-    broken = join_broken_words(texts, owner, hashes, starts, ends)
+    broken = join_broken_words(texts, owner, hashes, starts, ends, np.flatnonzero(breaks).tolist())
     if broken is not None:
         keep, hashes, ends = broken
         hashes, starts, ends, paragraph, quoted = (
             column[keep] for column in (hashes, starts, ends, paragraph, quoted)
         )
         counts = np.bincount(owner[keep], minlength=len(texts))
-    left_out = np.flatnonzero(other).tolist()
-    if not left_out:
-        return _table_of_segments(
-            texts, [_Segment(hashes, starts, ends, paragraph, quoted, counts)]
-        )
-    parts = [
-        _Segment(
-            hashes, starts, ends, paragraph, quoted,
-            np.repeat(np.arange(len(texts), dtype=np.int64), counts),
-        )
-    ]  # fmt: skip
-    for index in left_out:
-        t = tokenize(texts[index])
-        counts[index] = len(t)
-        parts.append(
-            _Segment(t.hashes, t.starts, t.ends, t.paragraph, t.quoted, np.full(len(t), index))
-        )
-    # The texts' words in text order: the last column holds each word's text here.
-    joined = [np.concatenate(column) for column in zip(*parts, strict=True)]
-    order = np.argsort(joined[-1], kind="stable")
-    hashes, starts, ends, paragraph, quoted = (column[order] for column in joined[:-1])
     return _table_of_segments(texts, [_Segment(hashes, starts, ends, paragraph, quoted, counts)])
 
 
@@ -598,34 +582,18 @@ def word_table(
 
 def _compiled_word_table(texts: Sequence[str]) -> WordTable:
     """Return `word_table(texts, compiled=True)`: texts split from their UTF-8 bytes by
-    `dedupe.text_compiled.plain_words`, those it leaves out word by word."""
+    `dedupe.text_compiled.plain_words`."""
     from dedupe.text_compiled import plain_words
 
-    hashes, document, paragraph, counts, other, starts, ends, foreign, spellings = plain_words(
-        texts
-    )
+    hashes, document, paragraph, _, breaks, starts, ends, foreign, spellings = plain_words(texts)
     hash_foreign_words(texts, document, starts, ends, foreign, spellings, hashes)
-    joined = join_broken_words(texts, document, hashes, starts, ends)
+    joined = join_broken_words(
+        texts, document, hashes, starts, ends, np.flatnonzero(breaks).tolist()
+    )
     if joined is not None:
         keep, hashes, _ = joined
         hashes, document, paragraph = hashes[keep], document[keep], paragraph[keep]
-    left_out = np.flatnonzero(other).tolist()
-    if not left_out:
-        return WordTable(hashes, document, paragraph)
-    # Paragraphs numbered again, each text's after those of the texts before it.
-    paragraph = paragraph - (np.cumsum(counts) - counts)[document]
-    parts = [(hashes, document, paragraph)]
-    for index in left_out:
-        paragraphs = paragraph_spans(texts[index])
-        words, starts, _ = _joined_words(texts[index], paragraphs)
-        counts[index] = len(paragraphs)
-        parts.append(
-            (words, np.full(len(words), index, dtype=np.int64), _paragraph_of(paragraphs, starts))
-        )
-    first = np.cumsum(counts) - counts
-    hashes, document, paragraph = (np.concatenate(column) for column in zip(*parts, strict=True))
-    order = np.argsort(document, kind="stable")
-    return WordTable(hashes[order], document[order], (first[document] + paragraph)[order])
+    return WordTable(hashes, document, paragraph)
 
 
 # Texts split together: enough to amortise numpy's per-call cost, few enough that the

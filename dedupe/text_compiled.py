@@ -27,6 +27,7 @@ from dedupe.numba_cache import CACHE  # decides where numba caches, before compi
 from dedupe.text import (
     _ASCII_JOINER,
     _ASCII_LETTER,
+    _BREAK_MARKS,
     _GRAM_MULT,
     _LENGTH_MIX,
     _MIX1,
@@ -59,7 +60,7 @@ class PlainWords(NamedTuple):
     document: np.ndarray
     paragraph: np.ndarray
     paragraphs: np.ndarray
-    other: np.ndarray
+    breaks: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
     foreign: np.ndarray
@@ -75,7 +76,7 @@ class PlainTokens(NamedTuple):
     paragraph: np.ndarray
     quoted: np.ndarray
     counts: np.ndarray
-    other: np.ndarray
+    breaks: np.ndarray
     foreign: np.ndarray
     spellings: np.ndarray
 
@@ -83,8 +84,9 @@ class PlainTokens(NamedTuple):
 def plain_words(texts: Sequence[str]) -> PlainWords:
     """Return the words of the texts as `dedupe.text.tokenize` splits and places them (no
     paragraph separator given): their hashes, the text of each word, its paragraph numbered
-    across all texts, each text's paragraph count, a mask of the texts left out (none: kept
-    for text this splitter cannot read), each word's start and end in its text, which
+    across all texts, each text's paragraph count, a mask of the texts that may hold a word
+    broken at a line end (`breaks`, see `_plain_layout`), each word's start and end in its
+    text, which
     words hold a letter beyond ASCII (`foreign`: their hashes are left to the caller), and
     a hash of each foreign word's exact spelling (`spellings`: equal for equal spellings,
     so that each is normalised once).
@@ -111,7 +113,7 @@ def plain_words(texts: Sequence[str]) -> PlainWords:
         document,
         paragraph,
         layout.paragraphs,
-        layout.other,
+        layout.breaks,
         starts,
         ends,
         foreign,
@@ -121,7 +123,8 @@ def plain_words(texts: Sequence[str]) -> PlainWords:
 
 def plain_tokens(texts: Sequence[str]) -> PlainTokens:
     """Return `dedupe.text.tokenize` of the texts back to back: hashes, starts, ends,
-    paragraph, quoted, each text's word count, a mask of the texts left out, the words
+    paragraph, quoted, each text's word count, a mask of the texts that may hold a word
+    broken at a line end, the words
     whose hashes are left to the caller and their spellings (see `plain_words`)."""
     layout = _layout(texts, quotes=True)
     hashes, _, paragraph, starts, ends, quoted, counts, foreign, spellings = _text_words(
@@ -138,7 +141,7 @@ def plain_tokens(texts: Sequence[str]) -> PlainTokens:
         _LENGTH_MIX,
     )
     return PlainTokens(
-        hashes, starts, ends, paragraph, quoted, counts, layout.other, foreign, spellings
+        hashes, starts, ends, paragraph, quoted, counts, layout.breaks, foreign, spellings
     )
 
 
@@ -148,7 +151,8 @@ class _Layout(NamedTuple):
     `mapped[begins[t]:]` is text t, character for character; `bounds` the paragraphs of all
     texts (as `paragraph_spans` finds them), `owners` the text of each and `paragraphs` how
     many each text has; `quotes` the spans inside quotation marks (as `quoted_spans` finds
-    them), in mapped positions; `other` marks the texts left out; `points` each character's
+    them), in mapped positions; `breaks` marks the texts that may hold a word broken at a
+    line end; `points` each character's
     code point, where `mapped` holds one byte for many.
     """
 
@@ -159,7 +163,7 @@ class _Layout(NamedTuple):
     owners: np.ndarray
     paragraphs: np.ndarray
     quotes: np.ndarray
-    other: np.ndarray
+    breaks: np.ndarray
 
 
 def _layout(texts: Sequence[str], quotes: bool) -> _Layout:
@@ -167,7 +171,9 @@ def _layout(texts: Sequence[str], quotes: bool) -> _Layout:
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(data) for data in encoded], out=offsets[1:])
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return _Layout(*_plain_layout(data, offsets, _char_bytes(), _CODES, _MARKS, _SPACE, quotes))
+    return _Layout(
+        *_plain_layout(data, offsets, _char_bytes(), _CODES, _MARKS, _SPACE, _BREAKS, quotes)
+    )
 
 
 def ngram_hashes(word_hashes: np.ndarray, n: int) -> np.ndarray:
@@ -204,6 +210,10 @@ _BYTES = np.array(
     ],
     dtype=np.uint8,
 )
+# The marks that may end a line inside a word (`offi-` / `cielles`), as code points: the
+# one ASCII mark first (the splitter tests ASCII bytes against it alone).
+_BREAKS = np.array(sorted(ord(mark) for mark in _BREAK_MARKS), dtype=np.int64)
+assert _BREAKS[0] < 128 <= _BREAKS[1], "one ASCII line-break mark"
 # Whitespace to Python (str.isspace, the regex \s) among mapped bytes.
 _SPACE = np.zeros(256, dtype=np.bool_)
 _SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x80]] = True
@@ -412,7 +422,13 @@ def _span_words(  # type: ignore[no-untyped-def]
 
 
 @_jit
-def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes):  # type: ignore[no-untyped-def]
+def _plain_layout(data, offsets, char_bytes, codes, marks, space, breaks_after, want_quotes):  # type: ignore[no-untyped-def]
+    """Return the `_Layout` fields of the texts at data[offsets[t]:offsets[t + 1]].
+
+    A text is marked in `breaks` where a character of `breaks_after` (the marks that may
+    end a line inside a word, the ASCII one first) stands before a space, a tab or a line
+    end: only there can `dedupe.text.broken_words` find a word broken at a line end.
+    """
     texts = len(offsets) - 1
     # One byte per character, and one between texts.
     mapped = np.empty(len(data) + texts, np.uint8)
@@ -423,7 +439,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
     owners = np.empty(len(data) + texts, np.int64)
     paragraphs = np.zeros(texts, np.int64)
     quotes = np.empty((len(data) + texts, 2), np.int64)
-    other = np.zeros(texts, np.bool_)
+    breaks = np.zeros(texts, np.bool_)
     size = 0
     spans = 0
     quoted = 0
@@ -438,11 +454,13 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
                 points[size] = byte
                 kinds[size] = 4 if byte == 34 else 0
                 position += 1
+                if byte == breaks_after[0] and _line_space_at(data, position, stop):
+                    breaks[text] = True
             else:
                 code, length = _code_point(data, position, stop)
-                if length == 0:
-                    other[text] = True
-                    break
+                for mark in breaks_after[1:]:
+                    if code == mark and _line_space_at(data, position + length, stop):
+                        breaks[text] = True
                 mapped[size] = char_bytes[code]
                 points[size] = code
                 kinds[size] = 0
@@ -451,9 +469,6 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
                     kinds[size] = marks[np.searchsorted(codes, code)]
                 position += length
             size += 1
-        if other[text]:
-            size = begin
-            continue
         first = spans
         spans = _paragraphs_of(mapped, begin, size, space, bounds, owners, spans, text)
         paragraphs[text] = spans - first
@@ -470,7 +485,7 @@ def _plain_layout(data, offsets, char_bytes, codes, marks, space, want_quotes): 
         owners[:spans],
         paragraphs,
         quotes[:quoted],
-        other,
+        breaks,
     )
 
 
@@ -537,7 +552,8 @@ def _quotes_of(kinds, start, end, quotes, count):  # type: ignore[no-untyped-def
 @_jit
 def _code_point(data, position, stop):  # type: ignore[no-untyped-def]
     """Return (code point, length) of the UTF-8 character at `position` (well formed, as
-    `str.encode` writes it, lone surrogates included); length 0 for bytes that are not."""
+    `str.encode` writes it, lone surrogates included); for bytes that are not (which no
+    `str.encode` writes), U+FFFD, a separator, for the one byte."""
     lead = data[position]
     if 0xC0 <= lead < 0xE0 and position + 1 < stop:
         return ((lead & 0x1F) << 6) | (data[position + 1] & 0x3F), 2
@@ -548,7 +564,17 @@ def _code_point(data, position, stop):  # type: ignore[no-untyped-def]
         code = ((lead & 0x07) << 18) | ((data[position + 1] & 0x3F) << 12)
         code |= (data[position + 2] & 0x3F) << 6
         return code | (data[position + 3] & 0x3F), 4
-    return -1, 0
+    return 0xFFFD, 1
+
+
+@_jit
+def _line_space_at(data, position, stop):  # type: ignore[no-untyped-def]
+    """Return whether data[position] (before `stop`) is a space, a tab or a line end: what
+    follows a line-break hyphen."""
+    if position >= stop:
+        return False
+    byte = data[position]
+    return byte == 32 or byte == 9 or byte == 10 or byte == 13
 
 
 # " \t\r\f\v": what may stand between the two newlines of a blank line.

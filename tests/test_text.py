@@ -499,7 +499,7 @@ def test_word_table_of_many_texts_equals_tokenize_text_by_text(
 
 
 # Paragraph structure: every kind of blank and line break, typography (some of it blank to
-# Python, some not); some texts hold characters that send them down the word-by-word path.
+# Python, some not), line-break hyphens; the characters of BEYOND_ASCII are mixed in below.
 LAYOUT = st.lists(
     st.one_of(
         st.sampled_from(["ab", "Cd", "it's", "U.S.", "x_y", "a.", "'b", '"', "ab-", "-", "¬"]),

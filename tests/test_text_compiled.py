@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.text import _TYPOGRAPHY, _inside_mask, _words_inside, ngram_hashes, tokenize_many
+from dedupe.text import (
+    _TYPOGRAPHY,
+    _inside_mask,
+    _words_inside,
+    broken_words,
+    ngram_hashes,
+    tokenize_many,
+)
 from dedupe.text_compiled import ascii_words, plain_words
 from dedupe.text_compiled import ngram_hashes as compiled_ngram_hashes
 
@@ -102,7 +109,6 @@ def test_plain_words_read_every_text_and_flag_words_beyond_ascii() -> None:
         "lone\ud800x",
     ]
     found = plain_words(texts)
-    assert not found.other.any()
     words = [
         [
             texts[d][s:e]
@@ -124,3 +130,31 @@ def test_plain_words_read_every_text_and_flag_words_beyond_ascii() -> None:
     }
     assert flagged == {"caf\u00e9", "\u4e2d\u6587", "\U0001d400"}
     assert found.paragraphs.tolist() == [1, 1, 0, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("offi-\ncielles", True),
+        ("offi-  cielles", True),
+        ("offi\u00ad\r\ncielles", True),
+        ("offi\u2010\tcielles", True),
+        ("offi\u00ac cielles", True),
+        ("(Reuters) - Oil", True),  # a mark before a space: searched, nothing found
+        ("e-mail and long\u2010term", False),
+        ("-", False),
+        ("caf\u00e9 -\u3000x", False),  # an ideographic space is no line end
+    ],
+)
+def test_texts_that_may_hold_a_broken_word_are_marked(text: str, marked: bool) -> None:
+    assert plain_words([text]).breaks.tolist() == [marked]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(st.text(alphabet="ab-\u00ad\u2010\u00ac \t\r\n\u00e9.", max_size=40)))
+def test_every_text_with_a_broken_word_is_marked(texts: list[str]) -> None:
+    """`breaks` is what `join_broken_words` searches: a text it leaves unmarked must hold no
+    word broken at a line end."""
+    marked = plain_words(texts).breaks.tolist()
+    for text, mark in zip(texts, marked, strict=True):
+        assert mark or not broken_words(text)
