@@ -46,6 +46,15 @@ from dedupe.attribution import (
     wire_of_outlet,
 )
 from dedupe.documents import Document, parse_date
+from dedupe.family_kernels import (
+    SIDE_DOC,
+    SIDE_END,
+    SIDE_FIRST,
+    SIDE_GROUP,
+    SIDE_LAST,
+    SIDE_PARTNER,
+    SIDE_START,
+)
 from dedupe.index import lexsort, sorted_rows, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
@@ -96,10 +105,6 @@ def _date_key(moment: datetime | None) -> tuple[bool, float]:
 
 # --- pieces and groups -------------------------------------------------------------------
 
-# Columns of `Pieces.sides`: one side of a piece, seen from the document on that side.
-SIDE_DOC, SIDE_PARTNER, SIDE_START, SIDE_END, SIDE_FIRST, SIDE_LAST, SIDE_GROUP, SIDE_ROW = range(8)
-SIDE_COLUMNS = 8
-
 
 @dataclass(frozen=True, slots=True)
 class Pieces:
@@ -146,17 +151,9 @@ def link_pieces(
     piece_words = to_words(
         pieces, owners, np.ascontiguousarray(links, dtype=np.int64), np.ascontiguousarray(words)
     )
-    row = (names if names is not None else np.arange(len(links), dtype=np.int64))[owners]
-    # Filled in place, a side a row (a, then b): millions of rows, so no stacked copies.
-    both = np.empty((2 * len(pieces), SIDE_COLUMNS), dtype=np.int64)
-    for side, (doc, partner, spans, chars) in enumerate(
-        ((0, 3, slice(0, 2), slice(1, 3)), (3, 0, slice(2, 4), slice(4, 6)))
-    ):
-        rows = both[side::2]
-        rows[:, SIDE_DOC], rows[:, SIDE_PARTNER] = pieces[:, doc], pieces[:, partner]
-        rows[:, SIDE_START : SIDE_END + 1] = piece_words[:, spans]
-        rows[:, SIDE_FIRST : SIDE_LAST + 1] = pieces[:, chars]
-        rows[:, SIDE_GROUP], rows[:, SIDE_ROW] = groups, row
+    row = names if names is not None else np.arange(len(links), dtype=np.int64)
+    to_sides = jitted(kernels.piece_sides) if compiled else kernels.piece_sides
+    both = to_sides(pieces, owners, piece_words, groups, np.ascontiguousarray(row, dtype=np.int64))
     return Pieces(both, int(groups.max()) + 1 if len(groups) else 0)
 
 

@@ -19,6 +19,11 @@ import numpy as np
 # Kernels take and return numpy arrays; numba types them itself, mypy need not.
 Array = Any
 
+# Columns of `dedupe.families.Pieces.sides`: one side of a piece, seen from the document on
+# that side.
+SIDE_DOC, SIDE_PARTNER, SIDE_START, SIDE_END, SIDE_FIRST, SIDE_LAST, SIDE_GROUP, SIDE_ROW = range(8)
+SIDE_COLUMNS = 8
+
 # Cuts closer than this (characters) to another cut are dropped: copies of one story end
 # their passages a few characters apart, and slivers between such edges decide nothing.
 MIN_PIECE = 40
@@ -105,6 +110,28 @@ def piece_words(pieces: Array, owners: Array, links: Array, words: Array) -> Arr
                 offset = pieces[k, 3 * side + 1 + edge] - first
                 mapped = low + np.int64(np.rint(offset * (high - low) / width))
                 out[k, 2 * side + edge] = min(max(mapped, low), high)
+    return out
+
+
+def piece_sides(pieces: Array, owners: Array, spans: Array, groups: Array, names: Array) -> Array:
+    """Return the side rows (the SIDE_ columns) of piece rows cut from links `owners`: piece
+    k's a side in row 2k, its b side in row 2k + 1, each with the piece's word span (from
+    `spans`, see `piece_words`), its group and its link's name (`names[owners[k]]`).
+
+    One pass, row by row: millions of rows, where filling column by column through strided
+    views passes over the whole array a dozen times."""
+    out = np.empty((2 * len(pieces), SIDE_COLUMNS), np.int64)
+    for k in range(len(pieces)):
+        for side in range(2):
+            row = 2 * k + side
+            out[row, SIDE_DOC] = pieces[k, 3 * side]
+            out[row, SIDE_PARTNER] = pieces[k, 3 - 3 * side]
+            out[row, SIDE_START] = spans[k, 2 * side]
+            out[row, SIDE_END] = spans[k, 2 * side + 1]
+            out[row, SIDE_FIRST] = pieces[k, 3 * side + 1]
+            out[row, SIDE_LAST] = pieces[k, 3 * side + 2]
+            out[row, SIDE_GROUP] = groups[k]
+            out[row, SIDE_ROW] = names[owners[k]]
     return out
 
 

@@ -43,8 +43,8 @@ from dedupe.coverage_kernels import (
     T_SHARED,
 )
 from dedupe.documents import Document
-from dedupe.families import (
-    OUTLET_SHARE,
+from dedupe.families import OUTLET_SHARE, Families
+from dedupe.family_kernels import (
     SIDE_DOC,
     SIDE_END,
     SIDE_FIRST,
@@ -53,7 +53,6 @@ from dedupe.families import (
     SIDE_PARTNER,
     SIDE_ROW,
     SIDE_START,
-    Families,
 )
 from dedupe.index import PAIRWISE_MAX, lexsort
 from dedupe.jit import compiled as jitted

@@ -24,9 +24,6 @@ from dedupe.attribution import (
 )
 from dedupe.documents import Document, parse_date
 from dedupe.families import (
-    SIDE_FIRST,
-    SIDE_LAST,
-    SIDE_ROW,
     Carriage,
     _distinct_with_ranks,
     boilerplate_groups,
@@ -39,6 +36,7 @@ from dedupe.families import (
     side_labels,
     split_and_group,
 )
+from dedupe.family_kernels import SIDE_FIRST, SIDE_LAST, SIDE_ROW
 from dedupe.jit import compiled as jitted
 from dedupe.scan import scan
 
@@ -223,6 +221,14 @@ def test_piece_words_map_link_edges_exactly_and_stay_inside(
                 assert start == low
             if pieces[k, 3 * side + 2] == last:
                 assert end == high
+    groups, names = np.arange(len(pieces)) // 2, np.arange(len(rows)) + 100
+    sides = kernels.piece_sides(pieces, owners, plain, groups, names)
+    compiled_sides = jitted(kernels.piece_sides)(pieces, owners, plain, groups, names)
+    assert sides.tolist() == compiled_sides.tolist()
+    for k, (a, a_first, a_last, b, b_first, b_last) in enumerate(pieces.tolist()):
+        row = [groups[k], names[owners[k]]]
+        assert sides[2 * k].tolist() == [a, b, *plain[k, :2], a_first, a_last, *row]
+        assert sides[2 * k + 1].tolist() == [b, a, *plain[k, 2:], b_first, b_last, *row]
 
 
 # --- deciding groups, transitively -------------------------------------------------------------
