@@ -55,7 +55,7 @@ from dedupe.family_kernels import (
     SIDE_PARTNER,
     SIDE_START,
 )
-from dedupe.index import lexsort, sorted_rows, unique_values
+from dedupe.index import in_sorted, lexsort, sorted_rows, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
 from dedupe.outlets import is_aggregator
@@ -406,7 +406,7 @@ def content_words(text: str) -> frozenset[str]:
 def _alike(carried: Carriage, candidates: np.ndarray, topics: TopicsOf) -> np.ndarray:
     """Return pairs of documents carrying the same candidate group that are about one
     subject (SAME_SUBJECT)."""
-    wanted = np.isin(carried.group, candidates)
+    wanted = in_sorted(carried.group, candidates)
     docs_of: dict[int, list[int]] = {}
     for group, doc in zip(
         carried.group[wanted].tolist(), carried.doc[wanted].tolist(), strict=True

@@ -27,7 +27,7 @@ from dedupe.coverage_kernels import edited_gaps_closed
 from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
-from dedupe.index import lexsort, unique_values
+from dedupe.index import in_sorted, lexsort, unique_values
 from dedupe.memory import collector_paused, reused_memory
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
@@ -389,7 +389,7 @@ def realign_candidates(
     kept = duplicate_of[partner]
     wanted = (duplicate_of[doc] < 0) & (kept >= 0) & (kept != doc)
     doc, kept = doc[wanted], kept[wanted]
-    new = ~np.isin(doc * span + kept, aligned)
+    new = ~in_sorted(doc * span + kept, aligned)
     low, high = np.minimum(doc, kept)[new], np.maximum(doc, kept)[new]
     found = unique_values(low * span + high)
     return np.stack((found // span, found % span), axis=1).reshape(-1, 2)

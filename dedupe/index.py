@@ -313,6 +313,15 @@ def unique_values(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def in_sorted(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Return where `values` are among `ordered` (sorted ascending): `np.isin`, by binary
+    search instead of the sort of both arrays (and `np.unique`) that `np.isin` makes."""
+    at = np.searchsorted(ordered, values)
+    found: np.ndarray = at < len(ordered)
+    found[found] = ordered[at[found]] == values[found]
+    return found
+
+
 def lexsort(keys: Sequence[np.ndarray]) -> np.ndarray:
     """Return `np.lexsort(keys)` (the last key primary, ties in input order) of integer
     columns, faster.

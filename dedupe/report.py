@@ -291,9 +291,12 @@ class Report:
     def family_of(self, id: str) -> FamilyReport | None:
         """Return the largest family (the first listed) the document `id` belongs to, or None
         when it belongs to none (KeyError when there is no such document)."""
-        mine = self.families_of(id)
+        names = self.document(id).families
+        if not names:
+            return None
+        # Families are listed largest first: the one listed first is the largest.
         rank = self._lookup("ranks", lambda: {f.id: k for k, f in enumerate(self.families)})
-        return min(mine, key=lambda family: rank[family.id]) if mine else None
+        return self.families[min(rank[name] for name in names)]
 
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""

@@ -21,6 +21,7 @@ from dedupe.index import (
     band_groups,
     band_keys,
     candidate_pairs,
+    in_sorted,
     lexsort,
     lsh_params,
     reference_candidate_pairs,
@@ -405,6 +406,16 @@ def test_unique_values_equals_numpy_unique(values: list[int], columns: int) -> N
     found = unique_values(shaped)
     assert found.tolist() == np.unique(shaped).tolist()
     assert found.dtype == np.int64
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(-50, 50), max_size=40),
+    ordered=st.lists(st.integers(-50, 50), max_size=40),
+)
+def test_in_sorted_equals_numpy_isin(values: list[int], ordered: list[int]) -> None:
+    array, among = np.array(values, dtype=np.int64), np.array(sorted(ordered), dtype=np.int64)
+    assert in_sorted(array, among).tolist() == np.isin(array, among).tolist()
 
 
 # Three integer columns (the first wide, possibly negative) in a dtype: packed into one
