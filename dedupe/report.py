@@ -295,7 +295,9 @@ class Report:
         if not names:
             return None
         # Families are listed largest first: the one listed first is the largest.
-        rank = self._lookup("ranks", lambda: {f.id: k for k, f in enumerate(self.families)})
+        rank: dict[str, int] = self._lookup(
+            "ranks", lambda: {f.id: k for k, f in enumerate(self.families)}
+        )
         return self.families[min(rank[name] for name in names)]
 
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
