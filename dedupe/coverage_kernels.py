@@ -179,11 +179,14 @@ def _by_column_then_start(entries: Array, chosen: Array, column: int) -> Array:
     return chosen[np.argsort(entries[chosen, column], kind="mergesort")]
 
 
-def _covered(starts: Array, ends: Array, gap: int, excluded_before: Array) -> int:
+def covered_words(starts: Array, ends: Array, gap: int, excluded_before: Array) -> int:
     """Return the words covered by the spans [starts, ends) (sorted by start), with each
     stretch of up to `gap` uncovered words between two covered ones covered too, less the
     words `excluded_before` counts (running counts: word w is excluded when
-    excluded_before[w + 1] > excluded_before[w])."""
+    excluded_before[w + 1] > excluded_before[w]).
+
+    With `gap` EDITED_GAP_WORDS, the edited stretches between the spans a pair shares are
+    counted as shared: the rule `dedupe filter` weighs a record by."""
     total = 0
     low = -1
     high = -1
@@ -215,7 +218,7 @@ def _count_partners(
 ) -> int:
     """Append (doc, partner, words, with quotations) rows to `out`, one per partner of doc's
     entries: the words of its copied entries, counted once, quotations left out; then those
-    of all its entries, quotations counted and edited gaps closed (`edited_gaps_closed`).
+    of all its entries, quotations counted and edited gaps closed (`covered_words`).
     Boilerplate is left out of both."""
     chosen = np.empty(stop - first, np.int64)
     m = 0
@@ -244,25 +247,14 @@ def _count_partners(
             i += 1
         out[filled, 0] = doc
         out[filled, 1] = partner
-        out[filled, 2] = _covered(copied_starts[:copies], copied_ends[:copies], 0, excluded_before)
-        out[filled, 3] = _covered(
+        out[filled, 2] = covered_words(
+            copied_starts[:copies], copied_ends[:copies], 0, excluded_before
+        )
+        out[filled, 3] = covered_words(
             starts[:spans], ends[:spans], EDITED_GAP_WORDS, boilerplate_before
         )
         filled += 1
     return filled
-
-
-def edited_gaps_closed(found: Array) -> Array:
-    """Return `found` with every run of up to EDITED_GAP_WORDS unfound words that lies
-    between two found words set too."""
-    closed = found.copy()
-    last = -1  # the last found word so far
-    for k in range(len(found)):
-        if found[k]:
-            if last >= 0 and 0 < k - last - 1 <= EDITED_GAP_WORDS:
-                closed[last + 1 : k] = True
-            last = k
-    return closed
 
 
 def _count_families(
@@ -314,6 +306,8 @@ def _count_families(
         order = np.argsort(starts[:spans], kind="mergesort")
         out[filled, 0] = doc
         out[filled, 1] = family
-        out[filled, 2] = _covered(starts[:spans][order], ends[:spans][order], 0, boilerplate_before)
+        out[filled, 2] = covered_words(
+            starts[:spans][order], ends[:spans][order], 0, boilerplate_before
+        )
         filled += 1
     return filled

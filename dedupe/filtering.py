@@ -23,11 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.coverage_kernels import edited_gaps_closed
+from dedupe.coverage_kernels import covered_words
 from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
 from dedupe.index import in_sorted, lexsort, unique_values
+from dedupe.kinds import EDITED_GAP_WORDS
 from dedupe.memory import collector_paused, reused_memory
 from dedupe.outlets import is_aggregator
 from dedupe.passages import A_END, A_START, B_END, B_START
@@ -427,14 +428,23 @@ def pair_shares(
     for position, (a, b) in enumerate(aligned.pairs.tolist()):
         passages = aligned.rows[aligned.bounds[position] : aligned.bounds[position + 1]]
         for doc, partner, start, end in ((a, b, A_START, A_END), (b, a, B_START, B_END)):
-            covered = np.zeros(int(words[doc]), np.bool_)
-            for lo, hi in passages[:, [start, end]].tolist():
-                covered[lo:hi] = True
-            covered = edited_gaps_closed(covered)
-            for _, lo, hi in spans[bounds[doc] : bounds[doc + 1]].tolist():
-                covered[lo:hi] = False
-            out.append((doc, partner, int(covered.sum())))
+            n = int(words[doc])
+            starts = np.minimum(passages[:, start], n)
+            ends = np.minimum(passages[:, end], n)
+            order = np.argsort(starts, kind="stable")
+            boilerplate = _running_count(spans[bounds[doc] : bounds[doc + 1], 1:], n)
+            found = covered_words(starts[order], ends[order], EDITED_GAP_WORDS, boilerplate)
+            out.append((doc, partner, int(found)))
     return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+
+def _running_count(spans: np.ndarray, n: int) -> np.ndarray:
+    """Return, for w in 0..n, how many of the first w words lie in the (start, end) `spans`
+    (each word counted once)."""
+    inside = np.zeros(n, np.int64)
+    for lo, hi in spans.tolist():
+        inside[lo:hi] = 1
+    return np.concatenate(([0], np.cumsum(inside)))
 
 
 def _verdict(

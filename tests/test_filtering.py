@@ -16,11 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dedupe
-from dedupe.coverage_kernels import edited_gaps_closed
 from dedupe.errors import InputError, ParameterError
 from dedupe.filtering import ANNOTATIONS, KEEP_RULES, filter_records
 from dedupe.index import PAIRWISE_MAX
-from dedupe.kinds import EDITED_GAP_WORDS
 
 
 @pytest.fixture(scope="module")
@@ -373,21 +371,6 @@ def test_two_copies_each_edited_are_one_story(
         {"id": "b", "text": edited(story, 0.10, 2), "published": "2018-02-02"},
     ]
     assert kept_ids(write_jsonl(tmp_path / "edited.jsonl", records)) == ["a"]
-
-
-@given(st.lists(st.booleans(), max_size=120))
-def test_edited_gaps_are_closed_only_between_found_words(found: list[bool]) -> None:
-    mask = np.array(found, dtype=np.bool_)
-    closed = edited_gaps_closed(mask)
-    assert (closed | mask).tolist() == closed.tolist()  # nothing found is lost
-    hits = np.flatnonzero(mask)
-    for start, stop in zip(hits[:-1].tolist(), hits[1:].tolist(), strict=True):
-        gap = stop - start - 1
-        assert closed[start + 1 : stop].all() == (gap <= EDITED_GAP_WORDS) or gap == 0
-    if len(hits):  # never beyond the first and the last found word
-        assert not closed[: hits[0]].any() and not closed[hits[-1] + 1 :].any()
-    else:
-        assert not closed.any()
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,6 +3,7 @@ pairs, on small corpora whose shared text is known word for word."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -19,11 +20,11 @@ from dedupe.coverage_kernels import (
     T_COPIED,
     T_QUOTED,
     T_SHARED,
-    edited_gaps_closed,
+    covered_words,
 )
 from dedupe.documents import Document
 from dedupe.jit import compiled
-from dedupe.kinds import BOILERPLATE, COPIED, OWN, QUOTED
+from dedupe.kinds import BOILERPLATE, COPIED, EDITED_GAP_WORDS, OWN, QUOTED
 from dedupe.report import MAX_MATCHES, _strongest_partners, natural_key, percent
 
 _RANDOM = random.Random(7)
@@ -425,10 +426,7 @@ def partner_and_family_oracle(  # type: ignore[no-untyped-def]
             copied = {
                 w for _, _, s, length, k, *_ in chosen if k != QUOTED for w in span(s, length)
             }
-            found = np.zeros(n, dtype=np.bool_)
-            for _, _, s, length, *_ in chosen:
-                found[list(span(s, length))] = True
-            closed = set(np.flatnonzero(edited_gaps_closed(found)).tolist())
+            closed = gaps_closed({w for _, _, s, length, *_ in chosen for w in span(s, length)})
             partners.append(
                 [doc, partner, len(copied - boilerplate - in_quotes), len(closed - boilerplate)]
             )
@@ -446,6 +444,36 @@ def partner_and_family_oracle(  # type: ignore[no-untyped-def]
     return partners, families
 
 
+def gaps_closed(found: set[int], gap: int = EDITED_GAP_WORDS) -> set[int]:
+    """Return the word positions `found`, with every run of up to `gap` positions not found
+    that lies between two found ones added (the edited stretches of a copy)."""
+    closed = set(found)
+    for start, stop in itertools.pairwise(sorted(found)):
+        if stop - start - 1 <= gap:
+            closed.update(range(start + 1, stop))
+    return closed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 90), st.integers(0, 30)), max_size=8),
+    excluded=st.lists(st.booleans(), min_size=100, max_size=100),
+    gap=st.sampled_from([0, 1, EDITED_GAP_WORDS]),
+)
+def test_covered_words_counts_spans_and_the_short_gaps_between_them_less_the_excluded(
+    spans: list[tuple[int, int]], excluded: list[bool], gap: int
+) -> None:
+    """Words in a span, or in a run of up to `gap` words between two such words, counted
+    once; excluded words (boilerplate) never; nothing before the first or after the last."""
+    spans = sorted((start, min(start + length, 100)) for start, length in spans)
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(excluded))).astype(np.int64)
+    closed = gaps_closed({w for s, e in spans for w in range(s, e)}, gap)
+    expected = len({w for w in closed if not excluded[w]})
+    assert covered_words(starts, ends, gap, before) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     rows=st.lists(entry, max_size=14),
@@ -456,7 +484,7 @@ def test_coverage_partner_and_family_words_match_plain_sets(
     rows: list[tuple[int, ...]], inside: list[tuple[int, int, int]], words: list[int]
 ) -> None:
     """Each partner's and each family's words, counted by the kernel's merged spans, are
-    those of plain sets of word positions (edited gaps closed as `edited_gaps_closed` does)."""
+    those of plain sets of word positions (edited gaps closed as `gaps_closed` does)."""
     rows, inside = sorted(rows, key=lambda r: r[0]), sorted(inside)
     _, partners, _, families = coverage_kernels.coverage(*kernel_inputs(rows, inside, words), 0)
     expected_partners, expected_families = partner_and_family_oracle(rows, inside, words)
