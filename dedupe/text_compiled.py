@@ -86,10 +86,9 @@ def plain_words(texts: Sequence[str]) -> PlainWords:
     paragraph separator given): their hashes, the text of each word, its paragraph numbered
     across all texts, each text's paragraph count, a mask of the texts that may hold a word
     broken at a line end (`breaks`, see `_plain_layout`), each word's start and end in its
-    text, which
-    words hold a letter beyond ASCII (`foreign`: their hashes are left to the caller), and
-    a hash of each foreign word's exact spelling (`spellings`: equal for equal spellings,
-    so that each is normalised once).
+    text, which words hold a letter beyond ASCII (`foreign`: their hashes are left to the
+    caller), and a hash of each foreign word's exact spelling (`spellings`: equal for equal
+    spellings, so that each is normalised once).
 
     Works on the texts' UTF-8 bytes, a character at a time: no typography substitution, no
     regular expression and no string per paragraph.
@@ -124,8 +123,8 @@ def plain_words(texts: Sequence[str]) -> PlainWords:
 def plain_tokens(texts: Sequence[str]) -> PlainTokens:
     """Return `dedupe.text.tokenize` of the texts back to back: hashes, starts, ends,
     paragraph, quoted, each text's word count, a mask of the texts that may hold a word
-    broken at a line end, the words
-    whose hashes are left to the caller and their spellings (see `plain_words`)."""
+    broken at a line end, the words whose hashes are left to the caller and their spellings
+    (see `plain_words`)."""
     layout = _layout(texts, quotes=True)
     hashes, _, paragraph, starts, ends, quoted, counts, foreign, spellings = _text_words(
         layout.mapped,
@@ -152,8 +151,7 @@ class _Layout(NamedTuple):
     texts (as `paragraph_spans` finds them), `owners` the text of each and `paragraphs` how
     many each text has; `quotes` the spans inside quotation marks (as `quoted_spans` finds
     them), in mapped positions; `breaks` marks the texts that may hold a word broken at a
-    line end; `points` each character's
-    code point, where `mapped` holds one byte for many.
+    line end; `points` each character's code point, where `mapped` holds one byte for many.
     """
 
     mapped: np.ndarray
@@ -552,8 +550,9 @@ def _quotes_of(kinds, start, end, quotes, count):  # type: ignore[no-untyped-def
 @_jit
 def _code_point(data, position, stop):  # type: ignore[no-untyped-def]
     """Return (code point, length) of the UTF-8 character at `position` (well formed, as
-    `str.encode` writes it, lone surrogates included); for bytes that are not (which no
-    `str.encode` writes), U+FFFD, a separator, for the one byte."""
+    `str.encode` writes it, lone surrogates included: the only bytes read here). A lead
+    byte it does not know, or a character cut short by `stop`, reads as U+FFFD, a
+    separator, one byte long."""
     lead = data[position]
     if 0xC0 <= lead < 0xE0 and position + 1 < stop:
         return ((lead & 0x1F) << 6) | (data[position + 1] & 0x3F), 2
