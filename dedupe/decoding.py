@@ -190,6 +190,10 @@ class Line(NamedTuple):
     size: int
 
 
+#: A line as `Lines.plain` gives it: (number, text, problem, size, data).
+PlainLine = tuple[int, str, str | None, int, bytes | None]
+
+
 class Lines:
     """The physical lines of a byte stream, decoded, with their numbers; never more than the
     size limit of one line held in memory.
@@ -215,19 +219,21 @@ class Lines:
         self.redecoded = redecoded
         self.wide = wide_encoding(head)
 
+    def plain(self) -> Iterator[PlainLine]:
+        """Return the lines as plain tuples (number, text, problem, size, data): the same
+        lines, without the cost of a named tuple each (JSONL reads millions), each with its
+        bytes as read when they are its text in UTF-8 (else None), so that a line passed
+        through is not encoded again."""
+        if self.wide is not None:
+            return ((*line, None) for line in self._wide_lines(self.wide))
+        return self._byte_lines()
+
     def __iter__(self) -> Iterator[Line]:
         if self.wide is not None:
             return self._wide_lines(self.wide)
-        return map(Line._make, self._byte_lines())
+        return (Line(*line[:4]) for line in self._byte_lines())
 
-    def plain(self) -> Iterator[tuple[int, str, str | None, int]]:
-        """Return the lines as plain tuples (number, text, problem, size): the same lines,
-        without the cost of a named tuple each (JSONL reads millions)."""
-        if self.wide is not None:
-            return self._wide_lines(self.wide)
-        return self._byte_lines()
-
-    def _byte_lines(self) -> Iterator[tuple[int, str, str | None, int]]:
+    def _byte_lines(self) -> Iterator[PlainLine]:
         readline = self.stream.readline
         limit = self.limit
         cap = -1 if limit is None else limit + 2  # room for the content and "\r\n"
@@ -241,12 +247,14 @@ class Lines:
             if limit is not None and len(raw) > limit:
                 long = self._long_line(number, raw, limit)
                 if long is not None:
-                    yield long
+                    yield (*long, None)
                     continue
             problem = None
+            data: bytes | None = raw
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
+                data = None
                 if fallback is None:
                     fallback = detect_encoding(raw) or FALLBACK_ENCODING
                     self.redecoded(fallback)
@@ -257,11 +265,12 @@ class Lines:
                     problem = "undecodable"
             if number == 1 and text.startswith("\ufeff"):
                 text = text[1:]
+                data = None
             # On the bytes, twice as fast: in an encoding that keeps ASCII as ASCII (the only
             # ones read here), a NUL byte is a NUL character and nothing else is.
             if problem is None and b"\0" in raw:
                 problem = "binary"
-            yield number, text, problem, len(raw)
+            yield number, text, problem, len(raw), data
 
     def _long_line(self, number: int, raw: bytes, limit: int) -> Line | None:
         """Return the too-large line starting with `raw` (read to its end and dropped), or

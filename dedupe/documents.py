@@ -41,6 +41,7 @@ from dedupe.decoding import (
     UTF8_BOM,
     Line,
     Lines,
+    PlainLine,
     binary_file,
     peek,
     too_large,
@@ -94,10 +95,10 @@ class Document:
 class SourceRecord:
     """A record exactly as read, for passing it through (`dedupe filter`).
 
-    `format` is "jsonl" (`line`: the JSON object's text as read), "csv", "tsv" or
-    "tsv-quoted" (TSV read with quotation marks as CSV's: `header` and the record's
-    `values`), "text" (a whole text file) or "document" (a Document given directly).
-    `fields` are the record's fields as parsed.
+    `format` is "jsonl" (`line`: the JSON object's text as read; `data`: its bytes as read,
+    when they are that text in UTF-8), "csv", "tsv" or "tsv-quoted" (TSV read with quotation
+    marks as CSV's: `header` and the record's `values`), "text" (a whole text file) or
+    "document" (a Document given directly). `fields` are the record's fields as parsed.
     """
 
     format: str
@@ -105,6 +106,7 @@ class SourceRecord:
     line: str | None = None
     header: tuple[str, ...] | None = None
     values: tuple[str, ...] | None = None
+    data: bytes | None = None
 
 
 def document_record(document: Document) -> SourceRecord:
@@ -604,7 +606,7 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
     empty = True
     objects = with_text = 0
     fields: Counter[str] = Counter()
-    for number, text, problem, size in itertools.chain(first, rest):
+    for number, text, problem, size, data in itertools.chain(first, rest):
         if problem is None and (not text or text.isspace()):
             continue
         empty = False
@@ -626,7 +628,7 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         document = build(record, path, number, name)
         if document is not None:
             if context.on_record is not None:
-                context.on_record(document, SourceRecord("jsonl", record, line=text))
+                context.on_record(document, SourceRecord("jsonl", record, line=text, data=data))
             yield document
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")
@@ -650,12 +652,10 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         )
 
 
-def _leading_lines(
-    lines: Iterator[tuple[int, str, str | None, int]],
-) -> list[tuple[int, str, str | None, int]]:
+def _leading_lines(lines: Iterator[PlainLine]) -> list[PlainLine]:
     """Return the first lines of a JSONL stream, enough to find its fields from: up to
     SAMPLE_RECORDS non-blank lines, or SAMPLE_BYTES."""
-    taken: list[tuple[int, str, str | None, int]] = []
+    taken: list[PlainLine] = []
     records = size = 0
     for line in lines:
         taken.append(line)
@@ -667,10 +667,10 @@ def _leading_lines(
     return taken
 
 
-def _objects(lines: Iterable[tuple[int, str, str | None, int]]) -> Iterator[dict[str, object]]:
+def _objects(lines: Iterable[PlainLine]) -> Iterator[dict[str, object]]:
     """Yield the JSON objects among readable lines; other lines are left for the reading
     proper to record."""
-    for _, text, problem, _ in lines:
+    for _, text, problem, _, _ in lines:
         if problem is not None or not text or text.isspace():
             continue
         try:

@@ -20,6 +20,7 @@ from dedupe.documents import SourceRecord
 from dedupe.errors import InputError, OutputError
 
 _BATCH = 1000  # rows of CSV or TSV written per piece of output
+_BUFFER = 1 << 20  # bytes of spooled records held before they are written
 
 
 class RecordSpool:
@@ -27,7 +28,9 @@ class RecordSpool:
 
     def __init__(self) -> None:
         # Bytes: a record not written back (a dropped near-duplicate) is never decoded again.
-        self._file = tempfile.TemporaryFile(prefix="dedupe-records-")  # noqa: SIM115 (closed by `close`)
+        # A large buffer: records of a few kilobytes each would each be a write of their own
+        # through the default one (about half the cost of spooling a record).
+        self._file = tempfile.TemporaryFile(prefix="dedupe-records-", buffering=_BUFFER)  # noqa: SIM115 (closed by `close`)
         self.ids: list[str] = []
         self.formats: set[str] = set()
         self._headers: list[tuple[str, ...]] = []
@@ -46,8 +49,11 @@ class RecordSpool:
         else:
             self._names.update(dict.fromkeys(record.fields))
             if record.format == "jsonl" and record.line is not None:
-                # A JSON line holds no line break: spooled as it is, behind a mark.
-                self._file.write(b"=" + record.line.strip().encode("utf-8") + b"\n")
+                # A JSON line holds no line break: spooled as it is, behind a mark (its bytes
+                # as read when they are UTF-8: not encoded again). Around a JSON text, only
+                # ASCII white space can stand, which both strips remove.
+                data = record.data if record.data is not None else record.line.encode("utf-8")
+                self._file.write(b"=%s\n" % data.strip())
                 return
             entry = [2, dict(record.fields)]
         self._file.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")

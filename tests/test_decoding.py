@@ -122,6 +122,22 @@ def test_a_nul_marks_its_line_binary() -> None:
     assert [x.problem for x in lines] == [None, "binary", None]
 
 
+def test_plain_lines_carry_their_bytes_only_when_these_are_their_text_in_utf8() -> None:
+    data = b"\xef\xbb\xbf{}\n" + '{"a": "café"}\r\n'.encode() + b"bad\x00\n" + b"x" * 40 + b"\n"
+    data += "naïve\n".encode("cp1252") + b"after\n"
+    stream = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+    lines = list(Lines(stream, peek(stream), 20, lambda _: None).plain())
+    assert [(number, problem, raw) for number, _, problem, _, raw in lines] == [
+        (1, None, None),  # the byte order mark is not its text
+        (2, None, '{"a": "café"}\r\n'.encode()),
+        (3, "binary", b"bad\x00\n"),
+        (4, "too-large", None),
+        (5, None, None),  # read in the fallback encoding
+        (6, None, b"after\n"),
+    ]
+    assert all(raw is None or raw.decode() == text for _, text, _, _, raw in lines)
+
+
 def test_a_wide_file_that_stops_being_valid_skips_the_rest() -> None:
     data = "first line\nsecond\n".encode("utf-16") + b"\x00\xd8\x41\x00"  # lone surrogate
     lines, noted = lines_of(data)

@@ -33,3 +33,16 @@ def test_the_spool_gives_back_each_record_as_read_and_skips_those_not_wanted() -
         assert some[1][1] == every[1][1] and some[3][1] == every[3][1]
     finally:
         spool.close()
+
+
+def test_a_json_line_spooled_from_its_bytes_comes_back_as_from_its_text() -> None:
+    text = ' {"id": "a", "text": "Café “quoted”\\u2028 — ok"} \r\n'
+    spool = RecordSpool()
+    spool.add("a", SourceRecord("jsonl", {}, line=text, data=text.encode()))
+    spool.add("b", SourceRecord("jsonl", {}, line=text))
+    try:
+        first, second = (record for _, record in spool.records())
+        assert first is not None and second is not None
+        assert first.line == second.line == text.strip()
+    finally:
+        spool.close()
