@@ -40,8 +40,8 @@ from dedupe.attribution import (
     UNDECIDED,
     Attribution,
     DocumentFacts,
+    carriers_on_their_own,
     decide,
-    decide_carrier,
     document_facts,
     wire_of_outlet,
 )
@@ -631,7 +631,7 @@ def _decide_chunk(
 ) -> tuple[list[tuple[str | None, str | None]], np.ndarray, np.ndarray, _OwnKeys]:
     """Return the (source, rule), the original document and the deciders (position in the
     chunk, document) of groups [lo, hi) of the state, and the carriers whose own attribution
-    differs from their group's (`decide_carrier`)."""
+    differs from their group's (`carriers_on_their_own`)."""
     facts_of, ordered, bounds, ends = state
     lo, hi = chunk
     rows = ordered[bounds[lo] : ends[hi - 1]]
@@ -656,11 +656,8 @@ def _decide_chunk(
             full.update(facts_of([doc for doc in docs if doc not in full], True))
             facts = full
             attribution = decide(carriers, facts)
-            key = (attribution.source, attribution.rule)
-            for row, carrier in enumerate(carriers, start):
-                mine = decide_carrier(carrier, attribution, facts)
-                if (mine.source, mine.rule) != key:
-                    own.append((row, (mine.source, mine.rule)))
+            for row, mine in carriers_on_their_own(carriers, attribution, facts):
+                own.append((start + row, (mine.source, mine.rule)))
         keys.append((attribution.source, attribution.rule))
         originals[position - lo] = original_document(attribution, facts)
         deciders.extend((position - lo, doc) for doc in attribution.decided_by)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe import Document
@@ -21,6 +23,7 @@ from dedupe.attribution import (
     Carrier,
     Credit,
     DocumentFacts,
+    carriers_on_their_own,
     decide,
     decide_carrier,
     wire_of_outlet,
@@ -231,6 +234,47 @@ def test_a_carriers_own_credits(own: list[Credit], expected: Attribution) -> Non
     assert decide_carrier(carriers[0], group, all_facts) == expected
     # The other carrier keeps its own AP credit whatever x says.
     assert decide_carrier(carriers[1], group, all_facts).source == "Associated Press"
+
+
+_WIRES = ["Reuters", "AFP", "Associated Press"]
+_CREDITS = st.lists(
+    st.builds(
+        Credit,
+        st.sampled_from(_WIRES),
+        st.integers(0, 400),
+        st.integers(0, 800),
+        st.sampled_from(["story", "article"]),
+    ),
+    max_size=3,
+)
+# What `decide` gives a group: a rule of its own, or undecided.
+_GROUPS = st.sampled_from(
+    [
+        UNDECIDED,
+        Attribution("Reuters", "wire-outlet", (0,)),
+        Attribution("AFP", "wire-credit", (1,)),
+        Attribution(None, "earliest-publication", (2,)),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_CREDITS, min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 600), st.integers(0, 600)), max_size=8),
+    _GROUPS,
+)
+def test_the_carriers_on_their_own_are_those_decide_carrier_sets_apart(
+    credits: list[list[Credit]], spans: list[tuple[int, int, int]], group: Attribution
+) -> None:
+    all_facts = [facts(str(k), credits=own) for k, own in enumerate(credits)]
+    carriers = [Carrier(doc % len(credits), a, a + b) for doc, a, b in spans]
+    expected = []
+    for position, carrier in enumerate(carriers):
+        mine = decide_carrier(carrier, group, all_facts)
+        if (mine.source, mine.rule) != (group.source, group.rule):
+            expected.append((position, mine))
+    assert carriers_on_their_own(carriers, group, all_facts) == expected
 
 
 def test_a_wire_outlet_group_is_every_carriers() -> None:
