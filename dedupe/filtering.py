@@ -271,15 +271,15 @@ def decide(
     report, documents = scanned.report, scanned.documents
     shares = scanned.shares
     assert shares is not None, "the scan must be made with shares=True"
-    by_id = {doc.id: doc for doc in report.documents}
     ids = document_ids(documents)
-    largest = {id: report.family_of(id) if by_id[id].families else None for id in ids}
-    order = priority_order(report, ids, positions, keep, largest)
+    docs = [report.document(id) for id in ids]
+    largest = [report.family_of(id) for id in ids]
+    order = priority_order(docs, positions, keep, largest)
     rows = shares.rows
     # Pairs aligned, each way, as codes a * span + b.
     span = max(len(ids), 1)
     aligned = unique_values(rows[:, 0] * span + rows[:, 1])
-    words = np.array([by_id[id].words for id in ids], dtype=np.int64)
+    words = np.array([doc.words for doc in docs], dtype=np.int64)
     duplicate_of = np.empty(0, np.int64)
     for round in range(MAX_ROUNDS):
         if progress is not None:
@@ -297,25 +297,24 @@ def decide(
     if progress is not None:
         progress("decide", MAX_ROUNDS, MAX_ROUNDS)
     return {
-        id: _verdict(by_id[id], largest[id], ids, duplicate)
-        for id, duplicate in zip(ids, duplicate_of.tolist(), strict=True)
+        doc.id: _verdict(doc, family, ids, duplicate)
+        for doc, family, duplicate in zip(docs, largest, duplicate_of.tolist(), strict=True)
     }
 
 
 def priority_order(
-    report: Report,
-    ids: Sequence[str],
+    docs: Sequence[DocumentReport],
     positions: Mapping[str, int],
     keep: str,
-    largest: Mapping[str, FamilyReport | None],
+    largest: Sequence[FamilyReport | None],
 ) -> np.ndarray:
-    """Return the documents (positions in `ids`, which are sorted) in the order they are
-    decided: best first, ties by id, so the order of the input decides only `keep="first"`.
-    `largest` gives each document's largest family."""
+    """Return the documents (positions in `docs`, which are in id order) in the order they
+    are decided: best first, ties by id, so the order of the input decides only
+    `keep="first"`. `largest` gives each document's largest family."""
     if keep == "first":
-        return np.argsort(np.array([positions[id] for id in ids], dtype=np.int64), kind="stable")
-    docs = [report.document(id) for id in ids]
-    index = np.arange(len(ids), dtype=np.int64)
+        order = np.array([positions[doc.id] for doc in docs], dtype=np.int64)
+        return np.argsort(order, kind="stable")
+    index = np.arange(len(docs), dtype=np.int64)
     if keep == "longest":
         own = np.array([doc.words - doc.boilerplate_words for doc in docs], dtype=np.int64)
         return np.lexsort((index, -own))
@@ -326,13 +325,10 @@ def priority_order(
     seconds = np.array([m.timestamp() if m is not None else 0.0 for m in moments])
     if keep == "earliest":
         return np.lexsort((index, seconds, undated))
-    originals = {family.original for family in report.families if family.original}
-
-    def original(doc: DocumentReport) -> bool:
-        family = largest[doc.id]
-        return doc.id in originals and family is not None and family.original == doc.id
-
-    not_original = np.array([not original(doc) for doc in docs], dtype=bool)
+    pairs = zip(docs, largest, strict=True)
+    not_original = np.array(
+        [family is None or family.original != doc.id for doc, family in pairs], dtype=bool
+    )
     # As for a family's original: an aggregator is never earlier than the papers it
     # republishes.
     aggregators = {source: is_aggregator(source) for source in {doc.source for doc in docs}}

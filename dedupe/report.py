@@ -291,14 +291,19 @@ class Report:
     def family_of(self, id: str) -> FamilyReport | None:
         """Return the largest family (the first listed) the document `id` belongs to, or None
         when it belongs to none (KeyError when there is no such document)."""
-        names = self.document(id).families
-        if not names:
-            return None
+        self.document(id)  # KeyError when there is no such document
+        largest: dict[str, FamilyReport] = self._lookup("largest", self._largest_families)
+        return largest.get(id)
+
+    def _largest_families(self) -> dict[str, FamilyReport]:
+        """Return the largest family of each document in a family, by document id."""
         # Families are listed largest first: the one listed first is the largest.
-        rank: dict[str, int] = self._lookup(
-            "ranks", lambda: {f.id: k for k, f in enumerate(self.families)}
-        )
-        return self.families[min(rank[name] for name in names)]
+        rank = {f.id: k for k, f in enumerate(self.families)}
+        return {
+            doc.id: self.families[min(rank[name] for name in doc.families)]
+            for doc in self.documents
+            if doc.families
+        }
 
     def pairs_of(self, id: str) -> tuple[PairReport, ...]:
         """Return the listed pairs the document `id` is in (a report made with pairs)."""
