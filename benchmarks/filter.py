@@ -56,7 +56,8 @@ from the wire story (credit lines and the outlet's own words excluded).
 
 **Runners**, each a child process timed wall-clock (interpreter start and imports included)
 with its peak RSS (``os.wait4``: the largest single process of the child's tree), peak
-PSS of its whole process tree sampled every 0.2 s (as :mod:`benchmarks.speed` does) and the
+PSS of its whole process tree sampled every 0.2 s, or less often when a sample takes long
+(``benchmarks.speed.paced_sample``: the sampler takes at most 2% of one core), and the
 1-minute load average when it started (other work on the machine slows a run down):
 
 * ``dedupe``: ``python -m dedupe filter CORPUS -o kept.jsonl`` (or ``from dedupe.cli import
@@ -114,7 +115,7 @@ from benchmarks.newsroom import (
     _Para,
     _Story,
 )
-from benchmarks.speed import NUM_PERM, OUT, SHINGLE, tree_pss_mb
+from benchmarks.speed import NUM_PERM, OUT, SHINGLE, paced_sample
 
 ROLES = ("wire_original", "copy", "partial", "independent")
 MEMBER_ROLES = frozenset({"wire_original", "copy"})
@@ -568,7 +569,8 @@ def run_child(
     command: Sequence[str], log: Path, cwd: Path = ROOT, env: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Run `command`; return its exit code, wall seconds, peak RSS (MB, the largest process of
-    its tree, from `os.wait4`) and peak PSS of its tree (MB, sampled every 0.2 s)."""
+    its tree, from `os.wait4`) and peak PSS of its tree (MB, sampled every 0.2 s, or less
+    often when a sample takes long: `benchmarks.speed.paced_sample`)."""
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as stream:
@@ -578,8 +580,7 @@ def run_child(
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            peak_pss = max(peak_pss, tree_pss_mb(child.pid))
-            time.sleep(0.2)
+            peak_pss = max(peak_pss, paced_sample(child.pid, 0.2))
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     return {

@@ -51,3 +51,22 @@ def test_accented_corpus_spells_the_same_words_alike_in_every_article(tmp_path: 
     accented = {word for word, new in spelt.items() if new != word}
     assert 0.05 < len(accented) / len(spelt) < 0.15
     assert sum(not r["text"].isascii() for r in rewritten) > 0.9 * len(rewritten)
+
+
+@pytest.mark.parametrize(("cost", "interval", "slept"), [(0.001, 0.2, 0.2), (0.05, 0.2, 2.5)])
+def test_the_memory_sampler_waits_long_enough_to_take_little_of_a_core(
+    monkeypatch: pytest.MonkeyPatch, cost: float, interval: float, slept: float
+) -> None:
+    clock = [0.0]
+    waits: list[float] = []
+
+    def sample(pid: int) -> float:
+        clock[0] += cost
+        return 123.0
+
+    monkeypatch.setattr(speed, "tree_pss_mb", sample)
+    monkeypatch.setattr(speed.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(speed.time, "sleep", waits.append)
+    assert speed.paced_sample(1, interval) == 123.0
+    assert waits == [pytest.approx(slept)]
+    assert cost / (cost + waits[0]) <= speed.SAMPLER_SHARE
