@@ -136,6 +136,11 @@ class Fields:
     crawled: frozenset[str] = frozenset()
     found: frozenset[str] = frozenset()
 
+    def names(self) -> tuple[str, ...]:
+        """Return the names of the fields a record is read from."""
+        named = (self.id, self.text, *self.source, self.source_url, *self.published)
+        return tuple(name for name in named if name is not None)
+
     def describe(self) -> str:
         """Return the fields as the one-line note says them: "id=id text=text
         source=publisher date=scrape_time (crawl time)"."""

@@ -28,9 +28,11 @@ import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Literal
+
+import orjson
 
 from dedupe import decoding
 from dedupe.dates import iso_date
@@ -602,6 +604,7 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
     context.begin(path, "jsonl", resolve_fields(context.named, keys))
     build = context.build
     text_field = context.fields.text
+    read = context.fields.names()
     unseen = {name: kind for kind, name in context.named.named() if kind != "text"}
     empty = True
     objects = with_text = 0
@@ -614,7 +617,7 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         if problem is not None:
             _record_skip(Line(number, text, problem, size), path, context, "line")
             continue
-        record = _parse_object(text, path, number, context)
+        record = _parse_object(text, path, number, context, data, read)
         if record is None:
             continue
         objects += 1
@@ -681,8 +684,22 @@ def _objects(lines: Iterable[PlainLine]) -> Iterator[dict[str, object]]:
             yield value
 
 
-def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[str, object] | None:
-    """Return the JSON object a line holds, or None after recording why it is unusable."""
+def _parse_object(
+    text: str,
+    path: str,
+    line: int,
+    context: _Context,
+    data: bytes | None = None,
+    read: Sequence[str] = (),
+) -> dict[str, object] | None:
+    """Return the JSON object a line holds, or None after recording why it is unusable.
+
+    `data`, the line's bytes when they are its text in UTF-8, is parsed by orjson (in half
+    the time of json) when it gives what json would for the fields `read` (`_fast_object`).
+    """
+    fast = _fast_object(data, read) if data is not None else None
+    if fast is not None:
+        return fast
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -699,6 +716,28 @@ def _parse_object(text: str, path: str, line: int, context: _Context) -> dict[st
         )
         return None
     return value
+
+
+def _fast_object(data: bytes, read: Sequence[str]) -> dict[str, object] | None:
+    """Return the JSON object orjson parses from `data`, or None when json is to parse it:
+    orjson refuses it (json then says why, or reads what orjson does not: NaN, a lone
+    surrogate, a number beyond a double), it is not an object, or a field `read` holds
+    anything but a string, an integer, a boolean or null (orjson reads an integer beyond 64
+    bits as a float, where json keeps the integer: a date or a list may hold one)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if type(value) is not dict:
+        return None
+    for name in read:
+        if type(value.get(name)) not in _EXACT:
+            return None
+    return value
+
+
+# Values orjson and json read alike.
+_EXACT = frozenset({str, int, bool, type(None)})
 
 
 # --- CSV and TSV --------------------------------------------------------------------------

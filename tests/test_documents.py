@@ -263,6 +263,67 @@ def test_malformed_json_message_includes_the_json_error(tmp_path: Path) -> None:
     assert "Expecting property name enclosed in double quotes" in skip.message
 
 
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+READ = ("id", "text", "source", "published")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from([*READ, "other", "meta"]), JSON_VALUES, max_size=6),
+    st.booleans(),
+)
+def test_a_line_parsed_by_orjson_reads_as_json_reads_it(
+    record: dict[str, object], ascii_only: bool
+) -> None:
+    """The fast parse of a UTF-8 line gives json's keys, in order, and json's values of the
+    fields read (an integer beyond 64 bits stays an integer, NaN and lone surrogates go to
+    json), or leaves the line to json."""
+    text = json.dumps(record, ensure_ascii=ascii_only)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate written raw: no UTF-8 file holds one
+        assume(False)
+    fast = documents._fast_object(data, READ)
+    expected = json.loads(text)
+    if fast is not None:
+        assert list(fast) == list(expected)
+        for name in READ:
+            assert type(fast.get(name)) is type(expected.get(name))
+            assert repr(fast.get(name)) == repr(expected.get(name))
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "value"),
+    [
+        ("id", "123456789012345678901234567890", "123456789012345678901234567890"),
+        ("id", "-9223372036854775809", "-9223372036854775809"),
+        ("published", "1457000000.5", "2016-03-03T10:13:20.500000+00:00"),
+        ("text", r'"caf\u00e9 \ud800 ok"', "café \ud800 ok"),
+        ("n", "NaN", None),
+    ],
+)
+def test_lines_orjson_reads_otherwise_read_as_json_reads_them(
+    tmp_path: Path, field: str, raw: str, value: str | None
+) -> None:
+    fields = {"id": '"a"', "text": '"some text"', "published": "null", field: raw}
+    line = "{" + ", ".join(f'"{k}": {v}' for k, v in fields.items()) + "}"
+    path = write(tmp_path / "f.jsonl", line + "\n" + json.dumps({"id": "b", "text": "x"}) + "\n")
+    docs, log = read(path)
+    assert log.skips == []
+    found = {"id": docs[0].id, "text": docs[0].text, "published": docs[0].published, "n": None}
+    assert found[field] == value
+
+
 def test_line_cut_in_half_reports_exact_lines_and_keeps_the_rest(tmp_path: Path) -> None:
     whole = [json.dumps({"id": str(i), "text": f"article {i}"}) for i in range(1, 6)]
     cut = whole[2]
