@@ -324,6 +324,16 @@ def test_lines_orjson_reads_otherwise_read_as_json_reads_them(
     assert found[field] == value
 
 
+def test_a_repeated_key_reads_as_json_reads_it() -> None:
+    """The last value, in the place of the first key, with orjson as with json."""
+    text = '{"id": "a", "text": "t", "id": "b", "n": 1, "text": "u"}'
+    fast = documents._fast_object(text.encode(), READ)
+    assert fast is not None
+    assert list(fast.items()) == list(json.loads(text).items()) == [
+        ("id", "b"), ("text", "u"), ("n", 1)
+    ]  # fmt: skip
+
+
 def test_line_cut_in_half_reports_exact_lines_and_keeps_the_rest(tmp_path: Path) -> None:
     whole = [json.dumps({"id": str(i), "text": f"article {i}"}) for i in range(1, 6)]
     cut = whole[2]
