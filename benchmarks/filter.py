@@ -57,7 +57,7 @@ from the wire story (credit lines and the outlet's own words excluded).
 **Runners**, each a child process timed wall-clock (interpreter start and imports included)
 with its peak RSS (``os.wait4``: the largest single process of the child's tree), peak
 PSS of its whole process tree sampled every 0.2 s, or less often when a sample takes long
-(``benchmarks.speed.paced_sample``: the sampler takes at most 2% of one core), and the
+(``benchmarks.speed.PssSampler``: the sampler takes at most 2% of one core), and the
 1-minute load average when it started (other work on the machine slows a run down):
 
 * ``dedupe``: ``python -m dedupe filter CORPUS -o kept.jsonl`` (or ``from dedupe.cli import
@@ -115,7 +115,7 @@ from benchmarks.newsroom import (
     _Para,
     _Story,
 )
-from benchmarks.speed import NUM_PERM, OUT, SHINGLE, paced_sample
+from benchmarks.speed import NUM_PERM, OUT, POLL_SECONDS, SHINGLE, PssSampler
 
 ROLES = ("wire_original", "copy", "partial", "independent")
 MEMBER_ROLES = frozenset({"wire_original", "copy"})
@@ -570,24 +570,25 @@ def run_child(
 ) -> dict[str, Any]:
     """Run `command`; return its exit code, wall seconds, peak RSS (MB, the largest process of
     its tree, from `os.wait4`) and peak PSS of its tree (MB, sampled every 0.2 s, or less
-    often when a sample takes long: `benchmarks.speed.paced_sample`)."""
+    often when a sample takes long: `benchmarks.speed.PssSampler`)."""
     load = os.getloadavg()[0]
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as stream:
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=stream, stderr=subprocess.STDOUT)
-        peak_pss = 0.0
+        sampler = PssSampler(child.pid, 0.2)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
-            peak_pss = max(peak_pss, paced_sample(child.pid, 0.2))
+            sampler.poll()
+            time.sleep(POLL_SECONDS)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
     return {
         "returncode": child.returncode,
         "seconds": seconds,
         "peak_rss_mb": usage.ru_maxrss / 1024,
-        "peak_pss_mb": peak_pss,
+        "peak_pss_mb": sampler.peak,
         "load_before": load,
         "log": str(log),
     }

@@ -114,7 +114,7 @@ def dedupe_end_to_end(
     """Return wall time, stage rows and peak memory of `dedupe.scan` on `path` (child process;
     the JSON report is written beside the corpus, as `report_path` says).
 
-    Peak memory is sampled every `interval` seconds (or less often: `paced_sample`) as the
+    Peak memory is sampled every `interval` seconds (or less often: `PssSampler`) as the
     proportional set size (PSS) of the child and all its workers together: forked workers
     share pages with their parent, which PSS counts once, where summing each process's RSS
     would count them again and again.
@@ -127,9 +127,11 @@ def dedupe_end_to_end(
         stderr=subprocess.PIPE,
         text=True,
     )
-    peak_pss = 0.0
+    sampler = PssSampler(child.pid, interval)
     while child.poll() is None:
-        peak_pss = max(peak_pss, paced_sample(child.pid, interval))
+        sampler.poll()
+        time.sleep(POLL_SECONDS)
+    peak_pss = sampler.peak
     stdout, stderr = child.communicate()
     if child.returncode:
         raise RuntimeError(f"dedupe run failed ({child.returncode}): {stderr[-2000:]}")
@@ -145,17 +147,30 @@ def dedupe_end_to_end(
 # of one core from a tool that uses both (`dedupe filter` on 100k records: 46.4-47.8 s
 # sampled, 45.2-45.6 s not), and nothing from one that uses a single core (the sampler
 # then runs on the idle one). The sampler waits long enough to stay under this share of
-# one core, so that every tool is timed as it runs.
+# one core, so that every tool is timed as it runs; whether the child has ended is asked
+# every POLL_SECONDS meanwhile, so that its time ends when it does.
 SAMPLER_SHARE = 0.02
+POLL_SECONDS = 0.05
 
 
-def paced_sample(pid: int, interval: float) -> float:
-    """Return `tree_pss_mb(pid)`, then wait `interval` seconds, or longer when the sample
-    took more than SAMPLER_SHARE of that."""
-    started = time.perf_counter()
-    found = tree_pss_mb(pid)
-    time.sleep(max(interval, (time.perf_counter() - started) / SAMPLER_SHARE))
-    return found
+class PssSampler:
+    """The peak PSS (MB) of a process tree, sampled every `interval` seconds, or less often
+    when a sample takes more than SAMPLER_SHARE of that (`tree_pss_mb`)."""
+
+    def __init__(self, pid: int, interval: float) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0.0
+        self._due = 0.0
+
+    def poll(self) -> None:
+        """Sample the tree if a sample is due."""
+        started = time.perf_counter()
+        if started < self._due:
+            return
+        self.peak = max(self.peak, tree_pss_mb(self.pid))
+        cost = time.perf_counter() - started
+        self._due = started + max(self.interval, cost / SAMPLER_SHARE)
 
 
 def tree_pss_mb(pid: int) -> float:

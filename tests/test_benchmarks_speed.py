@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 from pathlib import Path
 
@@ -53,20 +54,25 @@ def test_accented_corpus_spells_the_same_words_alike_in_every_article(tmp_path: 
     assert sum(not r["text"].isascii() for r in rewritten) > 0.9 * len(rewritten)
 
 
-@pytest.mark.parametrize(("cost", "interval", "slept"), [(0.001, 0.2, 0.2), (0.05, 0.2, 2.5)])
+@pytest.mark.parametrize(("cost", "interval", "gap"), [(0.001, 0.2, 0.2), (0.05, 0.2, 2.5)])
 def test_the_memory_sampler_waits_long_enough_to_take_little_of_a_core(
-    monkeypatch: pytest.MonkeyPatch, cost: float, interval: float, slept: float
+    monkeypatch: pytest.MonkeyPatch, cost: float, interval: float, gap: float
 ) -> None:
     clock = [0.0]
-    waits: list[float] = []
+    samples: list[float] = []
 
     def sample(pid: int) -> float:
+        samples.append(clock[0])
         clock[0] += cost
-        return 123.0
+        return 100.0 + len(samples)
 
     monkeypatch.setattr(speed, "tree_pss_mb", sample)
     monkeypatch.setattr(speed.time, "perf_counter", lambda: clock[0])
-    monkeypatch.setattr(speed.time, "sleep", waits.append)
-    assert speed.paced_sample(1, interval) == 123.0
-    assert waits == [pytest.approx(slept)]
-    assert cost / (cost + waits[0]) <= speed.SAMPLER_SHARE
+    sampler = speed.PssSampler(1, interval)
+    while clock[0] < 10:
+        sampler.poll()
+        clock[0] += speed.POLL_SECONDS
+    assert sampler.peak == 100.0 + len(samples)
+    gaps = [b - a for a, b in itertools.pairwise(samples)]
+    assert all(gap - 1e-9 <= found <= gap + speed.POLL_SECONDS + cost + 1e-9 for found in gaps)
+    assert cost * len(samples) <= speed.SAMPLER_SHARE * 10 + cost
