@@ -132,7 +132,7 @@ def cut_pieces(aligned: AlignedPassages, compiled: bool = False) -> Pieces:
             sides[:, 1], rows[link_rows, B_FIRST], rows[link_rows, B_LAST],
         )
     ).reshape(-1, 6)  # fmt: skip
-    words = rows[link_rows][:, [A_START, A_END, B_START, B_END]]
+    words = rows[link_rows[:, None], [A_START, A_END, B_START, B_END]]
     return link_pieces(links, words, compiled, link_rows)
 
 

@@ -473,7 +473,8 @@ def _shares(parts: Sequence[_ReportPart], families: Families, bases: np.ndarray)
     """Return the shares of the report's parts (rows by document: parts are in order)."""
     rows = np.concatenate([np.empty((0, 4), np.int64), *(p.partners for p in parts)])
     sides = families.pieces.sides
-    spans = sides[families.side_kind == BOILERPLATE][:, [SIDE_DOC, SIDE_START, SIDE_END]]
+    boilerplate = np.flatnonzero(families.side_kind == BOILERPLATE)
+    spans = sides[boilerplate[:, None], [SIDE_DOC, SIDE_START, SIDE_END]]
     return Shares(
         rows=np.ascontiguousarray(rows[:, [0, 1, 3]]),
         boilerplate=np.ascontiguousarray(spans[lexsort((spans[:, 0],))]),
@@ -524,7 +525,7 @@ def _entries(
     quote_rows = np.flatnonzero(rows[:, QUOTE] == 1)
     pair_sides = aligned.pairs[aligned.pair_of_rows()[quote_rows]]
     quotes = np.column_stack(
-        (pair_sides, rows[quote_rows][:, [A_START, A_END, B_START, B_END]])
+        (pair_sides, rows[quote_rows[:, None], [A_START, A_END, B_START, B_END]])
     ).reshape(-1, 6)
     owner = np.concatenate((sides[:, SIDE_DOC], quotes[:, 0], quotes[:, 1]))
     order = lexsort((owner,))
