@@ -10,9 +10,12 @@ shingle, is what makes signing fast.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 _U32 = np.uint32
 # Shingles per block: the (num_perm, block) work array stays within the CPU caches.
@@ -21,9 +24,16 @@ _BLOCK_SHINGLES = 16384
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the (a, b) uint32 permutation parameters datasketch uses for this num_perm/seed."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """Return the (a, b) uint32 permutation parameters datasketch uses for this num_perm/seed.
+
+    Drawn as datasketch's `MinHash(num_perm, seed, scheme="affine32")` draws them (an odd
+    `a`, any `b`), without importing datasketch: its package imports scipy, half a second of
+    every scan's start.
+    """
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * _U32(2) + _U32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def fmix32(values: np.ndarray) -> np.ndarray:
@@ -87,6 +97,8 @@ def sign_reference(
 
     Kept as the reference the fast path is tested against.
     """
+    from datasketch import MinHash
+
     rows = []
     position = 0
     for count in counts:
@@ -101,6 +113,8 @@ def sign_reference(
 
 def to_lean_minhash(signature: np.ndarray, seed: int) -> LeanMinHash:
     """Return a datasketch LeanMinHash holding one signature row (for interop and tests)."""
+    from datasketch import LeanMinHash, MinHash
+
     minhash = MinHash(
         num_perm=len(signature),
         seed=seed,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -211,13 +213,32 @@ def test_sign_raises_on_an_empty_group(signer: Signer, counts: list[int]) -> Non
 # --- permutations and fmix32 ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("num_perm", "seed"), [(1, 1), (128, 1), (256, 42)])
+@pytest.mark.parametrize(
+    ("num_perm", "seed"), [(1, 1), (128, 1), (256, 42), (64, 0), (128, 2**32 - 1)]
+)
 def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
     a, b = permutations(num_perm, seed)
     ref_a, ref_b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
     assert a.dtype == b.dtype == np.uint32
     assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
     assert np.all(a % 2 == 1)  # odd multipliers: bijective on uint32
+
+
+_SCAN_WITHOUT_DATASKETCH = """
+import sys
+import dedupe
+texts = ["one two three four five six seven eight nine ten eleven twelve"] * 3
+dedupe.scan([dedupe.Document(id=str(i), text=t) for i, t in enumerate(texts)])
+print(sorted(name for name in ("datasketch", "scipy.integrate") if name in sys.modules))
+"""
+
+
+def test_a_scan_does_not_import_datasketch() -> None:
+    # datasketch's package imports scipy's integrators: half a second of every scan's start.
+    run = subprocess.run(
+        [sys.executable, "-c", _SCAN_WITHOUT_DATASKETCH], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]"
 
 
 def test_fmix32_known_values_and_bijectivity() -> None:
