@@ -251,7 +251,8 @@ def sign_dedupe(texts: Sequence[str]) -> tuple[int, float]:
     """
     from dedupe import signatures_compiled, text_compiled
     from dedupe.documents import Document
-    from dedupe.scan import Parameters, sign_documents
+    from dedupe.parameters import Parameters
+    from dedupe.signing import sign_documents
 
     signatures_compiled.prepare()
     text_compiled.prepare()

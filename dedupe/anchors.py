@@ -124,7 +124,9 @@ class SpilledPostings:
 
     Each block (a chunk of documents) is written ordered by part, so reading a part is one
     read per block. Forked workers write their own blocks (`write`) under a lock; the parent
-    `add`s them in chunk order.
+    `add`s them in chunk order. Postings written with their documents numbered otherwise
+    than the corpus (in the order read, while the corpus is still being read) are renumbered
+    as they are read back (`renumber`).
     """
 
     def __init__(self, *, shared: bool = False) -> None:
@@ -135,10 +137,12 @@ class SpilledPostings:
             multiprocessing.Lock() if shared else contextlib.nullcontext()
         )
         self._blocks: list[PostingBlock] = []
+        self._numbering: np.ndarray | None = None
 
-    def write(self, postings: np.ndarray, sizes: np.ndarray) -> PostingBlock:
-        """Write postings grouped by part (`anchor_postings`), `sizes[p]` of part p; return
-        the block to `add`. Safe to call from forked workers when made `shared`."""
+    def write(self, postings: np.ndarray, sizes: np.ndarray, bits: int) -> PostingBlock:
+        """Write postings grouped by part (`anchor_postings`), `sizes[p]` of part p, their
+        documents in the low `bits`; return the block to `add`. Safe to call from forked
+        workers when made `shared`."""
         data = np.ascontiguousarray(postings, dtype=np.uint64).view(np.uint8).data
         fd = self._file.fileno()
         with self._lock:
@@ -146,15 +150,21 @@ class SpilledPostings:
             written = 0
             while written < len(data):
                 written += os.pwrite(fd, data[written:], offset + written)
-        return PostingBlock(offset, np.asarray(sizes, dtype=np.int64))
+        return PostingBlock(offset, np.asarray(sizes, dtype=np.int64), bits)
 
     def add(self, block: PostingBlock) -> None:
         """Add a written block's postings after those added so far."""
         self._blocks.append(block)
         self.count += int(block.sizes.sum())
 
+    def renumber(self, numbering: np.ndarray) -> None:
+        """Read the documents of the postings added back as `numbering[document]`, a corpus
+        of len(numbering) documents (`part`)."""
+        self._numbering = np.asarray(numbering, dtype=np.int64)
+
     def part(self, part: int) -> np.ndarray:
-        """Return the packed postings of one part, of every block added so far."""
+        """Return the packed postings of one part, of every block added so far (renumbered,
+        after `renumber`, each document in the low `owner_bits` of the corpus)."""
         sizes = [int(block.sizes[part]) for block in self._blocks]
         found = np.empty(sum(sizes), dtype=np.uint64)
         position = 0
@@ -163,6 +173,8 @@ class SpilledPostings:
                 skip = int(block.sizes[:part].sum()) * 8
                 at = found[position : position + size]
                 read_exactly(self._file.fileno(), at, block.offset + skip, "anchors")
+                if self._numbering is not None:
+                    at[:] = _renumbered(at, block.bits, self._numbering)
                 position += size
         return found
 
@@ -184,12 +196,24 @@ def owner_bits(documents: int) -> int:
     return max((documents - 1).bit_length(), 1)
 
 
+def _renumbered(postings: np.ndarray, bits: int, numbering: np.ndarray) -> np.ndarray:
+    """Return postings whose documents (their low `bits`) are read as `numbering[document]`
+    and packed as `anchor_postings` packs them among len(numbering) documents. A block packed
+    among fewer documents kept more of its anchors' bits: the corpus's `owner_bits` (at
+    least as many) clear the same ones `anchor_postings` would have."""
+    corpus_bits = _U64(owner_bits(len(numbering)))
+    documents = numbering[(postings & _U64((1 << bits) - 1)).astype(np.int64)]
+    return (postings >> corpus_bits << corpus_bits) | documents.astype(np.uint64)
+
+
 @dataclass(frozen=True, slots=True)
 class PostingBlock:
-    """Where a block of spilled postings lies in the file, and how many each part holds."""
+    """Where a block of spilled postings lies in the file, how many each part holds, and how
+    many low bits of each hold its document."""
 
     offset: int
     sizes: np.ndarray
+    bits: int
 
 
 def anchor_pairs(

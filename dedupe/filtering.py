@@ -40,7 +40,8 @@ from dedupe.records import (
     record_fields,
 )
 from dedupe.report import DocumentReport, FamilyReport, Report, Shares, natural_key
-from dedupe.scan import COMPILED_ALIGNMENT_FROM, Progress, Scanned, align_candidates, scan_inputs
+from dedupe.scan import COMPILED_ALIGNMENT_FROM, Scanned, align_candidates, scan_inputs
+from dedupe.signing import Progress
 from dedupe.store import document_ids
 
 KEEP_RULES = ("original", "earliest", "longest", "first")

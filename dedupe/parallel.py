@@ -13,7 +13,9 @@ import multiprocessing
 import operator
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
 Chunk = TypeVar("Chunk")
@@ -53,7 +55,7 @@ def map_ordered(
     jobs: int,
 ) -> Iterator[Result]:
     """Yield `function(state, chunk)` for each chunk, in order, on up to `jobs` processes."""
-    if jobs <= 1 or len(chunks) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(chunks) <= 1 or not can_fork():
         for chunk in chunks:
             yield function(state, chunk)
         return
@@ -77,6 +79,57 @@ def map_ordered(
     finally:
         gc.unfreeze()
         _STATE = None
+
+
+class OrderedPool:
+    """Forked workers given chunks one at a time while the caller goes on working (reading
+    the rest of the input), their results taken back in order (`results`).
+
+    As with `map_ordered`, workers inherit `state` (forked when the pool is made) and run
+    `function(state, chunk)`. Use it as a context manager: leaving it early (an error, an
+    interrupt) stops the workers.
+    """
+
+    def __init__(self, function: Callable[[Any, Any], Any], state: Any, jobs: int) -> None:
+        global _STATE
+        self._function = function
+        self._pending: deque[AsyncResult[Any]] = deque()
+        _STATE = state
+        try:
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(jobs, initializer=_reset_signals)
+        finally:
+            _STATE = None
+
+    def submit(self, chunk: Any) -> None:
+        """Give a chunk to the workers."""
+        self._pending.append(self._pool.apply_async(_call, ((self._function, chunk),)))
+
+    def results(self) -> Iterator[Any]:
+        """Yield the result of every chunk submitted, in order (waiting for each)."""
+        while self._pending:
+            yield self._pending.popleft().get()
+
+    def close(self) -> None:
+        """Stop the workers (at once, when results are still due)."""
+        if self._pending:
+            self._pool.terminate()
+            self._pending.clear()
+        else:
+            self._pool.close()
+        self._pool.join()
+
+    def __enter__(self) -> OrderedPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def can_fork() -> bool:
+    """Return whether workers can be forked here (`map_ordered` runs in this process when
+    they cannot)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _reset_signals() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from typing import Any, Literal
 
@@ -17,12 +17,8 @@ import numpy as np
 from dedupe import family_kernels
 from dedupe.align import GramIndex, align
 from dedupe.anchors import (
-    PostingBlock,
     SpilledPostings,
     anchor_pairs,
-    anchor_postings,
-    anchor_postings_reference,
-    anchor_size,
     reference_anchor_pairs,
 )
 from dedupe.detection import (
@@ -48,12 +44,8 @@ from dedupe.errors import InputError, ParameterError
 from dedupe.families import centre_order, find_families
 from dedupe.index import (
     PAIRWISE_MAX,
-    BandKeys,
     SpilledBandKeys,
-    SpilledBlock,
-    band_keys,
     candidate_pairs,
-    concatenated_ranges,
     lexsort,
     reference_candidate_pairs,
     unique_values,
@@ -61,14 +53,21 @@ from dedupe.index import (
 from dedupe.jit import CompileNotice
 from dedupe.jit import compiled as jitted
 from dedupe.memory import collector_paused, reused_memory
-from dedupe.parallel import default_jobs, map_ordered
+from dedupe.parallel import can_fork, default_jobs, map_ordered
 from dedupe.parameters import Parameters as Parameters  # re-exported: it lived here
 from dedupe.passages import AlignedPassages, joined, passage_columns
 from dedupe.report import Report, Shares, build_report_and_shares
-from dedupe.signatures import sign, sign_reference
+from dedupe.signing import (
+    COMPILED_SIGNING_FROM,
+    Progress,
+    Signed,
+    SigningAsRead,
+    sign_documents,
+)
 from dedupe.similarity import R_A, R_B, REWRITE_COLUMNS, rewrite_rows
 from dedupe.stats import Stats
 from dedupe.store import (
+    BatchSink,
     as_sequence,
     document_crawled,
     document_ids,
@@ -78,26 +77,9 @@ from dedupe.store import (
 from dedupe.text import (
     joined_tokens,
     ngram_hashes,
-    sequence_hashes,
-    shingle_hash32,
     token_table,
-    tokenize,
     tokenize_many,
-    word_table,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Shingles:
-    """Paragraph shingles of a corpus: hashes back to back, per-paragraph counts and owners."""
-
-    hashes: np.ndarray
-    counts: np.ndarray
-    owners: np.ndarray
-    word_counts: np.ndarray
-    text_hashes: np.ndarray
-    # Only from `shingle_documents_reference`: each document's anchors.
-    anchor_sets: list[set[int]] = field(default_factory=list)
 
 
 def scan(
@@ -212,38 +194,54 @@ def scan_inputs(
         raise ParameterError(f"jobs must be at least 1, got {jobs}")
     stats = stats if stats is not None else Stats()
     log = log if log is not None else ReadLog()
+    jobs = jobs or default_jobs()
+    tell = partial(progress, "compile", 0, 0) if progress else None
     # Freed memory is kept for reuse while the documents are read and scanned, and the
     # cyclic collector paused (see `dedupe.memory`): a sixth of the scan's time went on
     # fresh pages without the first.
-    with reused_memory(), collector_paused():
-        with stats.stage("read", "documents") as timing:
-            documents = load_documents(
-                items,
-                fields or named,
-                duplicate_ids,
-                log,
-                max_document_size=max_document_size,
-                tsv_quotes=tsv_quotes,
-                input_format=input_format,
-                progress=progress,
-                on_record=on_record,
+    with reused_memory(), collector_paused(), CompileNotice(tell) as notice:
+        early = (
+            SigningAsRead(params, jobs, sniff=sniff, notice=notice)
+            if _signs_as_read(items, jobs, reference)
+            else None
+        )
+        try:
+            with stats.stage("read", "documents") as timing:
+                documents = load_documents(
+                    items,
+                    fields or named,
+                    duplicate_ids,
+                    log,
+                    max_document_size=max_document_size,
+                    tsv_quotes=tsv_quotes,
+                    input_format=input_format,
+                    progress=progress,
+                    on_record=on_record,
+                    on_batch=early.on_batch if early is not None else None,
+                )
+                timing.items = len(documents)
+            log.paragraphs = (
+                chosen_paragraphs(log.inputs)
+                if sniff
+                else given_paragraphs(params.paragraph_separator)
             )
-            timing.items = len(documents)
-        log.paragraphs = (
-            chosen_paragraphs(log.inputs) if sniff else given_paragraphs(params.paragraph_separator)
-        )
-        params = replace(params, paragraph_separator=log.paragraphs.marker)
-        if progress:
-            progress("read", len(documents), len(documents))
-        report, found = _scan_documents(
-            documents,
-            params,
-            stats=stats,
-            reference=reference,
-            options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
-            jobs=jobs or default_jobs(),
-            progress=progress,
-        )
+            params = replace(params, paragraph_separator=log.paragraphs.marker)
+            if progress:
+                progress("read", len(documents), len(documents))
+            report, found = _run_stages(
+                documents,
+                params,
+                stats=stats,
+                reference=reference,
+                options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
+                jobs=jobs,
+                progress=progress,
+                notice=notice,
+                early=early,
+            )
+        finally:
+            if early is not None:
+                early.close()
     record = {
         **report.parameters,
         "inputs": [item.to_dict() for item in log.inputs],
@@ -275,6 +273,7 @@ def load_documents(
     input_format: str | None = None,
     progress: Progress | None = None,
     on_record: RecordSink | None = None,
+    on_batch: BatchSink | None = None,
 ) -> Sequence[Document]:
     """Return the documents of `inputs` sorted by id, so results never depend on input order.
 
@@ -282,7 +281,8 @@ def load_documents(
     number of documents, not the size of their texts. Document objects given directly stay in
     memory as given; how they read (`Detection` "<documents>") joins `log.inputs` first.
     `progress("read", documents so far, 0)` is called every READ_PROGRESS documents;
-    `on_record` with each document and its record, in input order.
+    `on_record` with each document and its record, in input order; `on_batch` as the
+    documents spooled to disk come in (see `DocumentStore`).
     """
     items = input_list(inputs)
     log = log if log is not None else ReadLog()
@@ -300,7 +300,7 @@ def load_documents(
         for document in given:
             on_record(document, document_record(document))
     found = _counted(_documents(items, fields, duplicate_ids, log, read), progress)
-    documents = as_sequence(found, spool=len(given) < len(items))
+    documents = as_sequence(found, spool=len(given) < len(items), on_batch=on_batch)
     ids = document_ids(documents)
     for position in range(1, len(ids)):
         if ids[position] == ids[position - 1]:
@@ -352,6 +352,17 @@ def date_kinds(documents: Sequence[Document]) -> dict[str, int]:
     return counts
 
 
+def _signs_as_read(items: Sequence[Input], jobs: int, reference: bool) -> bool:
+    """Return whether the scan signs documents while it reads them (`SigningAsRead`): with
+    workers to spare, from files (documents given as objects are all there already)."""
+    return (
+        jobs > 1
+        and not reference
+        and can_fork()
+        and not all(isinstance(item, Document) for item in items)
+    )
+
+
 def _documents(
     inputs: Iterable[Input],
     fields: FieldNames,
@@ -369,18 +380,10 @@ def _documents(
         yield from read(paths, fields=fields, duplicate_ids=duplicate_ids, log=log)
 
 
-Progress = Callable[[str, int, int], None]
-
-_SIGN_CHUNK = 2000
 _ALIGN_CHUNK = 2000
 # Fewer candidate pairs are aligned, attributed and reported in Python: loading the compiled
 # code takes about a second (and compiling it, the first time on a machine, 35-45 s).
 COMPILED_ALIGNMENT_FROM = 2000
-# The same for signing, word splitting and candidate pairs, by documents (their compiled loops
-# are small: they load in no time once numba is imported).
-COMPILED_SIGNING_FROM = 2000
-
-Signer = Literal["numpy", "compiled", "reference"]
 
 
 def scan_documents(
@@ -456,6 +459,7 @@ def _run_stages(
     jobs: int,
     progress: Progress | None,
     notice: CompileNotice,
+    early: SigningAsRead | None = None,
 ) -> tuple[Report, Shares | None]:
     # The compiled code runs from COMPILED_SIGNING_FROM documents and COMPILED_ALIGNMENT_FROM
     # candidate pairs up; the reference path never runs it.
@@ -464,14 +468,16 @@ def _run_stages(
     if compiled_for_documents:
         notice.start()
     with stats.stage("sign", "paragraphs") as timing:
-        signed = sign_documents(
-            documents,
-            params,
-            jobs=jobs,
-            reference=reference,
-            progress=progress,
-            compiled=compiled_for_documents,
-        )
+        signed = early.signed(documents, params) if early is not None else None
+        if signed is None:
+            signed = sign_documents(
+                documents,
+                params,
+                jobs=jobs,
+                reference=reference,
+                progress=progress,
+                compiled=compiled_for_documents,
+            )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
         ranks = centre_order(sources, published)
@@ -583,344 +589,6 @@ def exact_duplicate_pairs(
     head = np.maximum.accumulate(np.where(~same, np.arange(len(order)), 0))
     copies = np.flatnonzero(same)
     return np.stack((ordered[head[copies]], ordered[copies]), axis=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """LSH band keys of the indexed paragraphs, their documents, and every word count.
-
-    Only the band keys are kept (bands x 8 bytes a paragraph instead of num_perm x 4, spilled
-    to disk): they are all candidate generation needs. The reference path keeps the full
-    `signatures` as well.
-    """
-
-    keys: BandKeys
-    owners: np.ndarray
-    word_counts: np.ndarray
-    text_hashes: np.ndarray
-    # Anchor postings spilled to disk; with the reference path, each document's anchors.
-    anchors: SpilledPostings | list[set[int]]
-    signatures: np.ndarray | None = None
-
-
-def sign_documents(
-    documents: Sequence[Document],
-    params: Parameters,
-    *,
-    jobs: int = 1,
-    reference: bool = False,
-    progress: Progress | None = None,
-    compiled: bool = False,
-) -> Signed:
-    """Return the band keys of all indexed paragraphs of `documents` (see `shingle_documents`).
-
-    Signatures are computed by numpy, by datasketch with `reference`, or with `compiled` by
-    `dedupe.signatures_compiled`, which hashes the band keys of each signature as it is made
-    (texts split by `dedupe.text_compiled`): the same band keys.
-    """
-    if compiled:
-        from dedupe import signatures_compiled, text_compiled  # numba loads in half a second
-
-        signatures_compiled.prepare()
-        text_compiled.prepare()
-    signer: Signer = "reference" if reference else "compiled" if compiled else "numpy"
-    bounds = list(range(0, len(documents), _SIGN_CHUNK))
-    chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
-    keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
-    postings = SpilledPostings(shared=jobs > 1)
-    anchor_sets: list[set[int]] = []
-    owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
-    word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
-    text_hashes: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
-    signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    state = (documents, params, signer, keys, postings)
-    for part in map_ordered(_sign_chunk, state, chunks, jobs):
-        keys.add(part[0])
-        owners.append(part[1])
-        word_counts.append(part[2])
-        text_hashes.append(part[3])
-        if part[4] is not None:
-            signatures.append(part[4])
-        if isinstance(part[5], list):
-            anchor_sets.extend(part[5])
-        else:
-            postings.add(part[5])
-        if progress:
-            progress("sign", sum(map(len, word_counts)), len(documents))
-    if reference:
-        postings.close()
-    return Signed(
-        keys,
-        np.concatenate(owners),
-        np.concatenate(word_counts),
-        np.concatenate(text_hashes),
-        anchor_sets if reference else postings,
-        np.concatenate(signatures) if reference else None,
-    )
-
-
-def _sign_chunk(
-    state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys, SpilledPostings],
-    chunk: tuple[int, int],
-) -> tuple[
-    SpilledBlock,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray | None,
-    PostingBlock | list[set[int]],
-]:
-    """Spill the band keys and anchors of a chunk; return where, with owners, word counts,
-    text hashes and (reference only) signatures and each document's anchors."""
-    documents, params, signer, spill, postings = state
-    reference = signer == "reference"
-    lo, hi = chunk
-    if signer == "compiled":
-        # Band keys straight from each signature as it is made, the shingles of each window
-        # read where they lie: neither the signatures nor the windows' shingles are gathered.
-        from dedupe.signatures_compiled import sign_windows
-
-        windows = shingle_windows(
-            document_texts(documents, range(lo, hi)),
-            params,
-            compiled=True,
-            first_document=lo,
-            corpus_size=len(documents),
-        )
-        keys = sign_windows(windows.hashes, windows.starts, windows.counts, params.seed, params.lsh)
-        return (
-            spill.write(keys),
-            windows.owners + lo,
-            windows.word_counts,
-            windows.text_hashes,
-            None,
-            postings.write(windows.anchors, windows.anchor_sizes),
-        )
-    if reference:
-        shingles = shingle_documents_reference(documents[lo:hi], params)
-        anchors: PostingBlock | list[set[int]] = shingles.anchor_sets
-    else:
-        windows = shingle_windows(
-            document_texts(documents, range(lo, hi)),
-            params,
-            first_document=lo,
-            corpus_size=len(documents),
-        )
-        shingles = shingles_of(windows)
-        anchors = postings.write(windows.anchors, windows.anchor_sizes)
-    signing = sign_reference if reference else sign
-    signatures = signing(shingles.hashes, shingles.counts, params.num_perm, params.seed)
-    return (
-        spill.write(band_keys(signatures, params.lsh)),
-        shingles.owners + lo,
-        shingles.word_counts,
-        shingles.text_hashes,
-        signatures if reference else None,
-        anchors,
-    )
-
-
-def shingle_documents(
-    documents: Sequence[Document], params: Parameters, *, compiled: bool = False
-) -> Shingles:
-    """Return the shingle hashes of every indexed block of `documents`.
-
-    A block is a paragraph of at least `min_words` words, or a run of consecutive shorter
-    paragraphs that together reach `min_words` (one-line paragraphs, lists). A short paragraph
-    standing alone between long ones is not indexed: it cannot hold a reportable passage, and
-    short boilerplate lines ("Reuters contributed to this report.") shared by thousands of
-    articles would pair them all; its words are still aligned once the document is a candidate.
-    Blocks longer than `params.window` words are cut into windows of that many words,
-    overlapping by half, so a passage copied into (or out of) a long paragraph still makes up
-    most of some window. With `compiled`, texts are split into words by compiled code.
-    """
-    return shingles_of(shingle_windows([d.text for d in documents], params, compiled=compiled))
-
-
-def shingles_of(windows: Windows) -> Shingles:
-    """Return the shingles of each window of `windows`, gathered back to back."""
-    return Shingles(
-        hashes=windows.hashes[concatenated_ranges(windows.starts, windows.counts)],
-        counts=windows.counts,
-        owners=windows.owners,
-        word_counts=windows.word_counts,
-        text_hashes=windows.text_hashes,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Windows:
-    """The n-gram hashes of a corpus's words, and the windows to sign: window k's shingles
-    are hashes[starts[k] : starts[k] + counts[k]] (windows overlap), owners[k] its document;
-    and the documents' anchor postings by part (`dedupe.anchors.anchor_postings`)."""
-
-    hashes: np.ndarray
-    starts: np.ndarray
-    counts: np.ndarray
-    owners: np.ndarray
-    word_counts: np.ndarray
-    text_hashes: np.ndarray
-    anchors: np.ndarray
-    anchor_sizes: np.ndarray
-
-
-def shingle_windows(
-    texts: Sequence[str],
-    params: Parameters,
-    *,
-    compiled: bool = False,
-    first_document: int = 0,
-    corpus_size: int | None = None,
-) -> Windows:
-    """Return the windows of `shingle_documents` of the documents' `texts`, their shingles
-    left in place, and the documents' anchor postings (numbered from `first_document` in a
-    corpus of `corpus_size` documents, by default just these)."""
-    n = params.gram_words
-    words = word_table(texts, params.paragraph_separator, compiled=compiled)
-    # n-grams that straddle two blocks (or documents) are computed but never used.
-    grams64 = _ngram_hashes(words.hashes, n, compiled)
-    starts, ends, owners = block_spans(words.paragraph, words.document, params.min_words)
-    window_starts, window_counts, window_owners = window_spans(
-        starts, ends - starts - n + 1, params.window - n + 1, owners
-    )
-    anchor_n, _ = anchor_size(params.min_words, params.anchor_words)
-    anchors, anchor_sizes = anchor_postings(
-        words.hashes,
-        words.document,
-        params.min_words,
-        corpus_size if corpus_size is not None else len(texts),
-        words=params.anchor_words,
-        first_document=first_document,
-        grams=grams64 if anchor_n == n else _ngram_hashes(words.hashes, anchor_n, compiled),
-    )
-    return Windows(
-        shingle_hash32(grams64),
-        window_starts,
-        window_counts,
-        window_owners,
-        np.bincount(words.document, minlength=len(texts)).astype(np.int64),
-        sequence_hashes(words.hashes, words.document, len(texts)),
-        anchors,
-        anchor_sizes,
-    )
-
-
-def _ngram_hashes(hashes: np.ndarray, n: int, compiled: bool) -> np.ndarray:
-    if compiled:
-        from dedupe import text_compiled
-
-        return text_compiled.ngram_hashes(hashes, n)
-    return ngram_hashes(hashes, n)
-
-
-def block_spans(
-    paragraph: np.ndarray, document: np.ndarray, min_words: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (starts, ends, documents) of the word spans to index, for many documents at once.
-
-    `paragraph` and `document` give each word's paragraph (numbered across documents) and
-    document. The same spans as `blocks`, document by document.
-    """
-    if len(paragraph) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty
-    first = np.flatnonzero(np.diff(paragraph, prepend=paragraph[0] - 1) != 0)
-    ends = np.append(first[1:], len(paragraph))
-    long = ends - first >= min_words
-    owners = document[first]
-    # A long paragraph stands alone; consecutive short ones of one document go together.
-    new = np.ones(len(first), dtype=bool)
-    new[1:] = long[1:] | long[:-1] | (owners[1:] != owners[:-1])
-    heads = np.flatnonzero(new)
-    group_starts = first[heads]
-    group_ends = np.append(first[heads[1:]], len(paragraph))
-    keep = group_ends - group_starts >= min_words
-    return group_starts[keep], group_ends[keep], owners[heads][keep]
-
-
-def window_spans(
-    starts: np.ndarray, counts: np.ndarray, size: int, owners: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (starts, counts, owners) of the windows of many spans (the same as `windows`,
-    span by span, shifted by each span's start)."""
-    step = max(size // 2, 1)
-    over = np.maximum(counts - size, 0)
-    per_span = np.where(counts <= size, 1, -(-over // step) + 1)
-    within = np.arange(int(per_span.sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(per_span) - per_span, per_span
-    )
-    offsets = np.minimum(within * step, np.repeat(over, per_span))
-    lengths = np.repeat(np.minimum(counts, size), per_span)
-    return np.repeat(starts, per_span) + offsets, lengths, np.repeat(owners, per_span)
-
-
-def shingle_documents_reference(documents: Sequence[Document], params: Parameters) -> Shingles:
-    """Return the same as `shingle_documents`, one document at a time (kept for tests)."""
-    n = params.gram_words
-    size = params.window - n + 1
-    hashes: list[np.ndarray] = []
-    counts: list[int] = []
-    owners: list[int] = []
-    word_counts = np.zeros(len(documents), dtype=np.int64)
-    text_hashes = np.zeros(len(documents), dtype=np.uint64)
-    anchor_sets: list[set[int]] = []
-    for index, doc in enumerate(documents):
-        tokens = tokenize(doc.text, params.paragraph_separator)
-        word_counts[index] = len(tokens)
-        text_hashes[index : index + 1] = sequence_hashes(
-            tokens.hashes, np.zeros(len(tokens), dtype=np.int64), 1
-        )
-        anchor_sets.append(
-            anchor_postings_reference(tokens.hashes, params.min_words, params.anchor_words)
-        )
-        if len(tokens) < params.min_words:
-            continue
-        # n-grams that straddle two blocks are computed but never used.
-        grams = shingle_hash32(ngram_hashes(tokens.hashes, n))
-        for start, end in blocks(tokens.paragraph, params.min_words):
-            for lo, hi in windows(end - start - n + 1, size):
-                hashes.append(grams[start + lo : start + hi])
-                counts.append(hi - lo)
-                owners.append(index)
-    return Shingles(
-        hashes=np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint32),
-        counts=np.array(counts, dtype=np.int64),
-        owners=np.array(owners, dtype=np.int64),
-        word_counts=word_counts,
-        text_hashes=text_hashes,
-        anchor_sets=anchor_sets,
-    )
-
-
-def blocks(paragraph: np.ndarray, min_words: int) -> list[tuple[int, int]]:
-    """Return the [start, end) word spans to index: long paragraphs, and runs of short ones.
-
-    `paragraph` holds each word's paragraph index. Spans shorter than `min_words` are left out.
-    """
-    cuts = (np.flatnonzero(np.diff(paragraph)) + 1).tolist()
-    spans = list(zip([0, *cuts], [*cuts, len(paragraph)], strict=True))
-    found: list[tuple[int, int]] = []
-    run_start: int | None = None
-    for start, end in spans:
-        if end - start >= min_words:
-            if run_start is not None and start - run_start >= min_words:
-                found.append((run_start, start))
-            run_start = None
-            found.append((start, end))
-        elif run_start is None:
-            run_start = start
-    if run_start is not None and len(paragraph) - run_start >= min_words:
-        found.append((run_start, len(paragraph)))
-    return found
-
-
-def windows(length: int, size: int) -> list[tuple[int, int]]:
-    """Return [start, end) windows of `size` over `length` items, overlapping by half."""
-    if length <= size:
-        return [(0, length)]
-    step = max(size // 2, 1)
-    starts = [*range(0, length - size, step), length - size]
-    return [(start, start + size) for start in starts]
 
 
 @dataclass(frozen=True, slots=True)

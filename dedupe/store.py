@@ -11,16 +11,35 @@ from __future__ import annotations
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import overload
+
+import numpy as np
 
 from dedupe.documents import Document
 
+# on_batch(store, lo, hi): documents lo..hi-1, in the order read, are on disk.
+BatchSink = Callable[["DocumentStore", int, int], None]
+# Documents a batch holds (as many as a signing chunk).
+BATCH_DOCUMENTS = 2000
+
 
 class DocumentStore(Sequence[Document]):
-    """Documents sorted by id, texts on disk, metadata in memory."""
+    """Documents sorted by id, texts on disk, metadata in memory.
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    With `on_batch`, the store calls `on_batch(store, lo, hi)` each time `batch` more
+    documents (BATCH_DOCUMENTS by default) are on disk, and once for the last few:
+    documents lo..hi-1 in the order read, whose texts `spans` locates, so work on them can
+    start before the last is read.
+    """
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        on_batch: BatchSink | None = None,
+        batch: int | None = None,
+    ) -> None:
+        batch = batch or BATCH_DOCUMENTS
         # Lives as long as the store; unlinked already, so nothing is left behind on a crash.
         self._file = tempfile.TemporaryFile(prefix="dedupe-texts-")  # noqa: SIM115
         self._offsets = array("q")
@@ -47,6 +66,11 @@ class DocumentStore(Sequence[Document]):
                 self._published.append(doc.published)
                 self._origins.append(doc.origin)
                 self._crawled.append(doc.crawled)
+                if on_batch is not None and len(self._ids) % batch == 0:
+                    spool.flush()
+                    on_batch(self, len(self._ids) - batch, len(self._ids))
+        if on_batch is not None and len(self._ids) % batch:
+            on_batch(self, len(self._ids) - len(self._ids) % batch, len(self._ids))
         self._order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
 
     def __len__(self) -> int:
@@ -83,6 +107,17 @@ class DocumentStore(Sequence[Document]):
         """Return, in store order, whether each document's date is a crawl time."""
         return [bool(self._crawled[i]) for i in self._order]
 
+    def read_order(self) -> np.ndarray:
+        """Return, in store order, each document's place in the order read."""
+        return np.array(self._order, dtype=np.int64)
+
+    def spans(self, lo: int, hi: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """Return (file descriptor, offsets, lengths) of the texts of documents lo..hi-1 in
+        the order read (`read_texts` reads them, in forked workers too)."""
+        offsets = np.frombuffer(self._offsets, dtype=np.int64)[lo:hi].copy()
+        lengths = np.frombuffer(self._lengths, dtype=np.int64)[lo:hi].copy()
+        return self._file.fileno(), offsets, lengths
+
     def text_bytes(self) -> int:
         """Return the size of all texts on disk, in bytes (UTF-8)."""
         return sum(self._lengths)
@@ -111,6 +146,14 @@ class DocumentStore(Sequence[Document]):
             origin=self._origins[i],
             crawled=bool(self._crawled[i]),
         )
+
+
+def read_texts(fileno: int, offsets: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """Return the texts at `offsets` (`lengths` bytes each) of a store's file."""
+    return [
+        os.pread(fileno, length, offset).decode("utf-8", "surrogatepass")
+        for offset, length in zip(offsets.tolist(), lengths.tolist(), strict=True)
+    ]
 
 
 def document_texts(documents: Sequence[Document], indices: Iterable[int]) -> list[str]:
@@ -151,8 +194,11 @@ def document_crawled(documents: Sequence[Document]) -> list[bool]:
     return [d.crawled for d in documents]
 
 
-def as_sequence(documents: Iterable[Document], spool: bool) -> Sequence[Document]:
-    """Return the documents sorted by id: spooled to disk when `spool`, else in a list."""
+def as_sequence(
+    documents: Iterable[Document], spool: bool, on_batch: BatchSink | None = None
+) -> Sequence[Document]:
+    """Return the documents sorted by id: spooled to disk when `spool` (telling `on_batch`,
+    see `DocumentStore`), else in a list."""
     if spool:
-        return DocumentStore(documents)
+        return DocumentStore(documents, on_batch)
     return sorted(documents, key=lambda d: d.id)

@@ -102,7 +102,7 @@ def _spill(documents: list[np.ndarray], min_words: int, chunks: int) -> SpilledP
         joined = np.concatenate(part)
         owners = np.repeat(np.arange(hi - lo), [len(h) for h in part])
         found, sizes = anchor_postings(joined, owners, min_words, len(documents), first_document=lo)
-        postings.add(postings.write(found, sizes))
+        postings.add(postings.write(found, sizes, owner_bits(len(documents))))
     return postings
 
 
@@ -178,3 +178,38 @@ def test_a_short_quotation_inside_long_paragraphs_is_found() -> None:
     (passage,) = report.pairs[0].passages
     assert first[passage.a_start : passage.a_end] == run
     assert second[passage.b_start : passage.b_end] == run
+
+
+def _spill_as_read(documents: list[np.ndarray], order: np.ndarray, batch: int) -> SpilledPostings:
+    """Spill the documents' postings in the order `order` reads them, `batch` at a time,
+    each batch packed among the documents read so far (as `SigningAsRead` spills them)."""
+    postings = SpilledPostings()
+    read = [documents[k] for k in order.tolist()]
+    for lo in range(0, len(read), batch):
+        part = read[lo : lo + batch]
+        hi = lo + len(part)
+        owners = np.repeat(np.arange(len(part)), [len(h) for h in part])
+        found, sizes = anchor_postings(np.concatenate(part), owners, 10, hi, first_document=lo)
+        postings.add(postings.write(found, sizes, owner_bits(hi)))
+    # The document read k-th is documents[order[k]].
+    postings.renumber(order)
+    return postings
+
+
+@pytest.mark.parametrize("batch", [1, 7, 300])
+def test_postings_spilled_as_read_and_renumbered_give_the_same_pairs(batch: int) -> None:
+    rng = np.random.default_rng(11)
+    shared = list(rng.integers(0, 10**6, 15))
+    texts = []
+    for k in range(300):
+        words = list(rng.integers(0, 10**6, int(rng.integers(5, 60))))
+        if k % 3 == 0:
+            words[2:2] = shared
+        texts.append(_hashes([int(w) for w in words]))
+    ranks = rng.permutation(len(texts))
+    expected = anchor_pairs(_spill(texts, 10, 4), ranks)
+    assert len(expected) > 100
+    # Read in another order: the first batches are packed in fewer low bits than the corpus's
+    # 9, and renumbered into the store's order as they are read back.
+    found = anchor_pairs(_spill_as_read(texts, rng.permutation(len(texts)), batch), ranks)
+    assert np.array_equal(found, expected)

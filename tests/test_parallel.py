@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import pickle
 import signal
+import time
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 import dedupe
 from dedupe.align import Passage
 from dedupe.attribution import Attribution
-from dedupe.parallel import default_jobs, map_ordered, pickled_by_fields
+from dedupe.parallel import OrderedPool, default_jobs, map_ordered, pickled_by_fields
 
 
 def square_with_offset(state: int, chunk: int) -> tuple[int, int]:
@@ -34,6 +36,37 @@ def test_several_jobs_use_other_processes() -> None:
 def test_one_job_runs_here() -> None:
     pids = {pid for _, pid in map_ordered(square_with_offset, 0, list(range(4)), 1)}
     assert pids == {os.getpid()}
+
+
+def test_an_ordered_pool_takes_chunks_as_they_come_and_gives_results_in_order() -> None:
+    with OrderedPool(square_with_offset, 5, 2) as pool:
+        for chunk in range(12):
+            pool.submit(chunk)
+        results = list(pool.results())
+    assert [value for value, _ in results] == [i * i + 5 for i in range(12)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def slow_square(state: int, chunk: int) -> int:
+    time.sleep(state)
+    return chunk * chunk
+
+
+def test_an_ordered_pool_left_early_stops_its_workers() -> None:
+    started = time.perf_counter()
+    with pytest.raises(KeyError), OrderedPool(slow_square, 30, 2) as pool:
+        pool.submit(1)
+        pool.submit(2)
+        raise KeyError("reading failed")
+    assert time.perf_counter() - started < 10
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_in_an_ordered_pool_reaches_the_caller() -> None:
+    with OrderedPool(square_with_offset, "not a number", 2) as pool:
+        pool.submit(3)
+        with pytest.raises(TypeError):
+            list(pool.results())
 
 
 def test_default_jobs_is_at_least_one() -> None:

@@ -539,6 +539,7 @@ def test_reference_signing_and_lsh_give_the_same_report(documents: list[Document
 # --- parallel and reference paths --------------------------------------------------------------
 
 SCAN_MODULE = importlib.import_module("dedupe.scan")
+SIGNING_MODULE = importlib.import_module("dedupe.signing")
 _WORKER_LOG: list[Path] = []
 _CHUNK_FUNCTIONS: dict[str, Callable[[Any, Any], Any]] = {}
 
@@ -595,10 +596,10 @@ def test_jobs_do_not_change_the_report(
     if compiled:
         monkeypatch.setattr(SCAN_MODULE, "COMPILED_ALIGNMENT_FROM", 0)
         monkeypatch.setattr(SCAN_MODULE, "COMPILED_SIGNING_FROM", 0)
-    monkeypatch.setattr(SCAN_MODULE, "_SIGN_CHUNK", 7)
+    monkeypatch.setattr(SIGNING_MODULE, "_SIGN_CHUNK", 7)
     monkeypatch.setattr(SCAN_MODULE, "_ALIGN_CHUNK", 25)
-    _CHUNK_FUNCTIONS.update(sign=SCAN_MODULE._sign_chunk, align=SCAN_MODULE._align_chunk)
-    monkeypatch.setattr(SCAN_MODULE, "_sign_chunk", _sign_chunk_spy)
+    _CHUNK_FUNCTIONS.update(sign=SIGNING_MODULE._sign_chunk, align=SCAN_MODULE._align_chunk)
+    monkeypatch.setattr(SIGNING_MODULE, "_sign_chunk", _sign_chunk_spy)
     monkeypatch.setattr(SCAN_MODULE, "_align_chunk", _align_chunk_spy)
     monkeypatch.setattr(sys.modules[__name__], "_WORKER_LOG", [tmp_path / "pids.txt"])
     for jobs in (1, 2):

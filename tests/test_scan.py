@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 import dedupe
 from dedupe.documents import Document
 from dedupe.report import DocumentReport, Report
-from dedupe.scan import ngrams_of_each, shingle_documents, shingle_documents_reference
+from dedupe.scan import ngrams_of_each
+from dedupe.signing import shingle_documents, shingle_documents_reference
 from dedupe.similarity import REWRITE_SIMILARITY, containment
 from dedupe.text import ngram_hashes, tokenize
 

@@ -8,7 +8,13 @@ import pytest
 
 import dedupe
 from dedupe.documents import Document
-from dedupe.store import DocumentStore, as_sequence, document_crawled, document_texts
+from dedupe.store import (
+    DocumentStore,
+    as_sequence,
+    document_crawled,
+    document_texts,
+    read_texts,
+)
 
 DOCS = [
     Document("b", "Second text with “quotes” and café.", "Metro Herald", "2024-01-05", "f:2"),
@@ -31,6 +37,22 @@ def test_store_is_sorted_by_id_and_round_trips_every_field(store: DocumentStore)
 
 def test_store_keeps_texts_on_disk(store: DocumentStore) -> None:
     assert store.text_bytes() == sum(len(d.text.encode("utf-8", "surrogatepass")) for d in DOCS)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 5])
+def test_batches_cover_the_documents_in_the_order_read_as_they_reach_the_disk(batch: int) -> None:
+    seen: list[tuple[int, int, list[str]]] = []
+
+    def on_batch(store: DocumentStore, lo: int, hi: int) -> None:
+        seen.append((lo, hi, read_texts(*store.spans(lo, hi))))
+
+    store = DocumentStore(DOCS, on_batch, batch=batch)
+    assert [(lo, hi) for lo, hi, _ in seen] == [
+        (lo, min(lo + batch, len(DOCS))) for lo in range(0, len(DOCS), batch)
+    ]
+    assert [text for _, _, texts in seen for text in texts] == [d.text for d in DOCS]
+    # Store order is id order; read_order gives each document's place as read.
+    assert [DOCS[place].id for place in store.read_order()] == store.ids()
 
 
 @pytest.mark.parametrize("spool", [True, False])

@@ -1,0 +1,161 @@
+"""Tests of signing while the corpus is read (`SigningAsRead`) against signing after it."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import multiprocessing
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import dedupe
+from dedupe.anchors import anchor_pairs
+from dedupe.documents import FieldNames
+from dedupe.errors import InputError
+from dedupe.parameters import Parameters
+from dedupe.scan import load_documents
+from dedupe.signing import Signed, SigningAsRead, sign_documents
+from dedupe.store import DocumentStore
+
+SCAN = importlib.import_module("dedupe.scan")
+SIGNING = importlib.import_module("dedupe.signing")
+STORE = importlib.import_module("dedupe.store")
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign as read from the first documents, 50 at a time (a real scan: 2,000)."""
+    monkeypatch.setattr(SIGNING, "COMPILED_SIGNING_FROM", 0)
+    monkeypatch.setattr(STORE, "BATCH_DOCUMENTS", 50)
+
+
+@pytest.fixture
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each scan's `SigningAsRead` gave its signing (or left it to be done after)."""
+    found: list[bool] = []
+    signed = SigningAsRead.signed
+
+    def spy(self: SigningAsRead, *args: Any) -> Signed | None:
+        result = signed(self, *args)
+        found.append(result is not None)
+        return result
+
+    monkeypatch.setattr(SigningAsRead, "signed", spy)
+    return found
+
+
+def _windows(signed: Signed) -> list[tuple[int, tuple[int, ...]]]:
+    """Each window's document and band keys, sorted (the order windows are signed in
+    differs between the two ways)."""
+    keys = np.stack([signed.keys.band(b) for b in range(signed.keys.bands)], axis=1)
+    return sorted(zip(signed.owners.tolist(), map(tuple, keys.tolist()), strict=True))
+
+
+def test_signing_as_read_signs_as_signing_after_reading(
+    news_clusters_dir: Path, small_batches: None
+) -> None:
+    sink = SigningAsRead(Parameters(), 2, sniff=True)
+    store = load_documents(
+        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
+    )
+    assert isinstance(store, DocumentStore)
+    # The file is not in id order: renumbering has work to do.
+    assert store.read_order().tolist() != sorted(store.read_order().tolist())
+    guessed = Parameters(paragraph_separator=None)
+    early = sink.signed(store, guessed)
+    assert early is not None
+    after = sign_documents(store, guessed, jobs=1, compiled=True)
+    assert np.array_equal(early.word_counts, after.word_counts)
+    assert np.array_equal(early.text_hashes, after.text_hashes)
+    assert _windows(early) == _windows(after)
+    ranks = np.random.default_rng(2).permutation(len(store))
+    assert isinstance(early.anchors, type(after.anchors))
+    pairs = anchor_pairs(early.anchors, ranks)  # type: ignore[arg-type]
+    assert len(pairs) > 100
+    assert np.array_equal(pairs, anchor_pairs(after.anchors, ranks))  # type: ignore[arg-type]
+    sink.close()
+
+
+def test_another_paragraph_separator_than_the_guess_signs_after_reading(
+    news_clusters_dir: Path, small_batches: None
+) -> None:
+    sink = SigningAsRead(Parameters(), 2, sniff=True)
+    store = load_documents(
+        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
+    )
+    assert multiprocessing.active_children()
+    assert sink.signed(store, Parameters(paragraph_separator="<p>")) is None
+    assert not multiprocessing.active_children()
+
+
+def test_a_scan_signing_as_read_gives_the_report_of_one_signing_after(
+    news_clusters_dir: Path,
+    small_batches: None,
+    taken: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = news_clusters_dir / "articles.jsonl"
+    early = dedupe.scan([path], jobs=2, pairs=True)
+    assert taken == [True]
+    monkeypatch.setattr(SCAN, "_signs_as_read", lambda *args: False)
+    after = dedupe.scan([path], jobs=2, pairs=True)
+    assert taken == [True]
+    assert len(after.pairs) > 100
+    assert early == after
+    assert dedupe.render(early, "json") == dedupe.render(after, "json")
+
+
+def test_a_scan_whose_inputs_settle_on_another_separator_signs_after_reading(
+    tmp_path: Path, small_batches: None, taken: list[bool]
+) -> None:
+    # The first input's texts break paragraphs at blank lines, the second's (more of them)
+    # at "<p>": the guess from the first is wrong, and the scan still right.
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    sentence = "the minister said on monday that the new rules would apply to every port"
+    words = sentence.split(" ")
+    body = [" ".join(words[k:] + words[:k]) for k in range(8)]
+
+    def lines(prefix: str, separator: str, count: int) -> str:
+        texts = (separator.join(body[(k + j) % 8] for j in range(3)) for k in range(count))
+        return "".join(
+            json.dumps({"id": f"{prefix}{k}", "text": t}) + "\n" for k, t in enumerate(texts)
+        )
+
+    first.write_text(lines("a", "\n\n", 60))
+    second.write_text(lines("b", "<p>", 90))
+    report = dedupe.scan([first, second], jobs=2)
+    assert taken == [False]
+    assert report.parameters["paragraph_separator"] == "<p>"
+    assert report == dedupe.scan([first, second], jobs=1)
+
+
+def test_an_input_error_after_signing_began_stops_the_workers(
+    tmp_path: Path, news_clusters_dir: Path, small_batches: None
+) -> None:
+    lines = (news_clusters_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate id"):
+        dedupe.scan([path], jobs=2)
+    assert not multiprocessing.active_children()
+
+
+def test_guessed_parameters_are_the_given_ones_when_nothing_is_sniffed(
+    news_clusters_dir: Path, small_batches: None
+) -> None:
+    given = Parameters(paragraph_separator="\n")
+    sink = SigningAsRead(given, 2, sniff=False)
+    store = load_documents(
+        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
+    )
+    assert sink.signed(store, replace(given, paragraph_separator=None)) is None
+    sink = SigningAsRead(given, 2, sniff=False)
+    store = load_documents(
+        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
+    )
+    assert sink.signed(store, given) is not None
+    sink.close()
