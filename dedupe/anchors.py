@@ -158,23 +158,29 @@ class SpilledPostings:
         self.count += int(block.sizes.sum())
 
     def renumber(self, numbering: np.ndarray) -> None:
-        """Read the documents of the postings added back as `numbering[document]`, a corpus
+        """Number the documents of the postings added as `numbering[document]`, in a corpus
         of len(numbering) documents (`part`)."""
         self._numbering = np.asarray(numbering, dtype=np.int64)
 
-    def part(self, part: int) -> np.ndarray:
-        """Return the packed postings of one part, of every block added so far (renumbered,
-        after `renumber`, each document in the low `owner_bits` of the corpus)."""
+    def part(self, part: int, ranks: np.ndarray | None = None) -> np.ndarray:
+        """Return the packed postings of one part, of every block added so far. With
+        `ranks`, each document (renumbered, after `renumber`) is replaced by its rank, held
+        in the low `owner_bits(len(ranks))`, as `anchor_postings` packs a document; without,
+        documents are renumbered only."""
         sizes = [int(block.sizes[part]) for block in self._blocks]
         found = np.empty(sum(sizes), dtype=np.uint64)
+        numbers = self._numbering
+        # One mapping of the documents as written: renumbered, then ranked.
+        mapping = numbers if ranks is None else ranks if numbers is None else ranks[numbers]
+        corpus_bits = owner_bits(len(mapping)) if mapping is not None else 0
         position = 0
         for block, size in zip(self._blocks, sizes, strict=True):
             if size:
                 skip = int(block.sizes[:part].sum()) * 8
                 at = found[position : position + size]
                 read_exactly(self._file.fileno(), at, block.offset + skip, "anchors")
-                if self._numbering is not None:
-                    at[:] = _renumbered(at, block.bits, self._numbering)
+                if mapping is not None:
+                    _remap(at, block.bits, mapping, corpus_bits)
                 position += size
         return found
 
@@ -196,14 +202,16 @@ def owner_bits(documents: int) -> int:
     return max((documents - 1).bit_length(), 1)
 
 
-def _renumbered(postings: np.ndarray, bits: int, numbering: np.ndarray) -> np.ndarray:
-    """Return postings whose documents (their low `bits`) are read as `numbering[document]`
-    and packed as `anchor_postings` packs them among len(numbering) documents. A block packed
-    among fewer documents kept more of its anchors' bits: the corpus's `owner_bits` (at
-    least as many) clear the same ones `anchor_postings` would have."""
-    corpus_bits = _U64(owner_bits(len(numbering)))
-    documents = numbering[(postings & _U64((1 << bits) - 1)).astype(np.int64)]
-    return (postings >> corpus_bits << corpus_bits) | documents.astype(np.uint64)
+def _remap(postings: np.ndarray, bits: int, mapping: np.ndarray, corpus_bits: int) -> None:
+    """Replace, in place, each posting's document (its low `bits`) by `mapping[document]`,
+    held in the low `corpus_bits` as `anchor_postings` packs it. A block packed among fewer
+    documents kept more of its anchors' bits: `corpus_bits` (at least as many) clear the same
+    ones `anchor_postings` would have."""
+    documents = mapping[(postings & _U64((1 << bits) - 1)).astype(np.int64)]
+    shift = _U64(corpus_bits)
+    postings >>= shift
+    postings <<= shift
+    postings |= documents.astype(np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,12 +247,10 @@ def anchor_pairs(
 
 def _part_pair_codes(state: tuple[SpilledPostings, np.ndarray, int, bool], part: int) -> np.ndarray:
     postings, ranks, span, compiled = state
-    packed = postings.part(part)
-    bits = owner_bits(span)
-    # Documents renumbered by rank in place: one plain sort then groups by anchor, then rank.
-    ranked = packed >> _U64(bits) << _U64(bits)
-    ranked |= ranks[(packed & _U64((1 << bits) - 1)).astype(np.int64)].astype(np.uint64)
-    return packed_pair_codes(ranked, bits, span, compiled=compiled)
+    # Documents replaced by their ranks in place: one plain sort then groups by anchor, then
+    # rank.
+    ranked = postings.part(part, ranks)
+    return packed_pair_codes(ranked, owner_bits(span), span, compiled=compiled)
 
 
 def reference_anchor_pairs(
