@@ -468,7 +468,7 @@ def _run_stages(
     if compiled_for_documents:
         notice.start()
     with stats.stage("sign", "paragraphs") as timing:
-        signed = early.signed(documents, params) if early is not None else None
+        signed = early.signed(documents, params, progress) if early is not None else None
         if signed is None:
             signed = sign_documents(
                 documents,

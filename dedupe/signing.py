@@ -438,10 +438,13 @@ class SigningAsRead:
         fileno, offsets, lengths = store.spans(lo, hi)
         self._pool.submit((fileno, offsets, lengths, lo, hi, self._params))
 
-    def signed(self, store: Sequence[Document], params: Parameters) -> Signed | None:
+    def signed(
+        self, store: Sequence[Document], params: Parameters, progress: Progress | None = None
+    ) -> Signed | None:
         """Return the signing of `store` (all read) with `params` (the paragraph separator
         settled), documents numbered in store order; None when it never started or guessed
-        another separator (nothing is kept then)."""
+        another separator (nothing is kept then). `progress("sign", documents signed,
+        documents)` is called as the batches still signing come in."""
         if self._pool is None or params != self._params or not isinstance(store, DocumentStore):
             self.close()
             return None
@@ -454,6 +457,8 @@ class SigningAsRead:
             word_counts.append(counts)
             text_hashes.append(hashes)
             postings.add(posted)
+            if progress:
+                progress("sign", sum(map(len, word_counts)), len(store))
         self._pool.close()
         self._pool, self._spills = None, None
         read_place = store.read_order()

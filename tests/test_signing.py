@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import multiprocessing
 from dataclasses import replace
@@ -99,8 +100,12 @@ def test_a_scan_signing_as_read_gives_the_report_of_one_signing_after(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = news_clusters_dir / "articles.jsonl"
-    early = dedupe.scan([path], jobs=2, pairs=True)
+    told: list[tuple[str, int, int]] = []
+    early = dedupe.scan([path], jobs=2, pairs=True, progress=lambda *t: told.append(t))
     assert taken == [True]
+    signing = [(done, total) for stage, done, total in told if stage == "sign"]
+    assert signing[-1] == (len(early.documents), len(early.documents))
+    assert len(signing) > 1 and all(a[0] < b[0] for a, b in itertools.pairwise(signing))
     monkeypatch.setattr(SCAN, "_signs_as_read", lambda *args: False)
     after = dedupe.scan([path], jobs=2, pairs=True)
     assert taken == [True]
