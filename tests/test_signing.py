@@ -6,6 +6,7 @@ import importlib
 import itertools
 import json
 import multiprocessing
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 import dedupe
 from dedupe.anchors import anchor_pairs
-from dedupe.documents import FieldNames
+from dedupe.documents import Document, FieldNames
 from dedupe.errors import InputError
 from dedupe.parameters import Parameters
 from dedupe.scan import load_documents
@@ -49,6 +50,16 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return found
 
 
+def _read_signing(
+    path: Path, params: Parameters, *, sniff: bool
+) -> tuple[SigningAsRead, Sequence[Document]]:
+    """Return a `SigningAsRead` of `params` fed the store of `path` as it was read, and the
+    store."""
+    sink = SigningAsRead(params, 2, sniff=sniff)
+    store = load_documents([path], FieldNames(), "error", None, on_batch=sink.on_batch)
+    return sink, store
+
+
 def _windows(signed: Signed) -> list[tuple[int, tuple[int, ...]]]:
     """Each window's document and band keys, sorted (the order windows are signed in
     differs between the two ways)."""
@@ -59,10 +70,7 @@ def _windows(signed: Signed) -> list[tuple[int, tuple[int, ...]]]:
 def test_signing_as_read_signs_as_signing_after_reading(
     news_clusters_dir: Path, small_batches: None
 ) -> None:
-    sink = SigningAsRead(Parameters(), 2, sniff=True)
-    store = load_documents(
-        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
-    )
+    sink, store = _read_signing(news_clusters_dir / "articles.jsonl", Parameters(), sniff=True)
     assert isinstance(store, DocumentStore)
     # The file is not in id order: renumbering has work to do.
     assert store.read_order().tolist() != sorted(store.read_order().tolist())
@@ -84,10 +92,7 @@ def test_signing_as_read_signs_as_signing_after_reading(
 def test_another_paragraph_separator_than_the_guess_signs_after_reading(
     news_clusters_dir: Path, small_batches: None
 ) -> None:
-    sink = SigningAsRead(Parameters(), 2, sniff=True)
-    store = load_documents(
-        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
-    )
+    sink, store = _read_signing(news_clusters_dir / "articles.jsonl", Parameters(), sniff=True)
     assert multiprocessing.active_children()
     assert sink.signed(store, Parameters(paragraph_separator="<p>")) is None
     assert not multiprocessing.active_children()
@@ -153,14 +158,9 @@ def test_guessed_parameters_are_the_given_ones_when_nothing_is_sniffed(
     news_clusters_dir: Path, small_batches: None
 ) -> None:
     given = Parameters(paragraph_separator="\n")
-    sink = SigningAsRead(given, 2, sniff=False)
-    store = load_documents(
-        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
-    )
+    path = news_clusters_dir / "articles.jsonl"
+    sink, store = _read_signing(path, given, sniff=False)
     assert sink.signed(store, replace(given, paragraph_separator=None)) is None
-    sink = SigningAsRead(given, 2, sniff=False)
-    store = load_documents(
-        [news_clusters_dir / "articles.jsonl"], FieldNames(), "error", None, on_batch=sink.on_batch
-    )
+    sink, store = _read_signing(path, given, sniff=False)
     assert sink.signed(store, given) is not None
     sink.close()
