@@ -35,8 +35,8 @@ from dedupe.text import ngram_hashes, sequence_hashes, shingle_hash32, tokenize,
 Progress = Callable[[str, int, int], None]
 
 _SIGN_CHUNK = 2000
-# Fewer documents are signed by numpy: the compiled loops are small, and load in no time once
-# numba is imported.
+# Fewer documents are signed, split into words and paired (candidate pairs) by numpy and
+# Python; their compiled loops are small, and load in no time once numba is imported.
 COMPILED_SIGNING_FROM = 2000
 
 Signer = Literal["numpy", "compiled", "reference"]
