@@ -425,18 +425,22 @@ class SigningAsRead:
         self._jobs = jobs
         self._sniff = sniff
         self._pool: OrderedPool | None = None
+        # Documents before this one (in the order read) are given to the workers.
+        self._signed = 0
         # Made when signing starts: before the workers fork, which write to them.
         self._spills: tuple[SpilledBandKeys, SpilledPostings] | None = None
 
     def on_batch(self, store: DocumentStore, lo: int, hi: int) -> None:
-        """Sign documents lo..hi-1 (in the order read) of `store`, in the background."""
+        """Sign documents lo..hi-1 (in the order read) of `store`, in the background, with
+        those of earlier batches not signed yet (the batches before signing started)."""
         if self._pool is None:
             if hi < COMPILED_SIGNING_FROM:
                 return
             self._start(store)
         assert self._pool is not None
-        fileno, offsets, lengths = store.spans(lo, hi)
-        self._pool.submit((fileno, offsets, lengths, lo, hi, self._params))
+        first, self._signed = self._signed, hi
+        fileno, offsets, lengths = store.spans(first, hi)
+        self._pool.submit((fileno, offsets, lengths, first, hi, self._params))
 
     def signed(
         self, store: Sequence[Document], params: Parameters, progress: Progress | None = None

@@ -28,10 +28,11 @@ SIGNING = importlib.import_module("dedupe.signing")
 STORE = importlib.import_module("dedupe.store")
 
 
-@pytest.fixture
-def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sign as read from the first documents, 50 at a time (a real scan: 2,000)."""
-    monkeypatch.setattr(SIGNING, "COMPILED_SIGNING_FROM", 0)
+@pytest.fixture(params=[0, 120], ids=["from-the-first-batch", "from-the-third"])
+def small_batches(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Sign as read in batches of 50 (a real scan: 2,000), from the first batch or once 120
+    documents are read (the batches before then signed with the third)."""
+    monkeypatch.setattr(SIGNING, "COMPILED_SIGNING_FROM", request.param)
     monkeypatch.setattr(STORE, "BATCH_DOCUMENTS", 50)
 
 
