@@ -18,7 +18,6 @@ import dedupe
 from dedupe.documents import Document
 from dedupe.report import DocumentReport, Report
 from dedupe.scan import ngrams_of_each
-from dedupe.signing import shingle_documents, shingle_documents_reference
 from dedupe.similarity import REWRITE_SIMILARITY, containment
 from dedupe.text import ngram_hashes, tokenize
 
@@ -246,43 +245,6 @@ def test_bad_parameters_raise_parameter_error() -> None:
 def test_duplicate_document_ids_are_an_input_error() -> None:
     with pytest.raises(dedupe.InputError, match="duplicate id"):
         dedupe.scan([Document("x", "one text here"), Document("x", "another text")])
-
-
-# --- batched shingling ---------------------------------------------------------------------
-
-_WORDS = ("flood", "river", "U.S.", "mayor's", "said", "“Water”", "café", "Ωmega", "—", "42", "x")
-
-
-@st.composite
-def _texts(draw: st.DrawFn) -> list[str]:
-    texts = []
-    for _ in range(draw(st.integers(0, 6))):
-        lengths = draw(st.lists(st.integers(0, 45), max_size=8))
-        paragraphs = [" ".join(draw(st.sampled_from(_WORDS)) for _ in range(n)) for n in lengths]
-        texts.append(draw(st.sampled_from(["\n\n", "\n", "\n \n"])).join(paragraphs))
-    return texts
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    texts=_texts(),
-    shingle_size=st.integers(1, 5),
-    extra_words=st.integers(0, 8),
-    extra_window=st.integers(0, 25),
-)
-def test_batched_shingling_equals_document_by_document(
-    texts: list[str], shingle_size: int, extra_words: int, extra_window: int
-) -> None:
-    params = dedupe.Parameters(
-        shingle_size=shingle_size,
-        min_words=shingle_size + extra_words,
-        window=2 * shingle_size + extra_window,
-    )
-    documents = [Document(str(i), text) for i, text in enumerate(texts)]
-    fast = shingle_documents(documents, params)
-    slow = shingle_documents_reference(documents, params)
-    for name in ("hashes", "counts", "owners", "word_counts"):
-        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
 
 
 @settings(max_examples=100, deadline=None)

@@ -1,4 +1,5 @@
-"""Tests of signing while the corpus is read (`SigningAsRead`) against signing after it."""
+"""Tests of signing: shingling in batches against document by document, and signing while
+the corpus is read (`SigningAsRead`) against signing after it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedupe
 from dedupe.anchors import anchor_pairs
@@ -20,7 +23,13 @@ from dedupe.documents import Document, FieldNames
 from dedupe.errors import InputError
 from dedupe.parameters import Parameters
 from dedupe.scan import load_documents
-from dedupe.signing import Signed, SigningAsRead, sign_documents
+from dedupe.signing import (
+    Signed,
+    SigningAsRead,
+    shingle_documents,
+    shingle_documents_reference,
+    sign_documents,
+)
 from dedupe.store import DocumentStore
 
 SCAN = importlib.import_module("dedupe.scan")
@@ -165,3 +174,40 @@ def test_guessed_parameters_are_the_given_ones_when_nothing_is_sniffed(
     sink, store = _read_signing(path, given, sniff=False)
     assert sink.signed(store, given) is not None
     sink.close()
+
+
+# --- batched shingling ---------------------------------------------------------------------
+
+_WORDS = ("flood", "river", "U.S.", "mayor's", "said", "“Water”", "café", "Ωmega", "—", "42", "x")
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> list[str]:
+    texts = []
+    for _ in range(draw(st.integers(0, 6))):
+        lengths = draw(st.lists(st.integers(0, 45), max_size=8))
+        paragraphs = [" ".join(draw(st.sampled_from(_WORDS)) for _ in range(n)) for n in lengths]
+        texts.append(draw(st.sampled_from(["\n\n", "\n", "\n \n"])).join(paragraphs))
+    return texts
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=_texts(),
+    shingle_size=st.integers(1, 5),
+    extra_words=st.integers(0, 8),
+    extra_window=st.integers(0, 25),
+)
+def test_batched_shingling_equals_document_by_document(
+    texts: list[str], shingle_size: int, extra_words: int, extra_window: int
+) -> None:
+    params = dedupe.Parameters(
+        shingle_size=shingle_size,
+        min_words=shingle_size + extra_words,
+        window=2 * shingle_size + extra_window,
+    )
+    documents = [Document(str(i), text) for i, text in enumerate(texts)]
+    fast = shingle_documents(documents, params)
+    slow = shingle_documents_reference(documents, params)
+    for name in ("hashes", "counts", "owners", "word_counts"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
