@@ -8,7 +8,7 @@ being read, on the cores reading leaves idle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -29,12 +29,13 @@ from dedupe.jit import CompileNotice
 from dedupe.parallel import OrderedPool, map_ordered
 from dedupe.parameters import Parameters
 from dedupe.signatures import sign, sign_reference
-from dedupe.store import DocumentStore, document_texts, read_texts
+from dedupe.store import BATCH_DOCUMENTS, DocumentStore, document_texts, read_texts
 from dedupe.text import ngram_hashes, sequence_hashes, shingle_hash32, tokenize, word_table
 
 Progress = Callable[[str, int, int], None]
 
-_SIGN_CHUNK = 2000
+# Documents signed by one task: as many as the store's batches, signed while read.
+_SIGN_CHUNK = BATCH_DOCUMENTS
 # Fewer documents are signed, split into words and paired (candidate pairs) by numpy and
 # Python; their compiled loops are small, and load in no time once numba is imported.
 COMPILED_SIGNING_FROM = 2000
@@ -98,27 +99,58 @@ def sign_documents(
     chunks = [(lo, min(lo + _SIGN_CHUNK, len(documents))) for lo in bounds]
     keys = SpilledBandKeys(params.lsh.bands, shared=jobs > 1)
     postings = SpilledPostings(shared=jobs > 1)
+    state = (documents, params, signer, keys, postings)
+    parts = map_ordered(_sign_chunk, state, chunks, jobs)
+    signed = _gathered(parts, keys, postings, len(documents), params.num_perm, progress, reference)
+    if reference:
+        postings.close()
+    return signed
+
+
+# A signed chunk: where its band keys were spilled, its windows' owners, its documents' word
+# counts and text hashes, their anchors (where they were spilled, or with the reference path
+# each document's set) and (reference path only) the signatures.
+_Part = tuple[
+    SpilledBlock,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    PostingBlock | list[set[int]],
+    np.ndarray | None,
+]
+
+
+def _gathered(
+    parts: Iterable[_Part],
+    keys: SpilledBandKeys,
+    postings: SpilledPostings,
+    documents: int,
+    num_perm: int,
+    progress: Progress | None,
+    reference: bool = False,
+) -> Signed:
+    """Return the signing of `documents` documents from its chunks' `parts`, in order (the
+    spilled blocks added to `keys` and `postings`), telling `progress("sign", documents
+    signed, documents)` as each comes in; with `reference`, the parts' anchor sets and
+    signatures instead of the postings."""
     anchor_sets: list[set[int]] = []
     owners: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     word_counts: list[np.ndarray] = [np.empty(0, dtype=np.int64)]
     text_hashes: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
-    signatures: list[np.ndarray] = [np.empty((0, params.num_perm), dtype=np.uint32)]
-    state = (documents, params, signer, keys, postings)
-    for part in map_ordered(_sign_chunk, state, chunks, jobs):
-        keys.add(part[0])
-        owners.append(part[1])
-        word_counts.append(part[2])
-        text_hashes.append(part[3])
-        if isinstance(part[4], list):
-            anchor_sets.extend(part[4])
+    signatures: list[np.ndarray] = [np.empty((0, num_perm), dtype=np.uint32)]
+    for block, owned, counts, hashes, anchors, signed in parts:
+        keys.add(block)
+        owners.append(owned)
+        word_counts.append(counts)
+        text_hashes.append(hashes)
+        if isinstance(anchors, list):
+            anchor_sets.extend(anchors)
         else:
-            postings.add(part[4])
-        if part[5] is not None:
-            signatures.append(part[5])
+            postings.add(anchors)
+        if signed is not None:
+            signatures.append(signed)
         if progress:
-            progress("sign", sum(map(len, word_counts)), len(documents))
-    if reference:
-        postings.close()
+            progress("sign", sum(map(len, word_counts)), documents)
     return Signed(
         keys,
         np.concatenate(owners),
@@ -132,14 +164,7 @@ def sign_documents(
 def _sign_chunk(
     state: tuple[Sequence[Document], Parameters, Signer, SpilledBandKeys, SpilledPostings],
     chunk: tuple[int, int],
-) -> tuple[
-    SpilledBlock,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    PostingBlock | list[set[int]],
-    np.ndarray | None,
-]:
+) -> _Part:
     """Spill the band keys and anchors of a chunk; return where, with owners, word counts,
     text hashes, each document's anchors (reference only: else where they were spilled) and
     (reference only) signatures."""
@@ -454,15 +479,8 @@ class SigningAsRead:
             return None
         assert self._spills is not None
         spill, postings = self._spills
-        owners, word_counts, text_hashes = [], [], []
-        for block, owned, counts, hashes, posted in self._pool.results():
-            spill.add(block)
-            owners.append(owned)
-            word_counts.append(counts)
-            text_hashes.append(hashes)
-            postings.add(posted)
-            if progress:
-                progress("sign", sum(map(len, word_counts)), len(store))
+        parts = self._pool.results()
+        found = _gathered(parts, spill, postings, len(store), params.num_perm, progress)
         self._pool.close()
         self._pool, self._spills = None, None
         read_place = store.read_order()
@@ -470,12 +488,11 @@ class SigningAsRead:
         place = np.empty_like(read_place)
         place[read_place] = np.arange(len(read_place), dtype=np.int64)
         postings.renumber(place)
-        return Signed(
-            spill,
-            place[np.concatenate(owners)],
-            np.concatenate(word_counts)[read_place],
-            np.concatenate(text_hashes)[read_place],
-            postings,
+        return replace(
+            found,
+            owners=place[found.owners],
+            word_counts=found.word_counts[read_place],
+            text_hashes=found.text_hashes[read_place],
         )
 
     def close(self) -> None:
@@ -509,10 +526,12 @@ class SigningAsRead:
 
 def _sign_read(
     state: tuple[SpilledBandKeys, SpilledPostings],
-    task: tuple[int, np.ndarray, np.ndarray, int, int, Parameters],
-) -> tuple[SpilledBlock, np.ndarray, np.ndarray, np.ndarray, PostingBlock]:
-    """Return `_signed_texts` of documents lo..hi-1 in the order read (their anchors packed
-    among the hi documents read so far: `SpilledPostings.renumber` makes room for more)."""
+    task: tuple[int, list[int], list[int], int, int, Parameters],
+) -> _Part:
+    """Return the signed part (`_signed_texts`) of documents lo..hi-1 in the order read
+    (their anchors packed among the hi documents read so far: `SpilledPostings.renumber`
+    makes room for more)."""
     spill, postings = state
     fileno, offsets, lengths, lo, hi, params = task
-    return _signed_texts(read_texts(fileno, offsets, lengths), params, lo, hi, spill, postings)
+    texts = read_texts(fileno, offsets, lengths)
+    return (*_signed_texts(texts, params, lo, hi, spill, postings), None)

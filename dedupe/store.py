@@ -20,7 +20,7 @@ from dedupe.documents import Document
 
 # on_batch(store, lo, hi): documents lo..hi-1, in the order read, are on disk.
 BatchSink = Callable[["DocumentStore", int, int], None]
-# Documents a batch holds (as many as a signing chunk).
+# Documents a batch holds (`dedupe.signing` signs as many a task).
 BATCH_DOCUMENTS = 2000
 
 
@@ -111,12 +111,10 @@ class DocumentStore(Sequence[Document]):
         """Return, in store order, each document's place in the order read."""
         return np.array(self._order, dtype=np.int64)
 
-    def spans(self, lo: int, hi: int) -> tuple[int, np.ndarray, np.ndarray]:
+    def spans(self, lo: int, hi: int) -> tuple[int, list[int], list[int]]:
         """Return (file descriptor, offsets, lengths) of the texts of documents lo..hi-1 in
         the order read (`read_texts` reads them, in forked workers too)."""
-        offsets = np.frombuffer(self._offsets, dtype=np.int64)[lo:hi].copy()
-        lengths = np.frombuffer(self._lengths, dtype=np.int64)[lo:hi].copy()
-        return self._file.fileno(), offsets, lengths
+        return self._file.fileno(), self._offsets[lo:hi].tolist(), self._lengths[lo:hi].tolist()
 
     def text_bytes(self) -> int:
         """Return the size of all texts on disk, in bytes (UTF-8)."""
@@ -125,12 +123,11 @@ class DocumentStore(Sequence[Document]):
     def texts(self, indices: Iterable[int]) -> list[str]:
         """Return the texts of the documents at `indices` (store order), without making
         `Document` objects: half the cost of reading whole documents back."""
-        fileno, order = self._file.fileno(), self._order
-        lengths, offsets = self._lengths, self._offsets
-        return [
-            os.pread(fileno, lengths[i], offsets[i]).decode("utf-8", "surrogatepass")
-            for i in map(order.__getitem__, indices)
-        ]
+        chosen = [self._order[index] for index in indices]
+        offsets, lengths = self._offsets, self._lengths
+        return read_texts(
+            self._file.fileno(), [offsets[i] for i in chosen], [lengths[i] for i in chosen]
+        )
 
     def close(self) -> None:
         """Release the spool file (also done when the store is garbage-collected)."""
@@ -148,11 +145,11 @@ class DocumentStore(Sequence[Document]):
         )
 
 
-def read_texts(fileno: int, offsets: np.ndarray, lengths: np.ndarray) -> list[str]:
+def read_texts(fileno: int, offsets: Sequence[int], lengths: Sequence[int]) -> list[str]:
     """Return the texts at `offsets` (`lengths` bytes each) of a store's file."""
     return [
         os.pread(fileno, length, offset).decode("utf-8", "surrogatepass")
-        for offset, length in zip(offsets.tolist(), lengths.tolist(), strict=True)
+        for offset, length in zip(offsets, lengths, strict=True)
     ]
 
 
