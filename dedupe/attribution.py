@@ -788,9 +788,9 @@ def decide(carriers: Sequence[tuple[int, int, int]], facts: Facts) -> Attributio
     """Return the original source of the text carried by `carriers` (Carriers, or plain
     (doc, start, end) tuples), by the first deciding rule."""
     docs = sorted({doc for doc, _, _ in carriers})
-    by_wire_outlet = {d: [wire] for d in docs if (wire := facts[d].wire)}
-    if by_wire_outlet:
-        return _one_wire(by_wire_outlet, facts, "wire-outlet")
+    by_outlet = wire_outlet(docs, facts)
+    if by_outlet is not None:
+        return by_outlet
     by_credit: dict[int, list[str]] = {}
     for doc, start, end in carriers:
         for credit in facts[doc].credits:
@@ -800,6 +800,17 @@ def decide(carriers: Sequence[tuple[int, int, int]], facts: Facts) -> Attributio
     if by_credit:
         return _one_wire(by_credit, facts, "wire-credit")
     return _earliest(docs, facts)
+
+
+def wire_outlet(docs: Sequence[int], facts: Facts) -> Attribution | None:
+    """Return the attribution of a text carried by `docs` (in order) by its wires' own
+    articles among them (rule ``wire-outlet``; undecided when several wires tie), or None
+    when no wire's own article carries it. Only the documents whose outlet is a wire count,
+    so `docs` may hold those alone."""
+    by_wire_outlet = {d: [wire] for d in docs if (wire := facts[d].wire)}
+    if not by_wire_outlet:
+        return None
+    return _one_wire(by_wire_outlet, facts, "wire-outlet")
 
 
 # --- precedence: what decides one carrier's copy of a group's text (issue #15) -------------------

@@ -44,6 +44,7 @@ from dedupe.attribution import (
     decide,
     document_facts,
     wire_of_outlet,
+    wire_outlet,
 )
 from dedupe.documents import Document, parse_date
 from dedupe.family_kernels import (
@@ -634,34 +635,62 @@ def _decide_chunk(
     differs from their group's (`carriers_on_their_own`)."""
     facts_of, ordered, bounds, ends = state
     lo, hi = chunk
-    rows = ordered[bounds[lo] : ends[hi - 1]]
-    # Credits (a pass over the text) are read only for groups no wire's own article decides:
-    # the wire's own article comes before any credit (PRECEDENCE in dedupe.attribution).
-    plain = facts_of(unique_values(rows[:, SIDE_DOC]).tolist(), False)
-    full: dict[int, DocumentFacts] = {}
-    keys: list[tuple[str | None, str | None]] = []
+    base = int(bounds[lo])
+    rows = ordered[base : ends[hi - 1]]
+    starts, stops = (bounds[lo:hi] - base).tolist(), (ends[lo:hi] - base).tolist()
+    docs, outlet_docs, plain = _group_documents(rows, facts_of)
+    keys: list[tuple[str | None, str | None]] = [(None, None)] * (hi - lo)
     originals = np.full(hi - lo, -1, dtype=np.int64)
     deciders: list[tuple[int, int]] = []
+
+    def settle(position: int, attribution: Attribution, facts: Mapping[int, DocumentFacts]) -> None:
+        keys[position] = (attribution.source, attribution.rule)
+        originals[position] = original_document(attribution, facts)
+        deciders.extend((position, doc) for doc in attribution.decided_by)
+
+    # A wire's own article decides most groups, from the documents' outlets alone. Credits
+    # (a pass over the text) are read only for the other groups, all at once: the wire's own
+    # article comes before any credit (PRECEDENCE in dedupe.attribution).
+    pending: list[int] = []
+    for position, wires in enumerate(outlet_docs):
+        attribution = wire_outlet(wires, plain) if wires else None
+        if attribution is not None and attribution.rule == "wire-outlet":
+            settle(position, attribution, plain)
+        else:
+            pending.append(position)
+    asked = np.concatenate([docs[p] for p in pending]) if pending else np.empty(0, np.int64)
+    full = facts_of(unique_values(asked).tolist(), True)
     own: _OwnKeys = []
-    base = int(bounds[lo])
-    every = rows[:, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]].tolist()
-    for position, (start, end) in enumerate(
-        zip(bounds[lo:hi].tolist(), ends[lo:hi].tolist(), strict=True), lo
-    ):
-        carriers = every[start - base : end - base]
-        docs = {doc for doc, _, _ in carriers}
-        facts: Mapping[int, DocumentFacts] = plain
-        attribution = decide(carriers, facts) if any(plain[d].wire for d in docs) else UNDECIDED
-        if attribution.rule != "wire-outlet":
-            full.update(facts_of([doc for doc in docs if doc not in full], True))
-            facts = full
-            attribution = decide(carriers, facts)
-            for row, mine in carriers_on_their_own(carriers, attribution, facts):
-                own.append((start + row, (mine.source, mine.rule)))
-        keys.append((attribution.source, attribution.rule))
-        originals[position - lo] = original_document(attribution, facts)
-        deciders.extend((position - lo, doc) for doc in attribution.decided_by)
+    for position in pending:
+        start, stop = starts[position], stops[position]
+        carriers = rows[start:stop, [SIDE_DOC, SIDE_FIRST, SIDE_LAST]].tolist()
+        attribution = decide(carriers, full)
+        settle(position, attribution, full)
+        for row, mine in carriers_on_their_own(carriers, attribution, full):
+            own.append((base + start + row, (mine.source, mine.rule)))
     return keys, originals, np.array(deciders, dtype=np.int64).reshape(-1, 2), own
+
+
+def _group_documents(
+    rows: np.ndarray, facts_of: FactsOf
+) -> tuple[list[np.ndarray], list[list[int]], Mapping[int, DocumentFacts]]:
+    """Return, for each group of the piece sides `rows` (grouped), its documents (sorted,
+    once each) and those of them whose outlet is a wire, with the facts without credits of
+    every document of the rows."""
+    groups = np.flatnonzero(np.diff(rows[:, SIDE_GROUP], prepend=-1))
+    local = np.repeat(np.arange(len(groups)), np.diff(np.append(groups, len(rows))))
+    span = int(rows[:, SIDE_DOC].max()) + 1 if len(rows) else 1
+    codes = unique_values(local * span + rows[:, SIDE_DOC])
+    group_of, doc_of = codes // span, codes % span
+    present = unique_values(doc_of)
+    plain = facts_of(present.tolist(), False)
+    wire = np.array([plain[doc].wire is not None for doc in present.tolist()], dtype=bool)
+    bounds = np.searchsorted(group_of, np.arange(len(groups) + 1)).tolist()
+    docs = [doc_of[a:b] for a, b in itertools.pairwise(bounds)]
+    by_wire = wire[np.searchsorted(present, doc_of)] if len(present) else np.empty(0, bool)
+    outlet_bounds = np.searchsorted(group_of[by_wire], np.arange(len(groups) + 1)).tolist()
+    outlet_list = doc_of[by_wire].tolist()
+    return docs, [outlet_list[a:b] for a, b in itertools.pairwise(outlet_bounds)], plain
 
 
 def original_document(attribution: Attribution, facts: Mapping[int, DocumentFacts]) -> int:

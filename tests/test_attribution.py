@@ -30,6 +30,7 @@ from dedupe.attribution import (
     names_source,
     wire_named,
     wire_of_outlet,
+    wire_outlet,
 )
 from dedupe.documents import parse_date
 from dedupe.outlets import is_aggregator
@@ -646,6 +647,28 @@ def test_wire_outlet_beats_wire_credit() -> None:
         facts("b", source="Reuters", published="2024-01-09T00:00:00Z"),
     ]
     assert decide(carriers(0, 1), all_facts) == Attribution("Reuters", "wire-outlet", (1,))
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (("Planet", "Bugle"), None),
+        (("Planet", "Reuters"), Attribution("Reuters", "wire-outlet", (1,))),
+        (("Reuters", "Planet", "Reuters"), Attribution("Reuters", "wire-outlet", (0, 2))),
+        # Two wires carry it on the same day: neither decides.
+        (("AFP", "Reuters"), UNDECIDED),
+    ],
+)
+def test_wire_outlet_needs_only_the_wires_own_articles(
+    sources: tuple[str, ...], expected: Attribution | None
+) -> None:
+    all_facts = [facts(str(n), source=s, published="2024-01-01") for n, s in enumerate(sources)]
+    everyone = list(range(len(sources)))
+    wires = [doc for doc in everyone if all_facts[doc].wire]
+    assert wire_outlet(everyone, all_facts) == expected
+    assert wire_outlet(wires, all_facts) == expected
+    if expected is not None:
+        assert decide(carriers(*everyone), all_facts) == expected
 
 
 def test_wire_credit_beats_earliest_publication() -> None:
