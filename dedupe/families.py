@@ -60,7 +60,7 @@ from dedupe.index import in_sorted, lexsort, sorted_rows, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
 from dedupe.outlets import is_aggregator
-from dedupe.parallel import map_ordered
+from dedupe.parallel import in_thread, map_ordered
 from dedupe.passages import (
     A_END,
     A_FIRST,
@@ -556,14 +556,28 @@ class Decisions:
 FactsOf = Callable[[list[int], bool], Mapping[int, DocumentFacts]]
 
 
+def decide_order(pieces: Pieces, compiled: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Return the piece sides (positions) in the order `decide_groups` takes their groups,
+    by cluster of documents joined by pieces, then by group (ties in position order), and
+    each document's cluster."""
+    sides = pieces.sides
+    count = int(sides[:, SIDE_DOC].max()) + 1 if len(sides) else 0
+    join = jitted(kernels.components) if compiled else kernels.components
+    cluster = join(np.ascontiguousarray(sides[0::2, :2]), count)
+    return lexsort((sides[:, SIDE_GROUP], cluster[sides[:, SIDE_DOC]])), cluster
+
+
 def decide_groups(
     pieces: Pieces,
     story: np.ndarray,
     facts_of: FactsOf,
     jobs: int = 1,
     compiled: bool = False,
+    ordering: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Decisions:
     """Return the attribution of each group marked in `story` (the others stay undecided).
+
+    `ordering` is `decide_order(pieces)`, when made already (it needs no `story`).
 
     `facts_of(documents)` returns the attribution facts of some documents. Groups are decided
     in chunks of about _DECIDE_CHUNK piece sides, on up to `jobs` processes (forked: each
@@ -572,12 +586,8 @@ def decide_groups(
     clusters larger than a chunk.
     """
     sides = pieces.sides
-    keep = story[sides[:, SIDE_GROUP]]
-    count = int(sides[:, SIDE_DOC].max()) + 1 if len(sides) else 0
-    join = jitted(kernels.components) if compiled else kernels.components
-    cluster = join(np.ascontiguousarray(sides[0::2, :2]), count)
-    chosen = np.flatnonzero(keep)
-    order = chosen[lexsort((sides[chosen, SIDE_GROUP], cluster[sides[chosen, SIDE_DOC]]))]
+    every, cluster = ordering if ordering is not None else decide_order(pieces, compiled)
+    order = every[story[sides[every, SIDE_GROUP]]]
     ordered = sides[order]
     group_column = ordered[:, SIDE_GROUP]
     bounds = np.flatnonzero(np.diff(group_column, prepend=-1))
@@ -758,6 +768,8 @@ def find_families(
     ids = document_ids(documents)
     sources, published = document_metadata(documents)
     pieces = cut_pieces(aligned, compiled)
+    # The order groups are decided in is sorted on a second core while boilerplate is found.
+    ordering = in_thread(decide_order, pieces, compiled) if compiled else None
     carried = carriage(pieces)
     names = _name_numbers(sources)
     outlets = np.array([names.get(s, -1) if s else -1 for s in sources], dtype=np.int64)
@@ -776,7 +788,9 @@ def find_families(
         boilerplate |= debris_groups(pieces)
     metadata = (ids, sources, published, document_crawled(documents))
     facts_of = functools.partial(read_facts, documents, metadata, separator)
-    decided = decide_groups(pieces, ~boilerplate, facts_of, jobs, compiled)
+    decided = decide_groups(
+        pieces, ~boilerplate, facts_of, jobs, compiled, ordering() if ordering else None
+    )
     group_family, family_original, family_label = _families_of_groups(
         carried, boilerplate, decided.labels, decided.originals
     )

@@ -13,6 +13,7 @@ import multiprocessing
 import operator
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
@@ -124,6 +125,35 @@ class OrderedPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def in_thread(function: Callable[..., Result], *args: Any) -> Callable[[], Result]:
+    """Start `function(*args)` in a thread; return a function that waits for it and returns
+    its result (or raises its exception).
+
+    For numpy sorts and compiled kernels, which release the GIL: they run on a second core
+    beside the caller's own work. Call the returned function before forking, so that no
+    thread is left running in a forked worker.
+    """
+    found: list[Result] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            found.append(function(*args))
+        except BaseException as error:  # handed to the caller, in its own thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+
+    def result() -> Result:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    return result
 
 
 def can_fork() -> bool:

@@ -31,6 +31,7 @@ from dedupe.families import (
     centre_order,
     content_words,
     decide_groups,
+    decide_order,
     link_pieces,
     read_facts,
     side_labels,
@@ -385,6 +386,41 @@ def test_the_original_of_a_wire_story_is_the_wire_article_and_of_a_dated_one_the
     decided = decide_groups(pieces, everything, lambda docs, _: {d: credited[d] for d in docs})
     assert decided.originals.tolist() == [-1]
     assert decided.attributions[decided.labels[0]].source == "Reuters"
+
+
+def test_groups_decided_in_an_order_sorted_beforehand_are_decided_alike() -> None:
+    # Two stories: 0-1-2 carry one (1 is Reuters' own), 3-4 another (dated). The ordering is
+    # sorted for every group before the boilerplate is known; deciding only some must agree.
+    links = [
+        (Carrier(0, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(2, 0, 100), Carrier(1, 0, 100)),
+        (Carrier(3, 0, 100), Carrier(4, 0, 100)),
+    ]
+    rows = rows_of(links)
+    pieces = link_pieces(rows, rows[:, [1, 2, 4, 5]])
+    all_facts = [
+        facts("a", source="Planet"),
+        facts("r", source="Reuters"),
+        facts("b", source="Bugle"),
+        facts("c", source="Herald", published="2024-01-05T22:00:00Z"),
+        facts("d", source="Gazette", published="2024-01-04T08:00:00Z"),
+    ]
+    ordering = decide_order(pieces, compiled=True)
+    for story in ([True, True], [True, False], [False, True]):
+        chosen = np.array(story, dtype=bool)
+        made = [
+            decide_groups(pieces, chosen, lambda docs, _: {d: all_facts[d] for d in docs}, **extra)
+            for extra in ({}, {"ordering": ordering, "compiled": True})
+        ]
+        assert made[0].labels.tolist() == made[1].labels.tolist()
+        assert made[0].originals.tolist() == made[1].originals.tolist()
+        assert made[0].deciders.tolist() == made[1].deciders.tolist()
+        assert made[0].attributions == made[1].attributions
+        decided = [made[0].attributions[label] for label in made[0].labels.tolist()]
+        wire = ("Reuters", "wire-outlet") if story[0] else (None, None)
+        dated = ("Gazette", "earliest-publication") if story[1] else (None, None)
+        assert [(a.source, a.rule) for a in decided] == [wire, dated]
+        assert made[0].originals.tolist() == [1 if story[0] else -1, 4 if story[1] else -1]
 
 
 # --- carriage --------------------------------------------------------------------------------

@@ -15,7 +15,13 @@ import pytest
 import dedupe
 from dedupe.align import Passage
 from dedupe.attribution import Attribution
-from dedupe.parallel import OrderedPool, default_jobs, map_ordered, pickled_by_fields
+from dedupe.parallel import (
+    OrderedPool,
+    default_jobs,
+    in_thread,
+    map_ordered,
+    pickled_by_fields,
+)
 
 
 def square_with_offset(state: int, chunk: int) -> tuple[int, int]:
@@ -67,6 +73,17 @@ def test_an_error_in_an_ordered_pool_reaches_the_caller() -> None:
         pool.submit(3)
         with pytest.raises(TypeError):
             list(pool.results())
+
+
+def test_in_thread_gives_back_the_result() -> None:
+    result = in_thread(sorted, [3, 1, 2])
+    assert result() == [1, 2, 3]
+
+
+def test_in_thread_hands_its_error_to_the_caller() -> None:
+    result = in_thread(int, "not a number")
+    with pytest.raises(ValueError, match="not a number"):
+        result()
 
 
 def test_default_jobs_is_at_least_one() -> None:
