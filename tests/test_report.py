@@ -317,6 +317,27 @@ def test_percent_rounds_to_two_decimals(part: int, whole: int, expected: float) 
     assert percent(part, whole) == expected
 
 
+@given(whole=st.integers(1, 10**7), share=st.floats(0, 1))
+def test_percent_is_pythons_rounding_of_the_float_ratio(whole: int, share: float) -> None:
+    part = int(share * whole)
+    assert repr(percent(part, whole)) == repr(round(100.0 * part / whole, 2))
+
+
+@given(scale=st.integers(1, 250), odd=st.integers(0, 9999))
+def test_percent_at_an_exact_tie_rounds_as_the_float_does(scale: int, odd: int) -> None:
+    # 10000 * part / whole is (2 odd + 1) / 2: the ratio ends in exactly half a hundredth,
+    # and the float's own rounding error decides which way it goes.
+    whole, part = 40000 * scale, 2 * scale * (2 * odd + 1)
+    assert repr(percent(part, whole)) == repr(round(100.0 * part / whole, 2))
+
+
+def test_percent_matches_round_for_every_part_of_small_wholes() -> None:
+    for whole in range(1, 401):
+        assert [percent(p, whole) for p in range(whole + 1)] == [
+            round(100.0 * p / whole, 2) for p in range(whole + 1)
+        ]
+
+
 def test_ids_sort_in_natural_order() -> None:
     ids = ["10500", "1051", "10535", "a10", "a2", "b"]
     assert sorted(ids, key=natural_key) == ["1051", "10500", "10535", "a2", "a10", "b"]
