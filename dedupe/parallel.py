@@ -25,10 +25,12 @@ Result = TypeVar("Result")
 _STATE: Any = None
 
 Class = TypeVar("Class", bound=type)
+Instance = TypeVar("Instance")
 
 
 def pickled_by_fields(cls: Class) -> Class:
-    """Return the dataclass `cls`, pickled as a call of itself with its field values.
+    """Return the frozen, slotted dataclass `cls`, pickled as its field values and made back
+    from them by `from_fields`.
 
     Results come back from workers pickled, by the million on large corpora. A slotted
     dataclass otherwise pickles through Python-level __getstate__/__setstate__ functions,
@@ -37,8 +39,36 @@ def pickled_by_fields(cls: Class) -> Class:
     names = [field.name for field in dataclasses.fields(cls)]
     values = operator.attrgetter(*names)
     arguments = (lambda item: (values(item),)) if len(names) == 1 else values
-    setattr(cls, "__reduce__", lambda self: (cls, arguments(self)))  # noqa: B010
+    make: Callable[..., Any] = from_fields(cls)
+    # Pickled by reference, as an attribute of the class.
+    make.__qualname__ = f"{cls.__qualname__}._from_fields"
+    make.__module__ = cls.__module__
+    cls._from_fields = staticmethod(make)  # type: ignore[attr-defined]
+    setattr(cls, "__reduce__", lambda self: (make, arguments(self)))  # noqa: B010
     return cls
+
+
+def from_fields(cls: type[Instance]) -> Callable[..., Instance]:
+    """Return a function making an instance of the frozen, slotted dataclass `cls` from all
+    its field values, in order, without its __init__: twice as fast for the report's
+    objects, which are made by the hundred thousand.
+
+    A frozen dataclass's __init__ sets each field through `object.__setattr__`; this sets
+    the slots directly. `cls` may have no __post_init__ and no field left out of __init__.
+    """
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or not all(field.init for field in fields):
+        raise TypeError(f"{cls.__name__} needs its __init__")
+    # Written out field by field, as dataclasses writes __init__: a loop would cost more
+    # than it saves.
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope.update({f"set{k}": getattr(cls, f.name).__set__ for k, f in enumerate(fields)})
+    names = ", ".join(f"v{k}" for k in range(len(fields)))
+    lines = [f"def make({names}):", "    made = new(cls)"]
+    lines += [f"    set{k}(made, v{k})" for k in range(len(fields))]
+    exec("\n".join([*lines, "    return made"]), scope)
+    make: Callable[..., Instance] = scope["make"]
+    return make
 
 
 def default_jobs() -> int:

@@ -57,7 +57,7 @@ from dedupe.family_kernels import (
 from dedupe.index import PAIRWISE_MAX, lexsort
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, QUOTED
-from dedupe.parallel import map_ordered, pickled_by_fields
+from dedupe.parallel import from_fields, map_ordered, pickled_by_fields
 from dedupe.passages import (
     A_END,
     A_FIRST,
@@ -351,6 +351,12 @@ def _by_document(
     return index
 
 
+# The report's objects are made by the hundred thousand: without their __init__.
+_match = from_fields(Match)
+_document = from_fields(DocumentReport)
+_member = from_fields(FamilyMember)
+
+
 def percent(part: int, whole: int) -> float:
     """Return part/whole as a percentage rounded to 2 decimals (0 for an empty whole):
     `round(100.0 * part / whole, 2)`."""
@@ -626,7 +632,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     for index in range(lo, hi):
         local = index - lo
         base = int(bases[local])
-        shown = [Match(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
+        shown = [_match(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
         text: str | None = None
@@ -735,8 +741,8 @@ def _with_families(doc: _Draft, families: tuple[str, ...], unaligned: int) -> Do
     """Return the document's report naming its `families`, and counting among its further
     matches the `unaligned` members of its families."""
     if not families:
-        return DocumentReport(*doc)
-    return DocumentReport(*doc[:9], doc.more_matches + unaligned, families, *doc[11:])
+        return _document(*doc)
+    return _document(*doc[:9], doc.more_matches + unaligned, families, *doc[11:])
 
 
 def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
@@ -843,7 +849,7 @@ def _family_reports(
         attribution = families.labels[families.family_label[family]]
         ordered = sorted(carriers, key=lambda c: (c[0] != original, c[0]))
         member_reports = tuple(
-            FamilyMember(
+            _member(
                 ids[doc],
                 percent(words_here, int(bases[doc])),
                 None if credited < 0 else bool(credited),

@@ -18,6 +18,7 @@ from dedupe.attribution import Attribution
 from dedupe.parallel import (
     OrderedPool,
     default_jobs,
+    from_fields,
     in_thread,
     map_ordered,
     pickled_by_fields,
@@ -84,6 +85,29 @@ def test_in_thread_hands_its_error_to_the_caller() -> None:
     result = in_thread(int, "not a number")
     with pytest.raises(ValueError, match="not a number"):
         result()
+
+
+def test_from_fields_makes_what_init_makes() -> None:
+    passage = Passage(1, 9, 3, 11, 8, False, (4, 40), (7, 44), ((2, 4),), ())
+    values = dataclasses.astuple(passage)
+    made = from_fields(Passage)(*values)
+    assert made == passage and dataclasses.astuple(made) == values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.a_start = 0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        from_fields(Passage)(*values[:-1])
+
+
+def test_from_fields_refuses_a_class_whose_init_does_more() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            assert self.value >= 0
+
+    with pytest.raises(TypeError, match="needs its __init__"):
+        from_fields(Checked)
 
 
 def test_default_jobs_is_at_least_one() -> None:
@@ -155,8 +179,10 @@ def test_results_pickle_as_their_fields_and_come_back_whole() -> None:
     assert len(report.pairs) > 0
     for item in items:
         constructor, values = item.__reduce__()
-        assert constructor is type(item)
+        assert constructor is type(item)._from_fields
         copy = pickle.loads(pickle.dumps(item))
+        assert type(copy) is type(item)
         # All fields, those left out of == (a passage's character spans) included.
         assert dataclasses.astuple(copy) == dataclasses.astuple(item)
+        assert hash(copy) == hash(item)
         assert values == tuple(getattr(item, f.name) for f in dataclasses.fields(item))
