@@ -60,7 +60,7 @@ from dedupe.index import in_sorted, lexsort, sorted_rows, unique_values
 from dedupe.jit import compiled as jitted
 from dedupe.kinds import BOILERPLATE, COPIED, OWN
 from dedupe.outlets import is_aggregator
-from dedupe.parallel import in_thread, map_ordered
+from dedupe.parallel import from_fields, in_thread, map_ordered
 from dedupe.passages import (
     A_END,
     A_FIRST,
@@ -820,6 +820,10 @@ def _topics(documents: Sequence[Document], indices: list[int]) -> dict[int, froz
     }
 
 
+# Made for every document of every group decided: without DocumentFacts's __init__.
+_facts = from_fields(DocumentFacts)
+
+
 def read_facts(
     documents: Sequence[Document],
     metadata: tuple[Sequence[str], Sequence[str | None], Sequence[str | None], Sequence[bool]],
@@ -850,7 +854,7 @@ def read_facts(
         outlet = outlets.get(key)
         if outlet is None:
             outlet = outlets[key] = document_facts("", "", key[0], None, separator, key[1])
-        facts[index] = DocumentFacts(
+        facts[index] = _facts(
             ids[index],
             outlet.source,
             parse_date(published[index]),

@@ -31,6 +31,7 @@ from dedupe.index import in_sorted, lexsort, unique_values
 from dedupe.kinds import EDITED_GAP_WORDS
 from dedupe.memory import collector_paused, reused_memory
 from dedupe.outlets import is_aggregator
+from dedupe.parallel import from_fields
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
     RecordSpool,
@@ -444,10 +445,14 @@ def _running_count(spans: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(inside)))
 
 
+# One a record: without Verdict's __init__.
+_made_verdict = from_fields(Verdict)
+
+
 def _verdict(
     doc: DocumentReport, family: FamilyReport | None, ids: Sequence[str], duplicate: int
 ) -> Verdict:
-    return Verdict(
+    return _made_verdict(
         id=doc.id,
         kept=duplicate < 0,
         duplicate_of=None if duplicate < 0 else ids[duplicate],
