@@ -357,14 +357,20 @@ _document = from_fields(DocumentReport)
 _member = from_fields(FamilyMember)
 
 
+# Up to this whole, the integer rounding of `percent` is the float's (1 / (2 * whole) is 40
+# times the float's error).
+_EXACT_WHOLES = 1 << 32
+
+
 def percent(part: int, whole: int) -> float:
     """Return part/whole as a percentage rounded to 2 decimals (0 for an empty whole):
     `round(100.0 * part / whole, 2)`."""
-    if whole > 0 and part >= 0:
+    if 0 <= part <= whole < _EXACT_WHOLES and whole:
         # In integers, twice as fast as `round` (called for every figure of every report):
         # the nearest hundredth of the exact ratio. Away from a tie, the float `round` reads
-        # lies within 1e-12 of the ratio, far closer than the 1 / (2 * whole) that parts it
-        # from the tie, so it rounds the same way; at a tie, it decides.
+        # lies within 3e-12 hundredths of the ratio, far closer than the 1 / (2 * whole)
+        # hundredths that part it from the tie, so it rounds the same way; at a tie, it
+        # decides.
         hundredths, rest = divmod(20000 * part + whole, 2 * whole)
         if rest:
             return hundredths / 100

@@ -331,6 +331,11 @@ def test_percent_at_an_exact_tie_rounds_as_the_float_does(scale: int, odd: int) 
     assert repr(percent(part, whole)) == repr(round(100.0 * part / whole, 2))
 
 
+@pytest.mark.parametrize(("part", "whole"), [(3, 2), (2**40 + 1, 2**41), (7, 3), (-1, 5), (5, -7)])
+def test_percent_outside_the_integer_range_is_round_itself(part: int, whole: int) -> None:
+    assert repr(percent(part, whole)) == repr(round(100.0 * part / whole, 2))
+
+
 def test_percent_matches_round_for_every_part_of_small_wholes() -> None:
     for whole in range(1, 401):
         assert [percent(p, whole) for p in range(whole + 1)] == [
