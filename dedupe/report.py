@@ -827,15 +827,17 @@ def _family_reports(
     """Return the family reports, largest first, and each family's id by family number."""
     families = context.families
     count = len(families.family_original)
-    by_family: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
-    for doc, family, words, credited in members.tolist():
-        by_family[family].append((doc, words, credited))
+    # By family, each family's rows in document order, as they come.
+    rows = members[lexsort((members[:, 1],))]
+    bounds = np.searchsorted(rows[:, 1], np.arange(count + 1)).tolist()
+    listed = rows[:, [0, 2, 3]].tolist()
+    family_originals = families.family_original.tolist()
     drafts = []
     for family in range(count):
-        carriers = by_family[family]
+        carriers = listed[bounds[family] : bounds[family + 1]]
         if not carriers:
             continue
-        original = int(families.family_original[family])
+        original = family_originals[family]
         words_of = {doc: words for doc, words, _ in carriers}
         representative = (
             original
@@ -848,16 +850,17 @@ def _family_reports(
     family_ids = [""] * count
     reports = []
     ids = context.ids
+    base_of, label_of = bases.tolist(), families.family_label.tolist()
     spans = _family_spans(context, {d[0]: d[3] for d in drafts}) if with_text else {}
     for number, (family, carriers, original, representative, words) in enumerate(drafts, 1):
         name = f"f{number}"
         family_ids[family] = name
-        attribution = families.labels[families.family_label[family]]
+        attribution = families.labels[label_of[family]]
         ordered = sorted(carriers, key=lambda c: (c[0] != original, c[0]))
         member_reports = tuple(
             _member(
                 ids[doc],
-                percent(words_here, int(bases[doc])),
+                percent(words_here, base_of[doc]),
                 None if credited < 0 else bool(credited),
             )
             for doc, words_here, credited in ordered
