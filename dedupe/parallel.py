@@ -8,6 +8,7 @@ With one job, or one chunk, everything runs in this process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import multiprocessing
 import operator
@@ -55,8 +56,14 @@ def from_fields(cls: type[Instance]) -> Callable[..., Instance]:
 
     A frozen dataclass's __init__ sets each field through `object.__setattr__`; this sets
     the slots directly. `cls` may have no __post_init__ and no field left out of __init__.
+    One function a class, made once (`pickled_by_fields` unpickles with it too).
     """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return _made_from_fields(cls)  # type: ignore[arg-type]
+
+
+@functools.cache
+def _made_from_fields(cls: type) -> Callable[..., Any]:
+    fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or not all(field.init for field in fields):
         raise TypeError(f"{cls.__name__} needs its __init__")
     # Written out field by field, as dataclasses writes __init__ (a loop would cost more than
@@ -70,7 +77,7 @@ def from_fields(cls: type[Instance]) -> Callable[..., Instance]:
     lines = [f"def make({parameters}):", "    _made_ = _made_new(_made_class)"]
     lines += [f"    _set_{f.name}(_made_, {f.name})" for f in fields]
     exec("\n".join([*lines, "    return _made_"]), scope)
-    make: Callable[..., Instance] = scope["make"]
+    make: Callable[..., Any] = scope["make"]
     return make
 
 
