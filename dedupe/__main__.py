@@ -1,5 +1,5 @@
 """`python -m dedupe`: the `dedupe` command."""
 
-from dedupe.cli import main
+from dedupe.cli import run
 
-main()
+run()

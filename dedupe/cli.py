@@ -718,6 +718,47 @@ def _internal_error(exc: BaseException, debug: bool) -> NoReturn:
     sys.exit(EXIT_INTERNAL)
 
 
+def run() -> NoReturn:
+    """Run the `dedupe` command as its own process (the console script, `python -m dedupe`):
+    `main`, then end the process at once with its exit code (`_end_process`)."""
+    try:
+        main()
+    except SystemExit as exc:
+        _end_process(exc.code)
+    _end_process(0)
+
+
+def _end_process(code: str | int | None) -> NoReturn:
+    """End the process with exit `code` once standard output and error are flushed, without
+    Python's shutdown.
+
+    That shutdown runs full garbage collections over every object the command left, then
+    tears the modules down: 0.7-0.9 s after every scan, whatever its size (measured on the
+    built-in example, 20k and 100k articles). By now every output is written and closed, and
+    every worker joined; should a worker or thread still run, or the code be a message, the
+    ordinary exit runs instead.
+    """
+    import multiprocessing
+    import threading
+
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        _end_on_closed_pipe()
+    except ValueError:  # standard output closed
+        pass
+    with suppress(OSError, ValueError):
+        sys.stderr.flush()
+    status = 0 if code is None else code
+    if not isinstance(status, int) or multiprocessing.active_children():
+        sys.exit(code)
+    if threading.active_count() > 1:
+        sys.exit(status)
+    os._exit(status)
+
+
 def _end_on_closed_pipe() -> NoReturn:
     """End quietly after the reader of standard output went away: by SIGPIPE, as Unix tools
     do (the shell sees status 141), with nothing more written anywhere."""

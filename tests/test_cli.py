@@ -416,7 +416,8 @@ def test_the_numba_cache_note_is_shown(runner: CliRunner, monkeypatch: pytest.Mo
 
 # --- real processes: pipes and full disks ------------------------------------------------------
 
-COMMAND = [sys.executable, "-c", "from dedupe.cli import main; main()", "scan", "--example"]
+# The console script's own entry point (`python -m dedupe` runs it too).
+COMMAND = [sys.executable, "-c", "from dedupe.cli import run; run()", "scan", "--example"]
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -445,6 +446,72 @@ def test_a_closed_pipe_ends_quietly_as_unix_tools_do() -> None:
         (line,) = done.stderr.splitlines()
         assert line.startswith("dedupe: read ") and "newsroom.jsonl (jsonl): id=id" in line
         assert status.stdout.strip() == str(128 + signal.SIGPIPE)
+
+
+def test_the_command_ends_at_once_with_everything_written(tmp_path: Path) -> None:
+    """`run` ends the process without Python's shutdown: the report on standard output and
+    in a file arrives whole, and the exit codes are main's."""
+    done = subprocess.run(
+        [sys.executable, "-m", "dedupe", "scan", "--example", "--format", "json"],
+        cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["documents"]) == 9
+    out = tmp_path / "report.csv"
+    subprocess.run([*COMMAND, "--format", "csv", "-q", "-o", str(out)], cwd=REPO, check=True)
+    assert len(out.read_text("utf-8").splitlines()) == 10
+    missing = subprocess.run(
+        [*COMMAND[:3], "scan", str(tmp_path / "absent.jsonl")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+class _Ended(Exception):
+    pass
+
+
+@pytest.fixture
+def ended(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The codes `os._exit` was called with (raising `_Ended` instead of ending the tests)."""
+    codes: list[int] = []
+
+    def end(code: int) -> None:
+        codes.append(code)
+        raise _Ended
+
+    monkeypatch.setattr(os, "_exit", end)
+    return codes
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (1, 1), (2, 2), (130, 130)])
+def test_end_process_ends_at_once_with_the_code(
+    ended: list[int], code: int | None, status: int
+) -> None:
+    with pytest.raises(_Ended):
+        cli._end_process(code)
+    assert ended == [status]
+
+
+def test_end_process_exits_as_usual_with_a_message_or_a_thread_still_running(
+    ended: list[int],
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli._end_process("error: a message")
+    assert raised.value.code == "error: a message"
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        with pytest.raises(SystemExit) as raised:
+            cli._end_process(None)
+        assert raised.value.code == 0
+    finally:
+        release.set()
+        waiting.join()
+    assert ended == []
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
