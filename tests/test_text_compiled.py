@@ -140,7 +140,10 @@ def test_plain_words_read_every_text_and_flag_words_beyond_ascii() -> None:
         ("offi\u00ad\r\ncielles", True),
         ("offi\u2010\tcielles", True),
         ("offi\u00ac cielles", True),
-        ("(Reuters) - Oil", True),  # a mark before a space: searched, nothing found
+        ("(Reuters) - Oil", False),  # a dash between spaces: no letter before it
+        ("figures 1- and 2-", False),  # nor a digit
+        ("caf\u00e9- x", True),  # any character beyond ASCII may be a letter
+        ("\u02bc\u2010\nx", True),  # a modifier letter (alphabetic, beyond ASCII)
         ("e-mail and long\u2010term", False),
         ("-", False),
         ("caf\u00e9 -\u3000x", False),  # an ideographic space is no line end
@@ -151,7 +154,9 @@ def test_texts_that_may_hold_a_broken_word_are_marked(text: str, marked: bool) -
 
 
 @settings(max_examples=500, deadline=None)
-@given(texts=st.lists(st.text(alphabet="ab-\u00ad\u2010\u00ac \t\r\n\u00e9.", max_size=40)))
+@given(
+    texts=st.lists(st.text(alphabet="aB1-\u00ad\u2010\u00ac \t\r\n\u00e9\u02bc'.(", max_size=40))
+)
 def test_every_text_with_a_broken_word_is_marked(texts: list[str]) -> None:
     """`breaks` is what `join_broken_words` searches: a text it leaves unmarked must hold no
     word broken at a line end."""
