@@ -73,6 +73,7 @@ from dedupe.store import (
     document_ids,
     document_metadata,
     document_texts,
+    document_utf8,
 )
 from dedupe.text import (
     joined_tokens,
@@ -758,15 +759,17 @@ def _align_chunk(
     # Every document of the chunk is split into words in one go (a chunk holds at most
     # 2 x _ALIGN_CHUNK documents), then the pairs aligned.
     needed = unique_values(pairs)
-    texts = document_texts(documents, needed.tolist())
     local = np.searchsorted(needed, pairs)
     if compiled:
         from dedupe.align_compiled import align_columns
 
+        texts = document_utf8(documents, needed.tolist())
         table = token_table(texts, params.paragraph_separator, compiled=True)
         found = align_columns(local, table, params.alignment)
     else:
-        tokens = tokenize_many(texts, params.paragraph_separator)
+        tokens = tokenize_many(
+            document_texts(documents, needed.tolist()), params.paragraph_separator
+        )
         grams = ngrams_of_each([t.hashes for t in tokens], params.gram_words)
         indexed = [GramIndex.of(g) for g in grams]
         found = passage_columns(

@@ -29,7 +29,13 @@ from dedupe.jit import CompileNotice
 from dedupe.parallel import OrderedPool, map_ordered
 from dedupe.parameters import Parameters
 from dedupe.signatures import sign, sign_reference
-from dedupe.store import BATCH_DOCUMENTS, DocumentStore, document_texts, read_texts
+from dedupe.store import (
+    BATCH_DOCUMENTS,
+    DocumentStore,
+    document_texts,
+    read_texts,
+    read_utf8,
+)
 from dedupe.text import ngram_hashes, sequence_hashes, shingle_hash32, tokenize, word_table
 
 Progress = Callable[[str, int, int], None]
@@ -533,5 +539,5 @@ def _sign_read(
     makes room for more)."""
     spill, postings = state
     fileno, offsets, lengths, lo, hi, params = task
-    texts = read_texts(fileno, offsets, lengths)
+    texts = read_utf8(fileno, offsets, lengths)
     return (*_signed_texts(texts, params, lo, hi, spill, postings), None)

@@ -17,6 +17,7 @@ from typing import overload
 import numpy as np
 
 from dedupe.documents import Document
+from dedupe.text import Utf8Texts
 
 # on_batch(store, lo, hi): documents lo..hi-1, in the order read, are on disk.
 BatchSink = Callable[["DocumentStore", int, int], None]
@@ -129,6 +130,15 @@ class DocumentStore(Sequence[Document]):
             self._file.fileno(), [offsets[i] for i in chosen], [lengths[i] for i in chosen]
         )
 
+    def utf8_texts(self, indices: Iterable[int]) -> Utf8Texts:
+        """Return the texts of the documents at `indices` (store order) as they lie on disk,
+        their UTF-8 bytes (`read_utf8`), none decoded."""
+        chosen = [self._order[index] for index in indices]
+        offsets, lengths = self._offsets, self._lengths
+        return read_utf8(
+            self._file.fileno(), [offsets[i] for i in chosen], [lengths[i] for i in chosen]
+        )
+
     def close(self) -> None:
         """Release the spool file (also done when the store is garbage-collected)."""
         self._file.close()
@@ -151,6 +161,32 @@ def read_texts(fileno: int, offsets: Sequence[int], lengths: Sequence[int]) -> l
         os.pread(fileno, length, offset).decode("utf-8", "surrogatepass")
         for offset, length in zip(offsets, lengths, strict=True)
     ]
+
+
+def read_utf8(fileno: int, offsets: Sequence[int], lengths: Sequence[int]) -> Utf8Texts:
+    """Return the texts at `offsets` (`lengths` bytes each) of a store's file undecoded, as
+    `Utf8Texts`: in one read when they lie back to back (a batch in the order read)."""
+    bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    total = int(bounds[-1])
+    if total and all(offsets[k + 1] == offsets[k] + lengths[k] for k in range(len(offsets) - 1)):
+        data = os.pread(fileno, total, offsets[0])
+    else:
+        data = b"".join(
+            os.pread(fileno, length, offset)
+            for offset, length in zip(offsets, lengths, strict=True)
+        )
+    if len(data) != total:
+        raise OSError(f"read {len(data)} of {total} bytes of texts back from the spool")
+    return Utf8Texts(data, bounds)
+
+
+def document_utf8(documents: Sequence[Document], indices: Iterable[int]) -> Utf8Texts:
+    """Return `document_texts` as `Utf8Texts`: read undecoded from a store's file when
+    `documents` is one, else encoded."""
+    if isinstance(documents, DocumentStore):
+        return documents.utf8_texts(indices)
+    return Utf8Texts.of([documents[index].text for index in indices])
 
 
 def document_texts(documents: Sequence[Document], indices: Iterable[int]) -> list[str]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 import regex
@@ -50,6 +50,59 @@ _UINT64 = np.uint64
 _MIX1 = _UINT64(0xFF51AFD7ED558CCD)
 _MIX2 = _UINT64(0xC4CEB9FE1A85EC53)
 _GRAM_MULT = _UINT64(0x9E3779B97F4A7C15)
+
+
+class Utf8Texts(Sequence[str]):
+    """Texts held as their UTF-8 bytes back to back, each decoded only when asked for.
+
+    Text k is `data[offsets[k]:offsets[k + 1]]`, encoded with "surrogatepass" (as a
+    `DocumentStore` spools texts and `str.encode` writes lone surrogates). The compiled
+    splitters read these bytes themselves, so texts read back from a store are not decoded
+    into strings only to be encoded again (a quarter of splitting them); Python decodes
+    the few texts it reads words of (beyond ASCII, or broken at a line end), once each.
+    """
+
+    __slots__ = ("_decoded", "data", "offsets")
+
+    def __init__(self, data: bytes, offsets: np.ndarray) -> None:
+        self.data = data
+        self.offsets = offsets
+        self._decoded: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Utf8Texts:
+        """Return `texts` encoded (the same texts: `Utf8Texts.of(t)[k] == t[k]`)."""
+        if isinstance(texts, Utf8Texts):
+            return texts
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(data) for data in encoded], out=offsets[1:])
+        return cls(b"".join(encoded), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        count = len(self)
+        if not -count <= index < count:
+            raise IndexError(f"text {index} of {count}")
+        index %= count
+        found = self._decoded.get(index)
+        if found is None:
+            lo, hi = int(self.offsets[index]), int(self.offsets[index + 1])
+            found = self._decoded[index] = self.data[lo:hi].decode("utf-8", "surrogatepass")
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[k] for k in range(len(self)))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from dedupe.text import (
     _POLY,
     _TYPOGRAPHY,
     WORD_CHARS,
+    Utf8Texts,
 )
 
 
@@ -165,12 +166,11 @@ class _Layout(NamedTuple):
 
 
 def _layout(texts: Sequence[str], quotes: bool) -> _Layout:
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(data) for data in encoded], out=offsets[1:])
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    # Texts read back from a store come as their UTF-8 bytes already (`Utf8Texts`).
+    utf8 = Utf8Texts.of(texts)
+    data = np.frombuffer(utf8.data, dtype=np.uint8)
     return _Layout(
-        *_plain_layout(data, offsets, _char_bytes(), _CODES, _MARKS, _SPACE, _BREAKS, quotes)
+        *_plain_layout(data, utf8.offsets, _char_bytes(), _CODES, _MARKS, _SPACE, _BREAKS, quotes)
     )
 
 

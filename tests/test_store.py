@@ -13,7 +13,9 @@ from dedupe.store import (
     as_sequence,
     document_crawled,
     document_texts,
+    document_utf8,
     read_texts,
+    read_utf8,
 )
 
 DOCS = [
@@ -87,3 +89,22 @@ def test_texts_are_those_of_the_documents_at_the_indices(spool: bool) -> None:
     documents = as_sequence(DOCS, spool)
     for indices in ([2, 0, 1], [1], [], [2, 2]):
         assert document_texts(documents, indices) == [documents[i].text for i in indices]
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_utf8_texts_are_those_of_the_documents_at_the_indices(spool: bool) -> None:
+    documents = as_sequence(DOCS, spool)
+    for indices in ([2, 0, 1], [1], [], [2, 2], [0, 1, 2]):
+        utf8 = document_utf8(documents, indices)
+        assert list(utf8) == document_texts(documents, indices)
+        assert utf8.data == b"".join(
+            documents[i].text.encode("utf-8", "surrogatepass") for i in indices
+        )
+
+
+def test_read_utf8_reads_spans_back_to_back_or_apart(store: DocumentStore) -> None:
+    fileno, offsets, lengths = store.spans(0, 3)
+    assert list(read_utf8(fileno, offsets, lengths)) == read_texts(fileno, offsets, lengths)
+    apart = ([offsets[2], offsets[0]], [lengths[2], lengths[0]])
+    assert list(read_utf8(fileno, *apart)) == read_texts(fileno, *apart)
+    assert list(read_utf8(fileno, [], [])) == []

@@ -19,6 +19,7 @@ from dedupe.text import (
     _TYPOGRAPHY,
     WORD_RE,
     Tokens,
+    Utf8Texts,
     WordTable,
     _joined_words,
     broken_words,
@@ -531,16 +532,21 @@ LAYOUTS = st.lists(
 )  # fmt: skip
 
 
+@pytest.mark.parametrize("utf8", [False, True], ids=["str", "utf8"])
 @settings(max_examples=500, deadline=None)
 @given(texts=LAYOUTS)
-def test_compiled_word_table_finds_the_same_paragraphs(texts: list[str]) -> None:
-    assert_same_words_and_paragraphs(word_table(texts, compiled=True), texts, None)
+def test_compiled_word_table_finds_the_same_paragraphs(utf8: bool, texts: list[str]) -> None:
+    given_texts = Utf8Texts.of(texts) if utf8 else texts
+    assert_same_words_and_paragraphs(word_table(given_texts, compiled=True), texts, None)
 
 
+@pytest.mark.parametrize("utf8", [False, True], ids=["str", "utf8"])
 @settings(max_examples=500, deadline=None)
 @given(texts=LAYOUTS)
-def test_compiled_token_table_finds_the_same_paragraphs_and_quotes(texts: list[str]) -> None:
-    table = token_table(texts, compiled=True)
+def test_compiled_token_table_finds_the_same_paragraphs_and_quotes(
+    utf8: bool, texts: list[str]
+) -> None:
+    table = token_table(Utf8Texts.of(texts) if utf8 else texts, compiled=True)
     for index, text in enumerate(texts):
         found, single = table.tokens(index), tokenize(text)
         for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
@@ -580,15 +586,19 @@ def test_tokenize_many_equals_tokenize_text_by_text(
             assert getattr(many, name).dtype == getattr(single, name).dtype, name
 
 
-@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+@pytest.mark.parametrize(
+    ("compiled", "utf8"),
+    [(False, False), (True, False), (True, True)],
+    ids=["numpy", "compiled", "utf8"],
+)
 @settings(max_examples=100, deadline=None)
 @given(texts=st.lists(TEXTS, max_size=150), separator=SEPARATORS)
 def test_token_table_holds_tokenize_of_each_text(
-    compiled: bool, texts: list[str], separator: str | None
+    compiled: bool, utf8: bool, texts: list[str], separator: str | None
 ) -> None:
     # Over two batches of ASCII texts, interleaved with texts split word by word, which
-    # cut a batch short.
-    table = token_table(texts, separator, compiled=compiled)
+    # cut a batch short; from their UTF-8 bytes too, the splitter given no separator or one.
+    table = token_table(Utf8Texts.of(texts) if utf8 else texts, separator, compiled=compiled)
     assert len(table) == len(texts)
     assert table.offsets[0] == 0 and table.offsets[-1] == len(table.hashes)
     for index, text in enumerate(texts):
@@ -597,6 +607,36 @@ def test_token_table_holds_tokenize_of_each_text(
         for name in ("hashes", "starts", "ends", "paragraph", "quoted"):
             assert np.array_equal(getattr(found, name), getattr(single, name)), name
             assert getattr(found, name).dtype == getattr(single, name).dtype, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(max_size=30), max_size=8))
+def test_utf8_texts_hold_the_texts(texts: list[str]) -> None:
+    """Any text, lone surrogates included, decodes back from its UTF-8 bytes."""
+    utf8 = Utf8Texts.of(texts)
+    assert len(utf8) == len(texts) and list(utf8) == texts
+    assert utf8[1:] == texts[1:] and utf8[::-1] == texts[::-1]
+    for index in range(-len(texts), len(texts)):
+        assert utf8[index] == texts[index]
+    with pytest.raises(IndexError):
+        utf8[len(texts)]
+    assert Utf8Texts.of(utf8) is utf8
+
+
+def test_utf8_texts_are_decoded_only_where_python_reads_words() -> None:
+    """The compiled splitters read the bytes; Python decodes only a text holding a word
+    beyond ASCII or one broken at a line end, once."""
+    texts = [
+        "Plain (Reuters) - news, “quoted”.",
+        "Caf\u00e9 and caf\u00e9 again.",
+        "offi-\ncielles",
+        "More plain text.",
+    ]
+    for split in (token_table, word_table):
+        utf8 = Utf8Texts.of(texts)
+        found = split(utf8, compiled=True)
+        assert np.array_equal(found.hashes, split(texts, compiled=True).hashes)
+        assert sorted(utf8._decoded) == [1, 2]
 
 
 def test_token_table_of_real_articles_equals_joined_tokens(seeds_dir: Path) -> None:
