@@ -73,6 +73,8 @@ class DocumentStore(Sequence[Document]):
         if on_batch is not None and len(self._ids) % batch:
             on_batch(self, len(self._ids) - len(self._ids) % batch, len(self._ids))
         self._order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+        self._ids_in_order: list[str] | None = None
+        self._metadata: tuple[list[str | None], list[str | None]] | None = None
 
     def __len__(self) -> int:
         return len(self._order)
@@ -93,16 +95,24 @@ class DocumentStore(Sequence[Document]):
             yield self._document(i)
 
     def ids(self) -> list[str]:
-        """Return the ids in store order (without reading any text)."""
-        return [self._ids[i] for i in self._order]
+        """Return the ids in store order (without reading any text): one list, made at the
+        first call and shared by every caller after (not to be changed)."""
+        if self._ids_in_order is None:
+            self._ids_in_order = [self._ids[i] for i in self._order]
+        return self._ids_in_order
 
     def sources(self) -> set[str]:
         """Return the distinct outlet names (without reading any text)."""
         return {s for s in self._sources if s}
 
     def metadata(self) -> tuple[list[str | None], list[str | None]]:
-        """Return the outlets and publication dates in store order (without reading texts)."""
-        return [self._sources[i] for i in self._order], [self._published[i] for i in self._order]
+        """Return the outlets and publication dates in store order (without reading texts):
+        made at the first call and shared after, as `ids`. (0.1 s at 100k documents, read in
+        an order of their own, and asked for by four stages.)"""
+        if self._metadata is None:
+            order = self._order
+            self._metadata = [self._sources[i] for i in order], [self._published[i] for i in order]
+        return self._metadata
 
     def crawled(self) -> list[bool]:
         """Return, in store order, whether each document's date is a crawl time."""

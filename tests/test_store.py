@@ -35,6 +35,9 @@ def test_store_is_sorted_by_id_and_round_trips_every_field(store: DocumentStore)
     assert store[0] == DOCS[1] and store[-1] == DOCS[2]
     assert store[1:] == [DOCS[0], DOCS[2]]
     assert len(store) == 3 and store.ids() == ["a", "b", "c"]
+    assert store.metadata() == ([None, "Metro Herald", "Metro Herald"], [None, "2024-01-05", None])
+    # Made once, shared by the stages that ask.
+    assert store.ids() is store.ids() and store.metadata() is store.metadata()
 
 
 def test_store_keeps_texts_on_disk(store: DocumentStore) -> None:
