@@ -641,18 +641,20 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
         shown = [_match(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
-        text: str | None = None
-        if attribution.source is not None or len(rows):
-            text = document_texts(context.documents, (index,))[0]
+        # Whether the document names a source, asked once a source; its text read only
+        # when there is a source to name.
+        credited, text = _credited(context, index, attribution.source, None)
         more = int(ranked[local]) - len(shown)
-        doc = _document_report(context, index, text, totals[local], base, shown, more, attribution)
-        documents.append(doc)
-        # Whether the document names a source, asked once a source.
-        named = {attribution.source: doc.credited}
+        documents.append(
+            _document_report(
+                context, index, credited, totals[local], base, shown, more, attribution
+            )
+        )
+        named = {attribution.source: credited}
         for _, family, family_words in rows.tolist():
             source = sources[families.family_label[family]]
             if source not in named:
-                named[source] = _credited(context, index, text or "", source)
+                named[source], text = _credited(context, index, source, text)
             credited = named[source]
             members.append((index, family, family_words, -1 if credited is None else credited))
     return _ReportPart(
@@ -703,15 +705,15 @@ def _reaching(part: np.ndarray, whole: np.ndarray, min_percent: float) -> np.nda
 def _document_report(
     context: _Context,
     index: int,
-    text: str | None,
+    credited: bool | None,
     totals: np.ndarray,
     base: int,
     shown: list[Match],
     more: int,
     attribution: Attribution,
 ) -> _Draft:
-    """Return one document's report (its strongest matches `shown`, `more` not shown), its
-    families not yet named."""
+    """Return one document's report (its strongest matches `shown`, `more` not shown, and
+    whether it names its original source, `credited`), its families not yet named."""
     ids = context.ids
     return _Draft(
         id=ids[index],
@@ -727,7 +729,7 @@ def _document_report(
         families=(),
         original_source=attribution.source,
         attribution_rule=attribution.rule,
-        credited=_credited(context, index, text or "", attribution.source),
+        credited=credited,
     )
 
 
@@ -803,8 +805,11 @@ def _wire_of(source: str | None) -> str | None:
     return wire_of_outlet(source)
 
 
-def _credited(context: _Context, index: int, text: str, original: str | None) -> bool | None:
-    """Return whether document `index` names `original`; None when there is nothing to name.
+def _credited(
+    context: _Context, index: int, original: str | None, text: str | None
+) -> tuple[bool | None, str | None]:
+    """Return whether document `index` names `original` (None when there is nothing to
+    name), and its text: `text` when given, else read here if it had to be.
 
     Nothing to name: no original, the document is the original or of its outlet, or the
     original is a document without an outlet (known only by its id, which no text would
@@ -812,10 +817,12 @@ def _credited(context: _Context, index: int, text: str, original: str | None) ->
     """
     source = context.sources[index]
     if original is None or original in (source, _wire_of(source), context.ids[index]):
-        return None
+        return None, text
     if original not in context.outlets and wire_named(original) is None:
-        return None
-    return names_source(text, original)
+        return None, text
+    if text is None:
+        text = document_texts(context.documents, (index,))[0]
+    return names_source(text, original), text
 
 
 # --- families ------------------------------------------------------------------------------
