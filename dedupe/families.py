@@ -30,7 +30,6 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 import regex
@@ -86,13 +85,8 @@ def centre_order(sources: Sequence[str | None], published: Sequence[str | None])
     Stars then mostly join carriers to their likely original, which keeps the listed pairs
     (original, carrier) where the original is in the corpus.
     """
-    # Outlets and dates repeat: each is looked up once.
-    outlet_keys = {
-        source: (wire_of_outlet(source) is None, is_aggregator(source)) for source in set(sources)
-    }
-    date_keys = {date: _date_key(parse_date(date)) for date in set(published)}
-    not_wire, aggregator = np.array([outlet_keys[s] for s in sources], dtype=bool).reshape(-1, 2).T
-    undated, moment = np.array([date_keys[d] for d in published], dtype=np.float64).reshape(-1, 2).T
+    not_wire, aggregator = _keyed(sources, _outlet_key, bool)
+    undated, moment = _keyed(published, _date_key, np.float64)
     # lexsort is stable: ties stay in document order.
     order = np.lexsort((moment, undated, aggregator, not_wire))
     ranks = np.empty(len(order), dtype=np.int64)
@@ -100,7 +94,26 @@ def centre_order(sources: Sequence[str | None], published: Sequence[str | None])
     return ranks
 
 
-def _date_key(moment: datetime | None) -> tuple[bool, float]:
+def _keyed(
+    values: Sequence[str | None],
+    key: Callable[[str | None], tuple[bool, float] | tuple[bool, bool]],
+    dtype: type,
+) -> np.ndarray:
+    """Return the two columns of `key` of each value, as arrays of `dtype` (rows: the two
+    columns): `key` called once a distinct value (outlets and dates repeat)."""
+    distinct = {value: None for value in values}
+    table: np.ndarray = np.array([key(value) for value in distinct], dtype=dtype).reshape(-1, 2)
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    codes = np.fromiter(map(number.__getitem__, values), dtype=np.int64, count=len(values))
+    return table[codes].T
+
+
+def _outlet_key(source: str | None) -> tuple[bool, bool]:
+    return (wire_of_outlet(source) is None, is_aggregator(source))
+
+
+def _date_key(published: str | None) -> tuple[bool, float]:
+    moment = parse_date(published)
     return (moment is None, moment.timestamp() if moment is not None else 0.0)
 
 

@@ -469,6 +469,8 @@ def _run_stages(
     if compiled_for_documents:
         notice.start()
     with stats.stage("sign", "paragraphs") as timing:
+        # Ranked while the workers sign the last batches (the index needs the ranks).
+        ranks = centre_order(sources, published)
         signed = early.signed(documents, params, progress) if early is not None else None
         if signed is None:
             signed = sign_documents(
@@ -481,7 +483,6 @@ def _run_stages(
             )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
-        ranks = centre_order(sources, published)
         pairs = star_candidates(signed, params, ranks, jobs, compiled_for_documents)
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))

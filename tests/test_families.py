@@ -39,6 +39,7 @@ from dedupe.families import (
 )
 from dedupe.family_kernels import SIDE_FIRST, SIDE_LAST, SIDE_ROW
 from dedupe.jit import compiled as jitted
+from dedupe.outlets import is_aggregator
 from dedupe.scan import scan
 
 OIL_TALKS = (
@@ -575,6 +576,41 @@ def test_centres_are_wires_first_then_the_earliest() -> None:
     sources = ["Planet", "Reuters", "Bugle", "Herald"]
     published = ["2024-01-02T00:00:00Z", None, "2024-01-01T00:00:00Z", None]
     assert centre_order(sources, published).tolist() == [2, 0, 1, 3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    documents=st.lists(
+        st.tuples(
+            st.sampled_from([None, "Reuters", "AP", "Yahoo News", "Bugle", "Herald"]),
+            st.sampled_from(
+                [None, "2024-01-02T00:00:00Z", "2024-01-01", "2024-01-01T12:00:00+02:00", "soon"]
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_centres_rank_by_wire_aggregator_date_then_document(
+    documents: list[tuple[str | None, str | None]],
+) -> None:
+    """Each document's rank is its place in a plain sort by the four keys (ties in
+    document order), whatever repeats."""
+    sources = [source for source, _ in documents]
+    published = [date for _, date in documents]
+
+    def key(doc: int) -> tuple[bool, bool, bool, float, int]:
+        moment = parse_date(published[doc])
+        return (
+            wire_of_outlet(sources[doc]) is None,
+            is_aggregator(sources[doc]),
+            moment is None,
+            moment.timestamp() if moment else 0.0,
+            doc,
+        )
+
+    expected = sorted(range(len(documents)), key=key)
+    ranks = centre_order(sources, published)
+    assert [expected.index(doc) for doc in range(len(documents))] == ranks.tolist()
 
 
 @pytest.mark.parametrize("with_credits", [True, False])
