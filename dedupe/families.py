@@ -85,13 +85,25 @@ def centre_order(sources: Sequence[str | None], published: Sequence[str | None])
     Stars then mostly join carriers to their likely original, which keeps the listed pairs
     (original, carrier) where the original is in the corpus.
     """
-    not_wire, aggregator = _keyed(sources, _outlet_key, bool)
-    undated, moment = _keyed(published, _date_key, np.float64)
+    not_wire, aggregator = outlet_keys(sources)
+    undated, moment = date_keys(published)
     # lexsort is stable: ties stay in document order.
     order = np.lexsort((moment, undated, aggregator, not_wire))
     ranks = np.empty(len(order), dtype=np.int64)
     ranks[order] = np.arange(len(order), dtype=np.int64)
     return ranks
+
+
+def outlet_keys(sources: Sequence[str | None]) -> np.ndarray:
+    """Return two boolean rows: whether each outlet is not a wire service, and whether it
+    is an aggregator (each distinct outlet looked up once)."""
+    return _keyed(sources, _outlet_key, bool)
+
+
+def date_keys(published: Sequence[str | None]) -> np.ndarray:
+    """Return two float rows: whether each date is missing or unreadable (1.0) and its Unix
+    time (0.0 when missing), each distinct date parsed once."""
+    return _keyed(published, _date_key, np.float64)
 
 
 def _keyed(

@@ -24,13 +24,12 @@ from typing import Any
 import numpy as np
 
 from dedupe.coverage_kernels import covered_words
-from dedupe.dates import parse_date
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
+from dedupe.families import date_keys, outlet_keys
 from dedupe.index import in_sorted, lexsort, unique_values
 from dedupe.kinds import EDITED_GAP_WORDS
 from dedupe.memory import collector_paused, reused_memory
-from dedupe.outlets import is_aggregator
 from dedupe.parallel import from_fields
 from dedupe.passages import A_END, A_START, B_END, B_START
 from dedupe.records import (
@@ -274,8 +273,10 @@ def decide(
     shares = scanned.shares
     assert shares is not None, "the scan must be made with shares=True"
     ids = document_ids(documents)
-    docs = [report.document(id) for id in ids]
-    largest = [report.family_of(id) for id in ids]
+    # The report lists documents in id order, as the documents are numbered.
+    docs = list(report.documents)
+    assert [doc.id for doc in docs] == ids, "the report lists the documents in id order"
+    largest = report.largest_families()
     order = priority_order(docs, positions, keep, largest)
     rows = shares.rows
     # Pairs aligned, each way, as codes a * span + b.
@@ -320,11 +321,7 @@ def priority_order(
     if keep == "longest":
         own = np.array([doc.words - doc.boilerplate_words for doc in docs], dtype=np.int64)
         return np.lexsort((index, -own))
-    # Dates and outlets repeat: each is worked out once.
-    dates = {date: parse_date(date) for date in {doc.published for doc in docs}}
-    moments = [dates[doc.published] for doc in docs]
-    undated = np.array([moment is None for moment in moments], dtype=bool)
-    seconds = np.array([m.timestamp() if m is not None else 0.0 for m in moments])
+    undated, seconds = date_keys([doc.published for doc in docs])
     if keep == "earliest":
         return np.lexsort((index, seconds, undated))
     pairs = zip(docs, largest, strict=True)
@@ -333,8 +330,7 @@ def priority_order(
     )
     # As for a family's original: an aggregator is never earlier than the papers it
     # republishes.
-    aggregators = {source: is_aggregator(source) for source in {doc.source for doc in docs}}
-    aggregator = np.array([aggregators[doc.source] for doc in docs], dtype=bool)
+    _, aggregator = outlet_keys([doc.source for doc in docs])
     return np.lexsort((index, seconds, undated, aggregator, not_original))
 
 

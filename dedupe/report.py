@@ -295,6 +295,12 @@ class Report:
         largest: dict[str, FamilyReport] = self._lookup("largest", self._largest_families)
         return largest.get(id)
 
+    def largest_families(self) -> list[FamilyReport | None]:
+        """Return each document's largest family (None when it is in none), in the order of
+        `documents`: `family_of` of each, in one pass."""
+        largest: dict[str, FamilyReport] = self._lookup("largest", self._largest_families)
+        return [largest.get(doc.id) for doc in self.documents]
+
     def _largest_families(self) -> dict[str, FamilyReport]:
         """Return the largest family of each document in a family, by document id."""
         # Families are listed largest first: the one listed first is the largest.

@@ -120,6 +120,7 @@ def test_a_documents_entry_families_and_pairs_are_looked_up_by_id() -> None:
     assert report.family_of("mix") == larger
     assert report.family_of("copy-a") == larger and report.family_of("wire-b") == smaller
     assert report.family_of("own") is None and report.families_of("own") == ()
+    assert report.largest_families() == [report.family_of(doc.id) for doc in report.documents]
     assert {(p.a, p.b) for p in report.pairs_of("mix")} == {
         ("copy-a", "mix"),
         ("mix", "wire-a"),
