@@ -683,7 +683,7 @@ def same_texts(
     def text(index: int) -> str:
         found = texts.get(index)
         if found is None:
-            found = texts[index] = documents[index].text
+            found = texts[index] = document_texts(documents, (index,))[0]
         return found
 
     head = 0
