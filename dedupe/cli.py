@@ -10,6 +10,7 @@ for the terminal.
 from __future__ import annotations
 
 import errno
+import gc
 import itertools
 import json
 import os
@@ -720,7 +721,14 @@ def _internal_error(exc: BaseException, debug: bool) -> NoReturn:
 
 def run() -> NoReturn:
     """Run the `dedupe` command as its own process (the console script, `python -m dedupe`):
-    `main`, then end the process at once with its exit code (`_end_process`)."""
+    `main`, then end the process at once with its exit code (`_end_process`).
+
+    The cyclic garbage collector stays off throughout, as the scan keeps it
+    (`dedupe.memory.collector_paused`): turned back on after the scan, its first collection
+    walked every object the scan had made (0.6 s after filtering 100k records, 0.35 s into
+    the rendering of a 100k report), and the process ends before it could free anything.
+    """
+    gc.disable()
     try:
         main()
     except SystemExit as exc:

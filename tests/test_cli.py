@@ -495,6 +495,28 @@ def test_end_process_ends_at_once_with_the_code(
     assert ended == [status]
 
 
+def test_run_keeps_the_collector_off_and_ends_with_mains_code(
+    monkeypatch: pytest.MonkeyPatch, ended: list[int]
+) -> None:
+    """`run` turns the cyclic collector off for the whole command (the process then ends
+    without it ever walking the scan's objects) and ends with `main`'s exit code."""
+    import gc
+
+    seen: list[bool] = []
+
+    def fake_main() -> None:
+        seen.append(gc.isenabled())
+        sys.exit(2)
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    try:
+        with pytest.raises(_Ended):
+            cli.run()
+    finally:
+        gc.enable()
+    assert seen == [False] and ended == [2]
+
+
 def test_end_process_exits_as_usual_with_a_message_or_a_thread_still_running(
     ended: list[int],
 ) -> None:
