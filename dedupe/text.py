@@ -58,7 +58,7 @@ class Utf8Texts(Sequence[str]):
     Text k is `data[offsets[k]:offsets[k + 1]]`, encoded with "surrogatepass" (as a
     `DocumentStore` spools texts and `str.encode` writes lone surrogates). The compiled
     splitters read these bytes themselves, so texts read back from a store are not decoded
-    into strings only to be encoded again (a quarter of splitting them); Python decodes
+    into strings only to be encoded again (a sixth to a fifth of splitting them); Python decodes
     the few texts it reads words of (beyond ASCII, or broken at a line end), once each.
     """
 
