@@ -88,7 +88,6 @@ from __future__ import annotations
 import argparse
 import heapq
 import importlib.util
-import itertools
 import json
 import os
 import shutil
@@ -115,7 +114,14 @@ from benchmarks.newsroom import (
     _Para,
     _Story,
 )
-from benchmarks.speed import NUM_PERM, OUT, POLL_SECONDS, SHINGLE, PssSampler
+from benchmarks.speed import (
+    NUM_PERM,
+    OUT,
+    POLL_SECONDS,
+    SHINGLE,
+    PssSampler,
+    warm_up_sample,
+)
 
 ROLES = ("wire_original", "copy", "partial", "independent")
 MEMBER_ROLES = frozenset({"wire_original", "copy"})
@@ -636,17 +642,9 @@ with open(sys.argv[2], "w", encoding="utf-8") as stream:
 """
 
 
-WARM_UP_RECORDS = 3000
-"""Records of the untimed first run: enough for dedupe's compiled code (from 2,000 documents
-or candidate pairs), which numba compiles once per install and caches (as a peer's import of
-its compiled extension, it is not part of a run's time)."""
-
-
 def warm_up_dedupe(command: list[str], corpus: Path, work: Path) -> None:
     """Run `dedupe filter` once, untimed, on the corpus's first WARM_UP_RECORDS records."""
-    sample = work / "warm-up.jsonl"
-    with corpus.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
-        out.writelines(itertools.islice(source, WARM_UP_RECORDS))
+    sample = warm_up_sample(corpus, work / "warm-up.jsonl")
     subprocess.run([*command, "filter", str(sample), "-o", os.devnull, "-q"], cwd=ROOT, check=True)
 
 
