@@ -129,8 +129,10 @@ class DocumentReport:
 
 class _Draft(NamedTuple):
     """A document's report as a report worker makes it, before its families are named: the
-    fields of `DocumentReport`, in order. A tuple crosses from the worker for a fraction of
-    the cost of a frozen dataclass, which is made once, in `_with_families`."""
+    fields of `DocumentReport`, in order, its matches as plain (id, percent, shared words)
+    tuples. Tuples cross from the worker for a fraction of the cost of frozen dataclasses
+    (a Match pickled is a Python call, a tuple of strings and numbers none), which are made
+    once, in the parent."""
 
     id: str
     source: str | None
@@ -140,7 +142,7 @@ class _Draft(NamedTuple):
     copied_percent: float
     shared_percent: float
     quoted_percent: float
-    matches: tuple[Match, ...]
+    matches: tuple[tuple[str, float, int], ...]
     more_matches: int
     families: tuple[str, ...]
     original_source: str | None
@@ -455,7 +457,12 @@ def build_report_and_shares(
         (lo, min(lo + _REPORT_CHUNK, len(documents)))
         for lo in range(0, len(documents), _REPORT_CHUNK)
     ]
-    parts = list(map_ordered(_report_chunk, context, chunks, jobs))
+    parts: list[_ReportPart] = []
+    matches: list[tuple[Match, ...]] = []
+    for part in map_ordered(_report_chunk, context, chunks, jobs):
+        parts.append(part)
+        # Made as each part arrives, while the workers report the next ones.
+        matches.extend(tuple(_match(*m) for m in d.matches) for d in part.documents)
     member_rows = np.concatenate([np.empty((0, 4), np.int64), *(p.members for p in parts)])
     bases = np.array(
         [d.words - d.boilerplate_words for part in parts for d in part.documents], dtype=np.int64
@@ -464,7 +471,7 @@ def build_report_and_shares(
     unaligned = _unaligned_members(member_rows, parts)
     named = _family_names(member_rows, family_ids, len(documents))
     documents_out = [
-        _with_families(doc, named[index], unaligned.get(index, 0))
+        _with_families(doc, matches[index], named[index], unaligned.get(index, 0))
         for index, doc in enumerate(d for part in parts for d in part.documents)
     ]
     pair_reports: list[PairReport] = []
@@ -644,7 +651,7 @@ def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     for index in range(lo, hi):
         local = index - lo
         base = int(bases[local])
-        shown = [_match(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
+        shown = [(context.ids[p], percent(n, base), n) for p, n in strongest[local]]
         attribution = _majority(label_rows[local][:, 1:].tolist(), families.labels)
         rows = family_of_doc[local]
         # Whether the document names a source, asked once a source; its text read only
@@ -714,7 +721,7 @@ def _document_report(
     credited: bool | None,
     totals: np.ndarray,
     base: int,
-    shown: list[Match],
+    shown: list[tuple[str, float, int]],
     more: int,
     attribution: Attribution,
 ) -> _Draft:
@@ -751,12 +758,13 @@ def _family_names(
     return [tuple(names[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
-def _with_families(doc: _Draft, families: tuple[str, ...], unaligned: int) -> DocumentReport:
-    """Return the document's report naming its `families`, and counting among its further
-    matches the `unaligned` members of its families."""
-    if not families:
-        return _document(*doc)
-    return _document(*doc[:9], doc.more_matches + unaligned, families, *doc[11:])
+def _with_families(
+    doc: _Draft, matches: tuple[Match, ...], families: tuple[str, ...], unaligned: int
+) -> DocumentReport:
+    """Return the document's report with its `matches` (made of its draft's), naming its
+    `families`, and counting among its further matches the `unaligned` members of its
+    families."""
+    return _document(*doc[:8], matches, doc.more_matches + unaligned, families, *doc[11:])
 
 
 def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
