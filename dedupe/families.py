@@ -183,6 +183,18 @@ def link_pieces(
     return Pieces(both, int(groups.max()) + 1 if len(groups) else 0)
 
 
+def prepare() -> None:
+    """Compile the family stage's kernels, or load them from numba's cache (each once)."""
+    # Two documents sharing one passage: each kernel runs once, on arrays of the types a
+    # scan gives it (numba compiles a function again for other types).
+    links = np.array([[0, 0, 100, 1, 0, 100]], dtype=np.int64)
+    pieces = link_pieces(links, np.array([[0, 20, 0, 20]], dtype=np.int64), compiled=True)
+    sides = np.ascontiguousarray(pieces.sides[:, [SIDE_DOC, SIDE_PARTNER, SIDE_GROUP]])
+    one = np.zeros(1, dtype=np.int64)
+    jitted(kernels.decided_sides)(sides, np.array([0, 1], dtype=np.int64), one)
+    jitted(kernels.components)(np.array([[0, 1]], dtype=np.int64), 2)
+
+
 def split_and_group(links: np.ndarray, compiled: bool = False) -> tuple[np.ndarray, ...]:
     """Return (pieces, owners, groups) of link rows (a, a_start, a_end, b, b_start, b_end):
     the links cut at every other link's edge in the same documents (`split_links`), the link

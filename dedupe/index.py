@@ -236,7 +236,7 @@ def candidate_pairs(
     pairs of each listed by `dedupe.index_kernels`, compiled with `compiled`.
     """
     if compiled:
-        jitted(index_kernels.bucket_pair_codes)  # compiled (or loaded) before workers fork
+        prepare()  # before the workers fork, rather than in each of them
     owners = np.asarray(owners, dtype=np.int64)
     span = int(owners.max()) + 1 if len(owners) else 1
     bands = keys.bands if isinstance(keys, SpilledBandKeys) else keys.shape[1]
@@ -276,6 +276,11 @@ def _bands_pair_codes(
         codes = packed_pair_codes(column, owner_bits, span, pairwise_max, compiled=compiled)
         found = unique_values(np.concatenate((found, codes))) if len(found) else codes
     return found
+
+
+def prepare() -> None:
+    """Compile candidate generation's kernel, or load it from numba's cache (once)."""
+    jitted(index_kernels.bucket_pair_codes)(np.zeros(2, dtype=np.uint64), 1, 2, PAIRWISE_MAX)
 
 
 def packed_pair_codes(

@@ -95,3 +95,33 @@ class CompileNotice:
 
             event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]
             self._listener = None
+
+
+class CompileWatch:
+    """Tells whether numba compiled anything in this process inside the `with` block
+    (`compiled`), rather than loading every function from its cache."""
+
+    def __init__(self) -> None:
+        self.compiled = False
+        self._listener: Any = None
+
+    def __enter__(self) -> CompileWatch:
+        from numba.core import event
+
+        watch = self
+
+        class _Listener(event.Listener):
+            def on_start(self, _: object) -> None:
+                watch.compiled = True
+
+            def on_end(self, _: object) -> None:
+                pass
+
+        self._listener = _Listener()
+        event.register("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from numba.core import event
+
+        event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]

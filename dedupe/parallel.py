@@ -107,7 +107,7 @@ def map_ordered(
         # Objects the workers inherit are moved out of the collector's reach: a collection in
         # a worker would otherwise write to every one of them and copy all their pages.
         gc.freeze()
-        pool = context.Pool(min(jobs, len(chunks)), initializer=_reset_signals)
+        pool = context.Pool(min(jobs, len(chunks)), initializer=reset_signals)
         try:
             yield from pool.imap(_call, [(function, chunk) for chunk in chunks])
         except BaseException:
@@ -138,7 +138,7 @@ class OrderedPool:
         _STATE = state
         try:
             context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(jobs, initializer=_reset_signals)
+            self._pool = context.Pool(jobs, initializer=reset_signals)
         finally:
             _STATE = None
 
@@ -202,7 +202,8 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _reset_signals() -> None:
+def reset_signals() -> None:
+    """Make this (forked) process end on SIGTERM and ignore Ctrl-C (SIGINT)."""
     # Workers must die on the pool's SIGTERM whatever handler the parent had installed (the
     # CLI turns SIGTERM into KeyboardInterrupt), and leave Ctrl-C to the parent, which
     # stops the pool; otherwise terminating a pool can hang on a worker that caught it.

@@ -630,6 +630,12 @@ class _ReportPart:
     members: np.ndarray
 
 
+def prepare() -> None:
+    """Compile the report's coverage kernel, or load it from numba's cache (once)."""
+    entries = np.empty((0, ENTRY_COLUMNS), dtype=np.int64)
+    jitted(kernels.coverage)(entries, np.empty((0, 3), np.int64), np.zeros(1, np.int64), 0)
+
+
 def _report_chunk(context: _Context, chunk: tuple[int, int]) -> _ReportPart:
     """Return the report part of documents [lo, hi)."""
     lo, hi = chunk

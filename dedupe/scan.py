@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from dedupe import family_kernels
+from dedupe import ahead, family_kernels
 from dedupe.align import GramIndex, align
 from dedupe.anchors import (
     SpilledPostings,
@@ -243,6 +243,7 @@ def scan_inputs(
         finally:
             if early is not None:
                 early.close()
+            ahead.stop()
     record = {
         **report.parameters,
         "inputs": [item.to_dict() for item in log.inputs],
@@ -425,16 +426,19 @@ def _scan_documents(
 ) -> tuple[Report, Shares | None]:
     tell = partial(progress, "compile", 0, 0) if progress else None
     with collector_paused(), CompileNotice(tell) as notice:
-        return _run_stages(
-            documents,
-            params,
-            stats=stats,
-            reference=reference,
-            options=options,
-            jobs=jobs,
-            progress=progress,
-            notice=notice,
-        )
+        try:
+            return _run_stages(
+                documents,
+                params,
+                stats=stats,
+                reference=reference,
+                options=options,
+                jobs=jobs,
+                progress=progress,
+                notice=notice,
+            )
+        finally:
+            ahead.stop()
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +508,8 @@ def _run_stages(
     stats.count("verified document pairs", len(aligned))
     stats.count("rewritten document pairs", len(alignment.rewrites))
     with stats.stage("families", "passages") as timing:
+        if compiled_for_pairs:
+            ahead.wait("families")  # compiling on a fresh install, since the signing's compiling
         families = find_families(
             documents,
             aligned,
@@ -630,6 +636,7 @@ def align_candidates(
         # numba takes about half a second to load, so only when used.
         from dedupe import align_compiled, text_compiled
 
+        ahead.wait("align")  # compiling on a fresh install, since the signing's compiling
         align_compiled.prepare()
         text_compiled.prepare()
     representative = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numba
 
-from dedupe.jit import CompileNotice
+from dedupe.jit import CompileNotice, CompileWatch
 
 
 def _plus(x: int, y: int) -> int:
@@ -29,3 +29,16 @@ def test_without_anyone_to_tell_nothing_is_imported_or_listened_to() -> None:
     with CompileNotice(None) as notice:
         notice.start()
         assert notice._listener is None
+
+
+def test_the_watch_tells_whether_numba_compiled_inside_it() -> None:
+    compiled = numba.njit(_plus)
+    with CompileWatch() as first:
+        compiled(1, 2)
+    assert first.compiled
+    with CompileWatch() as again:
+        compiled(3, 4)  # the same types: the compiled function is reused
+    assert not again.compiled
+    with CompileWatch() as other:
+        compiled(1.5, 2.5)
+    assert other.compiled
