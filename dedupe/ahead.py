@@ -1,11 +1,13 @@
-"""A later stage's numba code compiled in another process while the scan goes on.
+"""The later stages' numba code compiled in other processes while the scan goes on.
 
 On a fresh install the first large scan compiles all of dedupe's numba code, each stage's
 when the stage begins, one function after another: about 36 s of one core (15-19 s of them
-for the alignment), while the other core waits. When compiling the signing's code shows
-that numba's cache is cold, the signing starts (`start`) the alignment's compiling in a
-forked process, beside the reading and signing; the alignment waits for it (`wait`) and
-then loads its code from numba's cache. With a warm cache nothing is started.
+for the alignment, 10 for the families and the report), while the other core waits. When
+compiling the signer shows that numba's cache is cold, the signing starts
+(`compile_later_stages`) two forked processes, one compiling the alignment's code, one the
+families' and the report's, beside the reading and signing; each stage waits for its
+process (`wait`), then loads its code from numba's cache. With a warm cache nothing is
+started.
 
 The processes are this process's own: `wait` and `stop` do nothing in a forked worker.
 """

@@ -61,19 +61,7 @@ class CompileNotice:
         """Start listening (again: no effect)."""
         if self._tell is None or self._listener is not None:
             return
-        from numba.core import event
-
-        notice = self
-
-        class _Listener(event.Listener):
-            def on_start(self, _: object) -> None:
-                notice._started()
-
-            def on_end(self, _: object) -> None:
-                pass
-
-        self._listener = _Listener()
-        event.register("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+        self._listener = _listen(self._started)
 
     def _started(self) -> None:
         # Workers forked while compiling would tell too: only this process does.
@@ -91,9 +79,7 @@ class CompileNotice:
         traceback: TracebackType | None,
     ) -> None:
         if self._listener is not None:
-            from numba.core import event
-
-            event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+            _unlisten(self._listener)
             self._listener = None
 
 
@@ -106,22 +92,34 @@ class CompileWatch:
         self._listener: Any = None
 
     def __enter__(self) -> CompileWatch:
-        from numba.core import event
-
-        watch = self
-
-        class _Listener(event.Listener):
-            def on_start(self, _: object) -> None:
-                watch.compiled = True
-
-            def on_end(self, _: object) -> None:
-                pass
-
-        self._listener = _Listener()
-        event.register("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+        self._listener = _listen(self._started)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from numba.core import event
+        _unlisten(self._listener)
 
-        event.unregister("numba:compile", self._listener)  # type: ignore[no-untyped-call]
+    def _started(self) -> None:
+        self.compiled = True
+
+
+def _listen(started: Callable[[], None]) -> Any:
+    """Return a listener, registered, that calls `started()` whenever numba starts compiling
+    a function (in this process, or in one forked from it)."""
+    from numba.core import event
+
+    class _Listener(event.Listener):
+        def on_start(self, _: object) -> None:
+            started()
+
+        def on_end(self, _: object) -> None:
+            pass
+
+    listener = _Listener()
+    event.register("numba:compile", listener)  # type: ignore[no-untyped-call]
+    return listener
+
+
+def _unlisten(listener: Any) -> None:
+    from numba.core import event
+
+    event.unregister("numba:compile", listener)  # type: ignore[no-untyped-call]
