@@ -793,18 +793,34 @@ def _stderr_guard() -> Iterator[None]:
 
 
 class _interruptible:
-    """Turn Ctrl-C and SIGTERM into a one-line message and exit code 130."""
+    """Turn Ctrl-C and SIGTERM into a one-line message and exit code 130.
+
+    Also when the interrupt lands in a callback from compiled code (numba compiling calls
+    back into Python through ctypes): Python then prints "Exception ignored" and a
+    traceback, and numba fails with an error of its own. The interrupt is noted instead of
+    printed, and that error taken for it."""
 
     def __enter__(self) -> None:
         self._previous = signal.signal(signal.SIGTERM, self._on_term)
+        self._hook = sys.unraisablehook
+        self._swallowed = False
+        sys.unraisablehook = self._unraisable
 
     @staticmethod
     def _on_term(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
+    def _unraisable(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            self._swallowed = True
+        else:
+            self._hook(unraisable)
+
     def __exit__(self, kind: type[BaseException] | None, *rest: Any) -> None:
         signal.signal(signal.SIGTERM, self._previous)
-        if kind is KeyboardInterrupt:
+        sys.unraisablehook = self._hook
+        failed = kind is not None and issubclass(kind, Exception)
+        if kind is KeyboardInterrupt or (failed and self._swallowed):
             click.echo("dedupe: interrupted; no output file was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
 

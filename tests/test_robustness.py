@@ -7,6 +7,7 @@ the API through `dedupe.scan`.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
@@ -319,6 +320,28 @@ def test_interrupted_output_leaves_the_old_file_and_no_temporary(
     assert out.read_text("utf-8") == "previous report\n"
     assert out.stat().st_mtime_ns == before.st_mtime_ns
     assert sorted(p.name for p in out_dir.iterdir()) == ["report.json"]
+
+
+def _interrupted_in_a_callback(*args: object, **kwargs: object) -> None:
+    # As when Ctrl-C lands while numba compiles: raised inside a ctypes callback (llvmlite's),
+    # the interrupt is only "ignored", and numba then fails with an error of its own.
+    ctypes.CFUNCTYPE(None)(_interrupt)()
+    raise RuntimeError("no compiled object yet")
+
+
+def test_an_interrupt_swallowed_by_compiled_code_is_an_interrupt(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "report.json"
+    monkeypatch.setattr(
+        importlib.import_module("dedupe.render"), "document_dict", _interrupted_in_a_callback
+    )
+    result = scan_cli(runner, "--example", "--format", "json", "-o", out)
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output and "Exception ignored" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert "no output file was written" in result.stderr
+    assert not out.exists()
 
 
 # --- fuzzed text through the tokenizer -------------------------------------------------------
