@@ -130,10 +130,11 @@ def warm_up_dedupe_scan(path: Path, jobs: int) -> float:
     return its wall seconds (numba's compiling, on a fresh install, is most of them)."""
     sample = warm_up_sample(path, path.parent / f"{path.stem}.warm-up.jsonl")
     try:
-        return float(dedupe_end_to_end(sample, jobs)["wall_seconds"])
+        run = dedupe_end_to_end(sample, jobs)
     finally:
         sample.unlink()
-        sample.with_name(f"{sample.stem}.report.json").unlink(missing_ok=True)
+    Path(run["report_path"]).unlink()
+    return float(run["wall_seconds"])
 
 
 def dedupe_end_to_end(
