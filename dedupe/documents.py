@@ -98,7 +98,8 @@ class SourceRecord:
     """A record exactly as read, for passing it through (`dedupe filter`).
 
     `format` is "jsonl" (`line`: the JSON object's text as read; `data`: its bytes as read,
-    when they are that text in UTF-8), "csv", "tsv" or "tsv-quoted" (TSV read with quotation
+    when they are that text in UTF-8; `path` and `offset`: where in a regular file `data`
+    lies, when it was read from one), "csv", "tsv" or "tsv-quoted" (TSV read with quotation
     marks as CSV's: `header` and the record's `values`), "text" (a whole text file) or
     "document" (a Document given directly). `fields` are the record's fields as parsed.
     """
@@ -109,6 +110,8 @@ class SourceRecord:
     header: tuple[str, ...] | None = None
     values: tuple[str, ...] | None = None
     data: bytes | None = None
+    path: str | None = None
+    offset: int | None = None
 
 
 def document_record(document: Document) -> SourceRecord:
@@ -560,7 +563,8 @@ def _read_jsonl(path: str, context: _Context) -> Iterator[Document]:
     """Yield the documents of a .jsonl/.ndjson file, one JSON object a line, streamed."""
     with _open_binary(path) as stream:
         name = os.path.basename(path)
-        yield from _guard_io(path, _jsonl_stream(stream, path, name, context))
+        regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+        yield from _guard_io(path, _jsonl_stream(stream, path, name, context, regular))
 
 
 def _stdin_documents(stream: IO[bytes], context: _Context) -> Iterator[Document]:
@@ -586,12 +590,15 @@ def stdin_format(head: bytes) -> str:
     return "tsv" if first.count("\t") > first.count(",") else "csv"
 
 
-def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) -> Iterator[Document]:
+def _jsonl_stream(
+    stream: IO[bytes], path: str, name: str, context: _Context, regular: bool = False
+) -> Iterator[Document]:
     """Yield the documents of a JSONL byte stream; blank lines are ignored.
 
     The fields are those named, the others found from the keys of the first objects. Raise
     InputError when the stream has JSON objects and none has the text field, or a named field
-    is in none of them.
+    is in none of them. With `regular` (the stream is the regular file `path`, read from its
+    start), each record tells where its bytes lie in the file.
     """
     head = peek(stream)
     if binary_file(head):
@@ -609,7 +616,10 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
     empty = True
     objects = with_text = 0
     fields: Counter[str] = Counter()
+    # Where the next line starts in the file: the lines' sizes are their bytes as read.
+    offset = 0
     for number, text, problem, size, data in itertools.chain(first, rest):
+        start, offset = offset, offset + size
         if problem is None and (not text or text.isspace()):
             continue
         empty = False
@@ -631,7 +641,16 @@ def _jsonl_stream(stream: IO[bytes], path: str, name: str, context: _Context) ->
         document = build(record, path, number, name)
         if document is not None:
             if context.on_record is not None:
-                context.on_record(document, SourceRecord("jsonl", record, line=text, data=data))
+                at = regular and data is not None
+                raw = SourceRecord(
+                    "jsonl",
+                    record,
+                    line=text,
+                    data=data,
+                    path=path if at else None,
+                    offset=start if at else None,
+                )
+                context.on_record(document, raw)
             yield document
     if empty:
         context.skip(path, None, "empty-file", "empty file (no JSON lines)")

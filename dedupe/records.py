@@ -4,7 +4,8 @@
 as read (`RecordSpool`), so memory follows the number of records, not their size; then they
 are written back in input order, kept or annotated, in the format of the input: a JSON line
 as read (annotations appended inside the object, its own text untouched), a CSV or TSV row
-with the same values under the same header (annotation columns added).
+with the same values under the same header (annotation columns added). A JSON line read from
+a regular file is not copied: the spool notes where it lies and reads it back from there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,11 +39,26 @@ class RecordSpool:
         self._headers: list[tuple[str, ...]] = []
         self._header_index: dict[tuple[str, ...], int] = {}
         self._names: dict[str, None] = {}  # field names of records without a header, in order
+        # Records left where they lie in their input files: per record, the input it lies in
+        # (-1: spooled), with its offset and size there.
+        self._inputs = _Inputs()
+        self._where = array("q")
+        self._offsets = array("q")
+        self._sizes = array("q")
 
     def add(self, id: str, record: SourceRecord) -> None:
         """Spool one record read under `id`."""
         self.ids.append(id)
         self.formats.add(record.format)
+        if record.path is not None and record.offset is not None and record.data is not None:
+            self._names.update(dict.fromkeys(record.fields))
+            self._where.append(self._inputs.number(record.path))
+            self._offsets.append(record.offset)
+            self._sizes.append(len(record.data))
+            return
+        self._where.append(-1)
+        self._offsets.append(0)
+        self._sizes.append(0)
         if record.header is not None and record.values is not None:
             header = self._header_index.setdefault(record.header, len(self._headers))
             if header == len(self._headers):
@@ -64,9 +82,17 @@ class RecordSpool:
         """Return the spooled records, in the order they were read, with their ids; with
         `wanted`, a record whose id it refuses comes as None (it is not read back)."""
         self._file.seek(0)
-        for id, line in zip(self.ids, self._file, strict=True):
+        self._inputs.check()
+        spooled = iter(self._file)
+        for index, id in enumerate(self.ids):
+            where = self._where[index]
+            line = next(spooled) if where < 0 else b""
             if wanted is not None and not wanted(id):
                 yield id, None
+                continue
+            if where >= 0:
+                data = self._inputs.read(where, self._offsets[index], self._sizes[index])
+                yield id, SourceRecord("jsonl", {}, line=data.strip().decode("utf-8"))
                 continue
             if line.startswith(b"="):
                 yield id, SourceRecord("jsonl", {}, line=line[1:-1].decode("utf-8"))
@@ -101,8 +127,61 @@ class RecordSpool:
         return "tsv-quoted" in self.formats or not self.formats <= {"tsv"}
 
     def close(self) -> None:
-        """Remove the spool."""
+        """Remove the spool (and close the input files it reads records from)."""
         self._file.close()
+        self._inputs.close()
+
+
+class _Inputs:
+    """The input files that records are read back from, each opened once and checked
+    unchanged before any record is read back."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._paths: list[str] = []
+        self._fds: list[int] = []
+        self._states: list[tuple[int, int, int, int]] = []
+
+    def number(self, path: str) -> int:
+        """Return the number of input `path`, opening it at its first record."""
+        number = self._numbers.get(path)
+        if number is None:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError as exc:
+                raise InputError(f"cannot read again: {exc.strerror or exc}", path=path) from exc
+            number = self._numbers[path] = len(self._fds)
+            self._paths.append(path)
+            self._fds.append(fd)
+            self._states.append(_state(fd))
+        return number
+
+    def check(self) -> None:
+        """Raise InputError when an input file changed since its records were read."""
+        for path, fd, state in zip(self._paths, self._fds, self._states, strict=True):
+            if _state(fd) != state:
+                raise InputError("changed while it was being filtered; run again", path=path)
+
+    def read(self, number: int, offset: int, size: int) -> bytes:
+        """Return `size` bytes of input `number` from `offset`."""
+        data = os.pread(self._fds[number], size, offset)
+        if len(data) != size:
+            raise InputError(
+                "changed while it was being filtered; run again", path=self._paths[number]
+            )
+        return data
+
+    def close(self) -> None:
+        """Close the input files."""
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+
+
+def _state(fd: int) -> tuple[int, int, int, int]:
+    """Return what tells whether a file changed: its device, inode, size and change time."""
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def check_annotation_fields(record: SourceRecord, names: Sequence[str], where: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import json
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,54 @@ def test_jsonl_records_pass_through_byte_for_byte(tmp_path: Path) -> None:
     parsed = json.loads(annotated[0])
     assert parsed["meta"] == {"n": [1, 2.5]} and parsed["t"] == "é"
     assert [k for k in parsed if k.startswith("x_")] == ["x_" + name for name in ANNOTATIONS]
+
+
+def _unique_texts(articles: list[dict[str, Any]], count: int) -> list[str]:
+    return [paragraphs(a["text"])[0] for a in articles[:count]]
+
+
+def test_jsonl_lines_of_every_shape_come_back_from_the_input_file(
+    articles: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """A JSON line read from a regular file is read back from it, not copied to the spool:
+    lines with CRLF ends, surrounding spaces, blank and unreadable lines between them come
+    back as they were, around a line in another encoding (spooled as text)."""
+    texts = _unique_texts(articles, 6)
+    lines = [
+        json.dumps({"id": f"r{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(texts)
+    ]
+    latin = json.dumps({"id": "r9", "text": "Zürich café: " + texts[5]}, ensure_ascii=False)
+    data = (
+        lines[0].encode() + b"\r\n"
+        + b"\n   \n"
+        + b"  " + lines[1].encode() + b"\t \n"
+        + b"{not json\n"
+        + lines[2].encode() + b"\n"
+        + latin.encode("cp1252") + b"\n"
+        + lines[3].encode() + b"\n"
+        + lines[4].encode()  # no line end
+    )  # fmt: skip
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(data)
+    with filter_records([feed], jobs=1) as filtered:
+        written = "".join(filtered.pieces())
+        spooled = os.fstat(filtered._spool._file.fileno()).st_size
+    back = written.splitlines()
+    # The line in another encoding comes back as decoded (by the encoding detected for it).
+    assert json.loads(back[3])["id"] == "r9"
+    assert back[:3] + back[4:] == lines[:5]
+    assert 0 < spooled < len(latin.encode()) + 10  # only the re-encoded line was copied
+
+
+def test_an_input_changed_before_the_records_are_written_is_an_error(
+    articles: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    texts = _unique_texts(articles, 2)
+    feed = write_jsonl(tmp_path / "feed.jsonl", [{"id": "a", "text": texts[0]}])
+    with filter_records([feed], jobs=1) as filtered:
+        write_jsonl(feed, [{"id": "b", "text": texts[1]}])
+        with pytest.raises(InputError, match=r"feed\.jsonl: changed while it was being filtered"):
+            list(filtered.pieces())
 
 
 def test_an_annotation_clashing_with_a_field_is_an_error(tmp_path: Path) -> None:
