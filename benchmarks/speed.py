@@ -197,7 +197,13 @@ class PssSampler:
         started = time.perf_counter()
         if started < self._due:
             return
-        self.peak = max(self.peak, tree_pss_mb(self.pid))
+        sample = tree_pss_mb(self.pid)
+        if sample <= 0:
+            # Unreadable (a child still in exec, say): no sample, so try again at the next
+            # poll; otherwise a run shorter than `interval` (the tests' 120 articles, 0.3 s)
+            # could end with no sample at all and report a peak of 0.
+            return
+        self.peak = max(self.peak, sample)
         cost = time.perf_counter() - started
         self._due = started + max(self.interval, cost / SAMPLER_SHARE)
 

@@ -76,3 +76,24 @@ def test_the_memory_sampler_waits_long_enough_to_take_little_of_a_core(
     gaps = [b - a for a, b in itertools.pairwise(samples)]
     assert all(gap - 1e-9 <= found <= gap + speed.POLL_SECONDS + cost + 1e-9 for found in gaps)
     assert cost * len(samples) <= speed.SAMPLER_SHARE * 10 + cost
+
+
+def test_the_memory_sampler_tries_again_at_the_next_poll_when_it_reads_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = [0.0]
+    readings = iter([0.0, 0.0, 250.0, 300.0])
+    taken: list[float] = []
+
+    def sample(pid: int) -> float:
+        taken.append(clock[0])
+        return next(readings)
+
+    monkeypatch.setattr(speed, "tree_pss_mb", sample)
+    monkeypatch.setattr(speed.time, "perf_counter", lambda: clock[0])
+    sampler = speed.PssSampler(1, 0.5)
+    for _ in range(4):  # a run of 0.2 s: shorter than the interval
+        sampler.poll()
+        clock[0] += speed.POLL_SECONDS
+    assert sampler.peak == 250.0
+    assert taken == [0.0, speed.POLL_SECONDS, 2 * speed.POLL_SECONDS]
