@@ -173,6 +173,16 @@ class Visit:
         self.page.screenshot(path=str(artifacts() / f"report-{name}.png"))
 
 
+def expect(target: Any) -> Any:
+    """Playwright's assertions that wait (up to 5 s) for the page to show what they expect.
+
+    The page draws a view on `hashchange`, an event that comes after the click that set the
+    hash has returned: what a click shows is waited for, never read straight after it."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
 @pytest.fixture
 def visit(browser: Any) -> Iterator[Visit]:
     seen = Visit(browser)
@@ -195,13 +205,14 @@ def test_the_summary_opens_from_a_file(visit: Visit, example_html: Path) -> None
 def test_the_matrix_shows_who_copies_whom(visit: Visit, example_html: Path) -> None:
     page = visit.open(example_html)
     page.click("#tabs button[data-view=matrix]")
-    headers = page.locator("table.matrix thead th.source").all_inner_texts()
-    assert headers == ["Reuters", "Associated Press"]
+    expect(page.locator("table.matrix thead th.source")).to_have_text(
+        ["Reuters", "Associated Press"]
+    )
     river = page.locator("table.matrix tbody tr", has_text="River Weekly")
     assert river.locator("td").all_inner_texts() == ["", "1"]
     page.locator("table.matrix tbody tr", has_text="Valley Post").locator("td").first.click()
     detail = page.locator("#matrix-detail")
-    assert "Valley Post ← Reuters" in detail.inner_text()
+    expect(detail).to_contain_text("Valley Post ← Reuters")
     assert detail.locator("tbody tr").all_inner_texts()[0].split("\t")[:3] == [
         "valley-post",
         "f1",
@@ -215,9 +226,9 @@ def test_clicking_a_family_shows_its_text_and_carriers(visit: Visit, example_htm
     page.click("#tabs button[data-view=families]")
     page.locator("#families tbody tr", has_text="ap-bridge").click()
     panel = page.locator("#family-panel")
-    assert "Family f2: 2 carriers, 87 words" in panel.inner_text()
+    expect(panel).to_contain_text("Family f2: 2 carriers, 87 words")
     page.locator("#families tbody tr", has_text="wire-flood").click()
-    assert "Family f1: 4 carriers, 448 words" in panel.inner_text()
+    expect(panel).to_contain_text("Family f1: 4 carriers, 448 words")
     assert "The Selva River burst its banks" in panel.locator(".family-text").inner_text()
     carriers = [row.split("\t") for row in panel.locator("tbody tr").all_inner_texts()]
     assert [row[0] for row in carriers] == [
@@ -229,8 +240,8 @@ def test_clicking_a_family_shows_its_text_and_carriers(visit: Visit, example_htm
     assert carriers[0][4] == "original" and carriers[2][4] == "true"
     visit.screenshot("family")
     panel.locator("tbody tr", has_text="valley-post").locator(".compare-link").click()
-    assert page.locator("#side-a h3").inner_text() == "wire-flood"
-    assert page.locator("#side-b h3").inner_text() == "valley-post"
+    expect(page.locator("#side-a h3")).to_have_text("wire-flood")
+    expect(page.locator("#side-b h3")).to_have_text("valley-post")
 
 
 def test_clicking_a_pair_shows_both_texts_with_the_passages_marked(
@@ -238,12 +249,12 @@ def test_clicking_a_pair_shows_both_texts_with_the_passages_marked(
 ) -> None:
     page = visit.open(example_html)
     page.click("#tabs button[data-view=pairs]")
-    assert page.locator("#pairs .info").inner_text() == "1–16 of 16"
+    expect(page.locator("#pairs .info")).to_have_text("1–16 of 16")
     page.locator("#pairs tbody tr", has_text="harbour-gazette").filter(
         has_text="wire-flood"
     ).click()
+    expect(page.locator("#side-a h3")).to_have_text("harbour-gazette")
     assert page.evaluate("location.hash") == "#compare/harbour-gazette/wire-flood"
-    assert page.locator("#side-a h3").inner_text() == "harbour-gazette"
     assert "71.7 % of its words found in wire-flood" in page.inner_text("#side-a .meta")
     pair = next(p for p in report.pairs if (p.a, p.b) == ("harbour-gazette", "wire-flood"))
     copied = [x for x in pair.passages if not x.quote]
@@ -270,7 +281,7 @@ def test_clicking_a_pair_shows_both_texts_with_the_passages_marked(
     visit.screenshot("compare")
     page.locator("#side-a mark.quote").first.click()
     flashed = page.locator("#side-b mark.flash")
-    assert flashed.count() >= 1
+    expect(flashed.first).to_be_visible()
     assert flashed.first.inner_text() == page.locator("#side-a mark.quote").first.inner_text()
 
 
@@ -279,8 +290,9 @@ def test_documents_are_paged_filtered_and_open_their_matches(
 ) -> None:
     page = visit.open(example_html, "#documents")
     rows = page.locator("#documents tbody tr")
-    assert rows.count() == 9
+    expect(rows).to_have_count(9)
     page.fill("#documents input[type=search]", "reuters")
+    expect(rows).to_have_count(4)
     assert [r.split("\t")[0] for r in rows.all_inner_texts()] == [
         "daily-ledger",
         "harbour-gazette",
@@ -289,11 +301,12 @@ def test_documents_are_paged_filtered_and_open_their_matches(
     ]
     rows.filter(has_text="valley-post").click()
     detail = page.locator("#document-detail")
-    assert "copied 44.4 %" in detail.inner_text()
+    expect(detail).to_contain_text("copied 44.4 %")
     assert "harbour-gazette 44.4 %" in detail.inner_text()
     assert "Families: f1\n" in detail.inner_text()
     visit.screenshot("documents")
     detail.locator(".link", has_text="harbour-gazette").click()
+    expect(page.locator("#side-a h3")).to_have_text("valley-post")
     assert page.evaluate("location.hash") == "#compare/valley-post/harbour-gazette"
 
 
@@ -305,6 +318,7 @@ def test_two_articles_never_aligned_are_shown_unmarked(visit: Visit, example_htm
     page.fill("#compare-a", "river-weekly")
     page.fill("#compare-b", "ap-bridge")
     page.click("#compare-form button[type=submit]")
+    expect(page.locator("#side-a h3")).to_have_text("river-weekly")
     assert page.locator("#side-a mark.copied").count() >= 2
 
 
@@ -331,7 +345,7 @@ def test_rewrites_are_listed_with_the_pairs_and_compared_unmarked(
 ) -> None:
     page = visit.open(clough_html, "#pairs")
     rows = page.locator("#rewrites tbody tr")
-    assert rows.count() == len(clough_report.rewrites)
+    expect(rows).to_have_count(len(clough_report.rewrites))
     row = rows.filter(has_text="g3pA_taskb")
     rewrite = clough_report.rewrites_of("g3pA_taskb")[0]
     assert row.inner_text().split("\t")[::2] == [
@@ -343,20 +357,21 @@ def test_rewrites_are_listed_with_the_pairs_and_compared_unmarked(
     page.locator("#rewrites").scroll_into_view_if_needed()
     visit.screenshot("rewrites")
     row.click()
+    expect(page.locator("#compare-note")).to_contain_text("A rewrite:")
     assert page.evaluate("location.hash") == "#compare/g3pA_taskb/orig_taskb"
     note = page.inner_text("#compare-note")
     assert note.startswith("A rewrite: no shared passage, but similar wording")
     assert f"{rewrite.percent_a:.1f} % of g3pA_taskb's 3-word phrases" in note
     assert page.locator("#compare mark").count() == 0  # never shown as copied text
     page.goto(clough_html.as_uri() + "#document/orig_taskb")
-    page.wait_for_selector("#document-detail h3")
+    expect(page.locator("#document-detail h3").first).to_have_text("orig_taskb")
     listed = page.locator("#document-detail ul.rewrites li").all_inner_texts()
     assert f"g3pA_taskb similarity {rewrite.similarity:.1f} %" in listed
 
 
 def test_a_report_without_rewrites_says_so(visit: Visit, example_html: Path) -> None:
     page = visit.open(example_html, "#pairs")
-    assert page.inner_text("#rewrites") == "No pair of articles is a rewrite."
+    expect(page.locator("#rewrites")).to_have_text("No pair of articles is a rewrite.")
 
 
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"></script><script>document.title="pwned"'
@@ -379,8 +394,7 @@ def test_text_from_the_input_is_shown_never_run(visit: Visit, tmp_path: Path) ->
     assert documents[0].id in page.inner_text("#documents")
     assert "Plain & Co <ltd>" in page.inner_text("#documents")
     page.goto(path.as_uri() + "#compare/" + "/".join(map(_quote, (documents[0].id, "plain"))))
-    page.wait_for_selector("#side-a h3")
-    assert page.inner_text("#side-a h3") == documents[0].id
+    expect(page.locator("#side-a h3")).to_have_text(documents[0].id)
     assert page.inner_text("#side-a .text").startswith(HOSTILE)
     assert page.title() == "dedupe report" and page.locator("img, b").count() == 0
 
@@ -404,7 +418,7 @@ def test_ten_thousand_articles_stay_usable(visit: Visit, tmp_path: Path) -> None
     assert page.locator("#documents tbody tr").count() == 50
     assert page.inner_text("#documents .info") == "1–50 of 10,000"
     page.click("#documents .pager button:has-text('next')")
-    assert page.inner_text("#documents .info") == "51–100 of 10,000"
+    expect(page.locator("#documents .info")).to_have_text("51–100 of 10,000")
     assert page.locator("#documents tbody tr").first.inner_text().startswith("d51\t")
     page.click("#tabs button[data-view=pairs]")
     page.locator("#pairs tbody tr").first.click()
