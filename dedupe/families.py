@@ -338,12 +338,16 @@ def boilerplate_groups(
     groups: int,
     related: np.ndarray | None = None,
     topics: TopicsOf | None = None,
+    ranks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return, for each group, whether it is boilerplate (see the module's rules).
 
     `outlets` holds each document's outlet number, or -1 when it has none (such a document
     is an outlet of its own). `related` rows are pairs of documents known to be about the
-    same story besides the groups (they share a quotation).
+    same story besides the groups (they share a quotation). `ranks` are the documents'
+    `centre_order`: another outlet's article that ranks before every article of the outlet
+    carrying a text (a wire's own article, an earlier paper) tells a story of its own, even
+    where it shares text with the outlet's articles.
 
     Boilerplate is text repeated across *stories*: the documents of a group that are joined
     by other shared text (story groups, or a shared quotation) count as one story, so that
@@ -378,7 +382,7 @@ def boilerplate_groups(
         & (bodies < (1 - OUTLET_SHARE) * members)
     )
     candidates = np.flatnonzero(own | short)
-    stories = _stories(carried, candidates, ~own & ~short, outlets, related)
+    stories = _stories(carried, candidates, ~own & ~short, outlets, related, ranks)
     # An outlet's own text: in at least 2 of its stories, and in no story without an article
     # of it (aggregators' copies of its pages are its stories; another outlet's story of its
     # own carrying the text makes it syndicated), but for strays: at most STRAY_STORIES of
@@ -503,6 +507,7 @@ def _stories(
     stories: np.ndarray,
     outlets: np.ndarray,
     related: np.ndarray | None,
+    ranks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Return, for each candidate group, rows (stories, stories of its most common outlet,
     stories of other outlets) counting the stories its documents tell.
@@ -512,7 +517,10 @@ def _stories(
     are one story (picked greedily, in document order), never by chains of documents, so a
     daily paper whose every issue shares a little with the next still tells many. A story of
     another outlet is a document of it sharing no story with a document of the top outlet
-    (an aggregator's copy of the outlet's page is the outlet's story).
+    (an aggregator's copy of the outlet's page is the outlet's story), or, with `ranks`, one
+    ranked before every document of the top outlet carrying the group: the outlet took the
+    text from it (the wire's own article of a story the outlet ran in pieces), not the other
+    way round.
     """
     stories_of: dict[int, list[int]] = {}
     docs_of: dict[int, list[int]] = {}
@@ -557,12 +565,18 @@ def _stories(
         own = [doc for doc in docs if top >= 0 and outlets[doc] == top]
         own_groups = {g for doc in own for g in stories_of.get(doc, ())}
         own_docs = set(own)
+        first_own = min((int(ranks[doc]) for doc in own), default=-1) if ranks is not None else -1
         others = [
             doc
             for doc in docs
             if doc not in own_docs
-            and own_groups.isdisjoint(stories_of.get(doc, ()))
-            and own_docs.isdisjoint(neighbours.get(doc, ()))
+            and (
+                (
+                    own_groups.isdisjoint(stories_of.get(doc, ()))
+                    and own_docs.isdisjoint(neighbours.get(doc, ()))
+                )
+                or (ranks is not None and int(ranks[doc]) < first_own)
+            )
         ]
         result[row] = (len(apart(docs)), len(apart(own)), len(apart(others)))
     return result
@@ -799,9 +813,11 @@ def find_families(
     keep_boilerplate: bool = False,
     jobs: int = 1,
     compiled: bool = False,
+    ranks: np.ndarray | None = None,
 ) -> Families:
     """Return the families (and boilerplate) of the shared passages of `aligned`
-    (`word_counts`: every document's words)."""
+    (`word_counts`: every document's words; `ranks`: their `centre_order`, made here when
+    not given)."""
     ids = document_ids(documents)
     sources, published = document_metadata(documents)
     pieces = cut_pieces(aligned, compiled)
@@ -821,6 +837,7 @@ def find_families(
             pieces.groups,
             quoted,
             functools.partial(_topics, documents),
+            ranks if ranks is not None else centre_order(sources, published),
         )
         boilerplate |= debris_groups(pieces)
     metadata = (ids, sources, published, document_crawled(documents))

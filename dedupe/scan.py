@@ -518,6 +518,7 @@ def _run_stages(
             keep_boilerplate=options.keep_boilerplate,
             jobs=jobs,
             compiled=compiled_for_pairs,
+            ranks=ranks,
         )
         timing.items = len(aligned.rows)
     stats.count("families", len(families.family_original))

@@ -529,6 +529,27 @@ def test_a_short_line_closing_one_story_of_several_outlets_is_that_storys() -> N
     assert found.tolist() == [False, False]
 
 
+@pytest.mark.parametrize(("wire_rank", "expected"), [(0, False), (4, True)])
+def test_a_story_an_outlet_ran_in_pieces_beside_the_wires_article_is_not_boilerplate(
+    wire_rank: int, expected: bool
+) -> None:
+    # The filter benchmark's shape: the wire's article (doc 0, outlet 0) and outlet 1's copy
+    # of it (doc 1) share all of it; two more articles of outlet 1 (docs 2, 3) each take its
+    # first 260 words (group 0) and add their own. Group 1, the rest, joins docs 0 and 1
+    # into one story; docs 2 and 3 share nothing else: outlet 1 seems to repeat group 0 in
+    # three stories. The wire's article, ranked first, tells the story outlet 1 took it
+    # from. Ranked last (a page copying outlet 1's, say), it is outlet 1's story: the text
+    # is then outlet 1's own, as a footer would be.
+    rows = [(0, doc, 0, 260) for doc in range(4)] + [(1, 0, 260, 680), (1, 1, 260, 680)]
+    outlets = np.array([0, 1, 1, 1], dtype=np.int64)
+    ranks = np.array([wire_rank, 1, 2, 3], dtype=np.int64)
+    ranks[1:] -= wire_rank > 0
+    found = boilerplate_groups(
+        carried_of(sorted(rows)), outlets, np.array([680, 680, 700, 700]), 2, ranks=ranks
+    )
+    assert found.tolist() == [expected, False]
+
+
 def test_text_several_outlets_share_inside_their_bodies_is_never_boilerplate() -> None:
     rows = [(0, doc, 120, 150) for doc in range(6)]
     found = boilerplate_groups(carried_of(rows), np.arange(6), np.full(6, 300), 1)
@@ -555,7 +576,10 @@ def test_boilerplate_never_takes_body_text_two_outlets_stories_share(
     extra = data.draw(st.lists(st.tuples(st.integers(1, 3), st.integers(0, count - 1)), max_size=6))
     rows += [(group, doc, 0, 20) for group, doc in sorted(set(extra))]
     carried = carried_of(sorted(rows))
-    found = boilerplate_groups(carried, np.array(outlets, dtype=np.int64), np.full(count, words), 4)
+    ranks = np.array(data.draw(st.permutations(range(count))), dtype=np.int64)
+    found = boilerplate_groups(
+        carried, np.array(outlets, dtype=np.int64), np.full(count, words), 4, ranks=ranks
+    )
     story = list(range(count))
     for group in (1, 2, 3):
         docs = sorted(doc for g, doc in set(extra) if g == group)
@@ -566,6 +590,10 @@ def test_boilerplate_never_takes_body_text_two_outlets_stories_share(
     top = min(outlet for outlet, n in counts if n == counts[0][1])
     with_top = {story[doc] for doc in range(count) if outlets[doc] == top}
     if set(story) - with_top:
+        assert not found[0]
+    # Another outlet's article ranked before all the top outlet's: the text is that one's.
+    first_top = min(int(ranks[doc]) for doc in range(count) if outlets[doc] == top)
+    if any(outlets[doc] != top and ranks[doc] < first_top for doc in range(count)):
         assert not found[0]
 
 
