@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.index import packed_pair_codes, read_exactly, unique_values
+from dedupe.index import PAIRWISE_MAX, packed_pair_codes, read_exactly, unique_values
 from dedupe.parallel import map_ordered
 from dedupe.text import ngram_hashes
 
@@ -230,27 +230,30 @@ def anchor_pairs(
     jobs: int = 1,
     *,
     compiled: bool = False,
+    pairwise_max: int = PAIRWISE_MAX,
 ) -> np.ndarray:
     """Return the sorted unique (i, j), i < j, rank pairs of the anchors' buckets.
 
     Documents are numbered by `centre_ranks` (the likeliest original first): a bucket of up
-    to `PAIRWISE_MAX` documents gives all its pairs, a larger one each member with its
+    to `pairwise_max` documents gives all its pairs, a larger one each member with its
     lowest-ranked one. Parts are paired on up to `jobs` processes.
     """
     ranks = np.asarray(centre_ranks, dtype=np.int64)
     span = max(len(ranks), 1)
-    state = (postings, ranks, span, compiled)
+    state = (postings, ranks, span, compiled, pairwise_max)
     codes = list(map_ordered(_part_pair_codes, state, range(PARTS), jobs))
     unique = unique_values(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     return np.stack((unique // span, unique % span), axis=1)
 
 
-def _part_pair_codes(state: tuple[SpilledPostings, np.ndarray, int, bool], part: int) -> np.ndarray:
-    postings, ranks, span, compiled = state
+def _part_pair_codes(
+    state: tuple[SpilledPostings, np.ndarray, int, bool, int], part: int
+) -> np.ndarray:
+    postings, ranks, span, compiled, pairwise_max = state
     # Documents replaced by their ranks in place: one plain sort then groups by anchor, then
     # rank.
     ranked = postings.part(part, ranks)
-    return packed_pair_codes(ranked, owner_bits(span), span, compiled=compiled)
+    return packed_pair_codes(ranked, owner_bits(span), span, pairwise_max, compiled=compiled)
 
 
 def reference_anchor_pairs(

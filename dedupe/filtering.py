@@ -8,10 +8,12 @@ first read. Records are decided in that order, so of the near-identical records 
 exactly one is kept, and a record that carries half a story beside its own text never is
 dropped.
 
-Words found in a record are those the scan aligned. Large families are aligned as stars (each
-carrier with the family's likeliest original only), so a carrier whose partner was itself
-dropped is aligned again with the record that partner was dropped for, and the records are
-decided again (`MAX_ROUNDS`).
+Words found in a record are those the scan aligned. Its candidates are stars from three
+records up (`dedupe.index.STARS_ONLY`: each carrier with the likeliest original of a bucket
+only, where the scan pairs all records of buckets up to 24): a record is weighed against the
+one kept, not against every copy. A carrier whose partner was itself dropped is aligned
+again with the record that partner was dropped for, and the records are decided again
+(`MAX_ROUNDS`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dedupe.coverage_kernels import covered_words
 from dedupe.documents import Document, Input, SourceRecord
 from dedupe.errors import ParameterError
 from dedupe.families import date_keys, outlet_keys
-from dedupe.index import in_sorted, lexsort, unique_values
+from dedupe.index import STARS_ONLY, in_sorted, lexsort, unique_values
 from dedupe.kinds import EDITED_GAP_WORDS
 from dedupe.memory import collector_paused, reused_memory
 from dedupe.parallel import from_fields
@@ -221,7 +223,9 @@ def filter_records(
 
     try:
         with reused_memory(), collector_paused():
-            scanned = scan_inputs(inputs, on_record=spooled, shares=True, **options)
+            scanned = scan_inputs(
+                inputs, on_record=spooled, shares=True, pairwise_max=STARS_ONLY, **options
+            )
             positions = {id: position for position, id in enumerate(spool.ids)}
             progress = options.get("progress")
             verdicts = decide(

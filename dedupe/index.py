@@ -216,6 +216,11 @@ BandKeys = np.ndarray | SpilledBandKeys
 # pair of a small story's carriers are then known); larger ones as stars.
 PAIRWISE_MAX = 24
 
+STARS_ONLY = 2
+"""A `pairwise_max` that makes every bucket of three or more documents a star: what the
+filter asks for. It weighs each record against the one kept, not against every copy, and
+a story of 5 copies costs it 4 alignments instead of 10 (`benchmarks/README.md`)."""
+
 
 def candidate_pairs(
     keys: BandKeys,

@@ -424,6 +424,7 @@ def build_report_and_shares(
     texts: bool = False,
     jobs: int = 1,
     compiled: bool = False,
+    pairwise_max: int = PAIRWISE_MAX,
 ) -> tuple[Report, Shares]:
     """Return the report of `documents` from the aligned passages and their families, and
     what each document shares with each partner (`Shares`).
@@ -433,7 +434,9 @@ def build_report_and_shares(
     chunks, on up to `jobs` processes (compiled coverage with `compiled`: the same figures).
     With `pairs`, every aligned pair that shares text is listed with its passages; with
     `texts`, the report keeps the texts of the documents that share text with another or are
-    in a rewrite.
+    in a rewrite. Families of more than `pairwise_max` members were aligned as stars (see
+    `dedupe.index.candidate_pairs`): each member counts those it was not aligned with among
+    its further matches.
     """
     entries, inside = _entries(aligned, families, len(documents))
     counts = np.asarray(word_counts, dtype=np.int64)
@@ -468,7 +471,7 @@ def build_report_and_shares(
         [d.words - d.boilerplate_words for part in parts for d in part.documents], dtype=np.int64
     )
     family_reports, family_ids = _family_reports(context, member_rows, bases, with_text=pairs)
-    unaligned = _unaligned_members(member_rows, parts)
+    unaligned = _unaligned_members(member_rows, parts, pairwise_max)
     named = _family_names(member_rows, family_ids, len(documents))
     documents_out = [
         _with_families(doc, matches[index], named[index], unaligned.get(index, 0))
@@ -773,11 +776,14 @@ def _with_families(
     return _document(*doc[:8], matches, doc.more_matches + unaligned, families, *doc[11:])
 
 
-def _unaligned_members(members: np.ndarray, parts: Sequence[_ReportPart]) -> dict[int, int]:
-    """Return, for each document of a family too large to be aligned pairwise, how many of
-    its fellow members it was not aligned with (they share the family's text with it too)."""
+def _unaligned_members(
+    members: np.ndarray, parts: Sequence[_ReportPart], pairwise_max: int = PAIRWISE_MAX
+) -> dict[int, int]:
+    """Return, for each document of a family too large to be aligned pairwise (more than
+    `pairwise_max` members), how many of its fellow members it was not aligned with (they
+    share the family's text with it too)."""
     sizes = np.bincount(members[:, 1]) if len(members) else np.empty(0, dtype=np.int64)
-    large = set(np.flatnonzero(sizes > PAIRWISE_MAX).tolist())
+    large = set(np.flatnonzero(sizes > pairwise_max).tolist())
     if not large:
         return {}
     family_members: dict[int, set[int]] = {family: set() for family in large}

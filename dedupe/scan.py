@@ -178,12 +178,15 @@ def scan_inputs(
     tsv_quotes: bool = False,
     on_record: RecordSink | None = None,
     shares: bool = False,
+    pairwise_max: int = PAIRWISE_MAX,
     **parameters: Any,
 ) -> Scanned:
     """Return the scan of `inputs` as `scan` makes it (its arguments are those of `scan`),
     with the documents read; `on_record` is called with each document and the record it was
     read from, in input order; with `shares`, what each document shares with each partner
-    (`Scanned.shares`, for `dedupe filter`)."""
+    (`Scanned.shares`, for `dedupe filter`). An index bucket of up to `pairwise_max`
+    documents gives all their pairs, a larger one a star around its likeliest original
+    (`dedupe.index.STARS_ONLY`: stars from three documents up)."""
     items = input_list(inputs)
     named = field_names(id_field, text_field, source_fields, date_fields)
     if fields is not None and named != FieldNames():
@@ -234,7 +237,7 @@ def scan_inputs(
                 params,
                 stats=stats,
                 reference=reference,
-                options=_Options(min_percent, pairs, keep_boilerplate, texts, shares),
+                options=_Options(min_percent, pairs, keep_boilerplate, texts, shares, pairwise_max),
                 jobs=jobs,
                 progress=progress,
                 notice=notice,
@@ -445,13 +448,15 @@ def _scan_documents(
 class _Options:
     """What the report shows: pairs and matches from `min_percent` up, the pairs themselves,
     boilerplate counted as text, the texts of documents that share text, and what each
-    document shares with each partner (`Shares`)."""
+    document shares with each partner (`Shares`); and the largest bucket of the index whose
+    documents are all paired with each other (larger ones are stars)."""
 
     min_percent: float = 0.0
     pairs: bool = False
     keep_boilerplate: bool = False
     texts: bool = False
     shares: bool = False
+    pairwise_max: int = PAIRWISE_MAX
 
 
 def _run_stages(
@@ -487,7 +492,9 @@ def _run_stages(
             )
         timing.items = len(signed.owners)
     with stats.stage("index", "paragraphs") as timing:
-        pairs = star_candidates(signed, params, ranks, jobs, compiled_for_documents)
+        pairs = star_candidates(
+            signed, params, ranks, jobs, compiled_for_documents, options.pairwise_max
+        )
         timing.items = len(signed.owners)
     stats.count("candidate document pairs", len(pairs))
     compiled_for_pairs = not reference and len(pairs) >= COMPILED_ALIGNMENT_FROM
@@ -536,6 +543,7 @@ def _run_stages(
             texts=options.texts,
             jobs=jobs,
             compiled=compiled_for_pairs,
+            pairwise_max=options.pairwise_max,
         )
         timing.items = len(documents)
     return report, shares if options.shares else None
@@ -547,22 +555,27 @@ def star_candidates(
     centre_ranks: np.ndarray,
     jobs: int,
     compiled: bool = False,
+    pairwise_max: int = PAIRWISE_MAX,
 ) -> np.ndarray:
     """Return the candidate document pairs (a < b, sorted) of the signed paragraphs and of
     the anchors (`dedupe.anchors`): in each bucket, every member with the bucket's centre
-    (its document of lowest rank), or all pairs of a bucket of up to `PAIRWISE_MAX`."""
+    (its document of lowest rank), or all pairs of a bucket of up to `pairwise_max`."""
     owners = centre_ranks[signed.owners] if len(signed.owners) else signed.owners
     if signed.signatures is not None:
-        ranked = reference_candidate_pairs(signed.signatures, owners, params.lsh, params.seed)
+        ranked = reference_candidate_pairs(
+            signed.signatures, owners, params.lsh, params.seed, pairwise_max
+        )
     else:
-        ranked = candidate_pairs(signed.keys, owners, jobs, compiled=compiled)
+        ranked = candidate_pairs(signed.keys, owners, jobs, pairwise_max, compiled=compiled)
     if isinstance(signed.keys, SpilledBandKeys):
         signed.keys.close()
     if isinstance(signed.anchors, SpilledPostings):
-        anchored = anchor_pairs(signed.anchors, centre_ranks, jobs, compiled=compiled)
+        anchored = anchor_pairs(
+            signed.anchors, centre_ranks, jobs, compiled=compiled, pairwise_max=pairwise_max
+        )
         signed.anchors.close()
     else:
-        anchored = reference_anchor_pairs(signed.anchors, centre_ranks, PAIRWISE_MAX)
+        anchored = reference_anchor_pairs(signed.anchors, centre_ranks, pairwise_max)
     document_of = np.argsort(centre_ranks)
     found = np.concatenate(
         (

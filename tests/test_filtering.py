@@ -20,6 +20,7 @@ import dedupe
 from dedupe.errors import InputError, ParameterError
 from dedupe.filtering import ANNOTATIONS, KEEP_RULES, filter_records
 from dedupe.index import PAIRWISE_MAX
+from dedupe.stats import Stats
 
 
 @pytest.fixture(scope="module")
@@ -134,14 +135,18 @@ def test_each_keep_rule_picks_its_record(
     assert kept_ids(write_jsonl(tmp_path / "rules.jsonl", records), keep=keep) == [expected]
 
 
+@pytest.mark.parametrize("carriers", [5, PAIRWISE_MAX + 16])
 def test_a_star_keeps_one_when_the_kept_record_is_not_its_centre(
-    articles: list[dict[str, Any]], tmp_path: Path
+    articles: list[dict[str, Any]], tmp_path: Path, carriers: int
 ) -> None:
-    """40 outlets carry a Reuters story, each adding a paragraph of its own; more than
-    PAIRWISE_MAX carriers are aligned with the wire's article only. With --keep longest the
-    longest carrier is kept, and every other carrier is weighed against it, not the wire."""
+    """Outlets carry a Reuters story, each adding a paragraph of its own. The filter aligns
+    each carrier with the wire's article (stars from three records up, where the scan pairs
+    all records of up to PAIRWISE_MAX), and carriers with each other only where a window
+    leaves the wire out (the story's last words with a carrier's own paragraph). With --keep
+    longest the longest carrier is kept, and every other carrier is weighed against it, not
+    the wire."""
     story = articles[0]
-    extras = [paragraphs(a["text"])[0] for a in articles[2:42]]
+    extras = [paragraphs(a["text"])[0] for a in articles[2 : 2 + carriers]]
     records = [{"id": "reuters", "text": story["text"], "source": "Reuters"}]
     for k, extra in enumerate(extras):
         records.append(
@@ -151,6 +156,15 @@ def test_a_star_keeps_one_when_the_kept_record_is_not_its_centre(
     longest = max(records, key=lambda r: len(r["text"].split()))["id"]
     assert kept_ids(feed, keep="longest") == [longest]
     assert kept_ids(feed) == ["reuters"]  # the wire's own article, by default
+    stats = Stats()
+    with filter_records([feed], jobs=1, stats=stats):
+        pass
+    found = stats.counts["candidate document pairs"]
+    assert carriers <= found < 3 * carriers
+    if carriers < PAIRWISE_MAX:
+        scanned = Stats()
+        dedupe.scan([feed], jobs=1, stats=scanned)
+        assert scanned.counts["candidate document pairs"] == carriers * (carriers + 1) // 2 > found
 
 
 def test_partial_reuse_is_annotated_never_dropped(
